@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
+import { EnhancementModule } from './enhancement/enhancement.module';
+import { ENHANCER_MIGRATIONS } from './migrations';
+
+@Module({
+  imports: [...serviceInfrastructure({ service: 'enhancer', migrations: ENHANCER_MIGRATIONS }), EnhancementModule],
+  controllers: SERVICE_CONTROLLERS,
+})
+export class EnhancerModule {}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import type { EventPayload, EventType } from '@atelier/contracts';
+import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { GenerationReadModelRepository, type GenerationPatch, type GenerationStatus } from './generation-read-model.repository';
+
+/** Maps a saga event onto the read model: which status it means and what it adds to the view. */
+@Injectable()
+abstract class ProgressHandler<T extends EventType> implements EventHandler<T> {
+  protected abstract readonly status: GenerationStatus;
+  constructor(private readonly readModel: GenerationReadModelRepository) {}
+
+  protected abstract patch(event: EventPayload<T>): GenerationPatch;
+  protected abstract generationId(event: EventPayload<T>): string;
+
+  async handle(event: EventPayload<T>, ctx: EventContext): Promise<void> {
+    await this.readModel.advance(
+      ctx.manager,
+      this.generationId(event),
+      this.status,
+      { eventId: ctx.envelope.eventId, eventType: ctx.envelope.type },
+      this.patch(event),
+    );
+  }
+}
+
+@Injectable()
+@HandlesEvent('quota.reserved')
+export class QuotaReservedProgress extends ProgressHandler<'quota.reserved'> {
+  protected readonly status = 'reserved';
+  protected generationId = (e: EventPayload<'quota.reserved'>) => e.generationId;
+  protected patch = (): GenerationPatch => ({});
+}
+
+@Injectable()
+@HandlesEvent('quota.rejected')
+export class QuotaRejectedProgress extends ProgressHandler<'quota.rejected'> {
+  protected readonly status = 'rejected';
+  protected generationId = (e: EventPayload<'quota.rejected'>) => e.generationId;
+  protected patch = (e: EventPayload<'quota.rejected'>): GenerationPatch => ({
+    failure: { stage: 'reserve', code: e.code, reason: e.reason },
+  });
+}
+
+@Injectable()
+@HandlesEvent('prompt.enhanced')
+export class PromptEnhancedProgress extends ProgressHandler<'prompt.enhanced'> {
+  protected readonly status = 'generating';
+  protected generationId = (e: EventPayload<'prompt.enhanced'>) => e.generationId;
+  protected patch = (e: EventPayload<'prompt.enhanced'>): GenerationPatch => ({
+    cleaned_prompt: e.cleanedPrompt,
+    enhanced_prompt: e.enhancedPrompt,
+    enhancement: {
+      platform: e.platform,
+      goal: e.goal,
+      enhancer: e.enhancer,
+      operations: e.operations.map((o) => ({ name: o.name, detail: o.detail })),
+    },
+  });
+}
+
+@Injectable()
+@HandlesEvent('images.generated')
+export class ImagesGeneratedProgress extends ProgressHandler<'images.generated'> {
+  protected readonly status = 'judging';
+  protected generationId = (e: EventPayload<'images.generated'>) => e.generationId;
+  protected patch = (e: EventPayload<'images.generated'>): GenerationPatch => ({ backend: e.backend });
+}
+
+@Injectable()
+@HandlesEvent('generation.completed')
+export class GenerationCompletedProgress extends ProgressHandler<'generation.completed'> {
+  protected readonly status = 'completed';
+  protected generationId = (e: EventPayload<'generation.completed'>) => e.generationId;
+  protected patch = (e: EventPayload<'generation.completed'>): GenerationPatch => ({
+    backend: e.backend,
+    scorer: { name: e.scorer?.name ?? 'unknown', version: e.scorer?.version ?? '' },
+    images: [...e.images]
+      .sort((a, b) => a.rank - b.rank)
+      .map((i) => ({
+        rank: i.rank,
+        index: i.index,
+        storageKey: i.storageKey,
+        width: i.width,
+        height: i.height,
+        score: i.score,
+        metrics: { ...i.metrics },
+      })),
+  });
+}
+
+@Injectable()
+@HandlesEvent('generation.failed')
+export class GenerationFailedProgress extends ProgressHandler<'generation.failed'> {
+  protected readonly status = 'failed';
+  protected generationId = (e: EventPayload<'generation.failed'>) => e.generationId;
+  protected patch = (e: EventPayload<'generation.failed'>): GenerationPatch => ({
+    failure: { stage: e.stage, code: e.code, reason: e.reason },
+  });
+}
+
+export const GENERATION_PROGRESS_HANDLERS = [
+  QuotaReservedProgress,
+  QuotaRejectedProgress,
+  PromptEnhancedProgress,
+  ImagesGeneratedProgress,
+  GenerationCompletedProgress,
+  GenerationFailedProgress,
+];

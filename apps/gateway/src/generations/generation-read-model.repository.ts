@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export type GenerationStatus =
+  | 'queued'
+  | 'reserved'
+  | 'enhancing'
+  | 'generating'
+  | 'judging'
+  | 'completed'
+  | 'failed'
+  | 'rejected';
+
+export const TERMINAL_STATUSES: readonly GenerationStatus[] = ['completed', 'failed', 'rejected'];
+
+/** Progress order; a late or redelivered event never moves a generation backwards. */
+const STATUS_ORDER: Record<GenerationStatus, number> = {
+  queued: 0,
+  reserved: 1,
+  enhancing: 2,
+  generating: 3,
+  judging: 4,
+  completed: 5,
+  failed: 5,
+  rejected: 5,
+};
+
+export interface RankedImageView {
+  rank: number;
+  index: number;
+  storageKey: string;
+  width: number;
+  height: number;
+  score: number;
+  metrics: Record<string, number>;
+}
+
+export interface GenerationRow {
+  id: string;
+  user_id: string;
+  status: GenerationStatus;
+  prompt: string;
+  params: Record<string, unknown>;
+  cleaned_prompt: string | null;
+  enhanced_prompt: string | null;
+  enhancement: Record<string, unknown> | null;
+  backend: string | null;
+  scorer: { name: string; version: string } | null;
+  images: RankedImageView[];
+  failure: { stage: string; code: string; reason: string } | null;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+export interface StepRow {
+  event_type: string;
+  status: GenerationStatus;
+  at: Date;
+}
+
+export interface GenerationPatch {
+  cleaned_prompt?: string;
+  enhanced_prompt?: string;
+  enhancement?: Record<string, unknown>;
+  backend?: string;
+  scorer?: { name: string; version: string };
+  images?: RankedImageView[];
+  failure?: { stage: string; code: string; reason: string };
+}
+
+const JSON_COLUMNS = new Set(['enhancement', 'scorer', 'images', 'failure']);
+
+/** The gateway's read model of generation requests. */
+@Injectable()
+export class GenerationReadModelRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(
+    m: EntityManager,
+    g: { id: string; userId: string; prompt: string; params: Record<string, unknown> },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO gateway.generations (id, user_id, status, prompt, params) VALUES ($1, $2, 'queued', $3, $4)`,
+      [g.id, g.userId, g.prompt, JSON.stringify(g.params)],
+    );
+  }
+
+  /**
+   * Applies a saga step if it moves the generation forward (terminal states are final) and records it.
+   * Returns false when the step was stale.
+   */
+  async advance(
+    m: EntityManager,
+    id: string,
+    status: GenerationStatus,
+    step: { eventId: string; eventType: string },
+    patch: GenerationPatch = {},
+  ): Promise<boolean> {
+    const columns = Object.keys(patch) as Array<keyof GenerationPatch>;
+    const sets = columns.map((c, i) => `${c} = $${i + 4}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
+    const values = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(patch[c]) : patch[c]));
+    const lower = (Object.keys(STATUS_ORDER) as GenerationStatus[]).filter((s) => STATUS_ORDER[s] < STATUS_ORDER[status]);
+    const result = (await m.query(
+      `UPDATE gateway.generations
+          SET status = $2, updated_at = now()${TERMINAL_STATUSES.includes(status) ? ', completed_at = now()' : ''}
+              ${sets.length ? ', ' + sets.join(', ') : ''}
+        WHERE id = $1 AND status = ANY($3::text[])`,
+      [id, status, lower, ...values],
+    )) as [unknown[], number];
+    await m.query(
+      `INSERT INTO gateway.generation_steps (generation_id, event_id, event_type, status)
+       SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM gateway.generations WHERE id = $1)
+       ON CONFLICT DO NOTHING`,
+      [id, step.eventId, step.eventType, status],
+    );
+    return result[1] > 0;
+  }
+
+  /** Scoped to the owner: another user's id reads as not found. */
+  async findOwned(id: string, userId: string): Promise<GenerationRow | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    )) as GenerationRow[];
+    return rows[0];
+  }
+
+  async steps(id: string): Promise<StepRow[]> {
+    return (await this.dataSource.query(
+      `SELECT event_type, status, at FROM gateway.generation_steps WHERE generation_id = $1 ORDER BY at, event_type`,
+      [id],
+    )) as StepRow[];
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
+import { StorageModule } from '@atelier/storage';
+import { JUDGE_MIGRATIONS } from './migrations';
+import { PredictionsModule } from './predictions/predictions.module';
+
+@Module({
+  imports: [
+    ...serviceInfrastructure({ service: 'judge', migrations: JUDGE_MIGRATIONS }),
+    StorageModule.forService(),
+    PredictionsModule,
+  ],
+  controllers: SERVICE_CONTROLLERS,
+})
+export class JudgeModule {}

@@ -1,0 +1,4 @@
+import { bootstrapService } from '@atelier/service-kit';
+import { JudgeModule } from './judge.module';
+
+void bootstrapService('judge', JudgeModule);

@@ -1,0 +1,4 @@
+import { bootstrapService } from '@atelier/service-kit';
+import { RecommenderModule } from './recommender.module';
+
+void bootstrapService('recommender', RecommenderModule);

@@ -1,0 +1,32 @@
+// @nestjs/* v12 ship ESM only; jest's CJS runtime cannot require(esm) on Node 20, so they are transpiled like our code.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const libs = ['config', 'contracts', 'messaging', 'persistence', 'observability', 'storage', 'service-kit', 'testing'];
+const moduleNameMapper = Object.fromEntries(libs.map((l) => [`^@atelier/${l}$`, `<rootDir>/libs/${l}/src/index.ts`]));
+const base = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|load-esm|strtok3|token-types|@tokenizer)/)'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      testTimeout: 120000,
+    },
+  ],
+};

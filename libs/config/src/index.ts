@@ -1,0 +1,9 @@
+export { SERVICES, DEFAULT_PORTS, ENV_SHAPES, envKeys, type ServiceName, type ServiceEnv } from './env-schema';
+export {
+  loadConfig,
+  ConfigValidationError,
+  type ServiceConfig,
+  type DatabaseConfig,
+  type MessagingConfig,
+} from './load-config';
+export { ConfigModule, SERVICE_CONFIG } from './config.module';

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { DEFAULT_PORTS, ENV_SHAPES, type ServiceEnv, type ServiceName } from './env-schema';
+
+export interface DatabaseConfig {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  poolSize: number;
+  adminUrl: string;
+  /** The service's own schema: it owns every table in it and nothing else. */
+  schema: string;
+  migrationsRun: boolean;
+}
+
+export interface MessagingConfig {
+  url: string;
+  namespace: string;
+  prefetch: number;
+  retryMaxAttempts: number;
+  retryBaseDelayMs: number;
+  outboxPollIntervalMs: number;
+}
+
+export interface ServiceConfig<S extends ServiceName = ServiceName> {
+  service: S;
+  nodeEnv: 'development' | 'test' | 'production';
+  logLevel: string;
+  httpPort: number;
+  database: DatabaseConfig;
+  messaging: MessagingConfig;
+  env: ServiceEnv<S>;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly service: ServiceName,
+    readonly issues: string[],
+  ) {
+    super(`Invalid environment for ${service}:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** Validates the environment once, at start-up, into a typed object. Throws on the first bad value set. */
+export function loadConfig<S extends ServiceName>(
+  service: S,
+  source: Record<string, string | undefined> = process.env,
+): ServiceConfig<S> {
+  const parsed = z.object(ENV_SHAPES[service]).safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigValidationError(
+      service,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  // zod cannot relate the generic shape to its inferred output; the schema is the source of this type.
+  const env = parsed.data as unknown as ServiceEnv<S>;
+  const base = env as unknown as ServiceEnv<'recommender'>;
+  if (service === 'gateway' && base.NODE_ENV === 'production' && (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER) {
+    const issue = 'ALLOW_DEV_USER_HEADER: must be false when NODE_ENV=production';
+    if (source.ALLOW_DEV_USER_HEADER !== undefined) throw new ConfigValidationError(service, [issue]);
+    (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER = false;
+  }
+  return {
+    service,
+    nodeEnv: base.NODE_ENV,
+    logLevel: base.LOG_LEVEL,
+    httpPort: base.HTTP_PORT ?? DEFAULT_PORTS[service],
+    database: {
+      host: base.DATABASE_HOST,
+      port: base.DATABASE_PORT,
+      database: base.DATABASE_NAME,
+      user: base.DATABASE_USER ?? `atelier_${service}`,
+      password: base.DATABASE_PASSWORD,
+      poolSize: base.DATABASE_POOL_SIZE,
+      adminUrl: base.DATABASE_ADMIN_URL,
+      schema: service,
+      migrationsRun: base.MIGRATIONS_RUN,
+    },
+    messaging: {
+      url: base.AMQP_URL,
+      namespace: base.MESH_NAMESPACE,
+      prefetch: base.CONSUMER_PREFETCH,
+      retryMaxAttempts: base.RETRY_MAX_ATTEMPTS,
+      retryBaseDelayMs: base.RETRY_BASE_DELAY_MS,
+      outboxPollIntervalMs: base.OUTBOX_POLL_INTERVAL_MS,
+    },
+    env,
+  };
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig, type ServiceName } from '@atelier/config';
+import { NestPinoLogger, createLogger } from '@atelier/observability';
+
+export interface BootstrapOptions {
+  nestOptions?: NestApplicationOptions;
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts one service: validated config, JSON logs, HTTP for health/metrics (and the API for the gateway),
+ * graceful shutdown on SIGTERM/SIGINT (stop consuming, finish in-flight work, close connections).
+ */
+export async function bootstrapService(
+  service: ServiceName,
+  appModule: Type<unknown>,
+  options: BootstrapOptions = {},
+): Promise<INestApplication> {
+  const config = loadConfig(service);
+  const logger = createLogger(service, config.logLevel);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const app = await NestFactory.create(appModule, {
+    ...options.nestOptions,
+    logger: new NestPinoLogger(logger),
+  });
+  app.enableShutdownHooks();
+  await options.configure?.(app);
+  await app.listen(config.httpPort, '0.0.0.0');
+  logger.info({ port: config.httpPort, pid: process.pid }, `${service} ready`);
+  return app;
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from '@atelier/messaging';
+import { metricsRegistry } from '@atelier/observability';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly amqp: AmqpConnection,
+  ) {}
+
+  /** Liveness: the process answers. */
+  @Get('health/live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the database answers and the broker connection is up. */
+  @Get('health/ready')
+  async ready(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    try {
+      await this.dataSource.query('SELECT 1');
+      checks.database = 'up';
+    } catch {
+      checks.database = 'down';
+    }
+    checks.broker = this.amqp.connected ? 'up' : 'down';
+    if (Object.values(checks).some((c) => c !== 'up')) {
+      throw new ServiceUnavailableException({ error: { code: 'not_ready', message: 'dependencies down', details: checks } });
+    }
+    return { status: 'ok', checks };
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', metricsRegistry.contentType);
+    res.send(await metricsRegistry.metrics());
+  }
+}

@@ -1,0 +1,3 @@
+export { bootstrapService, type BootstrapOptions } from './bootstrap-service';
+export { serviceInfrastructure, SERVICE_CONTROLLERS, type ServiceModuleOptions } from './service-module';
+export { HealthController } from './health.controller';

@@ -1,0 +1,21 @@
+import type { DynamicModule } from '@nestjs/common';
+import { ConfigModule, type ServiceName } from '@atelier/config';
+import { MessagingModule } from '@atelier/messaging';
+import { PersistenceModule, type ServiceDataSourceOptions } from '@atelier/persistence';
+import { HealthController } from './health.controller';
+
+export interface ServiceModuleOptions extends ServiceDataSourceOptions {
+  service: ServiceName;
+}
+
+/** The infrastructure every service imports: validated config, its own schema, the broker. */
+export function serviceInfrastructure(options: ServiceModuleOptions): Array<DynamicModule | typeof MessagingModule> {
+  return [
+    ConfigModule.forService(options.service),
+    PersistenceModule.forService({ entities: options.entities, migrations: options.migrations }),
+    MessagingModule,
+  ];
+}
+
+/** Health (liveness, readiness) and Prometheus metrics for every service. */
+export const SERVICE_CONTROLLERS = [HealthController];

@@ -1,0 +1,2 @@
+export { ObjectStorage, FilesystemObjectStorage, InvalidStorageKeyError } from './object-storage';
+export { StorageModule } from './storage.module';

@@ -1,0 +1,63 @@
+/**
+ * Database set-up for every service, run by the start command, CI and the k8s migrations Job:
+ *   node dist/scripts/db.js provision   create the database, service roles and schemas (superuser)
+ *   node dist/scripts/db.js migrate     run each service's migrations as that service's role
+ *   node dist/scripts/db.js setup       both
+ */
+import { SERVICES, loadConfig, type ServiceName } from '@atelier/config';
+import { createServiceDataSource, provisionDatabase } from '@atelier/persistence';
+import { BILLING_MIGRATIONS } from '../apps/billing/src/migrations';
+import { ENHANCER_MIGRATIONS } from '../apps/enhancer/src/migrations';
+import { GATEWAY_MIGRATIONS } from '../apps/gateway/src/migrations';
+import { GENERATOR_MIGRATIONS } from '../apps/generator/src/migrations';
+import { JUDGE_MIGRATIONS } from '../apps/judge/src/migrations';
+import { RECOMMENDER_MIGRATIONS } from '../apps/recommender/src/migrations';
+
+const MIGRATIONS: Record<ServiceName, Array<new () => object>> = {
+  gateway: GATEWAY_MIGRATIONS,
+  billing: BILLING_MIGRATIONS,
+  enhancer: ENHANCER_MIGRATIONS,
+  generator: GENERATOR_MIGRATIONS,
+  judge: JUDGE_MIGRATIONS,
+  recommender: RECOMMENDER_MIGRATIONS,
+};
+
+export async function provisionAll(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const db = loadConfig('gateway', env).database;
+  await provisionDatabase({ adminUrl: db.adminUrl, database: db.database, services: SERVICES });
+}
+
+export async function migrateAll(env: Record<string, string | undefined> = process.env): Promise<string[]> {
+  const applied: string[] = [];
+  for (const service of SERVICES) {
+    const ds = createServiceDataSource(loadConfig(service, { ...env, DATABASE_USER: undefined }).database, {
+      migrations: MIGRATIONS[service],
+    });
+    await ds.initialize();
+    try {
+      for (const m of await ds.runMigrations({ transaction: 'each' })) applied.push(`${service}: ${m.name}`);
+    } finally {
+      await ds.destroy();
+    }
+  }
+  return applied;
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'setup';
+  if (command === 'provision' || command === 'setup') {
+    await provisionAll();
+    console.log('provisioned database, roles and schemas');
+  }
+  if (command === 'migrate' || command === 'setup') {
+    const applied = await migrateAll();
+    console.log(applied.length ? `applied:\n  ${applied.join('\n  ')}` : 'migrations up to date');
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The main job: set up the database, boot all six services as separate processes against the local
+ * PostgreSQL and RabbitMQ, submit one generation through the gateway, print its ranked result and
+ * write the images to a folder. `--keep-running` leaves the mesh up afterwards.
+ *
+ *   npm start -- "баннер для кофейни, осень, скидка 20%"
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { provisionAll, migrateAll } from './db';
+import { MeshClient } from './mesh/mesh-client';
+import { MeshSupervisor } from './mesh/mesh-supervisor';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const keep = args.includes('--keep-running');
+  const prompt = args.find((a) => !a.startsWith('--')) ?? 'баннер для кофейни, осень, скидка 20% 🍂 #кофе https://coffee.example';
+  const root = resolve(__dirname, '..', '..');
+  const outDir = resolve(process.env.OUT_DIR ?? join(root, 'out'));
+
+  await provisionAll();
+  await migrateAll();
+  const mesh = new MeshSupervisor({
+    env: { STORAGE_DIR: process.env.STORAGE_DIR ?? join(root, 'var', 'storage') },
+    logDir: join(root, 'var', 'log'),
+  });
+  const stop = async () => {
+    await mesh.stopAll();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+
+  try {
+    console.log('starting gateway, billing, enhancer, generator, judge, recommender ...');
+    await mesh.startAll();
+    console.log(`mesh ready; gateway on ${mesh.url('gateway')} (logs in var/log/)`);
+
+    const client = new MeshClient(mesh.url('gateway'));
+    const userId = process.env.DEMO_USER_ID ?? randomUUID();
+    const started = Date.now();
+    const submitted = await client.submit(userId, { prompt, n: 4, width: 512, height: 512, seed: 42 });
+    if (submitted.status !== 202 || !submitted.body.id) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
+    const result = await client.waitForTerminal(userId, submitted.body.id);
+    console.log(`\ngeneration ${result.id}: ${result.status} in ${Date.now() - started} ms`);
+    console.log(`  prompt:   ${result.prompt}`);
+    console.log(`  cleaned:  ${result.cleanedPrompt}`);
+    console.log(`  enhanced: ${result.enhancedPrompt}`);
+    console.log(`  platform/goal: ${result.enhancement?.platform}/${result.enhancement?.goal}; backend ${result.backend}; scorer ${result.scorer?.name}@${result.scorer?.version}`);
+    if (result.failure) console.log(`  failure: ${result.failure.stage} ${result.failure.code}: ${result.failure.reason}`);
+    const dir = join(outDir, result.id);
+    mkdirSync(dir, { recursive: true });
+    for (const img of result.images) {
+      const { bytes } = await client.image(userId, result.id, img.rank);
+      const file = join(dir, `rank-${img.rank}-image-${img.index}.png`);
+      writeFileSync(file, bytes);
+      const m = img.metrics;
+      console.log(
+        `  #${img.rank} image ${img.index} score ${img.score.toFixed(3)} (sharpness ${m.sharpness_n?.toFixed(2)}, contrast ${m.contrast_n?.toFixed(2)}, colourfulness ${m.colourfulness_n?.toFixed(2)}, exposure ${m.exposure_n?.toFixed(2)}) -> ${file}`,
+      );
+    }
+    writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
+    if (result.status !== 'completed') process.exitCode = 1;
+    if (keep) {
+      console.log('\nmesh keeps running; Ctrl-C stops it');
+      return;
+    }
+  } catch (err) {
+    console.error(err);
+    process.exitCode = 1;
+  }
+  await mesh.stopAll();
+}
+
+void main();

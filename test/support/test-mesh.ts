@@ -1,0 +1,142 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import amqplib, { type ChannelModel, type GetMessage } from 'amqplib';
+import { Client } from 'pg';
+import { SERVICES, type ServiceName } from '@atelier/config';
+import { dropDatabase } from '@atelier/persistence';
+import { migrateAll, provisionAll } from '../../scripts/db';
+import { MeshClient } from '../../scripts/mesh/mesh-client';
+import { MeshSupervisor } from '../../scripts/mesh/mesh-supervisor';
+
+export const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export interface TestMeshOptions {
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  services?: readonly ServiceName[];
+}
+
+/**
+ * A whole mesh for one test file: its own database, exchange/queue namespace, storage folder and ports,
+ * with the services running as separate processes from dist/ (run `npm run build` first).
+ */
+export class TestMesh {
+  readonly id = `t${randomBytes(4).toString('hex')}`;
+  readonly database = `atelier_${this.id}`;
+  readonly namespace = `at-${this.id}`;
+  readonly storageDir = mkdtempSync(join(tmpdir(), 'atelier-storage-'));
+  readonly env: Record<string, string>;
+  readonly supervisor: MeshSupervisor;
+  readonly client: MeshClient;
+  db!: Client;
+  private connection?: ChannelModel;
+
+  constructor(private readonly options: TestMeshOptions = {}) {
+    this.env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_NAME: this.database,
+      DATABASE_ADMIN_URL: ADMIN_URL,
+      AMQP_URL,
+      MESH_NAMESPACE: this.namespace,
+      STORAGE_DIR: this.storageDir,
+      RETRY_BASE_DELAY_MS: '100',
+      RETRY_MAX_ATTEMPTS: '4',
+      OUTBOX_POLL_INTERVAL_MS: '500',
+      RESERVATION_SWEEP_INTERVAL_MS: '500',
+      ...options.env,
+    };
+    this.supervisor = new MeshSupervisor({
+      env: this.env,
+      serviceEnv: options.serviceEnv,
+      basePort: 20000 + Math.floor(Math.random() * 4000) * 6,
+      logDir: resolve(__dirname, '..', '..', 'var', 'test-logs', this.id),
+      distDir: resolve(__dirname, '..', '..', 'dist'),
+    });
+    this.client = new MeshClient(this.supervisor.url('gateway'));
+  }
+
+  async start(): Promise<this> {
+    await provisionAll(this.env);
+    await migrateAll(this.env);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${this.database}`;
+    this.db = new Client({ connectionString: url.toString() });
+    await this.db.connect();
+    await this.supervisor.startAll(this.options.services ?? SERVICES);
+    return this;
+  }
+
+  /** The test's own broker connection, re-opened if a test closed all connections. */
+  async amqp(): Promise<ChannelModel> {
+    if (!this.connection) {
+      const conn = await amqplib.connect(AMQP_URL);
+      conn.on('close', () => {
+        if (this.connection === conn) this.connection = undefined;
+      });
+      conn.on('error', () => undefined);
+      this.connection = conn;
+    }
+    return this.connection;
+  }
+
+  queue(service: ServiceName): string {
+    return `${this.namespace}.${service}`;
+  }
+
+  /** Takes every message currently in a service's dead-letter queue. */
+  async drainDeadLetters(service: ServiceName): Promise<GetMessage[]> {
+    const ch = await (await this.amqp()).createChannel();
+    try {
+      const out: GetMessage[] = [];
+      for (;;) {
+        const msg = await ch.get(`${this.queue(service)}.dlq`, { noAck: true });
+        if (!msg) return out;
+        out.push(msg);
+      }
+    } finally {
+      await ch.close();
+    }
+  }
+
+  async waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query(sql, params)).rows as T[];
+  }
+
+  newUser(): string {
+    return randomUUID();
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor.stopAll();
+    await this.db?.end().catch(() => undefined);
+    const conn = await this.amqp();
+    for (const s of SERVICES) {
+      for (const q of [this.queue(s), `${this.queue(s)}.dlq`, ...[1, 2, 3, 4, 5].map((i) => `${this.queue(s)}.retry.${i}`)]) {
+        // A channel per delete: a failed operation closes its channel.
+        const ch = await conn.createChannel();
+        ch.on('error', () => undefined);
+        await ch.deleteQueue(q).catch(() => undefined);
+        await ch.close().catch(() => undefined);
+      }
+    }
+    const ch = await conn.createChannel();
+    await ch.deleteExchange(`${this.namespace}.events`).catch(() => undefined);
+    await conn.close().catch(() => undefined);
+    await dropDatabase(ADMIN_URL, this.database);
+    rmSync(this.storageDir, { recursive: true, force: true });
+  }
+}
