@@ -42,7 +42,8 @@ export class MeshClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { status, body } = await this.get(userId, id);
-      if (status === 200 && TERMINAL.has(body.status)) return body;
+      if (status !== 200) throw new Error(`generation ${id}: HTTP ${status} ${JSON.stringify(body)}`);
+      if (TERMINAL.has(body.status)) return body;
       if (Date.now() > deadline) throw new Error(`generation ${id} still ${body.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, intervalMs));
     }

@@ -17,7 +17,7 @@ export class GenerationRequests {
   async submit(userId: string, dto: CreateGenerationDto): Promise<{ id: string }> {
     const id = randomUUID();
     // A seed is always fixed at submission so the request can be reproduced.
-    const seed = dto.seed ?? randomInt(0, 2 ** 48);
+    const seed = dto.seed ?? randomInt(0, 2 ** 48 - 1);
     const params = {
       prompt: dto.prompt,
       n: dto.n,

@@ -66,8 +66,10 @@ export class ApiErrorFilter implements ExceptionFilter {
         return;
       }
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      // Express adapter wraps body-parser's SyntaxError (malformed JSON) in a 400 with the original as cause.
+      const code = exception.cause instanceof SyntaxError ? 'malformed_json' : (CODE_BY_STATUS[status] ?? `http_${status}`);
       res.status(status).json({
-        error: { code: CODE_BY_STATUS[status] ?? `http_${status}`, message: Array.isArray(message) ? message.join(', ') : String(message) },
+        error: { code, message: Array.isArray(message) ? message.join(', ') : String(message) },
       } satisfies ApiErrorBody);
       return;
     }

@@ -1,0 +1,2 @@
+// Integration tests boot whole meshes of processes; their steps take seconds, not milliseconds.
+jest.setTimeout(120000);
