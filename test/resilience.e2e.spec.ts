@@ -73,16 +73,26 @@ describe('saga resilience', () => {
     expect(Number(rows[0].c)).toBe(32);
   }, 120000);
 
-  it('loses and doubles nothing when RabbitMQ connections drop mid-run', async () => {
+  it('loses and doubles nothing when RabbitMQ connections drop and the broker is down mid-run', async () => {
     const user = mesh.newUser();
     const first = await Promise.all(
       Array.from({ length: 10 }, (_, i) => mesh.client.submit(user, { prompt: `outage ${i}`, n: 2, width: 256, height: 256, seed: i })),
     );
-    // Force-close every client connection of this broker; services reconnect and re-declare their topology.
+    // Force-close every client connection while the first batch is in flight; services reconnect and re-declare.
     execFileSync('rabbitmqctl', ['close_all_connections', 'test: connection drop'], { stdio: 'ignore' });
-    const second = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => mesh.client.submit(user, { prompt: `during outage ${i}`, n: 1, width: 256, height: 256, seed: i })),
-    );
+    // Then take the broker away entirely: the gateway keeps accepting, the outbox holds the events.
+    execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });
+    let second: Awaited<ReturnType<typeof mesh.client.submit>>[];
+    try {
+      second = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => mesh.client.submit(user, { prompt: `during outage ${i}`, n: 1, width: 256, height: 256, seed: i })),
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      const pending = await mesh.query<{ c: string }>(`SELECT count(*) AS c FROM gateway.outbox WHERE published_at IS NULL`);
+      expect(Number(pending[0].c)).toBeGreaterThanOrEqual(10);
+    } finally {
+      execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
+    }
     const all = [...first, ...second];
     expect(all.every((s) => s.status === 202)).toBe(true);
     const results = await Promise.all(all.map((s) => mesh.client.waitForTerminal(user, s.body.id ?? '', 90000)));
