@@ -31,7 +31,8 @@ const pct = (xs: number[], p: number): number => {
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 
 async function rabbitRoundTrip(samples: number): Promise<number[]> {
-  const conn = await amqplib.connect(AMQP_URL);
+  // Same socket options as the mesh (noDelay), so the baseline is the best the broker can do here.
+  const conn = await amqplib.connect(AMQP_URL, { noDelay: true });
   const ch = await conn.createConfirmChannel();
   const { queue } = await ch.assertQueue('', { exclusive: true, durable: false });
   const waiting = new Map<string, (t: number) => void>();

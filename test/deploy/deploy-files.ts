@@ -247,8 +247,8 @@ export class K8sObjects {
 export function healthControllerPaths(): string[] {
   const source = readRepoFile('libs/service-kit/src/health.controller.ts');
   const prefix = /@Controller\(\s*['"`]([^'"`]*)['"`]\s*\)/.exec(source)?.[1] ?? '';
-  return [...source.matchAll(/@Get\(\s*['"`]([^'"`]*)['"`]\s*\)/g)].map(
-    (m) => `/${[prefix, m[1]].filter(Boolean).join('/')}`.replace(/\/+/g, '/'),
+  return [...source.matchAll(/@Get\(\s*['"`]([^'"`]*)['"`]\s*\)/g)].map((m) =>
+    `/${[prefix, m[1]].filter(Boolean).join('/')}`.replace(/\/+/g, '/'),
   );
 }
 

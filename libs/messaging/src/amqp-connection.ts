@@ -19,7 +19,8 @@ export class AmqpConnection implements OnApplicationShutdown {
     this.manager = amqp.connect([config.messaging.url], {
       heartbeatIntervalInSeconds: 5,
       reconnectTimeInSeconds: 1,
-      connectionOptions: { clientProperties: { connection_name: `atelier-${config.service}-${process.pid}` } },
+      // Nagle + delayed ACK would add ~40 ms to every small publish and ack.
+      connectionOptions: { noDelay: true, clientProperties: { connection_name: `atelier-${config.service}-${process.pid}` } },
     });
     this.manager.on('connect', () => {
       this.connectedFlag = true;

@@ -1,0 +1,533 @@
+/**
+ * Static checks of the deployment files against the code they deploy: the env schema (envKeys), the default
+ * ports, the health controller's routes and the queue naming. Nothing here needs Docker or a cluster; nginx's
+ * own `nginx -t` validates the proxy config.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, SERVICES, envKeys, loadConfig, type ServiceName } from '@atelier/config';
+import { topologyNames } from '@atelier/messaging';
+import {
+  K8sObjects,
+  ROOT,
+  composeDependsOn,
+  composeEnv,
+  findNginx,
+  healthControllerPaths,
+  healthcheckText,
+  loadCompose,
+  loadK8s,
+  nginxChild,
+  nginxDirectives,
+  parseDockerfile,
+  parseNginxConf,
+  readRepoFile,
+  type Container,
+  type Deployment,
+  type DockerInstruction,
+  type HorizontalPodAutoscaler,
+  type Job,
+  type NginxBlock,
+  type PersistentVolumeClaim,
+  type PodTemplate,
+  type ScaledObject,
+  type Service,
+  type TriggerAuthentication,
+} from './deploy-files';
+
+const WORKERS = SERVICES.filter((s) => s !== 'gateway');
+const INFRA = ['postgres', 'rabbitmq', 'migrate', 'nginx'];
+
+const SERVED = healthControllerPaths();
+const LIVE = SERVED.find((p) => p.endsWith('/live'));
+const READY = SERVED.find((p) => p.endsWith('/ready'));
+
+/** db.js loads every service's config from one environment, so its variables must suit all of them. */
+const COMMON_KEYS = envKeys('gateway').filter((key) => SERVICES.every((s) => envKeys(s).includes(key)));
+
+const notAccepted = (service: ServiceName, names: Iterable<string>): string[] =>
+  [...names].filter((name) => !envKeys(service).includes(name));
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
+
+const isSubset = (inner: Record<string, string>, outer: Record<string, string> | undefined): boolean =>
+  Object.keys(inner).length > 0 && Object.entries(inner).every(([k, v]) => outer?.[k] === v);
+
+it('the health controller serves a liveness and a readiness path', () => {
+  expect(LIVE).toBeDefined();
+  expect(READY).toBeDefined();
+});
+
+// ---------------------------------------------------------------- Dockerfile
+
+describe('Dockerfile', () => {
+  const instructions = parseDockerfile(readRepoFile('Dockerfile'));
+  const runtimeStage = Math.max(...instructions.map((i) => i.stage));
+  const build = instructions.filter((i) => i.stage < runtimeStage);
+  const runtime = instructions.filter((i) => i.stage === runtimeStage);
+  const all = (list: DockerInstruction[], keyword: string): DockerInstruction[] =>
+    list.filter((i) => i.keyword === keyword);
+  /** Source paths of the build stage's COPY lines (flags and destination dropped). */
+  const copySources = all(build, 'COPY')
+    .filter((i) => !i.args.includes('--from='))
+    .flatMap((i) =>
+      i.args
+        .split(/\s+/)
+        .filter((word) => !word.startsWith('--'))
+        .slice(0, -1),
+    )
+    .map((path) => path.replace(/^\.\//, '').replace(/\/$/, ''));
+
+  it('builds and runs on node:20-bookworm-slim in separate stages', () => {
+    const images = all(instructions, 'FROM').map((i) => i.args.split(/\s+/)[0]);
+    expect(images.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(images)).toEqual(new Set(['node:20-bookworm-slim']));
+  });
+
+  it('installs with the repo .npmrc, builds, then drops dev dependencies', () => {
+    expect(copySources).toContain('.npmrc');
+    const runs = all(build, 'RUN').map((i) => i.args);
+    expect(runs.join('\n')).toMatch(/npm ci/);
+    expect(runs.join('\n')).toMatch(/npm run build[\s\S]*npm prune --omit=dev/);
+  });
+
+  it('copies every directory the build compiles, and every copied path exists', () => {
+    const tsconfig = JSON.parse(readRepoFile('tsconfig.build.json')) as { include: string[] };
+    const roots = [...new Set(tsconfig.include.map((pattern) => pattern.split('/')[0]))];
+    expect(roots.filter((dir) => !copySources.includes(dir))).toEqual([]);
+    expect(copySources.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
+
+  it('takes the service from ARG APP in the runtime stage and runs as the non-root user node', () => {
+    expect(all(runtime, 'ARG').map((i) => i.args)).toContain('APP');
+    expect(
+      all(runtime, 'ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/\bAPP=\$\{?APP\}?(\s|$)/);
+    expect(all(runtime, 'USER').at(-1)?.args).toBe('node');
+  });
+
+  it('CMD starts dist/apps/$APP/src/main.js, and apps/<app>/src/main.ts exists for every app', () => {
+    const argv = JSON.parse(must(all(runtime, 'CMD').at(-1), 'CMD').args) as string[];
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    // exec: node replaces the shell as PID 1 and receives SIGTERM itself.
+    expect(argv[2]).toMatch(/^exec node /);
+    const entry = must(/\bnode\s+(\S+\.js)/.exec(argv[2])?.[1], 'entry point');
+    expect(entry).toMatch(/^dist\/apps\/\$\{?APP\}?\/src\/main\.js$/);
+    const sources = SERVICES.map((app) =>
+      entry
+        .replace(/\$\{?APP\}?/, app)
+        .replace(/^dist\//, '')
+        .replace(/\.js$/, '.ts'),
+    );
+    expect(sources.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
+
+  it('HEALTHCHECK uses node (no curl in the slim image) on a path the health controller serves', () => {
+    const check = must(all(runtime, 'HEALTHCHECK').at(-1), 'HEALTHCHECK').args;
+    expect(check).toMatch(/CMD node -e/);
+    expect(SERVED.filter((path) => check.includes(`'${path}'`))).toEqual([LIVE]);
+  });
+
+  it('.dockerignore keeps local build output and git out of the context', () => {
+    const ignored = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
+    for (const entry of ['node_modules', 'dist', 'var', 'out', '.git', '*.log']) expect(ignored).toContain(entry);
+  });
+});
+
+// ---------------------------------------------------------------- docker compose
+
+describe('docker-compose.yml', () => {
+  const { services, volumes } = loadCompose();
+  const service = (name: string) => must(services[name], `compose service ${name}`);
+
+  it('has one service per app plus postgres, rabbitmq, migrate and nginx', () => {
+    expect(Object.keys(services).sort()).toEqual([...SERVICES, ...INFRA].sort());
+  });
+
+  describe.each(SERVICES)('%s', (app) => {
+    it('is built from the one Dockerfile with APP set to its name', () => {
+      const build = service(app).build;
+      expect(typeof build).toBe('object');
+      if (typeof build !== 'object') return;
+      expect(build.context).toBe('.');
+      expect(build.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      expect(build.args?.APP).toBe(app);
+    });
+
+    it('sets only variables the service accepts', () => {
+      expect(notAccepted(app, Object.keys(composeEnv(service(app))))).toEqual([]);
+    });
+
+    it('sets HTTP_PORT to its DEFAULT_PORTS entry (the healthcheck reads it)', () => {
+      expect(composeEnv(service(app)).HTTP_PORT).toBe(String(DEFAULT_PORTS[app]));
+    });
+
+    it('has a healthcheck on the readiness path', () => {
+      expect(healthcheckText(service(app))).toContain(`'${READY}'`);
+    });
+
+    it('waits for healthy postgres and rabbitmq and completed migrations', () => {
+      expect(composeDependsOn(service(app))).toEqual(
+        expect.objectContaining({
+          postgres: 'service_healthy',
+          rabbitmq: 'service_healthy',
+          migrate: 'service_completed_successfully',
+        }),
+      );
+    });
+
+    it('mounts the shared storage volume at STORAGE_DIR when it reads or writes images', () => {
+      const env = composeEnv(service(app));
+      const storageMounts = (service(app).volumes ?? []).filter((v) => v.startsWith('storage:'));
+      if (!envKeys(app).includes('STORAGE_DIR')) {
+        expect(storageMounts).toEqual([]);
+        return;
+      }
+      expect(env.STORAGE_DIR).toBeTruthy();
+      expect(storageMounts).toEqual([`storage:${env.STORAGE_DIR}`]);
+      expect(volumes).toHaveProperty('storage');
+    });
+
+    it('reaches PostgreSQL and RabbitMQ through their compose services', () => {
+      const env = composeEnv(service(app));
+      expect(env.DATABASE_HOST).toBe('postgres');
+      const amqp = new URL(must(env.AMQP_URL, 'AMQP_URL'));
+      const rabbit = composeEnv(service('rabbitmq'));
+      expect([amqp.hostname, amqp.username, amqp.password]).toEqual([
+        'rabbitmq',
+        rabbit.RABBITMQ_DEFAULT_USER ?? 'guest',
+        rabbit.RABBITMQ_DEFAULT_PASS ?? 'guest',
+      ]);
+    });
+  });
+
+  it('gateway: NODE_ENV=production comes with ALLOW_DEV_USER_HEADER=false', () => {
+    const env = composeEnv(service('gateway'));
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.ALLOW_DEV_USER_HEADER).toBe('false');
+  });
+
+  it('postgres: pgvector image, pg_isready healthcheck, trust auth only on the private network', () => {
+    const pg = service('postgres');
+    expect(pg.image).toBe('pgvector/pgvector:pg16');
+    expect(healthcheckText(pg)).toContain('pg_isready');
+    expect(composeEnv(pg).POSTGRES_HOST_AUTH_METHOD).toBe('trust');
+    // A published port would expose a password-less superuser.
+    expect(pg.ports ?? []).toEqual([]);
+  });
+
+  it('rabbitmq: management image with a diagnostics ping healthcheck', () => {
+    const rabbit = service('rabbitmq');
+    expect(rabbit.image).toBe('rabbitmq:3.13-management');
+    expect(healthcheckText(rabbit)).toMatch(/rabbitmq-diagnostics\s+-q\s+ping/);
+  });
+
+  it('migrate: one-shot db.js setup from the app image after postgres is healthy', () => {
+    const migrate = service('migrate');
+    const build = migrate.build;
+    expect(typeof build === 'object' && SERVICES.some((app) => build.args?.APP === app)).toBe(true);
+    expect([migrate.command ?? []].flat().join(' ')).toBe('node dist/scripts/db.js setup');
+    expect(composeDependsOn(migrate)).toEqual({ postgres: 'service_healthy' });
+    const env = composeEnv(migrate);
+    expect(Object.keys(env).filter((key) => !COMMON_KEYS.includes(key))).toEqual([]);
+    expect(new URL(must(env.DATABASE_ADMIN_URL, 'DATABASE_ADMIN_URL')).hostname).toBe('postgres');
+  });
+
+  it('nginx: serves the repo config in front of a healthy gateway', () => {
+    const nginx = service('nginx');
+    expect(nginx.image).toBe('nginx:1.27-alpine');
+    expect(nginx.volumes).toContain('./nginx/nginx.conf:/etc/nginx/nginx.conf:ro');
+    expect(composeDependsOn(nginx)).toEqual({ gateway: 'service_healthy' });
+    expect(healthcheckText(nginx)).not.toBe('');
+  });
+});
+
+// ---------------------------------------------------------------- nginx
+
+describe('nginx/nginx.conf', () => {
+  const conf = parseNginxConf(readRepoFile('nginx/nginx.conf'));
+  const http = must(nginxChild(conf, 'http'), 'http block');
+  const server = must(nginxChild(http, 'server'), 'server block');
+  const SSE_PATH = '^/v1/generations/[^/]+/events$';
+  const sse = must(nginxChild(server, 'location', '~', SSE_PATH), `location ~ ${SSE_PATH}`);
+  const args = (block: NginxBlock, name: string): string[] | undefined => nginxDirectives(block, name)[0]?.slice(1);
+  const headerNames = (block: NginxBlock): string[] =>
+    nginxDirectives(block, 'proxy_set_header').map((d) => d[1].toLowerCase());
+
+  it('passes nginx -t where the gateway host does not resolve', () => {
+    const nginx = findNginx();
+    if (!nginx) throw new Error('nginx binary not found: .ci/run installs it (apt-get install -y nginx); not skipped');
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-nginx-'));
+    try {
+      copyFileSync(join(ROOT, 'nginx', 'nginx.conf'), join(dir, 'nginx.conf'));
+      // The config logs to /dev/stdout and /dev/stderr, which nginx opens by path: that fails (ENXIO) on the
+      // socket pairs Node uses for piped stdio, so nginx gets a plain file, as it gets pipes under Docker.
+      const logPath = join(dir, 'nginx-t.log');
+      const log = openSync(logPath, 'w');
+      let status: number | null;
+      try {
+        status = spawnSync(nginx, ['-t', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf')], {
+          stdio: ['ignore', log, log],
+        }).status;
+      } finally {
+        closeSync(log);
+      }
+      expect({ status, output: readFileSync(logPath, 'utf8') }).toEqual({
+        status: 0,
+        output: expect.stringContaining('test is successful'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sets an upload limit', () => {
+    expect(args(server, 'client_max_body_size') ?? args(http, 'client_max_body_size')).toEqual(['10m']);
+  });
+
+  it('proxies to the compose gateway service on DEFAULT_PORTS.gateway, resolved per request', () => {
+    const upstream = must(
+      nginxDirectives(server, 'set').find((d) => d[1] === '$gateway_upstream')?.[2],
+      'set $gateway_upstream',
+    );
+    const url = new URL(upstream);
+    expect(Object.keys(loadCompose().services)).toContain(url.hostname);
+    expect(url.hostname).toBe('gateway');
+    expect(Number(url.port)).toBe(DEFAULT_PORTS.gateway);
+    expect(args(server, 'resolver') ?? args(http, 'resolver')).toContain('127.0.0.11');
+    // A literal host in proxy_pass is resolved at load time and fails when the gateway is not up yet.
+    const passes = server.blocks.flatMap((b) => nginxDirectives(b.body, 'proxy_pass').map((d) => d[1]));
+    expect(passes.length).toBeGreaterThan(0);
+    expect(new Set(passes)).toEqual(new Set(['$gateway_upstream']));
+  });
+
+  it('streams server-sent events unbuffered with a long read timeout', () => {
+    const pattern = new RegExp(SSE_PATH);
+    expect(pattern.test('/v1/generations/0b6f/events')).toBe(true);
+    expect(pattern.test('/v1/generations/0b6f')).toBe(false);
+    expect(args(sse, 'proxy_buffering')).toEqual(['off']);
+    expect(args(sse, 'proxy_cache')).toEqual(['off']);
+    expect(args(sse, 'proxy_read_timeout')).toEqual(['1h']);
+    expect(args(sse, 'proxy_http_version')).toEqual(['1.1']);
+    expect(nginxDirectives(sse, 'proxy_set_header')).toContainEqual(['proxy_set_header', 'Connection', '']);
+  });
+
+  it('keeps the forwarding headers in the SSE location (a local proxy_set_header drops inherited ones)', () => {
+    const server_headers = headerNames(server);
+    expect(server_headers).toEqual(expect.arrayContaining(['x-forwarded-for', 'x-forwarded-proto', 'x-request-id']));
+    if (headerNames(sse).length > 0) expect(headerNames(sse)).toEqual(expect.arrayContaining(server_headers));
+  });
+
+  it('gzips JSON', () => {
+    expect(args(http, 'gzip')).toEqual(['on']);
+    expect(args(http, 'gzip_types')).toContain('application/json');
+  });
+
+  it('listens on the port compose publishes', () => {
+    const port = must(args(server, 'listen')?.[0], 'listen');
+    expect(loadCompose().services.nginx?.ports).toContain(`${port}:${port}`);
+  });
+});
+
+// ---------------------------------------------------------------- kubernetes
+
+describe('k8s', () => {
+  const files = loadK8s();
+  const k8s = new K8sObjects(files.flatMap((f) => f.objects));
+  const compose = loadCompose();
+  const configMap = k8s.named('ConfigMap', 'atelier-config');
+  const meshNamespace = (service: ServiceName) =>
+    loadConfig(service, { MESH_NAMESPACE: configMap?.data?.MESH_NAMESPACE }).messaging.namespace;
+
+  const deployment = (app: string) => must(k8s.named<Deployment>('Deployment', app), `Deployment ${app}`);
+  const containerOf = (template: PodTemplate, name: string): Container =>
+    must(template.spec.containers.find((c) => c.name === name) ?? template.spec.containers[0], `container ${name}`);
+  /** A probe or Service port, by number or by the container port's name. */
+  const resolvePort = (container: Container, port: number | string | undefined): number | undefined =>
+    typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
+
+  it('every file parses as YAML', () => {
+    expect(files.map((f) => f.file)).toContain('namespace.yaml');
+    expect(files.filter((f) => f.errors.length > 0).map((f) => `${f.file}: ${f.errors.join('; ')}`)).toEqual([]);
+  });
+
+  it('puts everything in the atelier namespace', () => {
+    expect(k8s.named('Namespace', 'atelier')).toBeDefined();
+    const outside = k8s.all.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== 'atelier');
+    expect(outside.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  });
+
+  it('has exactly one Deployment and one Service per app, named after it', () => {
+    for (const kind of ['Deployment', 'Service']) {
+      expect(
+        k8s
+          .ofKind(kind)
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual([...SERVICES].sort());
+    }
+  });
+
+  describe.each(SERVICES)('%s', (app) => {
+    const template = () => deployment(app).spec.template;
+    const container = () => containerOf(template(), app);
+    const env = () => k8s.containerEnv(container());
+
+    it('runs the same image as compose on its DEFAULT_PORTS port', () => {
+      expect(container().image).toBe(compose.services[app]?.image);
+      expect(container().ports?.map((p) => p.containerPort)).toEqual([DEFAULT_PORTS[app]]);
+    });
+
+    it('has a ClusterIP Service on DEFAULT_PORTS that selects its pods', () => {
+      const service = must(k8s.named<Service>('Service', app), `Service ${app}`);
+      expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+      expect(isSubset(service.spec.selector, template().metadata?.labels)).toBe(true);
+      expect(isSubset(deployment(app).spec.selector.matchLabels, template().metadata?.labels)).toBe(true);
+      expect(service.spec.ports.map((p) => p.port)).toEqual([DEFAULT_PORTS[app]]);
+      expect(resolvePort(container(), service.spec.ports[0]?.targetPort ?? service.spec.ports[0]?.port)).toBe(
+        DEFAULT_PORTS[app],
+      );
+    });
+
+    it('gets only variables the service accepts (env and every envFrom key)', () => {
+      expect(notAccepted(app, env().keys())).toEqual([]);
+    });
+
+    it('sets HTTP_PORT, if at all, to its DEFAULT_PORTS entry', () => {
+      const port = env().get('HTTP_PORT');
+      if (port !== undefined) expect(port).toBe(String(DEFAULT_PORTS[app]));
+    });
+
+    it('probes the health controller: startup and liveness on live, readiness on ready', () => {
+      const c = container();
+      const probes = { startup: c.startupProbe, liveness: c.livenessProbe, readiness: c.readinessProbe };
+      expect(Object.fromEntries(Object.entries(probes).map(([k, p]) => [k, p?.httpGet?.path]))).toEqual({
+        startup: LIVE,
+        liveness: LIVE,
+        readiness: READY,
+      });
+      for (const probe of Object.values(probes)) {
+        expect(resolvePort(c, probe?.httpGet?.port)).toBe(DEFAULT_PORTS[app]);
+      }
+    });
+
+    it('sets requests and limits, a 30 s grace period and a non-root user', () => {
+      const { resources, securityContext } = container();
+      expect(resources?.requests).toEqual(
+        expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+      );
+      expect(resources?.limits).toEqual(expect.objectContaining({ memory: expect.any(String) }));
+      const pod = template().spec;
+      expect(pod.terminationGracePeriodSeconds).toBe(30);
+      expect(securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot).toBe(true);
+      expect(securityContext?.runAsUser ?? pod.securityContext?.runAsUser).not.toBe(0);
+    });
+
+    it('mounts the ReadWriteMany storage claim at STORAGE_DIR when it reads or writes images', () => {
+      const pod = template().spec;
+      const claims = (pod.volumes ?? []).filter((v) => v.persistentVolumeClaim);
+      if (!envKeys(app).includes('STORAGE_DIR')) {
+        expect(claims).toEqual([]);
+        return;
+      }
+      const dir = must(env().get('STORAGE_DIR'), 'STORAGE_DIR');
+      const mount = must(
+        container().volumeMounts?.find((m) => m.mountPath === dir),
+        `volumeMount at ${dir}`,
+      );
+      const claim = must(claims.find((v) => v.name === mount.name)?.persistentVolumeClaim, 'claim').claimName;
+      const pvc = must(k8s.named<PersistentVolumeClaim>('PersistentVolumeClaim', claim), `PVC ${claim}`);
+      expect(pvc.spec.accessModes).toContain('ReadWriteMany');
+    });
+
+    it('refuses the dev identity header under NODE_ENV=production', () => {
+      if (!envKeys(app).includes('ALLOW_DEV_USER_HEADER')) return;
+      expect(env().get('NODE_ENV')).toBe('production');
+      expect(env().get('ALLOW_DEV_USER_HEADER')).toBe('false');
+    });
+
+    it('leaves the replica count to its autoscaler', () => {
+      // A replicas field would reset the autoscaled count on every kubectl apply.
+      expect(deployment(app).spec.replicas).toBeUndefined();
+    });
+  });
+
+  describe.each(WORKERS)('%s autoscaling', (worker) => {
+    it(`scales on the depth of its queue through KEDA`, () => {
+      const scaled = k8s.ofKind<ScaledObject>('ScaledObject').filter((s) => s.spec.scaleTargetRef.name === worker);
+      expect(scaled).toHaveLength(1);
+      const [object] = scaled;
+      expect(object.apiVersion).toBe('keda.sh/v1alpha1');
+      expect(object.spec.scaleTargetRef.kind ?? 'Deployment').toBe('Deployment');
+      // Never to zero: each service also relays its outbox on a timer.
+      expect(object.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
+      const trigger = must(
+        object.spec.triggers.find((t) => t.type === 'rabbitmq'),
+        'rabbitmq trigger',
+      );
+      expect(trigger.metadata.queueName).toBe(topologyNames(meshNamespace(worker), worker).queue);
+      expect(trigger.metadata.queueName).toBe(`atelier.${worker}`);
+      expect(trigger.metadata.mode).toBe('QueueLength');
+
+      const authName = must(trigger.authenticationRef, 'authenticationRef').name;
+      const auth = must(k8s.named<TriggerAuthentication>('TriggerAuthentication', authName), `auth ${authName}`);
+      const host = must(
+        auth.spec.secretTargetRef?.find((r) => r.parameter === 'host'),
+        'host secretTargetRef',
+      );
+      expect(host.key).toBe('AMQP_URL');
+      expect(k8s.keysOf('Secret', host.name)).toContain('AMQP_URL');
+    });
+  });
+
+  it('scales the gateway on CPU with an HPA, not on a queue', () => {
+    const hpas = k8s
+      .ofKind<HorizontalPodAutoscaler>('HorizontalPodAutoscaler')
+      .filter((h) => h.spec.scaleTargetRef.name === 'gateway');
+    expect(hpas).toHaveLength(1);
+    expect(hpas[0].spec.scaleTargetRef.kind).toBe('Deployment');
+    expect(hpas[0].spec.metrics.map((m) => m.resource?.name)).toContain('cpu');
+    expect(k8s.ofKind<ScaledObject>('ScaledObject').map((s) => s.spec.scaleTargetRef.name)).not.toContain('gateway');
+  });
+
+  it('migrations Job runs dist/scripts/db.js setup from an app image with variables every service accepts', () => {
+    const jobs = k8s.ofKind<Job>('Job');
+    expect(jobs).toHaveLength(1);
+    const template = jobs[0].spec.template;
+    const c = must(template.spec.containers[0], 'Job container');
+    const argv = [...(c.command ?? []), ...(c.args ?? [])];
+    expect(argv).toEqual(expect.arrayContaining(['dist/scripts/db.js', 'setup']));
+    expect(SERVICES.map((app) => compose.services[app]?.image)).toContain(c.image);
+    expect([...k8s.containerEnv(c).keys()].filter((key) => !COMMON_KEYS.includes(key))).toEqual([]);
+    expect(k8s.containerEnv(c).has('DATABASE_ADMIN_URL')).toBe(true);
+    expect(c.securityContext?.runAsNonRoot ?? template.spec.securityContext?.runAsNonRoot).toBe(true);
+  });
+
+  it('the Secret holds only change-me placeholders for the credentials', () => {
+    const secret = must(k8s.named('Secret', 'atelier-secrets'), 'Secret atelier-secrets');
+    expect(secret.data).toBeUndefined();
+    expect(secret.stringData).toEqual({
+      DATABASE_PASSWORD: 'change-me',
+      DATABASE_ADMIN_URL: 'change-me',
+      AMQP_URL: 'change-me',
+      OPENAI_IMAGES_API_KEY: 'change-me',
+    });
+  });
+
+  it('README explains the apply order and the KEDA requirement', () => {
+    const readme = readFileSync(join(ROOT, 'k8s', 'README.md'), 'utf8');
+    expect(readme).toMatch(/apply order/i);
+    expect(readme).toContain('KEDA');
+    // Every manifest is mentioned, so none is forgotten when applying by hand.
+    expect(files.map((f) => f.file).filter((file) => !readme.includes(`k8s/${file}`))).toEqual([]);
+  });
+});
