@@ -15,7 +15,8 @@ import { MeshSupervisor } from './mesh/mesh-supervisor';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const keep = args.includes('--keep-running');
-  const prompt = args.find((a) => !a.startsWith('--')) ?? 'баннер для кофейни, осень, скидка 20% 🍂 #кофе https://coffee.example';
+  const prompt =
+    args.find((a) => !a.startsWith('--')) ?? 'баннер для кофейни, осень, скидка 20% 🍂 #кофе https://coffee.example';
   const root = resolve(__dirname, '..', '..');
   const outDir = resolve(process.env.OUT_DIR ?? join(root, 'out'));
 
@@ -41,14 +42,18 @@ async function main(): Promise<void> {
     const userId = process.env.DEMO_USER_ID ?? randomUUID();
     const started = Date.now();
     const submitted = await client.submit(userId, { prompt, n: 4, width: 512, height: 512, seed: 42 });
-    if (submitted.status !== 202 || !submitted.body.id) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
+    if (submitted.status !== 202 || !submitted.body.id)
+      throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
     const result = await client.waitForTerminal(userId, submitted.body.id);
     console.log(`\ngeneration ${result.id}: ${result.status} in ${Date.now() - started} ms`);
     console.log(`  prompt:   ${result.prompt}`);
     console.log(`  cleaned:  ${result.cleanedPrompt}`);
     console.log(`  enhanced: ${result.enhancedPrompt}`);
-    console.log(`  platform/goal: ${result.enhancement?.platform}/${result.enhancement?.goal}; backend ${result.backend}; scorer ${result.scorer?.name}@${result.scorer?.version}`);
-    if (result.failure) console.log(`  failure: ${result.failure.stage} ${result.failure.code}: ${result.failure.reason}`);
+    console.log(
+      `  platform/goal: ${result.enhancement?.platform}/${result.enhancement?.goal}; backend ${result.backend}; scorer ${result.scorer?.name}@${result.scorer?.version}`,
+    );
+    if (result.failure)
+      console.log(`  failure: ${result.failure.stage} ${result.failure.code}: ${result.failure.reason}`);
     const dir = join(outDir, result.id);
     mkdirSync(dir, { recursive: true });
     for (const img of result.images) {

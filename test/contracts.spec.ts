@@ -16,7 +16,10 @@ describe('contracts generated from proto/', () => {
   it('are up to date with the .proto files (run `npm run proto:generate` if this fails)', () => {
     const out = mkdtempSync(join(tmpdir(), 'atelier-gen-'));
     try {
-      const template = readFileSync(join(root, 'proto', 'buf.gen.yaml'), 'utf8').replace('../libs/contracts/src/gen', out);
+      const template = readFileSync(join(root, 'proto', 'buf.gen.yaml'), 'utf8').replace(
+        '../libs/contracts/src/gen',
+        out,
+      );
       const templatePath = join(out, 'buf.gen.yaml');
       writeFileSync(templatePath, template);
       execFileSync(join(root, 'node_modules', '.bin', 'buf'), ['generate', '--template', templatePath], {
@@ -24,11 +27,18 @@ describe('contracts generated from proto/', () => {
         env: { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` },
       });
       const committedDir = join(root, 'libs', 'contracts', 'src', 'gen');
-      const fresh = listFiles(out).filter((f) => f.endsWith('.ts')).map((f) => relative(out, f)).sort();
-      const committed = listFiles(committedDir).map((f) => relative(committedDir, f)).sort();
+      const fresh = listFiles(out)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => relative(out, f))
+        .sort();
+      const committed = listFiles(committedDir)
+        .map((f) => relative(committedDir, f))
+        .sort();
       expect(committed).toEqual(fresh);
       for (const file of fresh) {
-        expect(`${file}:\n${readFileSync(join(committedDir, file), 'utf8')}`).toBe(`${file}:\n${readFileSync(join(out, file), 'utf8')}`);
+        expect(`${file}:\n${readFileSync(join(committedDir, file), 'utf8')}`).toBe(
+          `${file}:\n${readFileSync(join(out, file), 'utf8')}`,
+        );
       }
     } finally {
       rmSync(out, { recursive: true, force: true });

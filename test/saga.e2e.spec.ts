@@ -15,7 +15,13 @@ describe('generation saga', () => {
   it('completes 20 concurrent generations, each with n ranked images', async () => {
     const requests = Array.from({ length: 20 }, (_, i) => ({
       user: mesh.newUser(),
-      body: { prompt: `insta пост новая коллекция платьев ${i} 🌸 #весна`, n: (i % 4) + 1, width: 256, height: 256, seed: i },
+      body: {
+        prompt: `insta пост новая коллекция платьев ${i} 🌸 #весна`,
+        n: (i % 4) + 1,
+        width: 256,
+        height: 256,
+        seed: i,
+      },
     }));
     const submitted = await Promise.all(requests.map((r) => mesh.client.submit(r.user, r.body)));
     expect(submitted.map((s) => s.status)).toEqual(Array(20).fill(202));
@@ -45,7 +51,13 @@ describe('generation saga', () => {
 
   it('serves the ranked PNGs to their owner only', async () => {
     const user = mesh.newUser();
-    const { body } = await mesh.client.submit(user, { prompt: 'red sale banner -30%', n: 2, width: 320, height: 180, seed: 7 });
+    const { body } = await mesh.client.submit(user, {
+      prompt: 'red sale banner -30%',
+      n: 2,
+      width: 320,
+      height: 180,
+      seed: 7,
+    });
     const done = await mesh.client.waitForTerminal(user, body.id ?? '');
     const img = await mesh.client.image(user, done.id, 1);
     expect(img.status).toBe(200);
@@ -61,7 +73,14 @@ describe('generation saga', () => {
   it('rejects bad input with 400 and a machine-readable code, and stores nothing', async () => {
     const user = mesh.newUser();
     const before = await mesh.query<{ c: string }>('SELECT count(*) AS c FROM gateway.generations');
-    for (const bad of [{ prompt: '' }, { prompt: 'x', n: 5 }, { prompt: 'x', width: 10 }, { prompt: 'x', guidance: 'high' }, { n: 1 }, { prompt: 'x', extra: 1 }]) {
+    for (const bad of [
+      { prompt: '' },
+      { prompt: 'x', n: 5 },
+      { prompt: 'x', width: 10 },
+      { prompt: 'x', guidance: 'high' },
+      { n: 1 },
+      { prompt: 'x', extra: 1 },
+    ]) {
       const res = await mesh.client.submit(user, bad);
       expect(res.status).toBe(400);
       expect(res.body.error?.code).toBe('validation_failed');
@@ -99,7 +118,9 @@ describe('generation saga', () => {
       [user],
     );
     expect(usage).toEqual({ committed: 12, reserved: 0 });
-    const reservation = await mesh.query('SELECT 1 FROM billing.quota_reservations WHERE generation_id = $1', [over.body.id]);
+    const reservation = await mesh.query('SELECT 1 FROM billing.quota_reservations WHERE generation_id = $1', [
+      over.body.id,
+    ]);
     expect(reservation).toHaveLength(0);
   });
 
@@ -114,10 +135,18 @@ describe('generation saga', () => {
     const envelope = newEnvelope('generation.requested', 'gateway', generationId);
     const schema = EVENTS['generation.requested'].schema;
     const body = Buffer.from(
-      toBinary(schema, create(schema, { generationId, userId: user, params: { prompt: 'twice', n: 3, width: 128, height: 128, steps: 1, guidance: 0, seed: 5n } })),
+      toBinary(
+        schema,
+        create(schema, {
+          generationId,
+          userId: user,
+          params: { prompt: 'twice', n: 3, width: 128, height: 128, steps: 1, guidance: 0, seed: 5n },
+        }),
+      ),
     );
     const ch = await (await mesh.amqp()).createConfirmChannel();
-    for (let i = 0; i < 2; i++) ch.publish(`${mesh.namespace}.events`, 'generation.requested', body, envelopeToPublishOptions(envelope));
+    for (let i = 0; i < 2; i++)
+      ch.publish(`${mesh.namespace}.events`, 'generation.requested', body, envelopeToPublishOptions(envelope));
     await ch.waitForConfirms();
     await ch.close();
     const done = await mesh.client.waitForTerminal(user, generationId);
@@ -134,8 +163,13 @@ describe('generation saga', () => {
       const rows = await mesh.query(`SELECT 1 FROM ${table} WHERE generation_id = $1`, [generationId]);
       expect(rows).toHaveLength(1);
     }
-    expect(await mesh.query('SELECT 1 FROM judge.predictions WHERE generation_id = $1', [generationId])).toHaveLength(3);
-    const outbox = await mesh.query(`SELECT 1 FROM billing.outbox WHERE correlation_id = $1 AND type = 'quota.reserved'`, [generationId]);
+    expect(await mesh.query('SELECT 1 FROM judge.predictions WHERE generation_id = $1', [generationId])).toHaveLength(
+      3,
+    );
+    const outbox = await mesh.query(
+      `SELECT 1 FROM billing.outbox WHERE correlation_id = $1 AND type = 'quota.reserved'`,
+      [generationId],
+    );
     expect(outbox).toHaveLength(1);
   });
 

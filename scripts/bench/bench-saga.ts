@@ -66,12 +66,18 @@ async function main(): Promise<void> {
     STORAGE_DIR: storage,
     FREE_MONTHLY_IMAGES: '1000000',
   };
-  console.log(`bench:saga — ${N} generations at concurrency ${CONCURRENCY}, ${SEQUENTIAL} one at a time; 1 image 512×512 each`);
+  console.log(
+    `bench:saga — ${N} generations at concurrency ${CONCURRENCY}, ${SEQUENTIAL} one at a time; 1 image 512×512 each`,
+  );
   const baseline = await rabbitRoundTrip(500);
 
   await provisionAll(env);
   await migrateAll(env);
-  const mesh = new MeshSupervisor({ env, basePort: 31000, logDir: resolve(__dirname, '..', '..', '..', 'var', 'bench-logs', id) });
+  const mesh = new MeshSupervisor({
+    env,
+    basePort: 31000,
+    logDir: resolve(__dirname, '..', '..', '..', 'var', 'bench-logs', id),
+  });
   const conn = await amqplib.connect(AMQP_URL);
   try {
     await mesh.startAll();
@@ -81,10 +87,17 @@ async function main(): Promise<void> {
     await ch.bindQueue(queue, `${env.MESH_NAMESPACE}.events`, 'generation.completed');
     await ch.bindQueue(queue, `${env.MESH_NAMESPACE}.events`, 'generation.failed');
     const done = new Map<string, (r: { t: number; ok: boolean }) => void>();
-    await ch.consume(queue, (msg) => {
-      if (!msg) return;
-      done.get(msg.properties.correlationId as string)?.({ t: performance.now(), ok: msg.properties.type === 'generation.completed' });
-    }, { noAck: true });
+    await ch.consume(
+      queue,
+      (msg) => {
+        if (!msg) return;
+        done.get(msg.properties.correlationId as string)?.({
+          t: performance.now(),
+          ok: msg.properties.type === 'generation.completed',
+        });
+      },
+      { noAck: true },
+    );
 
     const client = new MeshClient(mesh.url('gateway'));
     const user = randomUUID();
@@ -94,7 +107,13 @@ async function main(): Promise<void> {
       const res = await fetch(`${mesh.url('gateway')}/v1/generations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-user-id': user },
-        body: JSON.stringify({ prompt: `баннер для кофейни, осень, скидка ${i % 50}%`, n: 1, width: 512, height: 512, seed: i }),
+        body: JSON.stringify({
+          prompt: `баннер для кофейни, осень, скидка ${i % 50}%`,
+          n: 1,
+          width: 512,
+          height: 512,
+          seed: i,
+        }),
       });
       const { id: gid } = (await res.json()) as { id: string };
       const finished = await new Promise<{ t: number; ok: boolean }>((r) => done.set(gid, r));
@@ -117,17 +136,34 @@ async function main(): Promise<void> {
     );
     const seconds = (performance.now() - t0) / 1000;
     // Sanity: the read model agrees with what the broker said.
-    const check = await client.waitForTerminal(user, ((await (await fetch(`${mesh.url('gateway')}/v1/generations`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-id': user }, body: JSON.stringify({ prompt: 'check', n: 1 }) })).json()) as { id: string }).id);
+    const check = await client.waitForTerminal(
+      user,
+      (
+        (await (
+          await fetch(`${mesh.url('gateway')}/v1/generations`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-user-id': user },
+            body: JSON.stringify({ prompt: 'check', n: 1 }),
+          })
+        ).json()) as { id: string }
+      ).id,
+    );
 
     const b50 = pct(baseline, 50);
     console.log('\nbaseline: bare RabbitMQ publish→consume round trip (persistent, 256 B)');
     console.log(`  p50 ${fmt(b50)}  p95 ${fmt(pct(baseline, 95))}  (${baseline.length} samples)`);
     console.log('\nmesh, one generation at a time (gateway → billing → enhancer → generator → judge → completed)');
-    console.log(`  p50 ${fmt(pct(sequential, 50))}  p95 ${fmt(pct(sequential, 95))}  (${sequential.length} samples)  ratio p50 vs baseline ×${(pct(sequential, 50) / b50).toFixed(1)}`);
+    console.log(
+      `  p50 ${fmt(pct(sequential, 50))}  p95 ${fmt(pct(sequential, 95))}  (${sequential.length} samples)  ratio p50 vs baseline ×${(pct(sequential, 50) / b50).toFixed(1)}`,
+    );
     console.log(`\nmesh under load, concurrency ${CONCURRENCY}`);
     console.log(`  p50 ${fmt(pct(loaded, 50))}  p95 ${fmt(pct(loaded, 95))}  (${loaded.length} samples)`);
-    console.log(`  sustained ${(N / seconds).toFixed(1)} generations/s over ${seconds.toFixed(1)} s; failures ${failures}; read model check: ${check.status}`);
-    console.log(`\ntargets: p50 ≤ 250 ms → ${pct(sequential, 50) <= 250 ? 'met' : 'missed'}; ≥ 20 generations/s → ${N / seconds >= 20 ? 'met' : 'missed'}`);
+    console.log(
+      `  sustained ${(N / seconds).toFixed(1)} generations/s over ${seconds.toFixed(1)} s; failures ${failures}; read model check: ${check.status}`,
+    );
+    console.log(
+      `\ntargets: p50 ≤ 250 ms → ${pct(sequential, 50) <= 250 ? 'met' : 'missed'}; ≥ 20 generations/s → ${N / seconds >= 20 ? 'met' : 'missed'}`,
+    );
   } finally {
     await conn.close().catch(() => undefined);
     await mesh.stopAll();

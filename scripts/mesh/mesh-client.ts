@@ -8,7 +8,15 @@ export interface GenerationView {
   enhancement: { platform: string; goal: string; operations: Array<{ name: string; detail: string }> } | null;
   backend: string | null;
   scorer: { name: string; version: string } | null;
-  images: Array<{ rank: number; index: number; score: number; width: number; height: number; url: string; metrics: Record<string, number> }>;
+  images: Array<{
+    rank: number;
+    index: number;
+    score: number;
+    width: number;
+    height: number;
+    url: string;
+    metrics: Record<string, number>;
+  }>;
   failure: { stage: string; code: string; reason: string } | null;
   steps: Array<{ event: string; status: string; at: string }>;
 }
@@ -18,7 +26,10 @@ export const TERMINAL = new Set(['completed', 'failed', 'rejected']);
 export class MeshClient {
   constructor(private readonly baseUrl: string) {}
 
-  async submit(userId: string, body: Record<string, unknown>): Promise<{ status: number; body: { id?: string; error?: { code: string } } }> {
+  async submit(
+    userId: string,
+    body: Record<string, unknown>,
+  ): Promise<{ status: number; body: { id?: string; error?: { code: string } } }> {
     const res = await fetch(`${this.baseUrl}/v1/generations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-user-id': userId },
@@ -32,8 +43,14 @@ export class MeshClient {
     return { status: res.status, body: (await res.json()) as GenerationView };
   }
 
-  async image(userId: string, id: string, rank: number): Promise<{ status: number; bytes: Buffer; type: string | null }> {
-    const res = await fetch(`${this.baseUrl}/v1/generations/${id}/images/${rank}`, { headers: { 'x-user-id': userId } });
+  async image(
+    userId: string,
+    id: string,
+    rank: number,
+  ): Promise<{ status: number; bytes: Buffer; type: string | null }> {
+    const res = await fetch(`${this.baseUrl}/v1/generations/${id}/images/${rank}`, {
+      headers: { 'x-user-id': userId },
+    });
     return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') };
   }
 

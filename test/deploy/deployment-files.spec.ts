@@ -322,9 +322,9 @@ describe('nginx/nginx.conf', () => {
   });
 
   it('keeps the forwarding headers in the SSE location (a local proxy_set_header drops inherited ones)', () => {
-    const server_headers = headerNames(server);
-    expect(server_headers).toEqual(expect.arrayContaining(['x-forwarded-for', 'x-forwarded-proto', 'x-request-id']));
-    if (headerNames(sse).length > 0) expect(headerNames(sse)).toEqual(expect.arrayContaining(server_headers));
+    const serverHeaders = headerNames(server);
+    expect(serverHeaders).toEqual(expect.arrayContaining(['x-forwarded-for', 'x-forwarded-proto', 'x-request-id']));
+    if (headerNames(sse).length > 0) expect(headerNames(sse)).toEqual(expect.arrayContaining(serverHeaders));
   });
 
   it('gzips JSON', () => {

@@ -125,7 +125,11 @@ export class TestMesh {
     await this.db?.end().catch(() => undefined);
     const conn = await this.amqp();
     for (const s of SERVICES) {
-      for (const q of [this.queue(s), `${this.queue(s)}.dlq`, ...[1, 2, 3, 4, 5].map((i) => `${this.queue(s)}.retry.${i}`)]) {
+      for (const q of [
+        this.queue(s),
+        `${this.queue(s)}.dlq`,
+        ...[1, 2, 3, 4, 5].map((i) => `${this.queue(s)}.retry.${i}`),
+      ]) {
         // A channel per delete: a failed operation closes its channel.
         const ch = await conn.createChannel();
         ch.on('error', () => undefined);

@@ -28,14 +28,20 @@ const baseShape = {
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PORT: int(5432, 1, 65535),
-  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('atelier'),
+  DATABASE_NAME: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('atelier'),
   DATABASE_USER: z.string().min(1).optional(),
   DATABASE_PASSWORD: z.string().default(''),
   DATABASE_POOL_SIZE: int(10, 1, 200),
   DATABASE_ADMIN_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   MIGRATIONS_RUN: bool(true),
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
-  MESH_NAMESPACE: z.string().regex(/^[a-z][a-z0-9_-]*$/).default('atelier'),
+  MESH_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/)
+    .default('atelier'),
   CONSUMER_PREFETCH: int(16, 1, 1000),
   RETRY_MAX_ATTEMPTS: int(5, 1, 20),
   RETRY_BASE_DELAY_MS: int(500, 10, 600000),

@@ -57,7 +57,11 @@ export function loadConfig<S extends ServiceName>(
   // zod cannot relate the generic shape to its inferred output; the schema is the source of this type.
   const env = parsed.data as unknown as ServiceEnv<S>;
   const base = env as unknown as ServiceEnv<'recommender'>;
-  if (service === 'gateway' && base.NODE_ENV === 'production' && (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER) {
+  if (
+    service === 'gateway' &&
+    base.NODE_ENV === 'production' &&
+    (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER
+  ) {
     const issue = 'ALLOW_DEV_USER_HEADER: must be false when NODE_ENV=production';
     if (source.ALLOW_DEV_USER_HEADER !== undefined) throw new ConfigValidationError(service, [issue]);
     (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER = false;

@@ -6,4 +6,12 @@ export * from './gen/billing/v1/events_pb';
 export * from './gen/enhancer/v1/events_pb';
 export * from './gen/generator/v1/events_pb';
 export * from './gen/judge/v1/events_pb';
-export { create, toBinary, fromBinary, toJson, type MessageShape, type MessageInitShape, type DescMessage } from '@bufbuild/protobuf';
+export {
+  create,
+  toBinary,
+  fromBinary,
+  toJson,
+  type MessageShape,
+  type MessageInitShape,
+  type DescMessage,
+} from '@bufbuild/protobuf';

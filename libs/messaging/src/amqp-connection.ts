@@ -20,7 +20,10 @@ export class AmqpConnection implements OnApplicationShutdown {
       heartbeatIntervalInSeconds: 5,
       reconnectTimeInSeconds: 1,
       // Nagle + delayed ACK would add ~40 ms to every small publish and ack.
-      connectionOptions: { noDelay: true, clientProperties: { connection_name: `atelier-${config.service}-${process.pid}` } },
+      connectionOptions: {
+        noDelay: true,
+        clientProperties: { connection_name: `atelier-${config.service}-${process.pid}` },
+      },
     });
     this.manager.on('connect', () => {
       this.connectedFlag = true;

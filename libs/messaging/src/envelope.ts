@@ -70,10 +70,13 @@ export function envelopeFromMessage(msg: ConsumeMessage): EventEnvelope {
   const headers = (p.headers ?? {}) as Record<string, unknown>;
   const type = typeof p.type === 'string' ? p.type : '';
   if (!isEventType(type)) throw new EnvelopeError(`unknown event type "${type}"`);
-  if (typeof p.messageId !== 'string' || !UUID.test(p.messageId)) throw new EnvelopeError('missing or invalid messageId');
-  if (typeof p.correlationId !== 'string' || p.correlationId.length === 0) throw new EnvelopeError('missing correlationId');
+  if (typeof p.messageId !== 'string' || !UUID.test(p.messageId))
+    throw new EnvelopeError('missing or invalid messageId');
+  if (typeof p.correlationId !== 'string' || p.correlationId.length === 0)
+    throw new EnvelopeError('missing correlationId');
   const version = Number(headers[HEADERS.version]);
-  if (version !== EVENTS[type].version) throw new EnvelopeError(`unsupported ${type} version ${String(headers[HEADERS.version])}`);
+  if (version !== EVENTS[type].version)
+    throw new EnvelopeError(`unsupported ${type} version ${String(headers[HEADERS.version])}`);
   return {
     eventId: p.messageId,
     type,

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConsumeMessage } from 'amqplib';
@@ -116,7 +122,13 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     const attempt = attemptOf(msg);
     const handler = this.handlers.get(envelope.type);
     if (!handler) {
-      await this.deadLetter(msg, 'no_handler', `${this.config.service} has no handler for ${envelope.type}`, 'fatal', attempt);
+      await this.deadLetter(
+        msg,
+        'no_handler',
+        `${this.config.service} has no handler for ${envelope.type}`,
+        'fatal',
+        attempt,
+      );
       return 'dead_lettered';
     }
     let payload: unknown;
@@ -128,7 +140,9 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     }
 
     try {
-      const handled = await this.inTransaction(envelope, attempt, 'handled', (ctx) => handler.handle(payload as never, ctx));
+      const handled = await this.inTransaction(envelope, attempt, 'handled', (ctx) =>
+        handler.handle(payload as never, ctx),
+      );
       return handled ? 'handled' : 'duplicate';
     } catch (err) {
       const failureClass = classifyFailure(err);
@@ -149,8 +163,10 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.error(`giving up on ${envelope.type} after ${attempt} attempt(s): ${reason.code}: ${reason.message}`);
       if (handler.onGiveUp) {
         const giveUp = handler.onGiveUp.bind(handler);
-        await this.inTransaction(envelope, attempt, `gave_up:${reason.code}`, (ctx) => giveUp(payload as never, reason, ctx)).catch(
-          (compErr: unknown) => this.logger.error(`compensation for ${envelope.type} failed: ${describeError(compErr)}`),
+        await this.inTransaction(envelope, attempt, `gave_up:${reason.code}`, (ctx) =>
+          giveUp(payload as never, reason, ctx),
+        ).catch((compErr: unknown) =>
+          this.logger.error(`compensation for ${envelope.type} failed: ${describeError(compErr)}`),
         );
       }
       await this.deadLetter(msg, reason.code, reason.message, failureClass, attempt);

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
@@ -127,7 +133,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async listen(): Promise<void> {
     const db = this.config.database;
-    const client = new Client({ host: db.host, port: db.port, database: db.database, user: db.user, password: db.password });
+    const client = new Client({
+      host: db.host,
+      port: db.port,
+      database: db.database,
+      user: db.user,
+      password: db.password,
+    });
     client.on('notification', () => this.wake());
     client.on('error', (err) => {
       this.logger.warn(`LISTEN connection lost: ${err.message}; polling until it is back`);

@@ -30,7 +30,9 @@ export class HealthController {
     }
     checks.broker = this.amqp.connected ? 'up' : 'down';
     if (Object.values(checks).some((c) => c !== 'up')) {
-      throw new ServiceUnavailableException({ error: { code: 'not_ready', message: 'dependencies down', details: checks } });
+      throw new ServiceUnavailableException({
+        error: { code: 'not_ready', message: 'dependencies down', details: checks },
+      });
     }
     return { status: 'ok', checks };
   }

@@ -61,7 +61,13 @@ export class QuotaReservationRepository {
     );
   }
 
-  async recordRejection(m: EntityManager, generationId: string, userId: string, code: string, requested: number): Promise<void> {
+  async recordRejection(
+    m: EntityManager,
+    generationId: string,
+    userId: string,
+    code: string,
+    requested: number,
+  ): Promise<void> {
     await m.query(
       `INSERT INTO billing.quota_rejections (generation_id, user_id, code, requested) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING`,

@@ -38,13 +38,21 @@ export class QuotaReservations {
     };
 
     if (n < 1 || n > this.plan.maxImagesPerRequest) {
-      return reject('too_many_images_for_plan', `the ${this.plan.name} plan allows 1 to ${this.plan.maxImagesPerRequest} images per request`, 0);
+      return reject(
+        'too_many_images_for_plan',
+        `the ${this.plan.name} plan allows 1 to ${this.plan.maxImagesPerRequest} images per request`,
+        0,
+      );
     }
     await this.repo.ensureUsage(m, userId, period, this.plan.monthlyImages);
     if (!(await this.repo.tryReserve(m, userId, period, n))) {
       const usage = await this.repo.usage(m, userId, period);
       const used = (usage?.reserved ?? 0) + (usage?.committed ?? 0);
-      return reject('quota_exceeded', `monthly allowance of ${this.plan.monthlyImages} images reached (${used} used or held)`, used);
+      return reject(
+        'quota_exceeded',
+        `monthly allowance of ${this.plan.monthlyImages} images reached (${used} used or held)`,
+        used,
+      );
     }
     await this.repo.insertReservation(m, {
       generationId,

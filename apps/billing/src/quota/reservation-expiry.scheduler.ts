@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { Outbox } from '@atelier/messaging';
@@ -34,7 +40,13 @@ export class ReservationExpiryScheduler implements OnApplicationBootstrap, Befor
         await this.outbox.add(
           m,
           'generation.failed',
-          { generationId, userId, stage: 'timeout', code: 'saga_timeout', reason: 'no progress before the reservation expired' },
+          {
+            generationId,
+            userId,
+            stage: 'timeout',
+            code: 'saga_timeout',
+            reason: 'no progress before the reservation expired',
+          },
           { correlationId: generationId },
         );
       }

@@ -4,12 +4,28 @@ import type { Enhancement } from './prompt-enhancer.service';
 
 @Injectable()
 export class EnhancementRepository {
-  async insert(m: EntityManager, generationId: string, userId: string, original: string, e: Enhancement): Promise<void> {
+  async insert(
+    m: EntityManager,
+    generationId: string,
+    userId: string,
+    original: string,
+    e: Enhancement,
+  ): Promise<void> {
     await m.query(
       `INSERT INTO enhancer.enhancements
          (generation_id, user_id, original_prompt, cleaned_prompt, enhanced_prompt, platform, goal, operations, enhancer)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [generationId, userId, original, e.cleaned, e.enhanced, e.platform, e.goal, JSON.stringify(e.operations), e.enhancer],
+      [
+        generationId,
+        userId,
+        original,
+        e.cleaned,
+        e.enhanced,
+        e.platform,
+        e.goal,
+        JSON.stringify(e.operations),
+        e.enhancer,
+      ],
     );
   }
 }

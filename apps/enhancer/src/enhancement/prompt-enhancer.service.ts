@@ -18,7 +18,9 @@ export class PromptEnhancer {
   enhance(raw: string, opts: { platformHint?: string; autoEnhance: boolean }): Enhancement {
     const cleaned = cleanPrompt(raw);
     const detection = detectPlatformAndGoal(cleaned.text, opts.platformHint || undefined);
-    const composed = opts.autoEnhance ? composePrompt(cleaned.text, detection) : { prompt: cleaned.text, operations: [] };
+    const composed = opts.autoEnhance
+      ? composePrompt(cleaned.text, detection)
+      : { prompt: cleaned.text, operations: [] };
     return {
       cleaned: cleaned.text,
       enhanced: composed.prompt,
@@ -26,7 +28,10 @@ export class PromptEnhancer {
       goal: detection.goal,
       operations: [
         ...cleaned.operations,
-        { name: 'detect', detail: `platform=${detection.platform} goal=${detection.goal} (${detection.matched.join(', ') || 'no rule matched'})` },
+        {
+          name: 'detect',
+          detail: `platform=${detection.platform} goal=${detection.goal} (${detection.matched.join(', ') || 'no rule matched'})`,
+        },
         ...composed.operations,
       ],
       enhancer: RULES_ENHANCER,

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EventPayload, EventType } from '@atelier/contracts';
 import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
-import { GenerationReadModelRepository, type GenerationPatch, type GenerationStatus } from './generation-read-model.repository';
+import {
+  GenerationReadModelRepository,
+  type GenerationPatch,
+  type GenerationStatus,
+} from './generation-read-model.repository';
 
 /** Maps a saga event onto the read model: which status it means and what it adds to the view. */
 @Injectable()

@@ -2,14 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type GenerationStatus =
-  | 'queued'
-  | 'reserved'
-  | 'enhancing'
-  | 'generating'
-  | 'judging'
-  | 'completed'
-  | 'failed'
-  | 'rejected';
+  'queued' | 'reserved' | 'enhancing' | 'generating' | 'judging' | 'completed' | 'failed' | 'rejected';
 
 export const TERMINAL_STATUSES: readonly GenerationStatus[] = ['completed', 'failed', 'rejected'];
 
@@ -100,7 +93,9 @@ export class GenerationReadModelRepository {
     const columns = Object.keys(patch) as Array<keyof GenerationPatch>;
     const sets = columns.map((c, i) => `${c} = $${i + 4}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
     const values = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(patch[c]) : patch[c]));
-    const lower = (Object.keys(STATUS_ORDER) as GenerationStatus[]).filter((s) => STATUS_ORDER[s] < STATUS_ORDER[status]);
+    const lower = (Object.keys(STATUS_ORDER) as GenerationStatus[]).filter(
+      (s) => STATUS_ORDER[s] < STATUS_ORDER[status],
+    );
     const result = (await m.query(
       `UPDATE gateway.generations
           SET status = $2, updated_at = now()${TERMINAL_STATUSES.includes(status) ? ', completed_at = now()' : ''}
@@ -119,10 +114,10 @@ export class GenerationReadModelRepository {
 
   /** Scoped to the owner: another user's id reads as not found. */
   async findOwned(id: string, userId: string): Promise<GenerationRow | undefined> {
-    const rows = (await this.dataSource.query(
-      `SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2`,
-      [id, userId],
-    )) as GenerationRow[];
+    const rows = (await this.dataSource.query(`SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2`, [
+      id,
+      userId,
+    ])) as GenerationRow[];
     return rows[0];
   }
 

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseIntPipe, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
 import { ApiError } from '../http/api-error';
@@ -22,7 +34,10 @@ export class GenerationsController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  async create(@CurrentCaller() caller: Caller, @Body() dto: CreateGenerationDto): Promise<{ id: string; status: 'queued'; links: Record<string, string> }> {
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: CreateGenerationDto,
+  ): Promise<{ id: string; status: 'queued'; links: Record<string, string> }> {
     const { id } = await this.requests.submit(caller.userId, dto);
     return { id, status: 'queued', links: { self: `/v1/generations/${id}` } };
   }
@@ -38,7 +53,11 @@ export class GenerationsController {
   async image(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidPipe) id: string,
-    @Param('n', new ParseIntPipe({ exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found') })) n: number,
+    @Param(
+      'n',
+      new ParseIntPipe({ exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found') }),
+    )
+    n: number,
     @Res() res: Response,
   ): Promise<void> {
     const row = await this.owned(caller, id);

@@ -67,7 +67,8 @@ export class ApiErrorFilter implements ExceptionFilter {
       }
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       // Express adapter wraps body-parser's SyntaxError (malformed JSON) in a 400 with the original as cause.
-      const code = exception.cause instanceof SyntaxError ? 'malformed_json' : (CODE_BY_STATUS[status] ?? `http_${status}`);
+      const code =
+        exception.cause instanceof SyntaxError ? 'malformed_json' : (CODE_BY_STATUS[status] ?? `http_${status}`);
       res.status(status).json({
         error: { code, message: Array.isArray(message) ? message.join(', ') : String(message) },
       } satisfies ApiErrorBody);
@@ -76,8 +77,15 @@ export class ApiErrorFilter implements ExceptionFilter {
     // body-parser errors (malformed JSON, too large) carry a status and type.
     const parserError = exception as { status?: number; type?: string; message?: string };
     if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      const code = parserError.type === 'entity.too.large' ? 'payload_too_large' : parserError.type === 'entity.parse.failed' ? 'malformed_json' : CODE_BY_STATUS[parserError.status] ?? 'bad_request';
-      res.status(parserError.status).json({ error: { code, message: parserError.message ?? code } } satisfies ApiErrorBody);
+      const code =
+        parserError.type === 'entity.too.large'
+          ? 'payload_too_large'
+          : parserError.type === 'entity.parse.failed'
+            ? 'malformed_json'
+            : (CODE_BY_STATUS[parserError.status] ?? 'bad_request');
+      res
+        .status(parserError.status)
+        .json({ error: { code, message: parserError.message ?? code } } satisfies ApiErrorBody);
       return;
     }
     this.logger.error(exception instanceof Error ? exception : String(exception));

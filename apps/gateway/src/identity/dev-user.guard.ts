@@ -1,4 +1,11 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ApiError } from '../http/api-error';
@@ -26,7 +33,11 @@ export class DevUserGuard implements CanActivate {
     }
     const header = req.header('x-user-id');
     if (!header || !UUID.test(header)) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'x-user-id header with a UUID is required in development mode');
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'unauthenticated',
+        'x-user-id header with a UUID is required in development mode',
+      );
     }
     req.caller = { userId: header.toLowerCase() };
     return true;

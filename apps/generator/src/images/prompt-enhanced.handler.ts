@@ -52,7 +52,14 @@ export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced'> {
         userId: event.userId,
         backend: backendId,
         prompt: event.enhancedPrompt,
-        params: { n: p.n, width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, seed: p.seed.toString() },
+        params: {
+          n: p.n,
+          width: p.width,
+          height: p.height,
+          steps: p.steps,
+          guidance: p.guidance,
+          seed: p.seed.toString(),
+        },
       },
       images,
     );

@@ -33,7 +33,13 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated'> 
         scorer,
         genMeta: { backend: event.backend, prompt: event.prompt, seeds: event.images.map((i) => i.seed.toString()) },
       },
-      ranked.map((r) => ({ index: r.index, storageKey: r.storageKey, rank: r.rank, score: r.score, metrics: r.metrics })),
+      ranked.map((r) => ({
+        index: r.index,
+        storageKey: r.storageKey,
+        rank: r.rank,
+        score: r.score,
+        metrics: r.metrics,
+      })),
     );
     await ctx.emit('generation.completed', {
       generationId: event.generationId,

@@ -13,7 +13,12 @@ export interface Prediction {
 export class PredictionsRepository {
   async insertAll(
     m: EntityManager,
-    g: { generationId: string; userId: string; scorer: { name: string; version: string }; genMeta: Record<string, unknown> },
+    g: {
+      generationId: string;
+      userId: string;
+      scorer: { name: string; version: string };
+      genMeta: Record<string, unknown>;
+    },
     predictions: Prediction[],
   ): Promise<void> {
     for (const p of predictions) {
