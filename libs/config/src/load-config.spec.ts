@@ -1,0 +1,37 @@
+import { ConfigValidationError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('works with an empty environment on a dev machine', () => {
+    const c = loadConfig('billing', {});
+    expect(c.httpPort).toBe(3001);
+    expect(c.database).toMatchObject({
+      host: '127.0.0.1',
+      user: 'atelier_billing',
+      schema: 'billing',
+      database: 'atelier',
+    });
+    expect(c.messaging.url).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(c.env.FREE_MONTHLY_IMAGES).toBe(100);
+  });
+
+  it('fails fast with every bad variable named', () => {
+    const attempt = () => loadConfig('billing', { DATABASE_PORT: 'abc', FREE_MONTHLY_IMAGES: '-1', AMQP_URL: 'nope' });
+    expect(attempt).toThrow(ConfigValidationError);
+    try {
+      attempt();
+    } catch (err) {
+      const issues = (err as ConfigValidationError).issues.join('\n');
+      expect(issues).toMatch(/DATABASE_PORT/);
+      expect(issues).toMatch(/FREE_MONTHLY_IMAGES/);
+      expect(issues).toMatch(/AMQP_URL/);
+    }
+  });
+
+  it('turns the development identity header off in production and refuses it when forced on', () => {
+    expect(loadConfig('gateway', { NODE_ENV: 'production' }).env.ALLOW_DEV_USER_HEADER).toBe(false);
+    expect(() => loadConfig('gateway', { NODE_ENV: 'production', ALLOW_DEV_USER_HEADER: 'true' })).toThrow(
+      /ALLOW_DEV_USER_HEADER/,
+    );
+    expect(loadConfig('gateway', {}).env.ALLOW_DEV_USER_HEADER).toBe(true);
+  });
+});
