@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
 import { StorageModule } from '@atelier/storage';
+import { AccountController } from './account/account.controller';
 import { GenerationsModule } from './generations/generations.module';
 import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
 import { GATEWAY_MIGRATIONS } from './migrations';
@@ -13,7 +14,7 @@ import { GATEWAY_MIGRATIONS } from './migrations';
     StorageModule.forService(),
     GenerationsModule,
   ],
-  controllers: SERVICE_CONTROLLERS,
+  controllers: [...SERVICE_CONTROLLERS, AccountController],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
     {

@@ -1,5 +1,6 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
+import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
 import { QuotaRejectedSchema, QuotaReservedSchema } from './gen/billing/v1/events_pb';
 import { PromptEnhancedSchema } from './gen/enhancer/v1/events_pb';
 import { ImagesGeneratedSchema } from './gen/generator/v1/events_pb';
@@ -33,3 +34,27 @@ export type EventType = keyof typeof EVENTS;
 export type EventPayload<T extends EventType> = MessageShape<(typeof EVENTS)[T]['schema']>;
 
 export const isEventType = (value: string): value is EventType => Object.hasOwn(EVENTS, value);
+
+interface RpcDefinition<Req extends DescMessage = DescMessage, Rep extends DescMessage = DescMessage> {
+  /** Service that answers. */
+  readonly server: string;
+  readonly request: Req;
+  readonly reply: Rep;
+}
+
+const rpc = <Req extends DescMessage, Rep extends DescMessage>(
+  server: string,
+  request: Req,
+  reply: Rep,
+): RpcDefinition<Req, Rep> => ({ server, request, reply });
+
+/** Every request/reply call of the mesh: name (routing key on the rpc exchange) -> server and schemas. */
+export const RPCS = {
+  'billing.get_account': rpc('billing', GetAccountRequestSchema, GetAccountReplySchema),
+} as const;
+
+export type RpcName = keyof typeof RPCS;
+export type RpcRequest<N extends RpcName> = MessageShape<(typeof RPCS)[N]['request']>;
+export type RpcReply<N extends RpcName> = MessageShape<(typeof RPCS)[N]['reply']>;
+
+export const isRpcName = (value: string): value is RpcName => Object.hasOwn(RPCS, value);

@@ -9,3 +9,14 @@ export { FatalError, BackendHttpError, classifyFailure, failureCode, describeErr
 export { HEADERS, envelopeFromMessage, envelopeToPublishOptions, newEnvelope, type EventEnvelope } from './envelope';
 export { topologyNames, retryDelayMs, declareServiceQueues, declareExchange, type TopologyNames } from './topology';
 export { messagingTablesUpSql, messagingTablesDownSql, outboxChannel } from './messaging-tables';
+export { RpcClient } from './rpc-client';
+export { RpcServer } from './rpc-server';
+export {
+  HandlesRequest,
+  RpcError,
+  rpcExchange,
+  rpcQueue,
+  type RequestHandler,
+  type RpcReplyInit,
+  type RpcRequestInit,
+} from './rpc';

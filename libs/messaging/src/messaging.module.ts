@@ -5,12 +5,14 @@ import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { RpcClient } from './rpc-client';
+import { RpcServer } from './rpc-server';
 
 /** Broker connection, confirmed publisher, outbox + relay, and the consumer of the service queue. */
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer],
-  exports: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer],
+  providers: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcServer, RpcClient],
+  exports: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcClient],
 })
 export class MessagingModule {}

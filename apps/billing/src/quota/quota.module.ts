@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountSummaryHandler } from './account-summary.handler';
 import { GenerationCompletedHandler, GenerationFailedHandler, GenerationRequestedHandler } from './quota.handlers';
 import { QuotaReservationRepository } from './quota-reservation.repository';
 import { QuotaReservations } from './quota-reservations.service';
@@ -12,6 +13,7 @@ import { ReservationExpiryScheduler } from './reservation-expiry.scheduler';
     GenerationRequestedHandler,
     GenerationCompletedHandler,
     GenerationFailedHandler,
+    AccountSummaryHandler,
   ],
 })
 export class QuotaModule {}
