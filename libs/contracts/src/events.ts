@@ -1,5 +1,5 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
+import { FeedbackSubmittedSchema, GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
 import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
 import { QuotaRejectedSchema, QuotaReservedSchema } from './gen/billing/v1/events_pb';
 import { PromptEnhancedSchema } from './gen/enhancer/v1/events_pb';
@@ -26,6 +26,7 @@ export const EVENTS = {
   'images.generated': define(ImagesGeneratedSchema),
   'generation.completed': define(GenerationCompletedSchema),
   'generation.failed': define(GenerationFailedSchema),
+  'feedback.submitted': define(FeedbackSubmittedSchema),
 } as const;
 
 export type EventType = keyof typeof EVENTS;
