@@ -46,6 +46,10 @@ const baseShape = {
   RETRY_MAX_ATTEMPTS: int(5, 1, 20),
   RETRY_BASE_DELAY_MS: int(500, 10, 600000),
   OUTBOX_POLL_INTERVAL_MS: int(1000, 50, 60000),
+  // Published outbox rows are kept this long for audit, then deleted.
+  OUTBOX_RETENTION_HOURS: int(24, 1, 24 * 365),
+  // Processed event ids are remembered this long; a redelivery older than this would be processed again.
+  INBOX_RETENTION_DAYS: int(14, 1, 365),
 } as const;
 
 const storageShape = {

@@ -20,3 +20,4 @@ export {
   type RpcReplyInit,
   type RpcRequestInit,
 } from './rpc';
+export { MessagingJanitor } from './messaging-janitor';

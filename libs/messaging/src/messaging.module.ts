@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AmqpConnection } from './amqp-connection';
 import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
+import { MessagingJanitor } from './messaging-janitor';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { RpcClient } from './rpc-client';
@@ -12,7 +13,7 @@ import { RpcServer } from './rpc-server';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcServer, RpcClient],
-  exports: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcClient],
+  providers: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcServer, RpcClient, MessagingJanitor],
+  exports: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcClient, MessagingJanitor],
 })
 export class MessagingModule {}
