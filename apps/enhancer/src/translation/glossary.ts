@@ -1,5 +1,5 @@
 import { GLOSSARY_ENTRIES, type GlossaryEntry } from './data/marketing-glossary';
-import { foldRussian, stemRussian } from './russian-stemmer';
+import { foldRussian, guessLemmas, stemRussian } from './russian-stemmer';
 
 export interface GlossaryMatch {
   /** How many word tokens the entry covered. */
@@ -31,15 +31,26 @@ export class Glossary {
     this.englishWords = english;
   }
 
-  /** The longest entry starting at `words[0]`, matched by exact forms or by stems. */
+  /**
+   * The longest entry starting at `words[0]`. Phrases match by exact forms or by stems of every word; a single
+   * word by its exact form, then a guessed lemma ("белых" → белый, not белье, which shares the stem), then stem.
+   */
   match(words: readonly string[]): GlossaryMatch | undefined {
-    for (let length = Math.min(this.maxPhraseWords, words.length); length >= 1; length--) {
+    for (let length = Math.min(this.maxPhraseWords, words.length); length >= 2; length--) {
       const slice = words.slice(0, length);
       const entry =
         this.exact.get(slice.map(foldRussian).join(' ')) ?? this.stems.get(slice.map(stemRussian).join(' '));
       if (entry) return { length, entry };
     }
-    return undefined;
+    const first = words[0];
+    if (first === undefined) return undefined;
+    const entry =
+      this.exact.get(foldRussian(first)) ??
+      guessLemmas(first)
+        .map((lemma) => this.exact.get(lemma))
+        .find((found) => found !== undefined) ??
+      this.stems.get(stemRussian(first));
+    return entry ? { length: 1, entry } : undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDictd, type DictdEntry } from './dictd';
-import { foldRussian, stemRussian } from './russian-stemmer';
+import { foldRussian, guessLemmas, stemRussian } from './russian-stemmer';
 
 /** One English rendering of a Russian word, with the evidence that ranks it. */
 export interface DictionaryCandidate {
@@ -217,16 +217,22 @@ export class RuEnDictionary {
 
   lookup(word: string): DictionaryCandidate | undefined {
     const form = foldRussian(word);
-    const siblings = this.byStem.get(stemRussian(form)) ?? [];
+    const exact = this.byForm.get(form);
+    // A guessed lemma that the dictionary knows beats a stem sibling ("стакане" → стакан, "белых" → белый).
+    let guessed: DictionaryCandidate | undefined;
+    for (const lemma of guessLemmas(form)) {
+      const candidate = this.byForm.get(lemma);
+      if (candidate && (!guessed || candidate.score > guessed.score)) guessed = candidate;
+    }
+    if (exact && (!guessed || exact.score * 1.5 >= guessed.score)) return exact;
+    if (guessed) return guessed;
     let best: DictionaryCandidate | undefined;
     let bestValue = 0;
-    for (const lemma of siblings.includes(form) ? siblings : [form, ...siblings]) {
-      const candidate = this.byForm.get(lemma);
+    for (const sibling of this.byStem.get(stemRussian(form)) ?? []) {
+      const candidate = this.byForm.get(sibling);
       if (!candidate) continue;
-      // The exact form is strong evidence, but a rare reading of it ("новая" → grade) loses to the lemma
-      // ("новый" → new); among siblings, sharing more of the word decides ("платьев": платье, not плата).
-      const closeness = lemma === form ? 1.5 : (commonPrefix(lemma, form) / form.length) ** 3;
-      const value = candidate.score * closeness;
+      // Among lemmas sharing the stem, sharing more of the word decides ("платьев": платье, not плата).
+      const value = candidate.score * (commonPrefix(sibling, form) / form.length) ** 3;
       if (value > bestValue) {
         best = candidate;
         bestValue = value;

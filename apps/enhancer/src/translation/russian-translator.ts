@@ -68,7 +68,10 @@ export class RussianTranslator {
     let i = 0;
     while (i < tokens.length) {
       const token = tokens[i] as Token;
-      if (token.kind !== 'word' || !CYRILLIC.test(token.text)) {
+      const cyrillic = token.kind === 'word' && CYRILLIC.test(token.text);
+      // Numbers may open a glossary phrase ("8 марта"), never a single-word match.
+      const numberPhrase = token.kind === 'word' && /^\p{N}+$/u.test(token.text);
+      if (!cyrillic && !numberPhrase) {
         out.push(token.kind === 'space' ? ' ' : token.text);
         i++;
         continue;
@@ -81,6 +84,11 @@ export class RussianTranslator {
         else if (t.kind !== 'space') break;
       }
       const match = this.glossary.match(run.map((j) => (tokens[j] as Token).text));
+      if (numberPhrase && (match?.length ?? 0) < 2) {
+        out.push(token.text);
+        i++;
+        continue;
+      }
       if (match) {
         const last = run[match.length - 1] ?? i;
         const russian = tokens
