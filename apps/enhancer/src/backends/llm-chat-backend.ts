@@ -85,11 +85,14 @@ export abstract class LlmChatBackend implements EnhancementBackend {
     ];
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
       try {
-        const content = await this.chat(messages, AbortSignal.timeout(this.options.timeoutMs));
+        const content = await this.chat(messages, signal);
         return this.accept(content, input, attempt);
       } catch (err) {
-        lastError = this.classify(err);
+        lastError = signal.aborted
+          ? new TransientBackendError(this.name, 'timeout', `no answer within ${this.options.timeoutMs} ms`)
+          : this.classify(err);
         if (lastError instanceof FatalBackendError) throw lastError;
         if (attempt < this.options.maxAttempts) {
           await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 200) * 2 ** (attempt - 1)));
