@@ -67,7 +67,10 @@ describe('prompt policy (Thompson sampling over modifier choices)', () => {
     const taste = seededRandom(3);
     for (let u = 0; u < users; u++) {
       const favourite = Object.fromEntries(
-        MODIFIER_GROUP_NAMES.map((g) => [g, MODIFIER_GROUPS[g][Math.floor(taste() * MODIFIER_GROUPS[g].length)] as string]),
+        MODIFIER_GROUP_NAMES.map((g) => [
+          g,
+          MODIFIER_GROUPS[g][Math.floor(taste() * MODIFIER_GROUPS[g].length)] as string,
+        ]),
       );
       const likeProbability = (fragments: Array<{ group: string; phrase: string }>): number =>
         0.15 + 0.2 * fragments.filter((f) => favourite[f.group] === f.phrase).length;
