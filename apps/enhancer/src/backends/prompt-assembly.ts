@@ -12,16 +12,17 @@ import type { BackendInput, ChosenFragment } from './enhancement-backend';
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 const wholeWord = (word: string): RegExp => new RegExp(`(?<![\\p{L}\\p{N}])${escape(word)}(?![\\p{L}\\p{N}])`, 'giu');
 
+// One alternation per subject, compiled once: detection runs on every request.
+const SUBJECT_PATTERNS: ReadonlyArray<readonly [Subject, RegExp]> = (
+  Object.entries(SUBJECT_MODIFIERS) as Array<[Subject, { keywords: readonly string[] }]>
+).map(([subject, { keywords }]) => [
+  subject,
+  new RegExp(`(?<![\\p{L}])(?:${keywords.map(escape).join('|')})(?:s|es)?(?![\\p{L}])`, 'iu'),
+]);
+
 /** First subject whose keywords occur as whole words in the English text. */
 export function detectSubject(english: string): Subject | undefined {
-  for (const [subject, { keywords }] of Object.entries(SUBJECT_MODIFIERS) as Array<
-    [Subject, { keywords: readonly string[] }]
-  >) {
-    if (keywords.some((k) => new RegExp(`(?<![\\p{L}])${escape(k)}(?:s|es)?(?![\\p{L}])`, 'iu').test(english))) {
-      return subject;
-    }
-  }
-  return undefined;
+  return SUBJECT_PATTERNS.find(([, pattern]) => pattern.test(english))?.[0];
 }
 
 /** Style templates named by the brand's style words ("elegant", "eco" …), at most two. */
