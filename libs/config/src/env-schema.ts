@@ -70,7 +70,22 @@ export const ENV_SHAPES = {
     RESERVATION_TTL_SECONDS: int(300, 1, 86400),
     RESERVATION_SWEEP_INTERVAL_MS: int(5000, 100, 600000),
   },
-  enhancer: { ...baseShape },
+  enhancer: {
+    ...baseShape,
+    // Default prompt backend: builtin (dictionaries + templates, no model), ollama or openai (falls back to builtin).
+    ENHANCER_BACKEND: z.enum(['builtin', 'ollama', 'openai']).default('builtin'),
+    // dictd files of the Debian packages mueller7-dict and dict-freedict-eng-rus, indexed at start.
+    ENHANCER_DICTIONARY_DIR: z.string().min(1).default('/usr/share/dictd'),
+    OLLAMA_URL: z.string().url().default('http://127.0.0.1:11434'),
+    OLLAMA_MODEL: z.string().min(1).default('qwen2.5:1.5b-instruct'),
+    ENHANCER_OPENAI_URL: z.string().url().default('https://api.openai.com'),
+    ENHANCER_OPENAI_API_KEY: z.string().default(''),
+    ENHANCER_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    ENHANCER_LLM_TIMEOUT_MS: int(20000, 50, 600000),
+    ENHANCER_LLM_MAX_ATTEMPTS: int(3, 1, 10),
+    // Brand profiles allowed when billing reports no limit for the plan (max_brand_profiles = 0).
+    ENHANCER_DEFAULT_BRAND_PROFILES: int(1, 0, 1000),
+  },
   generator: {
     ...baseShape,
     ...storageShape,

@@ -3,6 +3,17 @@ import { FeedbackSubmittedSchema, GenerationRequestedSchema } from './gen/gatewa
 import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
 import { QuotaRejectedSchema, QuotaReservedSchema } from './gen/billing/v1/events_pb';
 import { PromptEnhancedSchema } from './gen/enhancer/v1/events_pb';
+import {
+  BrandProfileReplySchema,
+  CreateBrandProfileRequestSchema,
+  DeleteBrandProfileReplySchema,
+  DeleteBrandProfileRequestSchema,
+  ListBrandProfilesReplySchema,
+  ListBrandProfilesRequestSchema,
+  PreviewPromptReplySchema,
+  PreviewPromptRequestSchema,
+  UpdateBrandProfileRequestSchema,
+} from './gen/enhancer/v1/brand_profiles_pb';
 import { ImagesGeneratedSchema } from './gen/generator/v1/events_pb';
 import { GenerationCompletedSchema } from './gen/judge/v1/events_pb';
 import { GenerationFailedSchema } from './gen/mesh/v1/generation_pb';
@@ -52,6 +63,11 @@ const rpc = <Req extends DescMessage, Rep extends DescMessage>(
 /** Every request/reply call of the mesh: name (routing key on the rpc exchange) -> server and schemas. */
 export const RPCS = {
   'billing.get_account': rpc('billing', GetAccountRequestSchema, GetAccountReplySchema),
+  'enhancer.create_brand_profile': rpc('enhancer', CreateBrandProfileRequestSchema, BrandProfileReplySchema),
+  'enhancer.list_brand_profiles': rpc('enhancer', ListBrandProfilesRequestSchema, ListBrandProfilesReplySchema),
+  'enhancer.update_brand_profile': rpc('enhancer', UpdateBrandProfileRequestSchema, BrandProfileReplySchema),
+  'enhancer.delete_brand_profile': rpc('enhancer', DeleteBrandProfileRequestSchema, DeleteBrandProfileReplySchema),
+  'enhancer.preview_prompt': rpc('enhancer', PreviewPromptRequestSchema, PreviewPromptReplySchema),
 } as const;
 
 export type RpcName = keyof typeof RPCS;

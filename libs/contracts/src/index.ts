@@ -5,6 +5,7 @@ export * from './gen/gateway/v1/events_pb';
 export * from './gen/billing/v1/events_pb';
 export * from './gen/billing/v1/account_pb';
 export * from './gen/enhancer/v1/events_pb';
+export * from './gen/enhancer/v1/brand_profiles_pb';
 export * from './gen/generator/v1/events_pb';
 export * from './gen/judge/v1/events_pb';
 export {

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file billing/v1/account.proto.
  */
 export const file_billing_v1_account: GenFile = /*@__PURE__*/
-  fileDesc("ChhiaWxsaW5nL3YxL2FjY291bnQucHJvdG8SCmJpbGxpbmcudjEiJAoRR2V0QWNjb3VudFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSKGAgoPR2V0QWNjb3VudFJlcGx5Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCRIOCgZwZXJpb2QYAyABKAkSFgoObW9udGhseV9pbWFnZXMYBCABKA0SGAoQaW1hZ2VzX2NvbW1pdHRlZBgFIAEoDRIXCg9pbWFnZXNfcmVzZXJ2ZWQYBiABKA0SHgoWbWF4X2ltYWdlc19wZXJfcmVxdWVzdBgHIAEoDRInCghmZWF0dXJlcxgIIAEoCzIVLm1lc2gudjEuUGxhbkZlYXR1cmVzEh4KFndhbGxldF9iYWxhbmNlX2tvcGVja3MYCSABKAMSEAoIY3VycmVuY3kYCiABKAliBnByb3RvMw", [file_mesh_v1_generation]);
+  fileDesc("ChhiaWxsaW5nL3YxL2FjY291bnQucHJvdG8SCmJpbGxpbmcudjEiJAoRR2V0QWNjb3VudFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSKiAgoPR2V0QWNjb3VudFJlcGx5Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCRIOCgZwZXJpb2QYAyABKAkSFgoObW9udGhseV9pbWFnZXMYBCABKA0SGAoQaW1hZ2VzX2NvbW1pdHRlZBgFIAEoDRIXCg9pbWFnZXNfcmVzZXJ2ZWQYBiABKA0SHgoWbWF4X2ltYWdlc19wZXJfcmVxdWVzdBgHIAEoDRInCghmZWF0dXJlcxgIIAEoCzIVLm1lc2gudjEuUGxhbkZlYXR1cmVzEh4KFndhbGxldF9iYWxhbmNlX2tvcGVja3MYCSABKAMSEAoIY3VycmVuY3kYCiABKAkSGgoSbWF4X2JyYW5kX3Byb2ZpbGVzGAsgASgNYgZwcm90bzM", [file_mesh_v1_generation]);
 
 /**
  * Request/reply: the caller's plan, quota usage and wallet, as billing knows them.
@@ -90,6 +90,13 @@ export type GetAccountReply = Message<"billing.v1.GetAccountReply"> & {
    * @generated from field: string currency = 10;
    */
   currency: string;
+
+  /**
+   * Brand profiles the plan allows; 0 means not set by billing (the enhancer then allows 1).
+   *
+   * @generated from field: uint32 max_brand_profiles = 11;
+   */
+  maxBrandProfiles: number;
 };
 
 /**
