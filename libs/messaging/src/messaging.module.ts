@@ -13,7 +13,16 @@ import { RpcServer } from './rpc-server';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcServer, RpcClient, MessagingJanitor],
+  providers: [
+    AmqpConnection,
+    EventPublisher,
+    Outbox,
+    OutboxRelay,
+    EventConsumer,
+    RpcServer,
+    RpcClient,
+    MessagingJanitor,
+  ],
   exports: [AmqpConnection, EventPublisher, Outbox, OutboxRelay, EventConsumer, RpcClient, MessagingJanitor],
 })
 export class MessagingModule {}
