@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMAGE_BACKEND_NAMES, isImageBackendName, type ImageBackendName } from '@atelier/image-capabilities';
 
 export const SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge', 'recommender'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -48,6 +49,22 @@ const baseShape = {
   OUTBOX_POLL_INTERVAL_MS: int(1000, 50, 60000),
 } as const;
 
+/** Comma-separated backend names, e.g. "procedural,hf"; every name must be known. */
+const backendList = (fallback: readonly ImageBackendName[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): ImageBackendName[] => {
+      if (v === undefined || v.trim() === '') return [...fallback];
+      const names = v.split(',').map((s) => s.trim());
+      const unknown = names.filter((n) => !isImageBackendName(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `unknown image backends: ${unknown.join(', ')}` });
+        return z.NEVER;
+      }
+      return names.filter(isImageBackendName);
+    });
+
 const storageShape = {
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
 } as const;
@@ -58,6 +75,9 @@ export const ENV_SHAPES = {
     ...storageShape,
     // Accept the x-user-id header as identity. Development/test only; refused in production.
     ALLOW_DEV_USER_HEADER: bool(true),
+    // Backend used when a request names none, and the backends requests may name (checked against their capabilities).
+    IMAGE_BACKEND_DEFAULT: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
+    IMAGE_BACKENDS_ENABLED: backendList(IMAGE_BACKEND_NAMES),
   },
   billing: {
     ...baseShape,
@@ -70,7 +90,7 @@ export const ENV_SHAPES = {
   generator: {
     ...baseShape,
     ...storageShape,
-    GENERATOR_DEFAULT_BACKEND: z.enum(['procedural', 'openai']).default('procedural'),
+    GENERATOR_DEFAULT_BACKEND: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
     OPENAI_IMAGES_URL: z.string().url().default('https://api.openai.com'),
     OPENAI_IMAGES_API_KEY: z.string().default(''),
     OPENAI_IMAGES_MODEL: z.string().default('gpt-image-1'),
