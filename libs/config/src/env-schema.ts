@@ -95,6 +95,21 @@ export const ENV_SHAPES = {
     OPENAI_IMAGES_API_KEY: z.string().default(''),
     OPENAI_IMAGES_MODEL: z.string().default('gpt-image-1'),
     GENERATOR_HTTP_TIMEOUT_MS: int(60000, 100, 600000),
+    // 429/503 answers are retried in-process this many times, honouring Retry-After up to the max wait.
+    GENERATOR_HTTP_RETRIES: int(2, 0, 10),
+    GENERATOR_HTTP_RETRY_BASE_MS: int(1000, 1, 600000),
+    GENERATOR_HTTP_MAX_RETRY_WAIT_MS: int(30000, 0, 600000),
+    // Outputs beyond these are refused as fatal (not images we would store).
+    GENERATOR_MAX_IMAGE_BYTES: int(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    GENERATOR_MAX_IMAGE_PIXELS: int(4096 * 4096, 64 * 64, 1 << 30),
+    HF_API_URL: z.string().url().default('https://router.huggingface.co/hf-inference'),
+    HF_API_TOKEN: z.string().default(''),
+    HF_MODEL: z.string().min(1).default('stabilityai/sdxl-turbo'),
+    A1111_URL: z.string().url().default('http://127.0.0.1:7860'),
+    // "user:password" when the server runs with --api-auth.
+    A1111_AUTH: z.string().default(''),
+    A1111_MODEL: z.string().default(''),
+    A1111_SAMPLER: z.string().min(1).default('Euler a'),
   },
   judge: { ...baseShape, ...storageShape },
   recommender: { ...baseShape },

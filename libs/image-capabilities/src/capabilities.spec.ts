@@ -33,7 +33,9 @@ describe('validateAgainstCapabilities', () => {
     const result = validateAgainstCapabilities(hf, { n: 2 });
     expect(result).toEqual({
       ok: false,
-      violations: [{ field: 'n', message: 'hf serves at most 1 image(s) per request, asked for 2', allowed: { min: 1, max: 1 } }],
+      violations: [
+        { field: 'n', message: 'hf serves at most 1 image(s) per request, asked for 2', allowed: { min: 1, max: 1 } },
+      ],
     });
   });
 

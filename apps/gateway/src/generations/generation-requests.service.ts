@@ -22,10 +22,15 @@ export class GenerationRequests {
     const env = this.config.env;
     const backend = dto.backend ?? env.IMAGE_BACKEND_DEFAULT;
     if (!env.IMAGE_BACKENDS_ENABLED.includes(backend)) {
-      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'backend_not_enabled', `image backend ${backend} is not enabled`, {
-        backend,
-        enabled: env.IMAGE_BACKENDS_ENABLED,
-      });
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'backend_not_enabled',
+        `image backend ${backend} is not enabled`,
+        {
+          backend,
+          enabled: env.IMAGE_BACKENDS_ENABLED,
+        },
+      );
     }
     // Reject what the backend cannot serve before anything is stored or queued.
     const checked = validateAgainstCapabilities(BACKEND_CAPABILITIES[backend], dto);

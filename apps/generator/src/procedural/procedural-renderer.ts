@@ -2,7 +2,9 @@ import sharp from 'sharp';
 import { mixRgb, paletteFromPrompt, promptTokens, swatchColour, type Palette, type Rgb } from './palette';
 import { createSeededRandom, promptHash, toUint64, type SeededRandom } from './seeded-random';
 
-export { meanPixelDistance } from './pixel-distance';
+import { meanPixelDistance } from './pixel-distance';
+
+export { meanPixelDistance };
 
 /**
  * Procedural image backend: draws prompt-coloured compositions (gradients + flat shapes) in
@@ -21,6 +23,16 @@ export interface ProceduralRenderInput {
   seed: bigint;
   n: number;
   platform?: string;
+  /** Title/price/discount to set as type and brand colours to paint with; absent or empty fields are skipped. */
+  creative?: ProceduralCreative;
+}
+
+export interface ProceduralCreative {
+  title?: string;
+  price?: string;
+  discount?: string;
+  /** #rrggbb. */
+  brandPalette?: readonly string[];
 }
 
 export interface RenderedImage {
@@ -649,6 +661,24 @@ function drawImage(plan: RequestPlan, input: ProceduralRenderInput, index: numbe
   return canvas.data;
 }
 
+/** Draws every image of a request into raw RGB buffers (what the backend hands to the normaliser). */
+export function renderProceduralRawImages(input: ProceduralRenderInput): Uint8Array[] {
+  assertIntInRange('width', input.width, 1, MAX_DIMENSION);
+  assertIntInRange('height', input.height, 1, MAX_DIMENSION);
+  assertIntInRange('n', input.n, 1, MAX_IMAGES);
+  const plan = planRequest(input);
+  return Array.from({ length: input.n }, (_, index) => drawImage(plan, input, index));
+}
+
+/** Mean per-channel pixel distance of every pair (a, b), a < b, in [0, 255]: how different the images are. */
+export function pairwiseDistances(raws: readonly Uint8Array[]): Array<{ a: number; b: number; distance: number }> {
+  const out: Array<{ a: number; b: number; distance: number }> = [];
+  for (let a = 0; a < raws.length; a++) {
+    for (let b = a + 1; b < raws.length; b++) out.push({ a, b, distance: meanPixelDistance(raws[a], raws[b]) });
+  }
+  return out;
+}
+
 async function encodePng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
   const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return sharp(raw, { raw: { width, height, channels: 3 } })
@@ -662,13 +692,9 @@ async function encodePng(data: Uint8Array, width: number, height: number): Promi
  * the platform/prompt pins one), so they are visibly different from each other.
  */
 export async function renderProceduralImages(input: ProceduralRenderInput): Promise<RenderedImage[]> {
-  assertIntInRange('width', input.width, 1, MAX_DIMENSION);
-  assertIntInRange('height', input.height, 1, MAX_DIMENSION);
-  assertIntInRange('n', input.n, 1, MAX_IMAGES);
-  const plan = planRequest(input);
   const { width, height } = input;
   // Draw sequentially (CPU-bound JS), then let libvips encode in parallel on its thread pool.
-  const raws = Array.from({ length: input.n }, (_, index) => drawImage(plan, input, index));
+  const raws = renderProceduralRawImages(input);
   const pngs = await Promise.all(raws.map((raw) => encodePng(raw, width, height)));
   return pngs.map((png, index) => ({
     index,
