@@ -52,7 +52,8 @@ export async function normaliseImage(
     }
     let meta: sharp.Metadata;
     try {
-      meta = await sharp(bytes, { limitInputPixels: limits.maxInputPixels }).metadata();
+      // Header only: reading metadata does not decode pixels, so no pixel limit is needed yet.
+      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     } catch (err) {
       throw new FatalError(`backend answer is not an image: ${(err as Error).message}`, 'backend_not_an_image', {
         cause: err,
