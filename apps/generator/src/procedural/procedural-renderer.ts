@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { mixRgb, paletteFromPrompt, promptTokens, swatchColour, type Palette, type Rgb } from './palette';
 import { createSeededRandom, promptHash, toUint64, type SeededRandom } from './seeded-random';
+import { drawCreativeOverlay, parseHexColour, rgbToSwatch, type CreativeText } from './creative-overlay';
 
 import { meanPixelDistance } from './pixel-distance';
 
@@ -14,7 +15,7 @@ export { meanPixelDistance };
  * Bump PROCEDURAL_BACKEND_VERSION whenever output pixels change for the same input, since
  * callers may cache or compare images by (backend, version, seed).
  */
-export const PROCEDURAL_BACKEND_VERSION = '1';
+export const PROCEDURAL_BACKEND_VERSION = '2';
 
 export interface ProceduralRenderInput {
   prompt: string;
@@ -619,6 +620,9 @@ function assertIntInRange(name: string, value: number, min: number, max: number)
 /** Everything decided per request (not per image): palette, hints, rotation offsets. */
 interface RequestPlan {
   palette: Palette;
+  /** Exact brand colours (for badges), most important first. */
+  brand: Rgb[];
+  text: CreativeText | undefined;
   hash: number;
   layout: Layout | undefined;
   shape: ProductShape | undefined;
@@ -631,13 +635,36 @@ function planRequest(input: ProceduralRenderInput): RequestPlan {
   const tokens = promptTokens(input.prompt);
   // Stream 0 is reserved for request-level choices; images use stream index + 1.
   const rng = createSeededRandom(input.seed, 0, hash);
+  const brand = (input.creative?.brandPalette ?? []).map(parseHexColour).filter((c): c is Rgb => c !== undefined);
+  const text = {
+    title: input.creative?.title ?? '',
+    price: input.creative?.price ?? '',
+    discount: input.creative?.discount ?? '',
+  };
   return {
-    palette: paletteFromPrompt(input.prompt, hash),
+    palette: withBrand(paletteFromPrompt(input.prompt, hash), brand),
+    brand,
+    text: text.title || text.price || text.discount ? text : undefined,
     hash,
     layout: platformLayout(input.platform) ?? findHint(tokens, LAYOUT_HINTS),
     shape: findHint(tokens, SHAPE_HINTS),
     layoutStart: rng.int(0, LAYOUTS.length),
     toneStart: rng.int(0, TONES.length),
+  };
+}
+
+/**
+ * Brand colours lead the palette (their hue and saturation; the renderer still shades them per tone so the
+ * images of a request differ), the prompt's colour words follow, the second brand colour becomes the accent.
+ */
+function withBrand(palette: Palette, brand: readonly Rgb[]): Palette {
+  if (brand.length === 0) return palette;
+  const swatches = brand.map(rgbToSwatch);
+  return {
+    swatches: [...swatches, ...palette.swatches].slice(0, Math.max(5, swatches.length)),
+    accent: swatches[1] ?? palette.accent,
+    matched: palette.matched,
+    source: palette.source,
   };
 }
 
@@ -652,12 +679,21 @@ function drawImage(plan: RequestPlan, input: ProceduralRenderInput, index: numbe
   const layout = plan.layout ?? LAYOUTS[(plan.layoutStart + index) % LAYOUTS.length];
   const tone = TONES[(plan.toneStart + index) % TONES.length];
   const canvas = new RgbCanvas(input.width, input.height);
+  const scheme = schemeFor(plan.palette, tone);
   DRAW[layout]({
     canvas,
-    scheme: schemeFor(plan.palette, tone),
+    scheme,
     rng,
     shape: plan.shape ?? PRODUCT_SHAPES[(plan.layoutStart + index) % PRODUCT_SHAPES.length],
   });
+  if (plan.text) {
+    drawCreativeOverlay(canvas, plan.text, {
+      primary: plan.brand[0] ?? scheme.fg,
+      accent: plan.brand[1] ?? plan.brand[0] ?? scheme.accent,
+      shadow: scheme.shadow,
+      highlight: scheme.highlight,
+    });
+  }
   return canvas.data;
 }
 
