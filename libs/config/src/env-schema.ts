@@ -67,6 +67,14 @@ const backendList = (fallback: readonly ImageBackendName[]) =>
 
 const storageShape = {
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
+  // fs: files under STORAGE_DIR; s3: an S3-compatible bucket (AWS, MinIO, R2) reached at S3_ENDPOINT.
+  STORAGE_BACKEND: z.enum(['fs', 's3']).default('fs'),
+  S3_ENDPOINT: z.union([z.literal(''), z.string().url()]).default(''),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).default('atelier'),
+  S3_ACCESS_KEY_ID: z.string().default(''),
+  S3_SECRET_ACCESS_KEY: z.string().default(''),
+  S3_FORCE_PATH_STYLE: bool(true),
 } as const;
 
 export const ENV_SHAPES = {
