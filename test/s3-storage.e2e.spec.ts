@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { startFakeS3Server, type FakeS3Server } from './support/fake-s3-server';
 import { TestMesh } from './support/test-mesh';
 
-/** The whole saga with images in an S3-compatible bucket instead of a folder. */
-describe('generation saga on S3 storage', () => {
+/** The whole saga with images in an S3-compatible bucket instead of a folder, and the NSFW check on. */
+describe('generation saga on S3 storage with the NSFW check', () => {
   let s3: FakeS3Server;
   let mesh: TestMesh;
   const credentials = { accessKeyId: 'AKIAMESHTEST', secretAccessKey: 'mesh-secret' };
@@ -19,6 +19,7 @@ describe('generation saga on S3 storage', () => {
         S3_ACCESS_KEY_ID: credentials.accessKeyId,
         S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       },
+      serviceEnv: { generator: { GENERATOR_NSFW_CHECK: 'true' } },
       services: ['gateway', 'billing', 'enhancer', 'generator', 'judge'],
     });
     await mesh.start();
@@ -38,17 +39,26 @@ describe('generation saga on S3 storage', () => {
       height: 256,
       seed: 3,
     });
-    const done = await mesh.client.waitForTerminal(user, body.id ?? '');
+    // The first check loads the classifier (seconds).
+    const done = await mesh.client.waitForTerminal(user, body.id ?? '', 90000);
     expect(done.status).toBe('completed');
     expect(done.images).toHaveLength(2);
     const bucket = s3.objects.get('mesh-images');
-    const rows = await mesh.query<{ storage_key: string; sha256: string }>(
-      'SELECT storage_key, sha256 FROM generator.images WHERE generation_id = $1',
-      [done.id],
-    );
+    const rows = await mesh.query<{
+      storage_key: string;
+      sha256: string;
+      nsfw_flagged: boolean | null;
+      nsfw_scores: Record<string, number | string> | null;
+    }>('SELECT storage_key, sha256, nsfw_flagged, nsfw_scores FROM generator.images WHERE generation_id = $1', [
+      done.id,
+    ]);
     for (const row of rows) {
       expect(row.storage_key).toBe(`images/${row.sha256.slice(0, 2)}/${row.sha256}.png`);
       expect(bucket?.has(row.storage_key)).toBe(true);
+      // Checked and marked, not dropped.
+      expect(row.nsfw_flagged).toBe(false);
+      expect(row.nsfw_scores).toMatchObject({ model: 'nsfwjs/MobileNetV2' });
+      expect(typeof row.nsfw_scores?.neutral).toBe('number');
     }
     const img = await mesh.client.image(user, done.id, 1);
     expect(img.status).toBe(200);

@@ -118,6 +118,9 @@ export const ENV_SHAPES = {
     A1111_AUTH: z.string().default(''),
     A1111_MODEL: z.string().default(''),
     A1111_SAMPLER: z.string().min(1).default('Euler a'),
+    // NSFW check of every generated image (nsfwjs MobileNetV2, bundled weights, tfjs wasm); flagged images are marked.
+    GENERATOR_NSFW_CHECK: bool(false),
+    GENERATOR_NSFW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   },
   judge: { ...baseShape, ...storageShape },
   recommender: { ...baseShape },

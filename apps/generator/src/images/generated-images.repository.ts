@@ -10,6 +10,8 @@ export interface StoredImage {
   bytes: number;
   /** Undefined when the backend does not honour seeds. */
   seed: bigint | undefined;
+  /** NSFW verdict, undefined when the check is off. */
+  nsfw?: { flagged: boolean; scores: object; model: string };
   /** Every parameter the backend was called with for this image (after clamping). */
   params: Record<string, unknown>;
 }
@@ -50,8 +52,9 @@ export class GeneratedImagesRepository {
     for (const i of images) {
       await m.query(
         `INSERT INTO generator.images
-           (generation_id, index, storage_key, width, height, sha256, seed, backend, model, params, duration_ms, bytes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           (generation_id, index, storage_key, width, height, sha256, seed, backend, model, params, duration_ms, bytes,
+            nsfw_flagged, nsfw_scores)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         [
           g.generationId,
           i.index,
@@ -65,6 +68,8 @@ export class GeneratedImagesRepository {
           JSON.stringify(i.params),
           g.durationMs,
           i.bytes,
+          i.nsfw?.flagged ?? null,
+          i.nsfw ? JSON.stringify({ model: i.nsfw.model, ...i.nsfw.scores }) : null,
         ],
       );
     }

@@ -8,6 +8,7 @@ import type { ImageRequest } from '../backends/image-backend';
 import { ImageBackends } from '../backends/image-backends';
 import type { GenerationRecord, StoredImage } from './generated-images.repository';
 import { ImageNormaliser } from './image-normaliser';
+import { NsfwClassifier, type NsfwVerdict } from '../safety/nsfw-classifier';
 
 /** Content-addressed: identical PNGs share one object, and a retried delivery rewrites the same key. */
 export const imageStorageKey = (sha256: string): string => `images/${sha256.slice(0, 2)}/${sha256}.png`;
@@ -29,6 +30,7 @@ export class ImageGeneration {
     private readonly backends: ImageBackends,
     private readonly normaliser: ImageNormaliser,
     private readonly storage: ObjectStorage,
+    private readonly nsfw: NsfwClassifier,
   ) {}
 
   async run(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
@@ -63,6 +65,9 @@ export class ImageGeneration {
       output.images.slice(0, params.n).map((img) => this.normaliser.normalise(img.data, params)),
     );
     const durationMs = Math.round(performance.now() - started);
+    // One image at a time: the classifier is single-threaded and holds tensors while it runs.
+    const verdicts: Array<NsfwVerdict | undefined> = [];
+    for (const img of normalised) verdicts.push(await this.nsfw.check(img.png));
     const images: StoredImage[] = await Promise.all(
       normalised.map(async (img, index) => {
         const storageKey = imageStorageKey(img.sha256);
@@ -76,6 +81,7 @@ export class ImageGeneration {
           sha256: img.sha256,
           bytes: img.png.length,
           seed,
+          nsfw: verdicts[index],
           params: {
             prompt: request.prompt,
             width: request.width,

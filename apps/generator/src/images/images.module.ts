@@ -9,6 +9,7 @@ import { GeneratedImagesRepository } from './generated-images.repository';
 import { ImageGeneration } from './image-generation.service';
 import { ImageNormaliser } from './image-normaliser';
 import { PromptEnhancedHandler } from './prompt-enhanced.handler';
+import { NsfwClassifier } from '../safety/nsfw-classifier';
 
 @Module({
   providers: [
@@ -19,6 +20,7 @@ import { PromptEnhancedHandler } from './prompt-enhanced.handler';
     A1111Backend,
     ImageBackends,
     ImageNormaliser,
+    NsfwClassifier,
     ImageGeneration,
     GeneratedImagesRepository,
     PromptEnhancedHandler,

@@ -29,6 +29,7 @@ export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced'> {
         sha256: i.sha256,
         // 0 when the backend does not honour seeds (proto3 has no absent scalar); the generator row keeps NULL.
         seed: i.seed ?? 0n,
+        nsfwFlagged: i.nsfw?.flagged ?? false,
       })),
     });
   }
