@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { EVENTS, create, toBinary } from '@atelier/contracts';
@@ -100,6 +100,96 @@ describe('generation saga', () => {
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
     const after = await mesh.query<{ c: string }>('SELECT count(*) AS c FROM gateway.generations');
     expect(after[0].c).toBe(before[0].c);
+  });
+
+  it('rejects what the chosen backend cannot serve with 422, naming the limit, and queues nothing', async () => {
+    const user = mesh.newUser();
+    const count = async (): Promise<string[]> =>
+      (
+        await mesh.query<{ c: string }>(
+          `SELECT (SELECT count(*) FROM gateway.generations) || '/' || (SELECT count(*) FROM gateway.outbox) AS c`,
+        )
+      ).map((r) => r.c);
+    const before = await count();
+    const cases: Array<[Record<string, unknown>, string[]]> = [
+      [{ prompt: 'x', backend: 'hf', n: 2 }, ['n']],
+      [{ prompt: 'x', backend: 'hf', width: 128, height: 128 }, ['size']],
+      [{ prompt: 'x', backend: 'hf', steps: 20 }, ['steps']],
+      [{ prompt: 'x', backend: 'openai', width: 320, height: 180 }, ['size']],
+      [{ prompt: 'x', backend: 'a1111', width: 510, guidance: 0 }, ['size', 'guidance']],
+    ];
+    for (const [body, fields] of cases) {
+      const res = await fetch(`${mesh.supervisor.url('gateway')}/v1/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-id': user },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(422);
+      const error = (
+        (await res.json()) as {
+          error: { code: string; message: string; details: { backend: string; violations: Array<{ field: string }> } };
+        }
+      ).error;
+      expect(error.code).toBe('unsupported_by_backend');
+      expect(error.details.backend).toBe(body.backend);
+      expect(error.details.violations.map((v) => v.field)).toEqual(fields);
+      expect(error.message).toContain(String(body.backend));
+    }
+    const unknown = await mesh.client.submit(user, { prompt: 'x', backend: 'dalle-9000' });
+    expect([unknown.status, unknown.body.error?.code]).toEqual([400, 'validation_failed']);
+    expect(await count()).toEqual(before);
+  });
+
+  it('stores per image the backend, model, parameters used, seed, duration, key and checksum', async () => {
+    const user = mesh.newUser();
+    const { status, body } = await mesh.client.submit(user, {
+      prompt: 'coffee sale banner',
+      n: 2,
+      width: 320,
+      height: 180,
+      seed: 11,
+      creative: { title: 'Autumn Latte', price: '290 ₽', discount: '-20%', brandPalette: ['#6B3E26', '#F2C14E'] },
+    });
+    expect(status).toBe(202);
+    const done = await mesh.client.waitForTerminal(user, body.id ?? '');
+    expect(done.status).toBe('completed');
+    const rows = await mesh.query<{
+      index: number;
+      backend: string;
+      model: string;
+      params: Record<string, unknown>;
+      seed: string;
+      duration_ms: number;
+      storage_key: string;
+      sha256: string;
+    }>(
+      `SELECT index, backend, model, params, seed, duration_ms, storage_key, sha256
+         FROM generator.images WHERE generation_id = $1 ORDER BY index`,
+      [done.id],
+    );
+    expect(rows).toHaveLength(2);
+    rows.forEach((r, i) => {
+      expect(r.backend).toMatch(/^procedural@\d+$/);
+      expect(r.model).toMatch(/^procedural@\d+$/);
+      expect(r.seed).toBe(String(11 + i));
+      expect(r.params).toMatchObject({
+        width: 320,
+        height: 180,
+        seed: String(11 + i),
+        creative: { title: 'Autumn Latte', price: '290 ₽', discount: '-20%', brandPalette: ['#6b3e26', '#f2c14e'] },
+      });
+      expect(r.duration_ms).toBeGreaterThanOrEqual(0);
+      expect(r.storage_key).toBe(`images/${r.sha256.slice(0, 2)}/${r.sha256}.png`);
+    });
+    const [generation] = await mesh.query<{ diagnostics: { pairwiseMeanPixelDistance: unknown[] } }>(
+      'SELECT diagnostics FROM generator.generations WHERE generation_id = $1',
+      [done.id],
+    );
+    expect(generation.diagnostics.pairwiseMeanPixelDistance).toHaveLength(1);
+    const img = await mesh.client.image(user, done.id, 1);
+    expect(createHash('sha256').update(img.bytes).digest('hex')).toBe(
+      rows.find((r) => r.index === done.images[0].index)?.sha256,
+    );
   });
 
   it('rejects an over-quota request and charges nothing for it', async () => {

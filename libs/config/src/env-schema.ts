@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMAGE_BACKEND_NAMES, isImageBackendName, type ImageBackendName } from '@atelier/image-capabilities';
 
 export const SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge', 'recommender'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -52,8 +53,32 @@ const baseShape = {
   INBOX_RETENTION_DAYS: int(14, 1, 365),
 } as const;
 
+/** Comma-separated backend names, e.g. "procedural,hf"; every name must be known. */
+const backendList = (fallback: readonly ImageBackendName[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): ImageBackendName[] => {
+      if (v === undefined || v.trim() === '') return [...fallback];
+      const names = v.split(',').map((s) => s.trim());
+      const unknown = names.filter((n) => !isImageBackendName(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `unknown image backends: ${unknown.join(', ')}` });
+        return z.NEVER;
+      }
+      return names.filter(isImageBackendName);
+    });
+
 const storageShape = {
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
+  // fs: files under STORAGE_DIR; s3: an S3-compatible bucket (AWS, MinIO, R2) reached at S3_ENDPOINT.
+  STORAGE_BACKEND: z.enum(['fs', 's3']).default('fs'),
+  S3_ENDPOINT: z.union([z.literal(''), z.string().url()]).default(''),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).default('atelier'),
+  S3_ACCESS_KEY_ID: z.string().default(''),
+  S3_SECRET_ACCESS_KEY: z.string().default(''),
+  S3_FORCE_PATH_STYLE: bool(true),
 } as const;
 
 export const ENV_SHAPES = {
@@ -62,6 +87,9 @@ export const ENV_SHAPES = {
     ...storageShape,
     // Accept the x-user-id header as identity. Development/test only; refused in production.
     ALLOW_DEV_USER_HEADER: bool(true),
+    // Backend used when a request names none, and the backends requests may name (checked against their capabilities).
+    IMAGE_BACKEND_DEFAULT: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
+    IMAGE_BACKENDS_ENABLED: backendList(IMAGE_BACKEND_NAMES),
   },
   billing: {
     ...baseShape,
@@ -89,11 +117,29 @@ export const ENV_SHAPES = {
   generator: {
     ...baseShape,
     ...storageShape,
-    GENERATOR_DEFAULT_BACKEND: z.enum(['procedural', 'openai']).default('procedural'),
+    GENERATOR_DEFAULT_BACKEND: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
     OPENAI_IMAGES_URL: z.string().url().default('https://api.openai.com'),
     OPENAI_IMAGES_API_KEY: z.string().default(''),
     OPENAI_IMAGES_MODEL: z.string().default('gpt-image-1'),
     GENERATOR_HTTP_TIMEOUT_MS: int(60000, 100, 600000),
+    // 429/503 answers are retried in-process this many times, honouring Retry-After up to the max wait.
+    GENERATOR_HTTP_RETRIES: int(2, 0, 10),
+    GENERATOR_HTTP_RETRY_BASE_MS: int(1000, 1, 600000),
+    GENERATOR_HTTP_MAX_RETRY_WAIT_MS: int(30000, 0, 600000),
+    // Outputs beyond these are refused as fatal (not images we would store).
+    GENERATOR_MAX_IMAGE_BYTES: int(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    GENERATOR_MAX_IMAGE_PIXELS: int(4096 * 4096, 64 * 64, 1 << 30),
+    HF_API_URL: z.string().url().default('https://router.huggingface.co/hf-inference'),
+    HF_API_TOKEN: z.string().default(''),
+    HF_MODEL: z.string().min(1).default('stabilityai/sdxl-turbo'),
+    A1111_URL: z.string().url().default('http://127.0.0.1:7860'),
+    // "user:password" when the server runs with --api-auth.
+    A1111_AUTH: z.string().default(''),
+    A1111_MODEL: z.string().default(''),
+    A1111_SAMPLER: z.string().min(1).default('Euler a'),
+    // NSFW check of every generated image (nsfwjs MobileNetV2, bundled weights, tfjs wasm); flagged images are marked.
+    GENERATOR_NSFW_CHECK: bool(false),
+    GENERATOR_NSFW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   },
   judge: { ...baseShape, ...storageShape },
   recommender: { ...baseShape },

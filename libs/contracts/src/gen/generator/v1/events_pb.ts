@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file generator/v1/events.proto.
  */
 export const file_generator_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChlnZW5lcmF0b3IvdjEvZXZlbnRzLnByb3RvEgxnZW5lcmF0b3IudjEicQoOR2VuZXJhdGVkSW1hZ2USDQoFaW5kZXgYASABKA0SEwoLc3RvcmFnZV9rZXkYAiABKAkSDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg4KBnNoYTI1NhgFIAEoCRIMCgRzZWVkGAYgASgEIogBCg9JbWFnZXNHZW5lcmF0ZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnByb21wdBgDIAEoCRIPCgdiYWNrZW5kGAQgASgJEiwKBmltYWdlcxgFIAMoCzIcLmdlbmVyYXRvci52MS5HZW5lcmF0ZWRJbWFnZWIGcHJvdG8z");
+  fileDesc("ChlnZW5lcmF0b3IvdjEvZXZlbnRzLnByb3RvEgxnZW5lcmF0b3IudjEihwEKDkdlbmVyYXRlZEltYWdlEg0KBWluZGV4GAEgASgNEhMKC3N0b3JhZ2Vfa2V5GAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDRIOCgZzaGEyNTYYBSABKAkSDAoEc2VlZBgGIAEoBBIUCgxuc2Z3X2ZsYWdnZWQYByABKAgiiAEKD0ltYWdlc0dlbmVyYXRlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDgoGcHJvbXB0GAMgASgJEg8KB2JhY2tlbmQYBCABKAkSLAoGaW1hZ2VzGAUgAygLMhwuZ2VuZXJhdG9yLnYxLkdlbmVyYXRlZEltYWdlYgZwcm90bzM");
 
 /**
  * @generated from message generator.v1.GeneratedImage
@@ -47,6 +47,13 @@ export type GeneratedImage = Message<"generator.v1.GeneratedImage"> & {
    * @generated from field: uint64 seed = 6;
    */
   seed: bigint;
+
+  /**
+   * Marked by the optional NSFW check (GENERATOR_NSFW_CHECK); false when unchecked. Never dropped silently.
+   *
+   * @generated from field: bool nsfw_flagged = 7;
+   */
+  nsfwFlagged: boolean;
 };
 
 /**
