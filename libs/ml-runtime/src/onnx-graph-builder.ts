@@ -2,12 +2,7 @@ import { onnx } from 'onnx-proto';
 import type { TensorElementType } from './onnx-session';
 
 /** An attribute of an ONNX node, tagged by its ONNX kind. */
-export type OnnxAttribute =
-  | { i: number }
-  | { f: number }
-  | { s: string }
-  | { ints: number[] }
-  | { floats: number[] };
+export type OnnxAttribute = { i: number } | { f: number } | { s: string } | { ints: number[] } | { floats: number[] };
 
 type TensorData = Float32Array | Int32Array | BigInt64Array;
 
