@@ -31,6 +31,7 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
       goal: result.goal,
       operations: result.operations,
       enhancer: result.enhancer,
+      features: event.features,
     });
   }
 

@@ -69,6 +69,9 @@ export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced'> {
       prompt: event.enhancedPrompt,
       backend: backendId,
       images,
+      originalPrompt: event.originalPrompt,
+      params: p,
+      features: event.features,
     });
   }
 

@@ -204,8 +204,13 @@ export class VisionJudge implements JudgeBackend {
     };
   }
 
+  /**
+   * One detection at a time; each waits for a turn of the event loop first, because tfjs-wasm runs a
+   * whole inference synchronously and back-to-back runs would starve timers (AMQP heartbeats).
+   */
   private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    const turn = () => new Promise<void>((r) => setImmediate(r)).then(task);
+    const run = this.queue.then(turn, turn);
     this.queue = run.catch(() => undefined);
     return run;
   }
