@@ -95,6 +95,7 @@ describe('clipPreprocess', () => {
 });
 
 describe('ClipEncoders on tiny random-weight exports', () => {
+  jest.setTimeout(30000);
   let root: string;
   beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'clip-enc-'))));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
