@@ -7,7 +7,9 @@ import { TestMesh } from './support/test-mesh';
 
 /** The generation saga end to end over the real broker and database, services as separate processes. */
 describe('generation saga', () => {
-  const mesh = new TestMesh({ env: { FREE_MONTHLY_IMAGES: '12' } });
+  // The vision judge (~3 images/s on tfjs-wasm) cannot judge 50 images of 20 concurrent requests within the
+  // wait; this file checks the saga's mechanics with the statistics backend (same scoring, validation, DPP).
+  const mesh = new TestMesh({ env: { FREE_MONTHLY_IMAGES: '12', JUDGE_BACKEND: 'statistics' } });
 
   beforeAll(() => mesh.start(), 120000);
   afterAll(() => mesh.stop(), 60000);
@@ -34,7 +36,13 @@ describe('generation saga', () => {
       expect(r.images.map((img) => img.rank)).toEqual(Array.from({ length: requests[i].body.n }, (_, k) => k + 1));
       const scores = r.images.map((img) => img.score);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      // The free plan marks one best image.
       expect(r.scorer?.name).toBe('image-statistics');
+      expect(r.images.filter((img) => img.best)).toHaveLength(1);
+      expect(r.images.every((img) => img.validation && typeof img.validation.rejected === 'boolean')).toBe(true);
+      expect(r.images.every((img) => img.metrics.final === img.score)).toBe(true);
+      expect(r.judging?.validationSummary).toContain(`of ${requests[i].body.n} images pass`);
+      expect(r.judging?.weights).toEqual({ fidelity: 0.7, aesthetic: 0.3 });
       expect(r.enhancedPrompt).not.toContain('🌸');
       expect(r.cleanedPrompt).toContain('весна');
       expect(r.steps.map((s) => s.status)).toEqual(['reserved', 'generating', 'judging', 'completed']);
@@ -68,6 +76,18 @@ describe('generation saga', () => {
     expect((await mesh.client.get(stranger, done.id)).status).toBe(404);
     expect((await mesh.client.image(stranger, done.id, 1)).status).toBe(404);
     expect((await mesh.client.image(user, done.id, 3)).status).toBe(404);
+
+    // Diverse top-k from the judge's DPP order.
+    const one = await mesh.client.select(user, done.id, 1);
+    expect(one.status).toBe(200);
+    expect(one.body.images).toHaveLength(1);
+    const two = await mesh.client.select(user, done.id, 5);
+    expect(two.status).toBe(200);
+    expect(two.body.k).toBeLessThanOrEqual(2);
+    expect(two.body.images?.[0]).toEqual(one.body.images?.[0]);
+    expect(two.body.coverage).toBeGreaterThanOrEqual(one.body.coverage ?? 0);
+    expect((await mesh.client.select(user, done.id, 0)).status).toBe(400);
+    expect((await mesh.client.select(stranger, done.id, 1)).status).toBe(404);
   });
 
   it('rejects bad input with 400 and a machine-readable code, and stores nothing', async () => {

@@ -16,7 +16,15 @@ export interface GenerationView {
     height: number;
     url: string;
     metrics: Record<string, number>;
+    best?: boolean;
+    validation?: { consistency: number; outlierScore: number; outlier: boolean; rejected: boolean; reasons: string[] };
+    diversityOrder?: number;
   }>;
+  judging?: {
+    validationSummary: string;
+    weights: { fidelity: number; aesthetic: number };
+    diversity: { order: number[]; diversity: number[]; coverage: number[]; method: string } | null;
+  } | null;
   failure: { stage: string; code: string; reason: string } | null;
   steps: Array<{ event: string; status: string; at: string }>;
 }
@@ -25,6 +33,22 @@ export const TERMINAL = new Set(['completed', 'failed', 'rejected']);
 
 export class MeshClient {
   constructor(private readonly baseUrl: string) {}
+
+  /** Diverse top-k (POST /v1/generations/{id}/select?k=). */
+  async select(
+    userId: string,
+    id: string,
+    k: number,
+  ): Promise<{
+    status: number;
+    body: { k?: number; images?: Array<{ index: number; rank: number }>; diversity?: number; coverage?: number };
+  }> {
+    const res = await fetch(`${this.baseUrl}/v1/generations/${id}/select?k=${k}`, {
+      method: 'POST',
+      headers: { 'x-user-id': userId },
+    });
+    return { status: res.status, body: (await res.json()) as { k?: number } };
+  }
 
   async submit(
     userId: string,

@@ -1,5 +1,15 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { IMAGE_BACKEND_NAMES, isImageBackendName, type ImageBackendName } from '@atelier/image-capabilities';
+
+/** `<repo root>/../shared/models`: the repo root is the nearest folder up from here with a package.json. */
+function defaultSharedModelsDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return resolve(dir, '..', 'shared', 'models');
+}
+const SHARED_MODELS_DIR = defaultSharedModelsDir();
 
 export const SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge', 'recommender'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -141,7 +151,25 @@ export const ENV_SHAPES = {
     GENERATOR_NSFW_CHECK: bool(false),
     GENERATOR_NSFW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   },
-  judge: { ...baseShape, ...storageShape },
+  judge: {
+    ...baseShape,
+    ...storageShape,
+    // auto = CLIP when JUDGE_CLIP_DIR holds an export, else the vision judge.
+    JUDGE_BACKEND: z.enum(['auto', 'clip', 'vision', 'statistics']).default('auto'),
+    ML_MODELS_DIR: z.string().min(1).default(SHARED_MODELS_DIR),
+    JUDGE_CLIP_DIR: z.string().min(1).default(join(SHARED_MODELS_DIR, 'clip-vit-base-patch32')),
+    JUDGE_AESTHETIC_HEAD: z
+      .enum(['auto', 'laion-v1-vit-b-32', 'laion-v1-vit-b-16', 'laion-v1-vit-l-14', 'improved-vit-l-14'])
+      .default('auto'),
+    // clip_n: clipscore = 2.5·max(cos, 0) clipped to [0, 1]; linear = (cos + 1) / 2.
+    JUDGE_CLIP_NORMALISATION: z.enum(['clipscore', 'linear']).default('clipscore'),
+    JUDGE_WEIGHT_FIDELITY: z.coerce.number().min(0).max(1).default(0.7),
+    JUDGE_WEIGHT_AESTHETIC: z.coerce.number().min(0).max(1).default(0.3),
+    JUDGE_MIN_CONSISTENCY: z.coerce.number().min(0).max(1).default(0.6),
+    JUDGE_OUTLIER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+    ML_INTRA_OP_THREADS: int(0, 0, 64),
+    ML_BATCH_SIZE: int(8, 1, 64),
+  },
   recommender: { ...baseShape },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 

@@ -44,6 +44,7 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
       transliterated: result.transliterated,
       aspectRatio: result.aspectRatio,
       autoEnhanced: result.autoEnhanced,
+      features: event.features,
     });
   }
 

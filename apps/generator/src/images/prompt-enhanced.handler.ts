@@ -31,6 +31,9 @@ export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced'> {
         seed: i.seed ?? 0n,
         nsfwFlagged: i.nsfw?.flagged ?? false,
       })),
+      originalPrompt: event.originalPrompt,
+      params: event.params,
+      features: event.features,
     });
   }
 
