@@ -48,13 +48,12 @@ describe('generation saga', () => {
       expect(r.steps.map((s) => s.status)).toEqual(['reserved', 'generating', 'judging', 'completed']);
     });
     // Billing committed exactly what was delivered.
-    const users = requests.map((r) => r.user);
-    const usage = await mesh.query<{ committed: number; reserved: number }>(
-      `SELECT committed, reserved FROM billing.quota_usage WHERE user_id = ANY($1::uuid[])`,
-      [users],
-    );
-    expect(usage.reduce((a, u) => a + u.committed, 0)).toBe(requests.reduce((a, r) => a + r.body.n, 0));
-    expect(usage.every((u) => u.reserved === 0)).toBe(true);
+    for (const r of requests) {
+      expect(await mesh.settledUsage(r.user, { committed: r.body.n, reserved: 0 })).toEqual({
+        committed: r.body.n,
+        reserved: 0,
+      });
+    }
   });
 
   it('serves the ranked PNGs to their owner only', async () => {
@@ -223,11 +222,7 @@ describe('generation saga', () => {
     expect(rejected.status).toBe('rejected');
     expect(rejected.failure?.code).toBe('quota_exceeded');
     expect(rejected.images).toHaveLength(0);
-    const [usage] = await mesh.query<{ committed: number; reserved: number }>(
-      'SELECT committed, reserved FROM billing.quota_usage WHERE user_id = $1',
-      [user],
-    );
-    expect(usage).toEqual({ committed: 12, reserved: 0 });
+    expect(await mesh.settledUsage(user, { committed: 12, reserved: 0 })).toEqual({ committed: 12, reserved: 0 });
     const reservation = await mesh.query('SELECT 1 FROM billing.quota_reservations WHERE generation_id = $1', [
       over.body.id,
     ]);
@@ -264,11 +259,7 @@ describe('generation saga', () => {
     expect(done.images).toHaveLength(3);
     // Give a duplicate time to show up if it were going to.
     await new Promise((r) => setTimeout(r, 1000));
-    const [usage] = await mesh.query<{ committed: number; reserved: number }>(
-      'SELECT committed, reserved FROM billing.quota_usage WHERE user_id = $1',
-      [user],
-    );
-    expect(usage).toEqual({ committed: 3, reserved: 0 });
+    expect(await mesh.settledUsage(user, { committed: 3, reserved: 0 })).toEqual({ committed: 3, reserved: 0 });
     for (const table of ['billing.quota_reservations', 'enhancer.enhancements', 'generator.generations']) {
       const rows = await mesh.query(`SELECT 1 FROM ${table} WHERE generation_id = $1`, [generationId]);
       expect(rows).toHaveLength(1);

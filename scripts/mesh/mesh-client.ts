@@ -63,7 +63,7 @@ export class MeshClient {
   }
 
   async get(userId: string, id: string): Promise<{ status: number; body: GenerationView }> {
-    const res = await fetch(`${this.baseUrl}/v1/generations/${id}`, { headers: { 'x-user-id': userId } });
+    const res = await fetchIdempotent(`${this.baseUrl}/v1/generations/${id}`, { headers: { 'x-user-id': userId } });
     return { status: res.status, body: (await res.json()) as GenerationView };
   }
 
@@ -88,5 +88,18 @@ export class MeshClient {
       if (Date.now() > deadline) throw new Error(`generation ${id} still ${body.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
+  }
+}
+
+/**
+ * GET with one retry on a connection-level failure: a pooled keep-alive socket can be closed by the server
+ * just as it is reused ("other side closed"); for an idempotent read the right answer is to ask again.
+ */
+async function fetchIdempotent(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    await new Promise((r) => setTimeout(r, 50));
+    return fetch(url, init);
   }
 }
