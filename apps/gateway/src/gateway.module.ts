@@ -4,6 +4,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
 import { StorageModule } from '@atelier/storage';
 import { AccountController } from './account/account.controller';
+import { BillingHttpModule } from './billing/billing-http.module';
 import { GenerationsModule } from './generations/generations.module';
 import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
 import { GATEWAY_MIGRATIONS } from './migrations';
@@ -13,6 +14,7 @@ import { GATEWAY_MIGRATIONS } from './migrations';
     ...serviceInfrastructure({ service: 'gateway', migrations: GATEWAY_MIGRATIONS }),
     StorageModule.forService(),
     GenerationsModule,
+    BillingHttpModule,
   ],
   controllers: [...SERVICE_CONTROLLERS, AccountController],
   providers: [

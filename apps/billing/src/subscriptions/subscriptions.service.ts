@@ -213,7 +213,7 @@ export class Subscriptions {
       await this.announce(m, userId, 'renewed', target, current, row, target.monthlyPriceKopecks, 0n, tx);
       if (switching) this.logger.log(`${userId}: ${current.code} → ${target.code} at period end`);
     } catch (err) {
-      if (!(err instanceof InsufficientFunds)) throw err;
+      if (!(err instanceof BillingRefusal) || err.code !== 'insufficient_funds') throw err;
       const row = await this.repo.update(m, userId, FREE_STATE);
       await this.announce(m, userId, 'renewal_failed', free, current, row, 0n, 0n, null);
       this.logger.warn(`${userId}: renewal of ${target.code} failed (${err.message}); back to free`);
