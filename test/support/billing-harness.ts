@@ -135,7 +135,7 @@ export class BillingHarness {
       `UPDATE billing.subscriptions SET period_start = period_start - (period_end - now()) - interval '1 second',
               cycle_anchor = cycle_anchor - (period_end - now()) - interval '1 second',
               period_end = now() - interval '1 second'
-        WHERE user_id = $1`,
+        WHERE user_id = $1 AND period_end IS NOT NULL`,
       [userId],
     );
   }
