@@ -41,29 +41,24 @@ export class QuotaReservations {
         0,
       );
     }
-    // Everything else is written first and the usage row is locked last, so the lock (which serialises one
-    // user's concurrent requests) is held only until commit. A refusal rolls the savepoint back.
-    await m.query('SAVEPOINT quota_reserve');
-    await this.repo.insertReservation(m, { generationId, userId, period, requested: n, ttlSeconds: this.ttlSeconds });
-    await ctx.emit('quota.reserved', {
-      generationId,
-      userId,
-      params: request.params,
-      reservedImages: n,
-      period,
-      plan: plan.code,
-      features: planFeatures(plan),
-      limits: planLimits(plan),
-    });
-    let reserved = await this.repo.tryReserve(m, userId, period, n);
+    const reservation = { generationId, userId, period, requested: n, ttlSeconds: this.ttlSeconds };
+    let reserved = await this.repo.reserveAndRecord(m, reservation);
     if (!reserved && (await this.repo.ensureUsage(m, userId, period, plan.monthlyImages))) {
-      reserved = await this.repo.tryReserve(m, userId, period, n);
+      reserved = await this.repo.reserveAndRecord(m, reservation);
     }
     if (reserved) {
-      await m.query('RELEASE SAVEPOINT quota_reserve');
+      await ctx.emit('quota.reserved', {
+        generationId,
+        userId,
+        params: request.params,
+        reservedImages: n,
+        period,
+        plan: plan.code,
+        features: planFeatures(plan),
+        limits: planLimits(plan),
+      });
       return;
     }
-    await m.query('ROLLBACK TO SAVEPOINT quota_reserve');
     const usage = await this.repo.usage(m, userId, period);
     const used = (usage?.reserved ?? 0) + (usage?.committed ?? 0);
     const allowance = usage?.allowance ?? plan.monthlyImages;
