@@ -107,6 +107,14 @@ describe('billing ledger, subscriptions, top-ups and quotas (PostgreSQL)', () =>
     ]);
   });
 
+  it('never refuses a request while allowance remains, also when a new period opens under concurrency', async () => {
+    for (let round = 0; round < 5; round++) {
+      const user = randomUUID(); // no usage row yet: all 10 race to open the period
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => h.reserve(user, 1)));
+      expect(outcomes).toEqual(Array(10).fill('reserved'));
+    }
+  });
+
   it('rejects more images per request than the plan allows, with the plan features on the reservation', async () => {
     const user = randomUUID();
     expect(await h.reserve(user, 5)).toBe('too_many_images_for_plan');

@@ -23,15 +23,12 @@ export interface UsageRow {
 export class QuotaReservationRepository {
   /**
    * Opens the period's usage row with the plan's allowance (a snapshot: plan edits apply from the next period).
-   * Returns whether it was missing.
    */
-  async ensureUsage(m: EntityManager, userId: string, period: string, allowance: number): Promise<boolean> {
-    const rows = (await m.query(
-      `INSERT INTO billing.quota_usage (user_id, period, allowance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
-       RETURNING 1`,
+  async ensureUsage(m: EntityManager, userId: string, period: string, allowance: number): Promise<void> {
+    await m.query(
+      `INSERT INTO billing.quota_usage (user_id, period, allowance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
       [userId, period, allowance],
-    )) as unknown[];
-    return rows.length > 0;
+    );
   }
 
   /**

@@ -43,7 +43,10 @@ export class QuotaReservations {
     }
     const reservation = { generationId, userId, period, requested: n, ttlSeconds: this.ttlSeconds };
     let reserved = await this.repo.reserveAndRecord(m, reservation);
-    if (!reserved && (await this.repo.ensureUsage(m, userId, period, plan.monthlyImages))) {
+    if (!reserved) {
+      // Maybe the period's row did not exist yet. Open it (or wait for a concurrent request that is opening it)
+      // and try once more: the second UPDATE sees the committed row.
+      await this.repo.ensureUsage(m, userId, period, plan.monthlyImages);
       reserved = await this.repo.reserveAndRecord(m, reservation);
     }
     if (reserved) {
