@@ -5,6 +5,7 @@ import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit
 import { StorageModule } from '@atelier/storage';
 import { AccountController } from './account/account.controller';
 import { BrandProfilesModule } from './brand-profiles/brand-profiles.module';
+import { BillingHttpModule } from './billing/billing-http.module';
 import { GenerationsModule } from './generations/generations.module';
 import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
 import { GATEWAY_MIGRATIONS } from './migrations';
@@ -15,6 +16,7 @@ import { GATEWAY_MIGRATIONS } from './migrations';
     StorageModule.forService(),
     GenerationsModule,
     BrandProfilesModule,
+    BillingHttpModule,
   ],
   controllers: [...SERVICE_CONTROLLERS, AccountController],
   providers: [

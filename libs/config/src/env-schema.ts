@@ -103,10 +103,29 @@ export const ENV_SHAPES = {
   },
   billing: {
     ...baseShape,
+    // The Free plan's allowance and per-request cap, applied on start until an admin edits the Free plan.
     FREE_MONTHLY_IMAGES: int(100, 0, 1_000_000),
     FREE_MAX_IMAGES_PER_REQUEST: int(4, 1, 16),
     RESERVATION_TTL_SECONDS: int(300, 1, 86400),
     RESERVATION_SWEEP_INTERVAL_MS: int(5000, 100, 600000),
+    // Renewal / expiry of subscriptions at period end.
+    SUBSCRIPTION_SWEEP_INTERVAL_MS: int(30000, 100, 3_600_000),
+    TOP_UP_DEFAULT_PROVIDER: z.enum(['sandbox', 'yookassa']).default('sandbox'),
+    TOP_UP_MIN_KOPECKS: int(100_00, 1, 1_000_000_00),
+    TOP_UP_MAX_KOPECKS: int(100_000_00, 1, 100_000_000_00),
+    // Sandbox provider: webhooks signed with HMAC-SHA256 of "<timestamp>.<body>". Refused in production.
+    SANDBOX_PAYMENTS_ENABLED: bool(true),
+    SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-dev-only'),
+    SANDBOX_CONFIRMATION_URL: z.string().url().default('http://127.0.0.1:3001/v1/billing/sandbox/confirm'),
+    WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
+    // YooKassa-style API (https://api.yookassa.ru/v3); enabled when the shop id and secret key are set.
+    YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
+    YOOKASSA_SHOP_ID: z.string().default(''),
+    YOOKASSA_SECRET_KEY: z.string().default(''),
+    YOOKASSA_RETURN_URL: z.string().url().default('http://localhost:3000/account'),
+    PAYMENT_HTTP_TIMEOUT_MS: int(10000, 100, 120000),
+    // Fault injection for tests only (refused in production): SIGKILL right after committing these operations.
+    FAULT_CRASH_AFTER_COMMIT: z.string().default(''),
   },
   enhancer: {
     ...baseShape,

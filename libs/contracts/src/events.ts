@@ -1,7 +1,39 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { FeedbackSubmittedSchema, GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
 import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
-import { QuotaRejectedSchema, QuotaReservedSchema } from './gen/billing/v1/events_pb';
+import {
+  QuotaRejectedSchema,
+  QuotaReservedSchema,
+  SubscriptionChangedSchema,
+  WalletAdjustedSchema,
+  WalletToppedUpSchema,
+} from './gen/billing/v1/events_pb';
+import {
+  GetLimitsReplySchema,
+  GetLimitsRequestSchema,
+  ListPlansReplySchema,
+  ListPlansRequestSchema,
+  UpsertPlanReplySchema,
+  UpsertPlanRequestSchema,
+} from './gen/billing/v1/plans_pb';
+import {
+  CancelSubscriptionReplySchema,
+  CancelSubscriptionRequestSchema,
+  ChangeSubscriptionReplySchema,
+  ChangeSubscriptionRequestSchema,
+} from './gen/billing/v1/subscription_pb';
+import {
+  AdjustWalletReplySchema,
+  AdjustWalletRequestSchema,
+  AuditLedgerReplySchema,
+  AuditLedgerRequestSchema,
+  CreateTopUpReplySchema,
+  CreateTopUpRequestSchema,
+  GetLedgerReplySchema,
+  GetLedgerRequestSchema,
+  ListTopUpsReplySchema,
+  ListTopUpsRequestSchema,
+} from './gen/billing/v1/wallet_pb';
 import { PromptEnhancedSchema } from './gen/enhancer/v1/events_pb';
 import {
   BrandProfileReplySchema,
@@ -38,6 +70,9 @@ export const EVENTS = {
   'generation.completed': define(GenerationCompletedSchema),
   'generation.failed': define(GenerationFailedSchema),
   'feedback.submitted': define(FeedbackSubmittedSchema),
+  'wallet.topped_up': define(WalletToppedUpSchema),
+  'wallet.adjusted': define(WalletAdjustedSchema),
+  'subscription.changed': define(SubscriptionChangedSchema),
 } as const;
 
 export type EventType = keyof typeof EVENTS;
@@ -68,6 +103,16 @@ export const RPCS = {
   'enhancer.update_brand_profile': rpc('enhancer', UpdateBrandProfileRequestSchema, BrandProfileReplySchema),
   'enhancer.delete_brand_profile': rpc('enhancer', DeleteBrandProfileRequestSchema, DeleteBrandProfileReplySchema),
   'enhancer.preview_prompt': rpc('enhancer', PreviewPromptRequestSchema, PreviewPromptReplySchema),
+  'billing.get_limits': rpc('billing', GetLimitsRequestSchema, GetLimitsReplySchema),
+  'billing.list_plans': rpc('billing', ListPlansRequestSchema, ListPlansReplySchema),
+  'billing.upsert_plan': rpc('billing', UpsertPlanRequestSchema, UpsertPlanReplySchema),
+  'billing.get_ledger': rpc('billing', GetLedgerRequestSchema, GetLedgerReplySchema),
+  'billing.create_top_up': rpc('billing', CreateTopUpRequestSchema, CreateTopUpReplySchema),
+  'billing.list_top_ups': rpc('billing', ListTopUpsRequestSchema, ListTopUpsReplySchema),
+  'billing.adjust_wallet': rpc('billing', AdjustWalletRequestSchema, AdjustWalletReplySchema),
+  'billing.audit_ledger': rpc('billing', AuditLedgerRequestSchema, AuditLedgerReplySchema),
+  'billing.change_subscription': rpc('billing', ChangeSubscriptionRequestSchema, ChangeSubscriptionReplySchema),
+  'billing.cancel_subscription': rpc('billing', CancelSubscriptionRequestSchema, CancelSubscriptionReplySchema),
 } as const;
 
 export type RpcName = keyof typeof RPCS;

@@ -96,6 +96,8 @@ export class BrandProfiles {
   async limitFor(userId: string): Promise<number> {
     try {
       const account = await this.rpc.call('billing.get_account', { userId });
+      // The plan's limit is authoritative when billing sends it (0 is a real limit there).
+      if (account.limits) return account.limits.brandProfileLimit;
       return account.maxBrandProfiles || this.config.env.ENHANCER_DEFAULT_BRAND_PROFILES;
     } catch (err) {
       if (err instanceof RpcError)

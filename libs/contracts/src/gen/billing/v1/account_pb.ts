@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { PlanLimits } from "./common_pb";
+import { file_billing_v1_common } from "./common_pb";
 import type { PlanFeatures } from "../../mesh/v1/generation_pb";
 import { file_mesh_v1_generation } from "../../mesh/v1/generation_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file billing/v1/account.proto.
  */
 export const file_billing_v1_account: GenFile = /*@__PURE__*/
-  fileDesc("ChhiaWxsaW5nL3YxL2FjY291bnQucHJvdG8SCmJpbGxpbmcudjEiJAoRR2V0QWNjb3VudFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSKiAgoPR2V0QWNjb3VudFJlcGx5Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCRIOCgZwZXJpb2QYAyABKAkSFgoObW9udGhseV9pbWFnZXMYBCABKA0SGAoQaW1hZ2VzX2NvbW1pdHRlZBgFIAEoDRIXCg9pbWFnZXNfcmVzZXJ2ZWQYBiABKA0SHgoWbWF4X2ltYWdlc19wZXJfcmVxdWVzdBgHIAEoDRInCghmZWF0dXJlcxgIIAEoCzIVLm1lc2gudjEuUGxhbkZlYXR1cmVzEh4KFndhbGxldF9iYWxhbmNlX2tvcGVja3MYCSABKAMSEAoIY3VycmVuY3kYCiABKAkSGgoSbWF4X2JyYW5kX3Byb2ZpbGVzGAsgASgNYgZwcm90bzM", [file_mesh_v1_generation]);
+  fileDesc("ChhiaWxsaW5nL3YxL2FjY291bnQucHJvdG8SCmJpbGxpbmcudjEiJAoRR2V0QWNjb3VudFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSLXAwoPR2V0QWNjb3VudFJlcGx5Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCRIOCgZwZXJpb2QYAyABKAkSFgoObW9udGhseV9pbWFnZXMYBCABKA0SGAoQaW1hZ2VzX2NvbW1pdHRlZBgFIAEoDRIXCg9pbWFnZXNfcmVzZXJ2ZWQYBiABKA0SHgoWbWF4X2ltYWdlc19wZXJfcmVxdWVzdBgHIAEoDRInCghmZWF0dXJlcxgIIAEoCzIVLm1lc2gudjEuUGxhbkZlYXR1cmVzEh4KFndhbGxldF9iYWxhbmNlX2tvcGVja3MYCSABKAMSEAoIY3VycmVuY3kYCiABKAkSEQoJcGxhbl9uYW1lGAsgASgJEhQKDHBlcmlvZF9zdGFydBgMIAEoCRISCgpwZXJpb2RfZW5kGA0gASgJEhwKFGNhbmNlbF9hdF9wZXJpb2RfZW5kGA4gASgIEhEKCW5leHRfcGxhbhgPIAEoCRImCgZsaW1pdHMYECABKAsyFi5iaWxsaW5nLnYxLlBsYW5MaW1pdHMSHQoVbW9udGhseV9wcmljZV9rb3BlY2tzGBEgASgDEhoKEm1heF9icmFuZF9wcm9maWxlcxgSIAEoDWIGcHJvdG8z", [file_billing_v1_common, file_mesh_v1_generation]);
 
 /**
  * Request/reply: the caller's plan, quota usage and wallet, as billing knows them.
@@ -80,7 +82,7 @@ export type GetAccountReply = Message<"billing.v1.GetAccountReply"> & {
   features?: PlanFeatures | undefined;
 
   /**
-   * Wallet balance in kopecks (RUB); 0 until wallets exist.
+   * Wallet balance in kopecks (RUB), as the ledger says.
    *
    * @generated from field: int64 wallet_balance_kopecks = 9;
    */
@@ -92,9 +94,50 @@ export type GetAccountReply = Message<"billing.v1.GetAccountReply"> & {
   currency: string;
 
   /**
+   * Display name of the plan (plan holds its code).
+   *
+   * @generated from field: string plan_name = 11;
+   */
+  planName: string;
+
+  /**
+   * Current subscription period (ISO 8601); empty on the Free plan, whose period is the calendar month.
+   *
+   * @generated from field: string period_start = 12;
+   */
+  periodStart: string;
+
+  /**
+   * @generated from field: string period_end = 13;
+   */
+  periodEnd: string;
+
+  /**
+   * @generated from field: bool cancel_at_period_end = 14;
+   */
+  cancelAtPeriodEnd: boolean;
+
+  /**
+   * Plan that takes over at period end, if a downgrade is scheduled.
+   *
+   * @generated from field: string next_plan = 15;
+   */
+  nextPlan: string;
+
+  /**
+   * @generated from field: billing.v1.PlanLimits limits = 16;
+   */
+  limits?: PlanLimits | undefined;
+
+  /**
+   * @generated from field: int64 monthly_price_kopecks = 17;
+   */
+  monthlyPriceKopecks: bigint;
+
+  /**
    * Brand profiles the plan allows; 0 means not set by billing (the enhancer then allows 1).
    *
-   * @generated from field: uint32 max_brand_profiles = 11;
+   * @generated from field: uint32 max_brand_profiles = 18;
    */
   maxBrandProfiles: number;
 };
