@@ -32,7 +32,7 @@ describe('detectPlatformAndGoal', () => {
         height: 1080,
         platformConfidence: CONFIDENCE.platform.network,
         goalConfidence: CONFIDENCE.goal.clear,
-        matched: ['platform:instagram', 'goal:launch_event'],
+        matched: ['platform:instagram', 'goal:launch_event', 'goal:new'],
       });
     });
 
@@ -92,6 +92,8 @@ describe('detectPlatformAndGoal', () => {
       ['инстограме пост', 'instagram_post'],
       ['карточка на вайлдбериз', 'marketplace_card'],
       ['телеграмм', 'telegram_post'],
+      ['бaннер с латинской a', 'banner'],
+      ['пoст в инcту', 'instagram_post'],
       ['карточка для маркетплейса', 'marketplace_card'],
       ['фото для Wildberries', 'marketplace_card'],
       ['инфографика для Ozon', 'marketplace_card'],
@@ -193,6 +195,13 @@ describe('detectPlatformAndGoal', () => {
       ['вакансия повара', 'hiring'],
       ['we are hiring designers', 'hiring'],
       ['требуются продавцы', 'hiring'],
+      ['новый раф с халвой', 'announcement'],
+      ['new yoga classes', 'announcement'],
+      ['бизнес-ланч за 390₽', 'promotion'],
+      ['2 пиццы по цене одной', 'promotion'],
+      ['к дню учителя', 'seasonal'],
+      ['знакомство с командой', 'branding'],
+      ['постер для выстаки', 'announcement'],
       ['уютная кофейня осенью', 'seasonal'],
       ['кофе и круассан', 'generic'],
     ])('%p → %p', (text, goal) => {
@@ -207,6 +216,8 @@ describe('detectPlatformAndGoal', () => {
       ['100% хлопок', '100% is a claim, not a discount'],
       ['off-white свитер', 'off-white is a colour'],
       ['ищем вдохновение', 'looking for inspiration is not hiring'],
+      ['ищем партнеров', 'looking for partners is not hiring'],
+      ['new york skyline', 'New York is not news'],
     ])('does not misfire on %p (%s)', (text) => {
       const { goal, matched } = detectPlatformAndGoal(text);
       expect(goal).toBe('generic');
@@ -226,6 +237,7 @@ describe('detectPlatformAndGoal', () => {
         'goal:vacancy',
         'goal:discount',
         'goal:launch_event',
+        'goal:new',
         'goal:season_holiday',
         'goal:product_photo',
         'goal:brand',

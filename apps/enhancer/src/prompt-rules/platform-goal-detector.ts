@@ -226,7 +226,7 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     words:
       /^(?:ваканси\p{L}*|hiring|требуется|требуются|зарплат\p{L}*|зп|стажировк\p{L}*|internship|vacanc\p{L}*|career|careers|карьер[аеуы]|recruit\p{L}*|рекрутинг\p{L}*)$/u,
     phrases:
-      / (?:в (?:нашу |свою )?команду|join (?:our|the) team|we ?re hiring|we are hiring|looking for an? \p{L}+|ищем (?!вдохновени)\p{L}+|на работу|набор (?:сотрудник|персонал|курьер|продав|официант|повар|мастер|менеджер|бариста)\p{L}*|з п) /u,
+      / (?:в (?:нашу |свою )?команду|join (?:our|the) team|we ?re hiring|we are hiring|looking for an? \p{L}+|ищем (?!вдохновени|партнер|инвестор|иде)\p{L}+|на работу|набор (?:сотрудник|персонал|курьер|продав|официант|повар|мастер|менеджер|бариста)\p{L}*|з п) /u,
     fuzzy: ['вакансия', 'вакансии'],
   },
   {
@@ -234,11 +234,11 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 3,
     name: 'discount',
     words:
-      /^(?:скидк\p{L}*|скидочн\p{L}*|распродаж\p{L}*|акци(?:я|и|ю|ей|ям|ях|ями|онн\p{L}*)|sale|sales|discount\p{L}*|promo|promos|promocode\p{L}*|промо|промокод\p{L}*|промоакци\p{L}*|выгод\p{L}*|кэшбэк\p{L}*|кешбэк\p{L}*|кэшбек\p{L}*|cashback|ликвидаци\p{L}*|спецпредложени\p{L}*|конкурс\p{L}*|giveaway\p{L}*|розыгрыш\p{L}*|разыгрыва\p{L}*|разыгра\p{L}*|contest\p{L}*|дешевле|sellout|bogo|deal|deals|offer)$/u,
+      /^(?:скидк\p{L}*|скидочн\p{L}*|скидоч\p{L}*|распродаж\p{L}*|акци(?:я|и|ю|ей|ям|ях|ями|онн\p{L}*)|sale|sales|discount\p{L}*|promo|promos|promocode\p{L}*|промо|промокод\p{L}*|промоакци\p{L}*|выгод\p{L}*|кэшбэк\p{L}*|кешбэк\p{L}*|кэшбек\p{L}*|cashback|ликвидаци\p{L}*|спецпредложени\p{L}*|конкурс\p{L}*|giveaway\p{L}*|розыгрыш\p{L}*|разыгрыва\p{L}*|разыгра\p{L}*|contest\p{L}*|дешевле|sellout|bogo|deal|deals|offer)$/u,
     phrases:
-      / (?:black friday|черн\p{L}* пятниц\p{L}*|cyber monday|киберпонедельник\p{L}*|бесплатн\p{L}* доставк\p{L}*|free (?:delivery|shipping)|в подарок|подарок при|по цене одного|по цене 1|\d+ (?:по цене|for) \d+|\d+ for the price|всего за|только до|special offer|limited offer|\d+ off) /u,
+      / (?:black friday|черн\p{L}* пятниц\p{L}*|cyber monday|киберпонедельник\p{L}*|бесплатн\p{L}* доставк\p{L}*|free (?:delivery|shipping)|в подарок|подарок при|по цене (?:одн\p{L}*|\d+)|\d+ (?:по цене|for) \d+|\d+ for the price|всего за|только до|special offer|limited offer|\d+ off) /u,
     // A discount: "-20%", "до 50%", "20% off"; "100%" is a claim ("100% хлопок"), not a discount.
-    raw: /(?:^|[^\d])(?!100\s*%)(?:\d{1,2}|\d{1,2}[.,]\d)\s*%|\d\s*\+\s*\d(?!\d)/u,
+    raw: /(?:^|[^\d])(?!100\s*%)(?:\d{1,2}|\d{1,2}[.,]\d)\s*%|\d\s*\+\s*\d(?!\d)|за\s+\d[\d\s]*(?:₽|руб)/u,
     fuzzy: ['распродажа', 'скидками', 'promocode'],
   },
   {
@@ -246,11 +246,19 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 3,
     name: 'launch_event',
     words:
-      /^(?:launch\p{L}*|запуск\p{L}*|открыти\p{L}*|opening|открываемся|открылись|откроемся|открылась|открылся|анонс\p{L}*|announce\p{L}*|премьер\p{L}*|premiere|новинк\p{L}*|релиз\p{L}*|release|event|events|ивент\p{L}*|мероприяти\p{L}*|концерт\p{L}*|concert\p{L}*|фестивал\p{L}*|festival|вечеринк\p{L}*|party|вебинар\p{L}*|webinar\p{L}*|masterclass|дегустаци\p{L}*|tasting|выставк\p{L}*|exhibition|стендап\p{L}*|standup|лекци\p{L}*|конференци\p{L}*|conference|meetup|митап\p{L}*|презентаци\p{L}*|приглашени\p{L}*|приглашаем|invitation|приходите|workshop|воркшоп\p{L}*|спектакл\p{L}*|ярмарк\p{L}*|турнир\p{L}*|матч\p{L}*)$/u,
+      /^(?:launch\p{L}*|запуск\p{L}*|открыти\p{L}*|opening|открываемся|открылись|откроемся|открылась|открылся|анонс\p{L}*|announce\p{L}*|премьер\p{L}*|premiere|новинк\p{L}*|релиз\p{L}*|release|event|events|ивент\p{L}*|мероприяти\p{L}*|концерт\p{L}*|concert\p{L}*|фестивал\p{L}*|festival|вечеринк\p{L}*|party|вебинар\p{L}*|webinar\p{L}*|masterclass|дегустаци\p{L}*|tasting|выставк\p{L}*|exhibition|стендап\p{L}*|standup|лекци\p{L}*|конференци\p{L}*|conference|meetup|митап\p{L}*|презентаци\p{L}*|приглашени\p{L}*|приглашаем|invitation|приходите|workshop|воркшоп\p{L}*|спектакл\p{L}*|ярмарк\p{L}*|ретрит\p{L}*|retreat\p{L}*|турнир\p{L}*|матч\p{L}*)$/u,
     phrases:
-      / (?:нов(?:ая|ый|ое|ые|ую|ой|ых|ого|ому|ым|ыми) (?!год)(?:\p{L}+ )?(?:коллекци|меню|сезон|линейк|вкус|продукт|магазин|точк|филиал|модел|приложени|релиз|кроссовк|дроп|услуг|ассортимент|позици|кофейн|салон|студи|адрес)\p{L}*|new (?:\p{L}+ )?(?:collection|arrival|season|menu|product|store|shop|location|flavor|flavour|drop|release)s?|coming soon|скоро (?:открыти|в продаже|открываемся)|уже в (?:продаже|меню|наличии)|мастер класс\p{L}*|master class|stand up|ждем вас|ждём вас|save the date|в \d{1,2} \d{2}) /u,
+      / (?:нов(?:ая|ый|ое|ые|ую|ой|ых|ого|ому|ым|ыми) (?!год)(?:\p{L}+ )?(?:коллекци|меню|сезон|линейк|вкус|продукт|магазин|точк|филиал|модел|приложени|релиз|кроссовк|дроп|услуг|ассортимент|позици|кофейн|салон|студи|адрес)\p{L}*|new (?:\p{L}+ )?(?:collection|arrival|season|menu|product|store|shop|location|flavor|flavour|drop|release)s?|coming soon|скоро (?:открыти|в продаже|открываемся)|уже в (?:продаже|меню|наличии)|мастер класс\p{L}*|master class|stand up|ждем вас|ждём вас|save the date|набор (?:открыт|на курс)\p{L}*|старт (?:продаж|набора)|в \d{1,2} \d{2}) /u,
     // A time of day ("в 19:00") is when something happens.
     raw: /(?<!\d)(?:[01]?\d|2[0-3]):(?:00|15|30|45)(?!\d)/u,
+    fuzzy: ['выставка', 'выставки', 'вечеринка', 'открытие', 'мероприятие'],
+  },
+  {
+    // Anything new is news: "новый раф", "новую функцию", "new yoga classes" (not the New Year, not New York).
+    target: 'announcement',
+    weight: 2,
+    name: 'new',
+    phrases: / (?:нов(?:ая|ый|ое|ые|ую|ой|ых|ого|ому|ым|ыми|ом|инки)|new|newest) (?!год|year|york)/u,
   },
   {
     target: 'announcement',
@@ -265,7 +273,7 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     words:
       /^(?:осен\p{L}*|зим\p{L}*|весн\p{L}*|весен\p{L}*|летн\p{L}*|лето|летом|autumn\p{L}*|fall|winter\p{L}*|spring|springtime|summer\p{L}*|новогодн\p{L}*|рождеств\p{L}*|christmas|xmas|хэллоуин\p{L}*|хеллоуин\p{L}*|halloween|пасх\p{L}*|easter|масленниц\p{L}*|маслениц\p{L}*|валентин\p{L}*|valentine\p{L}*|праздни\p{L}*|holiday\p{L}*|festive|новогодь\p{L}*|елк\p{L}*|елочн\p{L}*|thanksgiving|мартовск\p{L}*|сезонн\p{L}*|seasonal)$/u,
     phrases:
-      / (?:нов(?:ый|ым|ого|ому) год\p{L}*|new year|8 марта|23 февраля|14 февраля|9 мая|1 сентября|день (?:победы|учителя|матери|отца|знаний|святого валентина|рождения компании)|mother s day|father s day|back to school) /u,
+      / (?:нов(?:ый|ым|ого|ому) год\p{L}*|new year|8 марта|23 февраля|14 февраля|9 мая|1 сентября|(?:день|дню|дня|днем) (?:победы|учителя|матери|отца|знаний|святого валентина|рождения компании|защиты детей|космонавтики)|mother s day|father s day|back to school) /u,
   },
   {
     target: 'seasonal',
@@ -287,9 +295,9 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 2,
     name: 'brand',
     words:
-      /^(?:бренд\p{L}*|brand|brands|branding|имидж\p{L}*|айдентик\p{L}*|identity|узнаваем\p{L}*|awareness|ценност\p{L}*|values|фирменн\p{L}*|логотип\p{L}*|лого|logo|атмосфер\p{L}*|atmosphere|lifestyle|лайфстайл\p{L}*|закулись\p{L}*|закулисье|миссия|mission|философи\p{L}*)$/u,
+      /^(?:бренд\p{L}*|brand|brands|branding|имидж\p{L}*|айдентик\p{L}*|identity|узнаваем\p{L}*|awareness|ценност\p{L}*|values|фирменн\p{L}*|логотип\p{L}*|лого|logo|атмосфер\p{L}*|atmosphere|lifestyle|лайфстайл\p{L}*|закулись\p{L}*|закулисье|мисси\p{L}*|mission|философи\p{L}*|традици\p{L}*|tradition\p{L}*|знакомств\p{L}*)$/u,
     phrases:
-      / (?:о нас|о компании|о бренде|about us|our (?:team|story)|behind the scenes|наш\p{L}* (?:истори|команд)\p{L}*|истори\p{L}* (?:бренда|компании)) /u,
+      / (?:о нас|о компании|о бренде|about us|our (?:team|story)|behind the scenes|наш\p{L}* (?:истори|команд|мастер|сотрудник|повар|шеф)\p{L}*|с командой|day in the life|meet the team|истори\p{L}* (?:бренда|компании)) /u,
   },
 ];
 
@@ -480,9 +488,32 @@ function goalEvidence(best: ReadonlyMap<GoalTarget, Weight>, winner: GoalTarget)
   return [...best].some(([target, w]) => target !== winner && w >= 2) ? 'contested' : 'clear';
 }
 
+// Latin letters that look Cyrillic, typed by a switched keyboard layout or pasted ("бaннер" with a Latin a).
+const HOMOGLYPHS: Readonly<Record<string, string>> = {
+  a: 'а',
+  b: 'в',
+  c: 'с',
+  e: 'е',
+  h: 'н',
+  k: 'к',
+  m: 'м',
+  o: 'о',
+  p: 'р',
+  t: 'т',
+  x: 'х',
+  y: 'у',
+};
+const MIXED_SCRIPT = /\p{Script=Cyrillic}/u;
+
+/** Folds Latin look-alikes into a token that is otherwise Cyrillic; pure Latin or Cyrillic tokens pass. */
+function foldHomoglyphs(token: string): string {
+  if (!/[a-z]/u.test(token) || !MIXED_SCRIPT.test(token)) return token;
+  return token.replace(/[abcehkmoptxy]/gu, (ch) => HOMOGLYPHS[ch] ?? ch);
+}
+
 function lex(text: string): Text {
   const lowered = text.normalize('NFC').toLowerCase().replace(/ё/gu, 'е');
-  const tokens = lowered.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const tokens = (lowered.match(/[\p{L}\p{N}]+/gu) ?? []).map(foldHomoglyphs);
   return { tokens, padded: ` ${tokens.join(' ')} `, lowered };
 }
 

@@ -1,9 +1,10 @@
 import { calibrationTable, confusionTable, scoreDetection } from './platform-goal-eval';
 import { PLATFORM_GOAL_DEV_SET } from './platform-goal.dev.data';
+import { PLATFORM_GOAL_DEV_SET_ROUND2 } from './platform-goal.dev2.data';
 
 // The set the rules were tuned on: a regression guard, not an estimate (see platform-goal.eval.spec.ts).
 describe('platform and goal detection on the development set', () => {
-  const score = scoreDetection(PLATFORM_GOAL_DEV_SET);
+  const score = scoreDetection([...PLATFORM_GOAL_DEV_SET, ...PLATFORM_GOAL_DEV_SET_ROUND2]);
 
   it('prints the confusion tables and stays above 95% on each label', () => {
     const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -18,7 +19,7 @@ describe('platform and goal detection on the development set', () => {
         ...score.goal.errors.map((e) => `  goal ${e.expected} → ${e.got}: ${e.text}  [${e.matched.join(' ')}]`),
       ].join('\n'),
     );
-    expect(score.items).toBeGreaterThanOrEqual(120);
+    expect(score.items).toBeGreaterThanOrEqual(280);
     expect(score.platform.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(score.goal.accuracy).toBeGreaterThanOrEqual(0.95);
   });

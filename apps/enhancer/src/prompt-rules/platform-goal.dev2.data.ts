@@ -2,12 +2,13 @@ import type { LabelledDetection } from './platform-goal-labels';
 import { labelled as l } from './platform-goal-labels';
 
 /**
- * EVALUATION set: written after the rules were frozen (commit 401207e), labelled from the guideline in
- * platform-goal-labels.ts without running the detector, and never used to change a rule. Its accuracy is the
- * estimate for unseen requests. Russian, English, mixed, typos, emoji and SMM slang; written for this project
- * by hand, not taken from any data set.
+ * DEVELOPMENT set, round 2. Written as the first held-out evaluation set (after the rules were frozen at
+ * commit 401207e, labelled from the guideline without running the detector). Its one honest run
+ * (commit 11b0870) scored platform 99.4%, goal 88.9% (144/162). Its misses then drove rule changes, so it
+ * became development data; platform-goal.eval.data.ts is the fresh held-out set written after that.
+ * One label was corrected to the guideline ("главный экран сайта юридической фирмы": no brand cue → generic).
  */
-export const PLATFORM_GOAL_EVAL_SET: readonly LabelledDetection[] = [
+export const PLATFORM_GOAL_DEV_SET_ROUND2: readonly LabelledDetection[] = [
   // --- instagram_post
   l('пост в инсту про новый раф с халвой', 'instagram_post', 'announcement'),
   l('инста пост для барбершопа, мужская стрижка, брутально', 'instagram_post', 'generic'),
@@ -87,7 +88,7 @@ export const PLATFORM_GOAL_EVAL_SET: readonly LabelledDetection[] = [
   l('бaннер пасхальный для пекарни', 'banner', 'seasonal'),
   // --- website_hero
   l('hero section image for a fintech app website', 'website_hero', 'generic'),
-  l('картинка на главный экран сайта юридической фирмы', 'website_hero', 'branding'),
+  l('картинка на главный экран сайта юридической фирмы', 'website_hero', 'generic'),
   l('первый экран лендинга: онлайн-школа программирования для детей', 'website_hero', 'generic'),
   l('hero image, spring collection launch', 'website_hero', 'announcement'),
   l('фоновая картинка для главной страницы интернет-магазина мебели', 'website_hero', 'generic'),
