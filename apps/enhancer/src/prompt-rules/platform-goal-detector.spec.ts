@@ -93,6 +93,8 @@ describe('detectPlatformAndGoal', () => {
       ['карточка на вайлдбериз', 'marketplace_card'],
       ['телеграмм', 'telegram_post'],
       ['бaннер с латинской a', 'banner'],
+      ['баннре для сайта', 'banner'],
+      ['вкшный пост', 'vk_post'],
       ['пoст в инcту', 'instagram_post'],
       ['карточка для маркетплейса', 'marketplace_card'],
       ['фото для Wildberries', 'marketplace_card'],
@@ -202,6 +204,14 @@ describe('detectPlatformAndGoal', () => {
       ['к дню учителя', 'seasonal'],
       ['знакомство с командой', 'branding'],
       ['постер для выстаки', 'announcement'],
+      ['нанимаем поваров', 'hiring'],
+      ['в студию нужен мастер бровист', 'hiring'],
+      ['мы запустили бота', 'announcement'],
+      ['афиша кинопоказа', 'announcement'],
+      ['минус 30 процентов на обувь', 'promotion'],
+      ['бесплатный пробный урок', 'promotion'],
+      ['кольцо на мраморе', 'product_shot'],
+      ['про наших бариста', 'branding'],
       ['уютная кофейня осенью', 'seasonal'],
       ['кофе и круассан', 'generic'],
     ])('%p → %p', (text, goal) => {
@@ -218,6 +228,8 @@ describe('detectPlatformAndGoal', () => {
       ['ищем вдохновение', 'looking for inspiration is not hiring'],
       ['ищем партнеров', 'looking for partners is not hiring'],
       ['new york skyline', 'New York is not news'],
+      ['gluten free cookies', 'free is not an offer by itself'],
+      ['нужна картинка с котом', 'нужна without a role is not hiring'],
     ])('does not misfire on %p (%s)', (text) => {
       const { goal, matched } = detectPlatformAndGoal(text);
       expect(goal).toBe('generic');

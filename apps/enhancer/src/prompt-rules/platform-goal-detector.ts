@@ -181,7 +181,7 @@ const PLATFORM_CUES: readonly Cue<PlatformTarget>[] = [
     target: 'vk_post',
     weight: 2,
     name: 'vk',
-    words: /^(?:vk|vkontakte|вк|вконтакт\p{L}*|паблик\p{L}*)$/u,
+    words: /^(?:vk|vkontakte|вк|вкшн\p{L}*|вконтакт\p{L}*|паблик\p{L}*)$/u,
     fuzzy: ['вконтакте', 'vkontakte'],
   },
   {
@@ -224,9 +224,9 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 3,
     name: 'vacancy',
     words:
-      /^(?:ваканси\p{L}*|hiring|требуется|требуются|зарплат\p{L}*|зп|стажировк\p{L}*|internship|vacanc\p{L}*|career|careers|карьер[аеуы]|recruit\p{L}*|рекрутинг\p{L}*)$/u,
+      /^(?:ваканси\p{L}*|hiring|наним\p{L}*|найм\p{L}*|нанять|трудоустройств\p{L}*|требуется|требуются|зарплат\p{L}*|зп|стажировк\p{L}*|internship|vacanc\p{L}*|career|careers|карьер[аеуы]|recruit\p{L}*|рекрутинг\p{L}*)$/u,
     phrases:
-      / (?:в (?:нашу |свою )?команду|join (?:our|the) team|we ?re hiring|we are hiring|looking for an? \p{L}+|ищем (?!вдохновени|партнер|инвестор|иде)\p{L}+|на работу|набор (?:сотрудник|персонал|курьер|продав|официант|повар|мастер|менеджер|бариста)\p{L}*|з п) /u,
+      / (?:в (?:нашу |свою )?команду|join (?:our|the) team|we ?re hiring|we are hiring|looking for an? \p{L}+|ищем (?!вдохновени|партнер|инвестор|иде)\p{L}+|нуж(?:ен|на|ны|но) (?:\p{L}+ )?(?:мастер|повар|пекар|бариста|продав|администратор|курьер|водител|менеджер|дизайнер|сотрудник|официант|кассир|бухгалтер|разработчик|программист|стилист|парикмахер|грузчик|уборщиц|оператор|консультант|копирайтер|фотограф|сммщик|smm|маркетолог|врач|медсестр|няня|воспитател|тренер|юрист|логист|кладовщик|сборщик|швея|механик|электрик)\p{L}*|на работу|набор (?:сотрудник|персонал|курьер|продав|официант|повар|мастер|менеджер|бариста)\p{L}*|з п) /u,
     fuzzy: ['вакансия', 'вакансии'],
   },
   {
@@ -234,9 +234,9 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 3,
     name: 'discount',
     words:
-      /^(?:скидк\p{L}*|скидочн\p{L}*|скидоч\p{L}*|распродаж\p{L}*|акци(?:я|и|ю|ей|ям|ях|ями|онн\p{L}*)|sale|sales|discount\p{L}*|promo|promos|promocode\p{L}*|промо|промокод\p{L}*|промоакци\p{L}*|выгод\p{L}*|кэшбэк\p{L}*|кешбэк\p{L}*|кэшбек\p{L}*|cashback|ликвидаци\p{L}*|спецпредложени\p{L}*|конкурс\p{L}*|giveaway\p{L}*|розыгрыш\p{L}*|разыгрыва\p{L}*|разыгра\p{L}*|contest\p{L}*|дешевле|sellout|bogo|deal|deals|offer)$/u,
+      /^(?:скидк\p{L}*|скидочн\p{L}*|скидоч\p{L}*|скидон\p{L}*|бесплатн\p{L}*|распродаж\p{L}*|акци(?:я|и|ю|ей|ям|ях|ями|онн\p{L}*)|sale|sales|discount\p{L}*|promo|promos|promocode\p{L}*|промо|промокод\p{L}*|промоакци\p{L}*|выгод\p{L}*|кэшбэк\p{L}*|кешбэк\p{L}*|кэшбек\p{L}*|cashback|ликвидаци\p{L}*|спецпредложени\p{L}*|конкурс\p{L}*|giveaway\p{L}*|розыгрыш\p{L}*|разыгрыва\p{L}*|разыгра\p{L}*|contest\p{L}*|дешевле|sellout|bogo|deal|deals|offer)$/u,
     phrases:
-      / (?:black friday|черн\p{L}* пятниц\p{L}*|cyber monday|киберпонедельник\p{L}*|бесплатн\p{L}* доставк\p{L}*|free (?:delivery|shipping)|в подарок|подарок при|по цене (?:одн\p{L}*|\d+)|\d+ (?:по цене|for) \d+|\d+ for the price|всего за|только до|special offer|limited offer|\d+ off) /u,
+      / (?:black friday|черн\p{L}* пятниц\p{L}*|cyber monday|киберпонедельник\p{L}*|бесплатн\p{L}* доставк\p{L}*|free (?:delivery|shipping|trial|lesson|class|gift|sample)|в подарок|подарок при|по цене (?:одн\p{L}*|\d+)|\d+ (?:по цене|for) \d+|\d+ for the price|всего за|только до|минус \d+|\d+ процент\p{L}*|подарок за|в подарок|получи\p{L}* подарок|special offer|limited offer|\d+ off) /u,
     // A discount: "-20%", "до 50%", "20% off"; "100%" is a claim ("100% хлопок"), not a discount.
     raw: /(?:^|[^\d])(?!100\s*%)(?:\d{1,2}|\d{1,2}[.,]\d)\s*%|\d\s*\+\s*\d(?!\d)|за\s+\d[\d\s]*(?:₽|руб)/u,
     fuzzy: ['распродажа', 'скидками', 'promocode'],
@@ -246,9 +246,9 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 3,
     name: 'launch_event',
     words:
-      /^(?:launch\p{L}*|запуск\p{L}*|открыти\p{L}*|opening|открываемся|открылись|откроемся|открылась|открылся|анонс\p{L}*|announce\p{L}*|премьер\p{L}*|premiere|новинк\p{L}*|релиз\p{L}*|release|event|events|ивент\p{L}*|мероприяти\p{L}*|концерт\p{L}*|concert\p{L}*|фестивал\p{L}*|festival|вечеринк\p{L}*|party|вебинар\p{L}*|webinar\p{L}*|masterclass|дегустаци\p{L}*|tasting|выставк\p{L}*|exhibition|стендап\p{L}*|standup|лекци\p{L}*|конференци\p{L}*|conference|meetup|митап\p{L}*|презентаци\p{L}*|приглашени\p{L}*|приглашаем|invitation|приходите|workshop|воркшоп\p{L}*|спектакл\p{L}*|ярмарк\p{L}*|ретрит\p{L}*|retreat\p{L}*|турнир\p{L}*|матч\p{L}*)$/u,
+      /^(?:launch\p{L}*|запуск\p{L}*|открыти\p{L}*|opening|открываемся|открылись|откроемся|открылась|открылся|анонс\p{L}*|announce\p{L}*|премьер\p{L}*|premiere|новинк\p{L}*|релиз\p{L}*|release|event|events|ивент\p{L}*|мероприяти\p{L}*|концерт\p{L}*|concert\p{L}*|фестивал\p{L}*|festival|вечеринк\p{L}*|party|вебинар\p{L}*|webinar\p{L}*|masterclass|дегустаци\p{L}*|tasting|выставк\p{L}*|exhibition|стендап\p{L}*|standup|лекци\p{L}*|конференци\p{L}*|conference|meetup|митап\p{L}*|презентаци\p{L}*|приглашени\p{L}*|приглашаем|invitation|приходите|workshop|воркшоп\p{L}*|спектакл\p{L}*|ярмарк\p{L}*|ретрит\p{L}*|retreat\p{L}*|запустил\p{L}*|запускаем|стартует|стартуем|стартовал\p{L}*|урок|урока|уроке|кинопоказ\p{L}*|показ|показа|забег\p{L}*|марафон\p{L}*|run|race|экскурси\p{L}*|tour|переехали|переезд\p{L}*|турнир\p{L}*|матч\p{L}*)$/u,
     phrases:
-      / (?:нов(?:ая|ый|ое|ые|ую|ой|ых|ого|ому|ым|ыми) (?!год)(?:\p{L}+ )?(?:коллекци|меню|сезон|линейк|вкус|продукт|магазин|точк|филиал|модел|приложени|релиз|кроссовк|дроп|услуг|ассортимент|позици|кофейн|салон|студи|адрес)\p{L}*|new (?:\p{L}+ )?(?:collection|arrival|season|menu|product|store|shop|location|flavor|flavour|drop|release)s?|coming soon|скоро (?:открыти|в продаже|открываемся)|уже в (?:продаже|меню|наличии)|мастер класс\p{L}*|master class|stand up|ждем вас|ждём вас|save the date|набор (?:открыт|на курс)\p{L}*|старт (?:продаж|набора)|в \d{1,2} \d{2}) /u,
+      / (?:нов(?:ая|ый|ое|ые|ую|ой|ых|ого|ому|ым|ыми) (?!год)(?:\p{L}+ )?(?:коллекци|меню|сезон|линейк|вкус|продукт|магазин|точк|филиал|модел|приложени|релиз|кроссовк|дроп|услуг|ассортимент|позици|кофейн|салон|студи|адрес)\p{L}*|new (?:\p{L}+ )?(?:collection|arrival|season|menu|product|store|shop|location|flavor|flavour|drop|release)s?|coming soon|скоро (?:открыти|в продаже|открываемся)|уже в (?:продаже|меню|наличии)|мастер класс\p{L}*|master class|stand up|ждем вас|ждём вас|save the date|набор (?:открыт|на курс|в групп)\p{L}*|старт (?:продаж|набора)|открываем (?:запись|набор|продаж)\p{L}*|запись (?:открыта|на курс)\p{L}*|в \d{1,2} \d{2}) /u,
     // A time of day ("в 19:00") is when something happens.
     raw: /(?<!\d)(?:[01]?\d|2[0-3]):(?:00|15|30|45)(?!\d)/u,
     fuzzy: ['выставка', 'выставки', 'вечеринка', 'открытие', 'мероприятие'],
@@ -259,6 +259,13 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 2,
     name: 'new',
     phrases: / (?:нов(?:ая|ый|ое|ые|ую|ой|ых|ого|ому|ым|ыми|ом|инки)|new|newest) (?!год|year|york)/u,
+  },
+  {
+    // An "афиша" exists to announce an event, whatever the event is called.
+    target: 'announcement',
+    weight: 2,
+    name: 'playbill',
+    words: /^(?:афиш\p{L}*|playbill)$/u,
   },
   {
     target: 'announcement',
@@ -286,9 +293,9 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 2,
     name: 'product_photo',
     words:
-      /^(?:товар(?:|а|у|ом|е|ы|ов|ам|ами|ах)|товарн\p{L}*|предметн\p{L}*|предметк\p{L}*|packshot\p{L}*|пэкшот\p{L}*|пекшот\p{L}*|каталог\p{L}*|catalog\p{L}*|catalogue\p{L}*|студийн\p{L}*|флэтлей|флетлей|flatlay|раскладк\p{L}*|closeup|макро|macro|ассортимент\p{L}*|packaging|упаковк\p{L}*)$/u,
+      /^(?:товар(?:|а|у|ом|е|ы|ов|ам|ами|ах)|товарн\p{L}*|предметн\p{L}*|предметк\p{L}*|packshot\p{L}*|пэкшот\p{L}*|пекшот\p{L}*|каталог\p{L}*|catalog\p{L}*|catalogue\p{L}*|студийн\p{L}*|флэтлей|флетлей|flatlay|раскладк\p{L}*|closeup|макро\p{L}*|macro|ассортимент\p{L}*|packaging|упаковк\p{L}*)$/u,
     phrases:
-      / (?:product (?:shot|photo|photography|image)s?|studio (?:shot|photo)s?|on (?:a )?(?:white|black|neutral|plain|gray|grey|pastel|marble) (?:background|backdrop)?|на (?:белом|черном|сером|нейтральном|однотонном|светлом|темном|мраморном) фоне|(?:белый|черный|серый|однотонный) фон|на белом|flat lay|close up|крупн\p{L}* план\p{L}*|фото (?:блюд|продукт|издели|товар)\p{L}*|для меню) /u,
+      / (?:product (?:shot|photo|photography|image)s?|studio (?:shot|photo)s?|on (?:a )?(?:white|black|neutral|plain|gray|grey|pastel|marble) (?:background|backdrop)?|на (?:белом|черном|сером|нейтральном|однотонном|светлом|темном|мраморном) фоне|(?:белый|черный|серый|однотонный) фон|на белом|на (?:мраморе|бетоне|бархате|дереве|камне)|on (?:marble|concrete|velvet)|flat lay|close up|крупн\p{L}* план\p{L}*|фото (?:блюд|продукт|издели|товар)\p{L}*|для меню) /u,
   },
   {
     target: 'branding',
@@ -300,6 +307,14 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
       / (?:о нас|о компании|о бренде|about us|our (?:team|story)|behind the scenes|наш\p{L}* (?:истори|команд|мастер|сотрудник|повар|шеф)\p{L}*|с командой|day in the life|meet the team|истори\p{L}* (?:бренда|компании)) /u,
   },
 ];
+
+const OURSELVES: Cue<GoalTarget> = {
+  // Talking about "наш …" with no other intent is brand talk ("про наших бариста", "жизнь нашей фермы").
+  target: 'branding',
+  weight: 1,
+  name: 'ourselves',
+  words: /^(?:наш|наша|наше|наши|нашу|нашей|нашего|нашему|нашим|нашими|наших|нашем|our|us)$/u,
+};
 
 const GOAL_PRIORITY: readonly GoalTarget[] = [
   'hiring',
@@ -423,9 +438,22 @@ function withinEdits(a: string, b: string, limit: number): boolean {
  * ending still matches: "инстограме" ~ "инстаграм").
  */
 function nearMiss(token: string, canonical: string): boolean {
-  if (canonical.length < 7 || token[0] !== canonical[0] || token === canonical) return false;
+  if (token[0] !== canonical[0] || token === canonical) return false;
+  // Six letters: only a swapped pair ("баннре"), since one substitution is often another word ("постел").
+  if (canonical.length === 6) return token.length === 6 && isTransposition(token, canonical);
+  if (canonical.length < 7) return false;
   if (withinEdits(token, canonical, 1)) return true;
   return token.length > canonical.length && withinEdits(token.slice(0, canonical.length), canonical, 1);
+}
+
+function isTransposition(a: string, b: string): boolean {
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return (
+    diff.length === 2 &&
+    diff[1] === (diff[0] ?? 0) + 1 &&
+    a[diff[0] ?? 0] === b[diff[1] ?? 0] &&
+    a[diff[1] ?? 0] === b[diff[0] ?? 0]
+  );
 }
 
 interface Text {
@@ -554,7 +582,7 @@ export function detectPlatformAndGoal(text: string, options: DetectOptions | str
   const goalText = HOLIDAY_DATES.test(input.padded)
     ? { ...input, padded: input.padded.replace(HOLIDAY_DATES, ' holiday ') }
     : input;
-  const goals = score(GOAL_CUES, goalText, 'goal');
+  const goals = score([...GOAL_CUES, OURSELVES], goalText, 'goal');
   if (HOLIDAY_DATES.test(input.padded) && !goals.best.has('seasonal')) {
     goals.best.set('seasonal', 2);
     goals.names.push('goal:season_holiday');
