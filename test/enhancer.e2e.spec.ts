@@ -86,8 +86,32 @@ describe('enhancer: brand profiles, built-in backend, learned policy', () => {
     expect(String(preview.json.negativePrompt)).toContain('cheap');
     expect(preview.json.brandProfileId).toBe(profile.json.id);
     expect((preview.json.explanation as string[]).length).toBe(4);
+    // A named format: the wide banner's shape and size, with the rule's confidence.
+    expect(preview.json).toMatchObject({ aspectRatio: '3:1', targetWidth: 1500, targetHeight: 500 });
+    expect(preview.json.platformConfidence).toBeCloseTo(0.95, 5);
 
-    const submitted = await mesh.client.submit(user, { prompt: 'insta пост новая коллекция платьев', n: 2, seed: 1 });
+    // The user's explicit platform and goal win over the words, with confidence 1.
+    const chosen = await call(user, 'POST', '/v1/prompts/preview', {
+      prompt: 'баннер для кофейни, скидка 20%',
+      platform: 'reels',
+      goal: 'hiring',
+    });
+    expect(chosen.json).toMatchObject({
+      platform: 'instagram_story',
+      goal: 'hiring',
+      platformConfidence: 1,
+      goalConfidence: 1,
+      aspectRatio: '9:16',
+      targetWidth: 1080,
+      targetHeight: 1920,
+    });
+
+    const submitted = await mesh.client.submit(user, {
+      prompt: 'insta пост новая коллекция платьев',
+      n: 2,
+      seed: 1,
+      goal: 'seasonal',
+    });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id ?? '';
     const [row] = await mesh.waitFor(async () => {
@@ -96,11 +120,18 @@ describe('enhancer: brand profiles, built-in backend, learned policy', () => {
         language: string;
         backend: string;
         brand_profile_id: string;
+        platform: string;
+        goal: string;
+        goal_confidence: number;
+        target_width: number;
+        target_height: number;
         fragments: Array<{ group: string; phrase: string; reason: string }>;
       }>('SELECT * FROM enhancer.enhancements WHERE generation_id = $1', [id]);
       return rows.length ? rows : undefined;
     });
     expect(row?.language).toBe('mixed');
+    expect(row).toMatchObject({ platform: 'instagram_post', goal: 'seasonal', goal_confidence: 1 });
+    expect([row?.target_width, row?.target_height]).toEqual([1080, 1080]);
     expect(row?.backend).toBe('builtin@1');
     expect(row?.brand_profile_id).toBe(profile.json.id);
     expect(row?.enhanced_prompt).toMatch(/^insta post new collection dress/u);

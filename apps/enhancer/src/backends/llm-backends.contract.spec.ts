@@ -90,7 +90,7 @@ describe.each(apis)('$api backend contract (fake server)', ({ path, make, ok }) 
       expect(result.operations.map((o) => o.name)).toEqual(['llm', 'policy_fragment', 'remove_banned']);
       const sent = server.bodies[0] as { messages: Array<{ role: string; content: string }> };
       const system = sent.messages[0]?.content ?? '';
-      expect(system).toContain('banner with aspect ratio 16:9');
+      expect(system).toContain('banner with aspect ratio 3:1 (1500x500 px)');
       expect(system).toContain('marketing goal: promotion');
       expect(system).toContain('Brand "Beans": style cozy minimalist; mood calm; palette deep green (#1E5A32)');
       expect(system).toContain('Never use these words: cheap.');

@@ -42,7 +42,7 @@ export function systemPrompt(input: BackendInput): string {
     'Rules: write English only; keep text inside quotes exactly as written; keep numbers, prices, percentages and',
     'brand names unchanged; describe subject, composition, lighting, background and mood; at most 80 words;',
     'do not add text to render that the user did not ask for.',
-    `Target: ${d.platform} with aspect ratio ${d.aspectRatio}; marketing goal: ${d.goal}.`,
+    `Target: ${d.platform} with aspect ratio ${d.aspectRatio} (${d.width}x${d.height} px); marketing goal: ${d.goal}.`,
   ];
   const b = input.brand;
   if (b) {

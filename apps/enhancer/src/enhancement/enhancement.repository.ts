@@ -20,8 +20,9 @@ export class EnhancementRepository {
     await m.query(
       `INSERT INTO enhancer.enhancements
          (generation_id, user_id, original_prompt, cleaned_prompt, enhanced_prompt, platform, goal, operations, enhancer,
-          language, backend, fallback_reason, negative_prompt, brand_profile_id, fragments, transliterated, latency_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+          language, backend, fallback_reason, negative_prompt, brand_profile_id, fragments, transliterated, latency_ms,
+          platform_confidence, goal_confidence, target_width, target_height)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       [
         generationId,
         userId,
@@ -40,6 +41,10 @@ export class EnhancementRepository {
         JSON.stringify(e.fragments),
         JSON.stringify(e.transliterated),
         e.latencyMs,
+        e.platformConfidence,
+        e.goalConfidence,
+        e.targetWidth,
+        e.targetHeight,
       ],
     );
   }

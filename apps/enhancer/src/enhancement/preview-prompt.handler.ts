@@ -26,6 +26,7 @@ export class PreviewPromptHandler implements RequestHandler<'enhancer.preview_pr
     const e = await this.enhancer.enhance(this.dataSource.manager, r.prompt, {
       userId: r.userId,
       platformHint: r.platform,
+      goalHint: r.goal,
       autoEnhance: account?.features?.autoPromptEnhance ?? true,
       brandProfileId: r.brandProfileId || undefined,
     });
@@ -39,6 +40,10 @@ export class PreviewPromptHandler implements RequestHandler<'enhancer.preview_pr
       platform: e.platform,
       goal: e.goal,
       aspectRatio: e.aspectRatio,
+      platformConfidence: e.platformConfidence,
+      goalConfidence: e.goalConfidence,
+      targetWidth: e.targetWidth,
+      targetHeight: e.targetHeight,
       backend: e.backend,
       fallbackReason: e.fallbackReason,
       brandProfileId: e.brandProfileId,

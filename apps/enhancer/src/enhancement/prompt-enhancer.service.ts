@@ -15,6 +15,12 @@ export interface Enhancement {
   platform: string;
   goal: string;
   aspectRatio: string;
+  /** 0..1; 1 when the user chose it. */
+  platformConfidence: number;
+  goalConfidence: number;
+  /** The pixel size the platform wants. */
+  targetWidth: number;
+  targetHeight: number;
   language: Language;
   operations: PromptOperation[];
   /** The backend that produced the prompt (kept as `enhancer` in prompt.enhanced for older consumers). */
@@ -32,6 +38,8 @@ export interface Enhancement {
 export interface EnhanceOptions {
   userId: string;
   platformHint?: string;
+  /** The user's explicit goal; wins over detection like the platform hint. */
+  goalHint?: string;
   autoEnhance: boolean;
   brandProfileId?: string;
 }
@@ -56,7 +64,10 @@ export class PromptEnhancer {
   async enhance(m: EntityManager, raw: string, opts: EnhanceOptions): Promise<Enhancement> {
     const started = performance.now();
     const cleaned = cleanPrompt(raw);
-    const detection = detectPlatformAndGoal(cleaned.text, opts.platformHint || undefined);
+    const detection = detectPlatformAndGoal(cleaned.text, {
+      platform: opts.platformHint || undefined,
+      goal: opts.goalHint || undefined,
+    });
     const language = detectLanguage(cleaned.text, this.translator.englishLexicon);
     const profile = await this.brandProfiles.forPrompt(m, opts.userId, opts.brandProfileId);
     const brand = profile ? toBrandStyle(profile) : undefined;
@@ -98,12 +109,19 @@ export class PromptEnhancer {
       platform: detection.platform,
       goal: detection.goal,
       aspectRatio: detection.aspectRatio,
+      platformConfidence: detection.platformConfidence,
+      goalConfidence: detection.goalConfidence,
+      targetWidth: detection.width,
+      targetHeight: detection.height,
       language: language.language,
       operations: [
         ...cleaned.operations,
         {
           name: 'detect',
-          detail: `language=${language.language} platform=${detection.platform} goal=${detection.goal} (${detection.matched.join(', ') || 'no rule matched'})`,
+          detail:
+            `language=${language.language} platform=${detection.platform} (${detection.platformSource}, ${detection.platformConfidence}) ` +
+            `goal=${detection.goal} (${detection.goalSource}, ${detection.goalConfidence}) ` +
+            `${detection.aspectRatio} ${detection.width}x${detection.height} (${detection.matched.join(', ') || 'no rule matched'})`,
         },
         ...(brand ? [{ name: 'brand_profile', detail: brand.name }] : []),
         ...(fallbackFrom

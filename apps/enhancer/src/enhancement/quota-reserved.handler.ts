@@ -18,6 +18,7 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
     const result = await this.enhancer.enhance(ctx.manager, params.prompt, {
       userId: event.userId,
       platformHint: params.platform,
+      goalHint: params.goal,
       // The plan decides: without the feature the prompt is cleaned and translated, never styled (absent: old producer).
       autoEnhance: event.features?.autoPromptEnhance ?? true,
     });
@@ -43,6 +44,10 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
       latencyMs: result.latencyMs,
       transliterated: result.transliterated,
       aspectRatio: result.aspectRatio,
+      platformConfidence: result.platformConfidence,
+      goalConfidence: result.goalConfidence,
+      targetWidth: result.targetWidth,
+      targetHeight: result.targetHeight,
       autoEnhanced: result.autoEnhanced,
       features: event.features,
     });

@@ -2,12 +2,11 @@ import { detectPlatformAndGoal, type Detection, type Goal, type Platform } from 
 import { cleanPrompt } from './prompt-cleaner';
 import { composePrompt, MAX_PROMPT_LENGTH } from './prompt-composer';
 
-const detection = (platform: Platform, goal: Goal, aspectRatio: string, matched: string[] = []): Detection => ({
-  platform,
-  goal,
-  aspectRatio,
-  matched,
-});
+const detection = (
+  platform: Platform,
+  goal: Goal,
+  aspectRatio: string,
+): Pick<Detection, 'platform' | 'goal' | 'aspectRatio'> => ({ platform, goal, aspectRatio });
 
 /** The appended guidance split back into phrases. */
 const guidancePhrases = (prompt: string, user: string): string[] =>
@@ -38,7 +37,7 @@ describe('composePrompt', () => {
     });
 
     it('product showcase asks for studio product photography', () => {
-      const result = composePrompt('крем для рук 990 ₽', detection('marketplace_card', 'product_showcase', '3:4'));
+      const result = composePrompt('крем для рук 990 ₽', detection('marketplace_card', 'product_shot', '3:4'));
       expect(result.prompt).toContain('studio product photography, clean background, soft light');
       expect(result.prompt).toContain('vertical 3:4 composition');
     });
@@ -56,7 +55,8 @@ describe('composePrompt', () => {
       ['instagram_story', '9:16', 'vertical 9:16 composition'],
       ['vk_post', '1:1', 'square 1:1 composition'],
       ['telegram_post', '16:9', 'horizontal 16:9 composition'],
-      ['banner', '16:9', 'horizontal 16:9 composition'],
+      ['banner', '3:1', 'horizontal 3:1 composition'],
+      ['website_hero', '16:9', 'horizontal 16:9 composition'],
       ['marketplace_card', '3:4', 'vertical 3:4 composition'],
       ['poster', '2:3', 'vertical 2:3 composition'],
       ['generic', '1:1', 'square 1:1 composition'],
@@ -67,7 +67,7 @@ describe('composePrompt', () => {
       expect(result.operations[0]?.detail.startsWith(phrase)).toBe(true);
     });
 
-    it.each<Goal>(['promotion', 'product_showcase', 'announcement', 'brand_awareness', 'engagement'])(
+    it.each<Goal>(['promotion', 'product_shot', 'announcement', 'branding', 'seasonal', 'hiring'])(
       'goal %p adds exactly one goal_style operation',
       (goal) => {
         const result = composePrompt('кофе', detection('generic', goal, '1:1'));
@@ -83,7 +83,7 @@ describe('composePrompt', () => {
     });
 
     it('every operation detail appears verbatim in the prompt, in order', () => {
-      const result = composePrompt('кофе', detection('poster', 'engagement', '2:3'));
+      const result = composePrompt('кофе', detection('poster', 'hiring', '2:3'));
       const appended = result.operations.map((o) => o.detail).join(', ');
       expect(result.prompt).toBe(`кофе, ${appended}`);
     });
@@ -123,11 +123,12 @@ describe('composePrompt', () => {
   describe('no duplicates', () => {
     it.each<[Platform, Goal]>([
       ['instagram_post', 'promotion'],
-      ['instagram_story', 'engagement'],
-      ['vk_post', 'brand_awareness'],
+      ['instagram_story', 'seasonal'],
+      ['vk_post', 'branding'],
+      ['website_hero', 'hiring'],
       ['telegram_post', 'announcement'],
       ['banner', 'promotion'],
-      ['marketplace_card', 'product_showcase'],
+      ['marketplace_card', 'product_shot'],
       ['poster', 'announcement'],
       ['generic', 'generic'],
     ])('%p + %p repeats no phrase', (platform, goal) => {
@@ -138,7 +139,7 @@ describe('composePrompt', () => {
 
     it('skips a phrase the user already wrote, case-insensitively', () => {
       const user = 'крем для рук, Soft Light, clean background';
-      const result = composePrompt(user, detection('generic', 'product_showcase', '1:1'));
+      const result = composePrompt(user, detection('generic', 'product_shot', '1:1'));
       expect(result.prompt).toBe(
         `${user}, square 1:1 composition, studio product photography, high quality, sharp details`,
       );
@@ -155,7 +156,7 @@ describe('composePrompt', () => {
   describe('length limit', () => {
     it(`never exceeds ${MAX_PROMPT_LENGTH} characters, trimming guidance from the end`, () => {
       const user = 'к'.repeat(520);
-      const result = composePrompt(user, detection('marketplace_card', 'product_showcase', '3:4'));
+      const result = composePrompt(user, detection('marketplace_card', 'product_shot', '3:4'));
 
       expect(result.prompt.length).toBeLessThanOrEqual(MAX_PROMPT_LENGTH);
       expect(result.prompt.startsWith(user)).toBe(true);
@@ -195,7 +196,7 @@ describe('composePrompt', () => {
   });
 
   it('is deterministic', () => {
-    const d = detection('instagram_post', 'announcement', '4:5', ['platform:instagram']);
+    const d = detection('instagram_post', 'announcement', '4:5');
     expect(composePrompt('новая коллекция', d)).toEqual(composePrompt('новая коллекция', d));
   });
 
@@ -203,9 +204,9 @@ describe('composePrompt', () => {
     it.each([
       [
         'баннер для кофейни, осень, скидка 20% 🍂 https://x.ru #осень #кофе',
-        'баннер для кофейни, осень, скидка 20% осень кофе, horizontal 16:9 composition',
+        'баннер для кофейни, осень, скидка 20% осень кофе, horizontal 3:1 composition',
       ],
-      ['insta пост новая коллекция платьев!!!', 'insta пост новая коллекция платьев! vertical 4:5 composition'],
+      ['insta пост новая коллекция платьев!!!', 'insta пост новая коллекция платьев! square 1:1 composition'],
       ['сторис для инсты', 'сторис для инсты, vertical 9:16 composition'],
       [
         'карточка товара для WB, крем для рук 990 ₽',

@@ -16,6 +16,7 @@ const PLATFORM_PHRASES: Readonly<Record<Platform, readonly string[]>> = {
   vk_post: ['social media feed post', 'clear single focal point'],
   telegram_post: ['channel post illustration', 'readable at small preview size'],
   banner: ['web banner layout', 'subject on one side', 'empty space for headline'],
+  website_hero: ['website hero image', 'calm negative space for headline and buttons', 'cinematic depth'],
   marketplace_card: ['marketplace product card', 'product fills most of the frame', 'space for infographic callouts'],
   poster: ['poster layout', 'strong visual hierarchy', 'space for title text'],
   generic: [],
@@ -23,10 +24,11 @@ const PLATFORM_PHRASES: Readonly<Record<Platform, readonly string[]>> = {
 
 const GOAL_PHRASES: Readonly<Record<Goal, readonly string[]>> = {
   promotion: ['bold sale typography area', 'high contrast call to action'],
-  product_showcase: ['studio product photography', 'clean background', 'soft light'],
+  product_shot: ['studio product photography', 'clean background', 'soft light'],
   announcement: ['fresh hero visual', 'space for announcement headline', 'festive launch mood'],
-  brand_awareness: ['cohesive brand color palette', 'memorable lifestyle imagery', 'premium aesthetic'],
-  engagement: ['playful inviting mood', 'bright friendly colors', 'space for contest headline'],
+  seasonal: ['seasonal atmosphere', 'season-appropriate colors and props'],
+  branding: ['cohesive brand color palette', 'memorable lifestyle imagery', 'premium aesthetic'],
+  hiring: ['friendly welcoming workplace scene', 'space for vacancy headline'],
   generic: [],
 };
 
@@ -59,7 +61,10 @@ function separatorAfter(prompt: string): string {
  * the goal and general quality. Deterministic, never repeats a phrase (including one the user already
  * wrote), and stays within MAX_PROMPT_LENGTH by dropping guidance — the user's text is never cut.
  */
-export function composePrompt(cleaned: string, detection: Detection): ComposedPrompt {
+export function composePrompt(
+  cleaned: string,
+  detection: Pick<Detection, 'platform' | 'goal' | 'aspectRatio'>,
+): ComposedPrompt {
   const composition = compositionPhrase(detection.aspectRatio);
   const fragments: readonly Fragment[] = [
     {

@@ -73,6 +73,11 @@ export class PromptPreviewDto {
   platform: string = '';
 
   @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  goal: string = '';
+
+  @IsOptional()
   @IsUUID()
   brandProfileId?: string;
 }

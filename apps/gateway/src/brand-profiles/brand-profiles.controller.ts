@@ -102,6 +102,7 @@ export class BrandProfilesController {
         userId: caller.userId,
         prompt: body.prompt,
         platform: body.platform,
+        goal: body.goal,
         brandProfileId: body.brandProfileId ?? '',
       })
       .catch(rpcFailure);
@@ -114,6 +115,10 @@ export class BrandProfilesController {
       platform: r.platform,
       goal: r.goal,
       aspectRatio: r.aspectRatio,
+      platformConfidence: r.platformConfidence,
+      goalConfidence: r.goalConfidence,
+      targetWidth: r.targetWidth,
+      targetHeight: r.targetHeight,
       backend: r.backend,
       fallbackReason: r.fallbackReason,
       brandProfileId: r.brandProfileId || null,

@@ -95,6 +95,11 @@ export class CreateGenerationDto {
   platform?: string;
 
   @IsOptional()
+  @IsString()
+  @Matches(/^[a-z_]{1,40}$/, { message: 'goal must be a lowercase identifier such as promotion' })
+  goal?: string;
+
+  @IsOptional()
   @IsIn(IMAGE_BACKEND_NAMES)
   backend?: ImageBackendName;
 

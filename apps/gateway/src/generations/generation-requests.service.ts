@@ -56,6 +56,7 @@ export class GenerationRequests {
       ...checked.params,
       seed,
       platform: dto.platform ?? '',
+      goal: dto.goal ?? '',
       backend,
       creative,
     };

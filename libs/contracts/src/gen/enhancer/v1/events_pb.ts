@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file enhancer/v1/events.proto.
  */
 export const file_enhancer_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhlbmhhbmNlci92MS9ldmVudHMucHJvdG8SC2VuaGFuY2VyLnYxIi8KD1Byb21wdE9wZXJhdGlvbhIMCgRuYW1lGAEgASgJEg4KBmRldGFpbBgCIAEoCSLJBAoOUHJvbXB0RW5oYW5jZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEikKBnBhcmFtcxgDIAEoCzIZLm1lc2gudjEuR2VuZXJhdGlvblBhcmFtcxIXCg9vcmlnaW5hbF9wcm9tcHQYBCABKAkSFgoOY2xlYW5lZF9wcm9tcHQYBSABKAkSFwoPZW5oYW5jZWRfcHJvbXB0GAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEgwKBGdvYWwYCCABKAkSMAoKb3BlcmF0aW9ucxgJIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIQCghlbmhhbmNlchgKIAEoCRIQCghsYW5ndWFnZRgLIAEoCRIPCgdiYWNrZW5kGAwgASgJEhUKDWZhbGxiYWNrX2Zyb20YDSABKAkSFwoPZmFsbGJhY2tfcmVhc29uGA4gASgJEhcKD25lZ2F0aXZlX3Byb21wdBgPIAEoCRIYChBicmFuZF9wcm9maWxlX2lkGBAgASgJEi4KCWZyYWdtZW50cxgRIAMoCzIbLmVuaGFuY2VyLnYxLlByb21wdEZyYWdtZW50EhIKCmxhdGVuY3lfbXMYEiABKA0SFgoOdHJhbnNsaXRlcmF0ZWQYEyADKAkSFAoMYXNwZWN0X3JhdGlvGBQgASgJEhUKDWF1dG9fZW5oYW5jZWQYFSABKAgSJwoIZmVhdHVyZXMYFiABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcyI/Cg5Qcm9tcHRGcmFnbWVudBINCgVncm91cBgBIAEoCRIOCgZwaHJhc2UYAiABKAkSDgoGcmVhc29uGAMgASgJYgZwcm90bzM", [file_mesh_v1_generation]);
+  fileDesc("ChhlbmhhbmNlci92MS9ldmVudHMucHJvdG8SC2VuaGFuY2VyLnYxIi8KD1Byb21wdE9wZXJhdGlvbhIMCgRuYW1lGAEgASgJEg4KBmRldGFpbBgCIAEoCSKsBQoOUHJvbXB0RW5oYW5jZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEikKBnBhcmFtcxgDIAEoCzIZLm1lc2gudjEuR2VuZXJhdGlvblBhcmFtcxIXCg9vcmlnaW5hbF9wcm9tcHQYBCABKAkSFgoOY2xlYW5lZF9wcm9tcHQYBSABKAkSFwoPZW5oYW5jZWRfcHJvbXB0GAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEgwKBGdvYWwYCCABKAkSMAoKb3BlcmF0aW9ucxgJIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIQCghlbmhhbmNlchgKIAEoCRIQCghsYW5ndWFnZRgLIAEoCRIPCgdiYWNrZW5kGAwgASgJEhUKDWZhbGxiYWNrX2Zyb20YDSABKAkSFwoPZmFsbGJhY2tfcmVhc29uGA4gASgJEhcKD25lZ2F0aXZlX3Byb21wdBgPIAEoCRIYChBicmFuZF9wcm9maWxlX2lkGBAgASgJEi4KCWZyYWdtZW50cxgRIAMoCzIbLmVuaGFuY2VyLnYxLlByb21wdEZyYWdtZW50EhIKCmxhdGVuY3lfbXMYEiABKA0SFgoOdHJhbnNsaXRlcmF0ZWQYEyADKAkSFAoMYXNwZWN0X3JhdGlvGBQgASgJEhUKDWF1dG9fZW5oYW5jZWQYFSABKAgSJwoIZmVhdHVyZXMYFiABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcxIbChNwbGF0Zm9ybV9jb25maWRlbmNlGBcgASgCEhcKD2dvYWxfY29uZmlkZW5jZRgYIAEoAhIUCgx0YXJnZXRfd2lkdGgYGSABKA0SFQoNdGFyZ2V0X2hlaWdodBgaIAEoDSI/Cg5Qcm9tcHRGcmFnbWVudBINCgVncm91cBgBIAEoCRIOCgZwaHJhc2UYAiABKAkSDgoGcmVhc29uGAMgASgJYgZwcm90bzM", [file_mesh_v1_generation]);
 
 /**
  * One edit the enhancer applied, so users and the policy can see what happened.
@@ -171,6 +171,30 @@ export type PromptEnhanced = Message<"enhancer.v1.PromptEnhanced"> & {
    * @generated from field: mesh.v1.PlanFeatures features = 22;
    */
   features?: PlanFeatures | undefined;
+
+  /**
+   * 0..1: 1 when the user chose the value, else how reliable the rule that decided it is.
+   *
+   * @generated from field: float platform_confidence = 23;
+   */
+  platformConfidence: number;
+
+  /**
+   * @generated from field: float goal_confidence = 24;
+   */
+  goalConfidence: number;
+
+  /**
+   * Pixel size the platform wants (e.g. 1080x1920 for a story); the image request's own size is in params.
+   *
+   * @generated from field: uint32 target_width = 25;
+   */
+  targetWidth: number;
+
+  /**
+   * @generated from field: uint32 target_height = 26;
+   */
+  targetHeight: number;
 };
 
 /**

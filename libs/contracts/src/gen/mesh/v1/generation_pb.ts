@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesh/v1/generation.proto.
  */
 export const file_mesh_v1_generation: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEiyAEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZiJWCg1DcmVhdGl2ZUJyaWVmEg0KBXRpdGxlGAEgASgJEg0KBXByaWNlGAIgASgJEhAKCGRpc2NvdW50GAMgASgJEhUKDWJyYW5kX3BhbGV0dGUYBCADKAkiSAoMUGxhbkZlYXR1cmVzEhsKE2F1dG9fcHJvbXB0X2VuaGFuY2UYASABKAgSGwoTYXV0b19iZXN0X3NlbGVjdGlvbhgCIAEoCCJnChBHZW5lcmF0aW9uRmFpbGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCRIMCgRjb2RlGAQgASgJEg4KBnJlYXNvbhgFIAEoCWIGcHJvdG8z");
+  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEi1gEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJIlYKDUNyZWF0aXZlQnJpZWYSDQoFdGl0bGUYASABKAkSDQoFcHJpY2UYAiABKAkSEAoIZGlzY291bnQYAyABKAkSFQoNYnJhbmRfcGFsZXR0ZRgEIAMoCSJICgxQbGFuRmVhdHVyZXMSGwoTYXV0b19wcm9tcHRfZW5oYW5jZRgBIAEoCBIbChNhdXRvX2Jlc3Rfc2VsZWN0aW9uGAIgASgIImcKEEdlbmVyYXRpb25GYWlsZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXN0YWdlGAMgASgJEgwKBGNvZGUYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM");
 
 /**
  * What the user asked for, validated by the gateway.
@@ -54,7 +54,7 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
   seed: bigint;
 
   /**
-   * Optional hint: instagram_post, instagram_story, banner, marketplace_card ...
+   * Optional hint: instagram_post, instagram_story, vk_post, telegram_post, banner, website_hero, marketplace_card, poster
    *
    * @generated from field: string platform = 8;
    */
@@ -73,6 +73,13 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
    * @generated from field: mesh.v1.CreativeBrief creative = 10;
    */
   creative?: CreativeBrief | undefined;
+
+  /**
+   * Optional marketing goal hint: promotion, branding, product_shot, announcement, seasonal, hiring.
+   *
+   * @generated from field: string goal = 11;
+   */
+  goal: string;
 };
 
 /**
