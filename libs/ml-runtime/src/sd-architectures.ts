@@ -91,8 +91,16 @@ export function buildSdTextEncoder(
   return g;
 }
 
-function conv3x3(g: OnnxGraphBuilder, w: Weights, x: string, name: string, cin: number, cout: number): string {
-  const weight = w.random(`${name}.weight`, [cout, cin, 3, 3], 1 / Math.sqrt(cin * 9));
+function conv3x3(
+  g: OnnxGraphBuilder,
+  w: Weights,
+  x: string,
+  name: string,
+  cin: number,
+  cout: number,
+  gain = 1,
+): string {
+  const weight = w.random(`${name}.weight`, [cout, cin, 3, 3], gain / Math.sqrt(cin * 9));
   const bias = w.filled(`${name}.bias`, [cout], 0);
   return g.op('Conv', [x, weight, bias], { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } });
 }
@@ -146,7 +154,9 @@ export function buildTinySdUnet(
   const back = g.op('Reshape', [g.op('Transpose', [attended], { perm: { ints: [0, 2, 1] } }), hShape]);
   h = g.op('Add', [h, back]);
 
-  const out = conv3x3(g, w, silu(g, h), 'conv_out', C, LATENT_CHANNELS);
+  // Predicted noise ≈ the input plus a small learned-looking term: what a trained ε-model does at high noise, and
+  // it keeps the sampled latents in the range a real VAE sees (random outputs alone would saturate every pixel).
+  const out = g.op('Add', [sample, conv3x3(g, w, silu(g, h), 'conv_out', C, LATENT_CHANNELS, 0.3)]);
   g.output(out, 'float32', ['batch', LATENT_CHANNELS, 'height', 'width'], names.unetOutput);
   return g;
 }
@@ -161,7 +171,8 @@ export function buildTinySdVaeDecoder(
   const g = new OnnxGraphBuilder('sd_vae_decoder');
   const w = new Weights(g, new SeededRandom(options.seed ?? 13), options.std ?? 0.2, options.fill);
   const latent = g.input(names.vaeLatent, 'float32', ['batch', LATENT_CHANNELS, 'latent_height', 'latent_width']);
-  const h = silu(g, conv3x3(g, w, latent, 'decoder.conv_in', LATENT_CHANNELS, C));
+  // Latents arrive divided by 0.18215 (std ≈ 5): a small input gain keeps the image in ≈[-1, 1] like the real VAE's.
+  const h = silu(g, conv3x3(g, w, latent, 'decoder.conv_in', LATENT_CHANNELS, C, 0.2));
   const up = g.op('Resize', [h, '', g.constFloat([1, 1, 8, 8])], { mode: { s: 'nearest' } });
   const out = conv3x3(g, w, up, 'decoder.conv_out', C, 3);
   g.output(out, 'float32', ['batch', 3, 'height', 'width'], names.vaeImage);
