@@ -38,6 +38,7 @@ export {
   buildTinySdUnet,
   buildTinySdVaeDecoder,
   buildTinySdExport,
+  writeTinySdExport,
   type SdExportNames,
   type SdExportVariant,
   type TinySdConfig,

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   TINY_CLIP_TEXT,
   Weights,
@@ -194,4 +196,17 @@ export function buildTinySdExport(
     { file: SD_ONNX_LAYOUT.unetFile, model: buildTinySdUnet(config, variant, { ...options, seed: seed + 12 }) },
     { file: SD_ONNX_LAYOUT.vaeDecoderFile, model: buildTinySdVaeDecoder(config, { ...options, seed: seed + 13 }) },
   ];
+}
+
+/** Writes a tiny random-weight export into `dir` (the real folder layout and tensor signatures). */
+export function writeTinySdExport(
+  dir: string,
+  config: TinySdConfig = TINY_SD,
+  variant: SdExportVariant = DEFAULT_SD_EXPORT_VARIANT,
+  options: RandomModelOptions = {},
+): void {
+  for (const { file, model } of buildTinySdExport(config, variant, options)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), model.toBytes());
+  }
 }

@@ -92,7 +92,7 @@ describe('DdimScheduler', () => {
     const [B, C, H, W] = [4, 3, 8, 8];
     const n = B * C * H * W;
     // torch.arange(n).reshape(C, H, W, B).permute(3, 0, 1, 2) / n
-    let x = new Float32Array(n);
+    let x: Float32Array = new Float32Array(n);
     for (let b = 0; b < B; b++)
       for (let c = 0; c < C; c++)
         for (let h = 0; h < H; h++)

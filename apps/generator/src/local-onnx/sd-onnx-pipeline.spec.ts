@@ -1,24 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import {
-  ModelLoadError,
-  OnnxGraphBuilder,
-  SD_ONNX_LAYOUT,
-  buildTinySdExport,
-  type SdExportVariant,
-} from '@atelier/ml-runtime';
+import { join, resolve } from 'node:path';
+import { ModelLoadError, OnnxGraphBuilder, SD_ONNX_LAYOUT, writeTinySdExport } from '@atelier/ml-runtime';
 import { StableDiffusionOnnx, missingSdFiles, type SdGenerateRequest, type SdImage } from './sd-onnx-pipeline';
 
 const VOCAB = resolve(__dirname, '../../../../../shared/models/clip-bpe-tokenizer/bpe_simple_vocab_16e6.txt.gz');
-
-/** Writes a tiny random-weight export (real file layout and tensor signatures) into `dir`. */
-export function writeTinySdExport(dir: string, variant?: SdExportVariant): void {
-  for (const { file, model } of buildTinySdExport(undefined, variant)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), model.toBytes());
-  }
-}
 
 const meanAbsDiff = (a: SdImage, b: SdImage): number => {
   let s = 0;
@@ -112,7 +98,7 @@ describe('StableDiffusionOnnx on a tiny random-weight export', () => {
     { idsType: 'int64', timestepType: 'float32', timestepRank: 0 },
   ] as const)('reads ids and timestep dtypes/ranks from the export (%j)', async (variant) => {
     const dir = join(root, `${variant.idsType}-${variant.timestepType}-${variant.timestepRank}`);
-    writeTinySdExport(dir, variant);
+    writeTinySdExport(dir, undefined, variant);
     const other = await StableDiffusionOnnx.load({ dir, vocabFile: VOCAB, device: 'cpu' });
     const out = await other.generate({ ...base, seeds: [5n], steps: 2 });
     expect(out.images[0].pixels).toHaveLength(64 * 96 * 3);

@@ -220,7 +220,7 @@ export class StableDiffusionOnnx {
     started = performance.now();
     const plan = sd15Sampler(req.sampler, req.steps);
     const noise = req.seeds.map((s) => gaussianNoise(s));
-    let latents = noise.map((next) => {
+    let latents: Float32Array[] = noise.map((next) => {
       const l = new Float32Array(size);
       for (let j = 0; j < size; j++) l[j] = next() * plan.initNoiseSigma;
       return l;
