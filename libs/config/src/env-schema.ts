@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { IMAGE_BACKEND_NAMES, isImageBackendName, type ImageBackendName } from '@atelier/image-capabilities';
+import {
+  DEFAULT_ENABLED_IMAGE_BACKENDS,
+  IMAGE_BACKEND_NAMES,
+  isImageBackendName,
+  type ImageBackendName,
+} from '@atelier/image-capabilities';
 
 /** `<repo root>/../shared/models`: the repo root is the nearest folder up from here with a package.json. */
 function defaultSharedModelsDir(): string {
@@ -98,8 +103,9 @@ export const ENV_SHAPES = {
     // Accept the x-user-id header as identity. Development/test only; refused in production.
     ALLOW_DEV_USER_HEADER: bool(true),
     // Backend used when a request names none, and the backends requests may name (checked against their capabilities).
+    // Default: every backend except opt-in ones (local-onnx needs weights installed on the generator's host).
     IMAGE_BACKEND_DEFAULT: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
-    IMAGE_BACKENDS_ENABLED: backendList(IMAGE_BACKEND_NAMES),
+    IMAGE_BACKENDS_ENABLED: backendList(DEFAULT_ENABLED_IMAGE_BACKENDS),
   },
   billing: {
     ...baseShape,
@@ -169,6 +175,16 @@ export const ENV_SHAPES = {
     // NSFW check of every generated image (nsfwjs MobileNetV2, bundled weights, tfjs wasm); flagged images are marked.
     GENERATOR_NSFW_CHECK: bool(false),
     GENERATOR_NSFW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+    // local-onnx: Stable Diffusion 1.5 export (text_encoder/, unet/, vae_decoder/ with model.onnx each).
+    GENERATOR_SD_ONNX_DIR: z.string().min(1).default(join(SHARED_MODELS_DIR, 'stable-diffusion-v1-5-onnx')),
+    GENERATOR_SD_ONNX_VOCAB: z
+      .string()
+      .min(1)
+      .default(join(SHARED_MODELS_DIR, 'clip-bpe-tokenizer', 'bpe_simple_vocab_16e6.txt.gz')),
+    // auto = CUDA when onnxruntime-node's CUDA provider is installed and starts, else CPU.
+    GENERATOR_SD_ONNX_DEVICE: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+    GENERATOR_SD_ONNX_SAMPLER: z.enum(['ddim', 'euler-a']).default('ddim'),
+    GENERATOR_SD_ONNX_THREADS: int(0, 0, 256),
   },
   judge: {
     ...baseShape,

@@ -1,5 +1,6 @@
 import {
   BACKEND_CAPABILITIES,
+  DEFAULT_ENABLED_IMAGE_BACKENDS,
   IMAGE_BACKEND_NAMES,
   clampToCapabilities,
   isImageBackendName,
@@ -102,5 +103,31 @@ describe('clampToCapabilities', () => {
 
 it('recognises backend names', () => {
   expect(isImageBackendName('hf')).toBe(true);
-  expect(isImageBackendName('local-onnx')).toBe(false);
+  expect(isImageBackendName('local-onnx')).toBe(true);
+  expect(isImageBackendName('sdxl')).toBe(false);
+});
+
+describe('local-onnx (Stable Diffusion 1.5 on this host)', () => {
+  const sd = BACKEND_CAPABILITIES['local-onnx'];
+
+  it('serves at most 2 images, sizes in multiples of 64 from 256 to 768, 1–100 steps, guidance 0–20', () => {
+    expect(validateAgainstCapabilities(sd, {})).toEqual({
+      ok: true,
+      params: { n: 1, width: 512, height: 512, steps: 25, guidance: 7.5 },
+    });
+    const r = validateAgainstCapabilities(sd, { n: 3, width: 520, height: 512, steps: 150, guidance: 25 });
+    expect(!r.ok && r.violations.map((v) => v.field)).toEqual(['n', 'size', 'steps', 'guidance']);
+    expect(!r.ok && r.violations[0].message).toBe('local-onnx serves at most 2 image(s) per request, asked for 3');
+    expect(validateAgainstCapabilities(sd, { n: 2, width: 768, height: 512 }).ok).toBe(true);
+    expect(clampToCapabilities(sd, { n: 4, width: 1080, height: 1920 }).params).toMatchObject({
+      n: 2,
+      width: 768,
+      height: 768,
+    });
+  });
+
+  it('is opt-in: not among the backends enabled by default', () => {
+    expect(sd.optIn).toBe(true);
+    expect(DEFAULT_ENABLED_IMAGE_BACKENDS).toEqual(['procedural', 'hf', 'openai', 'a1111']);
+  });
 });

@@ -4,7 +4,7 @@
  * events may come from elsewhere than the gateway).
  */
 
-export const IMAGE_BACKEND_NAMES = ['procedural', 'hf', 'openai', 'a1111'] as const;
+export const IMAGE_BACKEND_NAMES = ['procedural', 'hf', 'openai', 'a1111', 'local-onnx'] as const;
 export type ImageBackendName = (typeof IMAGE_BACKEND_NAMES)[number];
 
 export const isImageBackendName = (name: string): name is ImageBackendName =>
@@ -30,6 +30,11 @@ export interface BackendCapabilities {
   readonly steps: NumberRange;
   readonly guidance: NumberRange;
   readonly seedHonoured: boolean;
+  /**
+   * Needs something installed beside the generator (model weights): not enabled at the gateway unless
+   * IMAGE_BACKENDS_ENABLED names it.
+   */
+  readonly optIn: boolean;
 }
 
 export const BACKEND_CAPABILITIES: Readonly<Record<ImageBackendName, BackendCapabilities>> = {
@@ -41,6 +46,7 @@ export const BACKEND_CAPABILITIES: Readonly<Record<ImageBackendName, BackendCapa
     steps: { min: 1, max: 150, default: 20, used: false },
     guidance: { min: 0, max: 30, default: 7, used: false },
     seedHonoured: true,
+    optIn: false,
   },
   // Hugging Face Inference API with stabilityai/sdxl-turbo: one image per call (free-tier limits), few steps,
   // no classifier-free guidance; trained at 512², usable up to 1024².
@@ -52,6 +58,7 @@ export const BACKEND_CAPABILITIES: Readonly<Record<ImageBackendName, BackendCapa
     steps: { min: 1, max: 4, default: 1, used: true },
     guidance: { min: 0, max: 0, default: 0, used: true },
     seedHonoured: true,
+    optIn: false,
   },
   // OpenAI-compatible /v1/images/generations: fixed size list (dall-e-2, dall-e-3, gpt-image-1), no steps,
   // guidance or seed.
@@ -74,6 +81,7 @@ export const BACKEND_CAPABILITIES: Readonly<Record<ImageBackendName, BackendCapa
     steps: { min: 1, max: 150, default: 20, used: false },
     guidance: { min: 0, max: 30, default: 7, used: false },
     seedHonoured: false,
+    optIn: false,
   },
   // Automatic1111 / Forge txt2img: batch_size images, sizes in multiples of 8, cfg_scale ≥ 1.
   a1111: {
@@ -84,8 +92,27 @@ export const BACKEND_CAPABILITIES: Readonly<Record<ImageBackendName, BackendCapa
     steps: { min: 1, max: 150, default: 20, used: true },
     guidance: { min: 1, max: 30, default: 7, used: true },
     seedHonoured: true,
+    optIn: false,
+  },
+  // Stable Diffusion 1.5 in onnxruntime-node on this host (weights installed by ops): ≤ 2 images per request (one
+  // UNet batch of 2n with guidance), sizes the UNet's three down-samplings divide (×64) around its 512² training
+  // size, DDIM/Euler-a steps, classifier-free guidance (≤ 1 = off).
+  'local-onnx': {
+    backend: 'local-onnx',
+    maxImagesPerRequest: 2,
+    sizes: { kind: 'range', min: 256, max: 768, multipleOf: 64 },
+    defaultSize: [512, 512],
+    steps: { min: 1, max: 100, default: 25, used: true },
+    guidance: { min: 0, max: 20, default: 7.5, used: true },
+    seedHonoured: true,
+    optIn: true,
   },
 };
+
+/** Backends the gateway accepts when IMAGE_BACKENDS_ENABLED is not set: every one that is not opt-in. */
+export const DEFAULT_ENABLED_IMAGE_BACKENDS: readonly ImageBackendName[] = IMAGE_BACKEND_NAMES.filter(
+  (name) => !BACKEND_CAPABILITIES[name].optIn,
+);
 
 /** Parameters as a caller gives them; absent ones take the backend's defaults. */
 export interface RequestedImageParams {

@@ -1,6 +1,7 @@
 export {
   IMAGE_BACKEND_NAMES,
   BACKEND_CAPABILITIES,
+  DEFAULT_ENABLED_IMAGE_BACKENDS,
   isImageBackendName,
   validateAgainstCapabilities,
   clampToCapabilities,

@@ -105,7 +105,7 @@ export interface RandomModelOptions {
 }
 
 /** Weight factory: names follow the OpenAI CLIP state_dict, shapes are PyTorch's (linear = [out, in]). */
-class Weights {
+export class Weights {
   constructor(
     private readonly g: OnnxGraphBuilder,
     private readonly rng: SeededRandom,
@@ -242,11 +242,28 @@ export function buildClipTextModel(
   names: Pick<ClipExportNames, 'textInput' | 'textOutput' | 'textMask' | 'textIdsType'> = OPENAI_CLIP_LAYOUT,
   options: RandomModelOptions = {},
 ): OnnxGraphBuilder {
-  const { contextLength: T, width: W } = config;
   const g = new OnnxGraphBuilder('clip_textual');
   const w = new Weights(g, new SeededRandom(options.seed ?? 2), options.std ?? 0.02, options.fill);
-  const ids = g.input(names.textInput, names.textIdsType, ['batch', T]);
-  if (names.textMask) g.input(names.textMask, names.textIdsType, ['batch', T]);
+  const ids = g.input(names.textInput, names.textIdsType, ['batch', config.contextLength]);
+  if (names.textMask) g.input(names.textMask, names.textIdsType, ['batch', config.contextLength]);
+  const { pooled } = clipTextTrunk(g, w, config, ids);
+  const out = g.op('MatMul', [pooled, w.random('text_projection', [config.width, config.embedDim])]);
+  g.output(out, 'float32', ['batch', config.embedDim], names.textOutput);
+  return g;
+}
+
+/**
+ * The text transformer up to `ln_final` (what Hugging Face's `CLIPTextModel` returns): token and position
+ * embeddings, causal pre-LN blocks, final layer norm → `hidden` [batch, T, width], and `pooled` [batch, width]
+ * at the end-of-text token.
+ */
+export function clipTextTrunk(
+  g: OnnxGraphBuilder,
+  w: Weights,
+  config: ClipTextConfig,
+  ids: string,
+): { hidden: string; pooled: string } {
+  const { contextLength: T, width: W } = config;
   let x = g.op('Gather', [w.random('token_embedding.weight', [config.vocabSize, W]), ids], { axis: { i: 0 } });
   x = g.op('Add', [x, w.random('positional_embedding', [T, W], 0.01)]);
   const causal = new Float32Array(T * T);
@@ -254,10 +271,8 @@ export function buildClipTextModel(
   const mask = g.initializer('attn_mask', 'float32', [T, T], causal);
   x = transformer(g, w, x, 'transformer', W, config.layers, config.heads, mask);
   x = layerNorm(g, w, x, 'ln_final', W);
-  // Position of the end-of-text token = argmax of the ids (first occurrence).
+  // Position of the end-of-text token = argmax of the ids (first occurrence, so EOT padding is fine too).
   const eot = g.op('ArgMax', [g.op('Cast', [ids], { to: { i: 6 } })], { axis: { i: 1 }, keepdims: { i: 1 } });
   const pooled = g.op('GatherND', [x, eot], { batch_dims: { i: 1 } });
-  const out = g.op('MatMul', [pooled, w.random('text_projection', [W, config.embedDim])]);
-  g.output(out, 'float32', ['batch', config.embedDim], names.textOutput);
-  return g;
+  return { hidden: x, pooled };
 }

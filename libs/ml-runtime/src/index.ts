@@ -7,9 +7,12 @@ export {
   pipelineBatches,
   type Feeds,
   type OnnxSessionOptions,
+  type ExecutionProvider,
   type TensorElementType,
   type TensorInfo,
 } from './onnx-session';
+// Devices: CUDA when its provider is installed and starts, else CPU.
+export { loadOnDevice, cudaProviderInstalled, type OnnxDevice, type DeviceModel } from './execution-providers';
 // Building models from code (random weights, real shapes) for tests and benchmarks.
 export { OnnxGraphBuilder, type OnnxAttribute } from './onnx-graph-builder';
 export {
@@ -26,6 +29,20 @@ export {
   type ClipExportNames,
   type RandomModelOptions,
 } from './clip-architectures';
+// Stable Diffusion ONNX export layout and tiny random-weight components with its signatures.
+export {
+  SD_ONNX_LAYOUT,
+  DEFAULT_SD_EXPORT_VARIANT,
+  TINY_SD,
+  buildSdTextEncoder,
+  buildTinySdUnet,
+  buildTinySdVaeDecoder,
+  buildTinySdExport,
+  writeTinySdExport,
+  type SdExportNames,
+  type SdExportVariant,
+  type TinySdConfig,
+} from './sd-architectures';
 // Small numeric helpers.
 export { SeededRandom, seedFromString } from './seeded-random';
 export { readNpy, type NpyArray } from './npy';

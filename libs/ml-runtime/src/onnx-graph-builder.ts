@@ -118,6 +118,44 @@ export class OnnxGraphBuilder {
 
   /** Serialised ModelProto. */
   toBytes(): Uint8Array {
+    return this.encode(this.initializers);
+  }
+
+  /**
+   * The model with its named weights moved to an external data file (how exporters store models over
+   * protobuf's 2 GB limit, e.g. the SD UNet's `model.onnx_data`): write `model` beside `data` under the name
+   * `dataFile`. Generated constants stay inline.
+   */
+  toBytesWithExternalData(dataFile: string): { model: Uint8Array; data: Uint8Array } {
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    const tensors = this.initializers.map((t): onnx.ITensorProto => {
+      if (t.name?.startsWith('const_') || !t.rawData) return t;
+      const raw = t.rawData;
+      const entry: onnx.ITensorProto = {
+        ...t,
+        rawData: undefined,
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData: [
+          { key: 'location', value: dataFile },
+          { key: 'offset', value: String(offset) },
+          { key: 'length', value: String(raw.length) },
+        ],
+      };
+      chunks.push(raw);
+      offset += raw.length;
+      return entry;
+    });
+    const data = new Uint8Array(offset);
+    let at = 0;
+    for (const c of chunks) {
+      data.set(c, at);
+      at += c.length;
+    }
+    return { model: this.encode(tensors), data };
+  }
+
+  private encode(initializers: onnx.ITensorProto[]): Uint8Array {
     const model = onnx.ModelProto.create({
       // IR 8 matches opsets up to 17 (ONNX 1.12) and is what onnx-proto's schema describes.
       irVersion: 8,
@@ -129,7 +167,7 @@ export class OnnxGraphBuilder {
         node: this.nodes,
         input: this.inputs,
         output: this.outputs,
-        initializer: this.initializers,
+        initializer: initializers,
       },
     });
     return onnx.ModelProto.encode(model).finish();

@@ -1,8 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 /** Element types we create tensors for. */
 export type TensorElementType = 'float32' | 'int32' | 'int64';
+
+/** Execution providers we ask onnxruntime for, in order of preference. */
+export type ExecutionProvider = 'cuda' | 'cpu';
 
 /** How a session uses the CPU. Defaults suit a small machine shared with other services. */
 export interface OnnxSessionOptions {
@@ -12,6 +15,8 @@ export interface OnnxSessionOptions {
   interOpThreads?: number;
   executionMode?: 'sequential' | 'parallel';
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Providers in order of preference (default CPU). See `loadOnDevice` for CUDA with a CPU fallback. */
+  executionProviders?: readonly ExecutionProvider[];
 }
 
 export interface TensorInfo {
@@ -48,7 +53,10 @@ export class OnnxModel {
     readonly outputs: TensorInfo[],
   ) {}
 
-  /** Loads a model file. Missing, empty or corrupt files raise ModelLoadError naming the file. */
+  /**
+   * Loads a model file. Missing, empty or corrupt files raise ModelLoadError naming the file. onnxruntime reads
+   * the file itself, so weights stored as external data beside it (`model.onnx_data`, needed above 2 GB) load too.
+   */
   static async load(file: string, options: OnnxSessionOptions = {}): Promise<OnnxModel> {
     let size: number;
     try {
@@ -57,15 +65,25 @@ export class OnnxModel {
       throw new ModelLoadError(file, 'file not found');
     }
     if (size === 0) throw new ModelLoadError(file, 'file is empty');
-    // Reading the bytes ourselves keeps onnxruntime's own (less specific) file errors out of the way.
-    return OnnxModel.fromBytes(await readFile(file), file, options);
+    return OnnxModel.create(file, file, options);
   }
 
   /** Loads a model from memory (e.g. one built with OnnxGraphBuilder); `label` names it in errors. */
   static async fromBytes(bytes: Uint8Array, label: string, options: OnnxSessionOptions = {}): Promise<OnnxModel> {
+    return OnnxModel.create(bytes, label, options);
+  }
+
+  private static async create(
+    source: string | Uint8Array,
+    label: string,
+    options: OnnxSessionOptions,
+  ): Promise<OnnxModel> {
     let session: InferenceSession;
     try {
-      session = await InferenceSession.create(bytes, toSessionOptions(options));
+      session =
+        typeof source === 'string'
+          ? await InferenceSession.create(source, toSessionOptions(options))
+          : await InferenceSession.create(source, toSessionOptions(options));
     } catch (e) {
       throw new ModelLoadError(label, `not a valid ONNX model (${e instanceof Error ? e.message : String(e)})`);
     }
@@ -139,6 +157,7 @@ function toSessionOptions(o: OnnxSessionOptions): InferenceSession.SessionOption
     interOpNumThreads: o.interOpThreads ?? 0,
     executionMode: o.executionMode ?? 'sequential',
     graphOptimizationLevel: o.graphOptimization ?? 'all',
+    executionProviders: [...(o.executionProviders ?? ['cpu'])],
   };
 }
 

@@ -44,9 +44,17 @@ export interface BackendOutput {
   diagnostics?: Record<string, unknown>;
 }
 
+/** Whether a backend can serve requests on this host, and why not. */
+export type BackendAvailability = { available: true } | { available: false; reason: string };
+
 /** Port for image generation; each adapter reports its name (a capability record key) and version. */
 export abstract class ImageBackend {
   abstract readonly name: ImageBackendName;
   abstract readonly version: string;
   abstract generate(request: ImageRequest): Promise<BackendOutput>;
+
+  /** Remote backends are always callable (their failures come back per request); local ones may lack files. */
+  availability(): BackendAvailability {
+    return { available: true };
+  }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { A1111Backend } from '../backends/a1111.backend';
 import { HfInferenceBackend } from '../backends/hf-inference.backend';
 import { ImageBackends } from '../backends/image-backends';
+import { LocalOnnxBackend } from '../backends/local-onnx.backend';
 import { OpenAiImagesBackend } from '../backends/openai-images.backend';
 import { ProceduralBackend } from '../backends/procedural.backend';
 import { BACKEND_HTTP_CLIENT_PROVIDER } from '../http/backend-http.provider';
@@ -18,6 +19,7 @@ import { NsfwClassifier } from '../safety/nsfw-classifier';
     OpenAiImagesBackend,
     HfInferenceBackend,
     A1111Backend,
+    LocalOnnxBackend,
     ImageBackends,
     ImageNormaliser,
     NsfwClassifier,

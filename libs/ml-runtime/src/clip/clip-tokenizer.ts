@@ -82,13 +82,15 @@ export class ClipTokenizer {
   }
 
   /**
-   * CLIP's `tokenize`: [49406, …ids, 49407] padded with 0 to `contextLength`; longer texts are
-   * truncated so the last kept id is 49407.
+   * CLIP's `tokenize`: [49406, …ids, 49407] padded with `padId` to `contextLength`; longer texts are
+   * truncated so the last kept id is 49407. openai/CLIP pads with 0; Stable Diffusion's tokenizer
+   * (Hugging Face `CLIPTokenizer`, pad token `<|endoftext|>`) pads with 49407, and its text encoder
+   * was trained on that padding, so SD callers pass `CLIP_EOT`.
    */
-  tokenize(text: string, contextLength = CLIP_CONTEXT_LENGTH): number[] {
+  tokenize(text: string, contextLength = CLIP_CONTEXT_LENGTH, padId = 0): number[] {
     let ids = [CLIP_SOT, ...this.encode(text), CLIP_EOT];
     if (ids.length > contextLength) ids = [...ids.slice(0, contextLength - 1), CLIP_EOT];
-    return [...ids, ...new Array<number>(contextLength - ids.length).fill(0)];
+    return [...ids, ...new Array<number>(contextLength - ids.length).fill(padId)];
   }
 
   private bpe(token: string): number[] {
