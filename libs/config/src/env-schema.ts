@@ -77,7 +77,20 @@ export const ENV_SHAPES = {
     GENERATOR_HTTP_TIMEOUT_MS: int(60000, 100, 600000),
   },
   judge: { ...baseShape, ...storageShape },
-  recommender: { ...baseShape },
+  recommender: {
+    ...baseShape,
+    ...storageShape,
+    // Accept x-user-id / x-user-role headers as identity until accounts land. Refused in production.
+    ALLOW_DEV_USER_HEADER: bool(true),
+    // Where bundled model files and the contrastive checkpoint live; default <repo>/../shared/models.
+    RECOMMENDER_MODELS_DIR: z.string().min(1).optional(),
+    // Image features from the MobileNetV2 bundled in nsfwjs (tfjs + WASM); off skips them.
+    RECOMMENDER_IMAGE_FEATURES: z.enum(['mobilenet', 'off']).default('mobilenet'),
+    RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('hnsw'),
+    // Period of the full model refresh (CF neighbours, IDF, popularity); item vectors update incrementally.
+    RECOMMENDER_REFRESH_INTERVAL_MS: int(60000, 1000, 86400000),
+    RECOMMENDER_MAX_IMPORT_ITEMS: int(5000, 1, 100000),
+  },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 
 export type EnvShape<S extends ServiceName> = (typeof ENV_SHAPES)[S];

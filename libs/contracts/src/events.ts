@@ -5,6 +5,12 @@ import { PromptEnhancedSchema } from './gen/enhancer/v1/events_pb';
 import { ImagesGeneratedSchema } from './gen/generator/v1/events_pb';
 import { GenerationCompletedSchema } from './gen/judge/v1/events_pb';
 import { GenerationFailedSchema } from './gen/mesh/v1/generation_pb';
+import {
+  CatalogItemUpsertedSchema,
+  RecommendationCompletedSchema,
+  RecommendationFailedSchema,
+  RecommendationRequestedSchema,
+} from './gen/recommender/v1/events_pb';
 
 interface EventDefinition<S extends DescMessage = DescMessage> {
   readonly schema: S;
@@ -25,6 +31,10 @@ export const EVENTS = {
   'images.generated': define(ImagesGeneratedSchema),
   'generation.completed': define(GenerationCompletedSchema),
   'generation.failed': define(GenerationFailedSchema),
+  'catalog.item_upserted': define(CatalogItemUpsertedSchema),
+  'recommendation.requested': define(RecommendationRequestedSchema),
+  'recommendation.completed': define(RecommendationCompletedSchema),
+  'recommendation.failed': define(RecommendationFailedSchema),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

@@ -6,6 +6,7 @@ export * from './gen/billing/v1/events_pb';
 export * from './gen/enhancer/v1/events_pb';
 export * from './gen/generator/v1/events_pb';
 export * from './gen/judge/v1/events_pb';
+export * from './gen/recommender/v1/events_pb';
 export {
   create,
   toBinary,

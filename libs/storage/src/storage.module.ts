@@ -12,7 +12,7 @@ export class StorageModule {
         {
           provide: ObjectStorage,
           inject: [SERVICE_CONFIG],
-          useFactory: (config: ServiceConfig<'generator' | 'judge' | 'gateway'>) =>
+          useFactory: (config: ServiceConfig<'generator' | 'judge' | 'gateway' | 'recommender'>) =>
             new FilesystemObjectStorage(config.env.STORAGE_DIR),
         },
       ],
