@@ -21,8 +21,25 @@ export interface InteractionDataset {
 }
 
 const GENRES_100K = [
-  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama',
-  'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
 ];
 
 /** MovieLens 100K (shared part): every rating is an implicit positive interaction (weight 1). */
@@ -48,7 +65,14 @@ export function loadMovielens100k(dataDir: string): InteractionDataset {
     if (item === undefined) continue;
     interactions.push({ user: userIndex.get(u) ?? 0, item, weight: 1, time: t });
   }
-  return { name: 'movielens-100k', users: userIndex.size, items: itemTitles.length, interactions, itemTitles, itemGenres };
+  return {
+    name: 'movielens-100k',
+    users: userIndex.size,
+    items: itemTitles.length,
+    interactions,
+    itemTitles,
+    itemGenres,
+  };
 }
 
 /** MovieLens latest-small (shared part): every rating is an implicit positive interaction. */

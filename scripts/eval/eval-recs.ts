@@ -10,9 +10,14 @@
  *   node dist/scripts/eval/eval-recs.js [--data DIR] [--datasets movielens-100k,movielens-latest-small] [--json]
  */
 import { parseArgs } from 'node:util';
-import { EaseScorer } from '../../apps/recommender/src/algorithms/ease';
+import { CappedEaseScorer } from '../../apps/recommender/src/algorithms/capped-ease';
 import { ContentScorer } from '../../apps/recommender/src/algorithms/content';
-import { blend, gatherCandidates, learnBlendWeights, type BlendSource } from '../../apps/recommender/src/algorithms/hybrid-blend';
+import {
+  blend,
+  gatherCandidates,
+  learnBlendWeights,
+  type BlendSource,
+} from '../../apps/recommender/src/algorithms/hybrid-blend';
 import { leaveLastOut } from '../../apps/recommender/src/algorithms/holdout-split';
 import { ItemKnnScorer } from '../../apps/recommender/src/algorithms/item-knn';
 import { PopularityScorer } from '../../apps/recommender/src/algorithms/popularity';
@@ -49,54 +54,6 @@ function movieVectors(ds: InteractionDataset, dimensions = 256): Float32Array {
   return out;
 }
 
-/** EASE on the most popular `max` items, scores mapped back to the full catalogue (-Infinity elsewhere). */
-class CappedEase implements ItemScorer {
-  readonly name = 'ease';
-  private readonly ease: EaseScorer;
-  private readonly keep: Int32Array;
-  private readonly local: Int32Array;
-
-  constructor(
-    private readonly matrix: UserItemMatrix,
-    lambda: number,
-    max: number,
-  ) {
-    const counts = new PopularityScorer(matrix).counts;
-    const order = Array.from(counts.keys())
-      .filter((i) => counts[i] > 0)
-      .sort((a, b) => counts[b] - counts[a] || a - b)
-      .slice(0, max);
-    this.keep = Int32Array.from(order);
-    this.local = new Int32Array(matrix.items).fill(-1);
-    order.forEach((item, j) => (this.local[item] = j));
-    const sub: Interaction[] = [];
-    for (const [u, i, w] of matrix.positives()) if (this.local[i] >= 0) sub.push({ user: u, item: this.local[i], weight: w });
-    this.ease = new EaseScorer(new UserItemMatrix(matrix.users, order.length, sub), lambda);
-  }
-
-  scores(user: number): Float32Array {
-    return this.mapBack(this.ease.scores(user));
-  }
-
-  scoreHistory(items: ArrayLike<number>, weights: ArrayLike<number>): Float32Array {
-    const keptItems: number[] = [];
-    const keptWeights: number[] = [];
-    for (let k = 0; k < items.length; k++) {
-      if (this.local[items[k]] >= 0) {
-        keptItems.push(this.local[items[k]]);
-        keptWeights.push(weights[k]);
-      }
-    }
-    return this.mapBack(this.ease.scoreHistory(keptItems, keptWeights));
-  }
-
-  private mapBack(local: Float32Array): Float32Array {
-    const out = new Float32Array(this.matrix.items).fill(-Infinity);
-    this.keep.forEach((item, j) => (out[item] = local[j]));
-    return out;
-  }
-}
-
 interface Fitted {
   matrix: UserItemMatrix;
   scorers: ItemScorer[];
@@ -106,7 +63,7 @@ function fit(ds: InteractionDataset, train: Interaction[], vectors: Float32Array
   const matrix = new UserItemMatrix(ds.users, ds.items, train);
   const knn = new ItemKnnScorer(matrix, 100);
   const history = histories(ds.users, train);
-  const ease = new CappedEase(matrix, lambda, EASE_MAX_ITEMS);
+  const ease = new CappedEaseScorer(matrix, lambda, EASE_MAX_ITEMS);
   return {
     matrix,
     scorers: [
@@ -173,7 +130,7 @@ function evaluateDataset(ds: InteractionDataset, log: (s: string) => void): Data
   let bestMap = -1;
   for (const candidate of [50, 100, 200, 400, 800]) {
     const matrix = new UserItemMatrix(ds.users, ds.items, validation.train);
-    const ease = new CappedEase(matrix, candidate, EASE_MAX_ITEMS);
+    const ease = new CappedEaseScorer(matrix, candidate, EASE_MAX_ITEMS);
     const map = evaluateScorer({ matrix, scorers: [] }, ease, validation.test).map;
     log(`  validation EASE λ=${candidate}: MAP@10 ${map.toFixed(4)}`);
     if (map > bestMap) [bestMap, lambda] = [map, candidate];

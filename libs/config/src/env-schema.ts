@@ -82,8 +82,6 @@ export const ENV_SHAPES = {
     ...storageShape,
     // Accept x-user-id / x-user-role headers as identity until accounts land. Refused in production.
     ALLOW_DEV_USER_HEADER: bool(true),
-    // Where bundled model files and the contrastive checkpoint live; default <repo>/../shared/models.
-    RECOMMENDER_MODELS_DIR: z.string().min(1).optional(),
     // Image features from the MobileNetV2 bundled in nsfwjs (tfjs + WASM); off skips them.
     RECOMMENDER_IMAGE_FEATURES: z.enum(['mobilenet', 'off']).default('mobilenet'),
     RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('hnsw'),

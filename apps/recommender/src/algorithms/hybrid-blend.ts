@@ -49,7 +49,11 @@ export interface BlendedItem {
 }
 
 /** Stage 2: a linear blend of the candidate features with learned weights, best first. */
-export function blend(candidates: BlendCandidates, weights: Readonly<Record<string, number>>, k: number): BlendedItem[] {
+export function blend(
+  candidates: BlendCandidates,
+  weights: Readonly<Record<string, number>>,
+  k: number,
+): BlendedItem[] {
   const s = candidates.sources.length;
   const w = candidates.sources.map((name) => weights[name] ?? 0);
   const scored = Array.from(candidates.items, (item, c) => {

@@ -87,7 +87,8 @@ export class CatalogWriter {
     if (!meta?.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
       throw new CatalogFormatError(`row ${row}: image is not a readable JPEG, PNG or WebP`);
     }
-    if (meta.width * meta.height > MAX_IMAGE_PIXELS) throw new CatalogFormatError(`row ${row}: image has too many pixels`);
+    if (meta.width * meta.height > MAX_IMAGE_PIXELS)
+      throw new CatalogFormatError(`row ${row}: image has too many pixels`);
     const hash = createHash('sha256').update(bytes).digest('hex');
     const key = `catalog/${hash.slice(0, 2)}/${hash}.${meta.format === 'jpeg' ? 'jpg' : meta.format}`;
     if (!(await this.storage.get(key))) await this.storage.put(key, bytes);

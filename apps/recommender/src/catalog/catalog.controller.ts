@@ -28,8 +28,6 @@ export const itemIdPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'item not found'),
 });
 
-
-
 @Controller('v1/catalog')
 @UseGuards(DevCallerGuard)
 export class CatalogController {

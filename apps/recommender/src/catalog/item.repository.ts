@@ -99,17 +99,21 @@ export class ItemRepository {
    */
   async search(query: string, limit: number): Promise<SearchHit[]> {
     return this.dataSource.transaction(async (m) => {
-      // Typos such as "jeens" share ~1/3 of their trigrams with the word; the default 0.6 would miss them.
-      await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)`);
+      // Typos such as "jeens" share ~1/3 of their trigrams with the word; the default 0.5 would miss them.
+      // Strict word similarity compares whole words, so "jeens" is nearer "jeans" than "mens".
+      await m.query(`SELECT set_config('pg_trgm.strict_word_similarity_threshold', '0.3', true)`);
       return (await m.query(
         `WITH q AS (
            SELECT websearch_to_tsquery('english', $1) || websearch_to_tsquery('russian', $1) AS ts, lower($1) AS text
          )
-         SELECT ${COLUMNS.replace(/(\w+)/g, 'i.$1')},
-                ts_rank(i.search, q.ts) AS rank, word_similarity(q.text, lower(i.title)) AS similarity
+         SELECT ${COLUMNS.replace(/(\w+)/g, 'i.$1')}, ts_rank(i.search, q.ts) AS rank,
+                (strict_word_similarity(q.text, lower(i.title)) + strict_word_similarity(q.text, lower(i.search_text))) / 2
+                  AS similarity
            FROM recommender.items i, q
-          WHERE i.search @@ q.ts OR q.text <% lower(i.title)
-          ORDER BY ts_rank(i.search, q.ts) + word_similarity(q.text, lower(i.title)) DESC, i.id
+          WHERE i.search @@ q.ts OR q.text <<% lower(i.search_text)
+          ORDER BY ts_rank(i.search, q.ts) +
+                   (strict_word_similarity(q.text, lower(i.title)) + strict_word_similarity(q.text, lower(i.search_text))) / 2 DESC,
+                   i.id
           LIMIT $2`,
         [query, limit],
       )) as SearchHit[];

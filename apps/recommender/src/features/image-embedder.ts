@@ -64,7 +64,10 @@ export class ImageEmbedder {
     );
     const tf = this.tf;
     const out = tf.tidy(() => {
-      const batch = tf.stack(pixels.map((p) => tf.tensor3d(new Uint8Array(p), [224, 224, 3], 'int32'))).toFloat().div(255);
+      const batch = tf
+        .stack(pixels.map((p) => tf.tensor3d(new Uint8Array(p), [224, 224, 3], 'int32')))
+        .toFloat()
+        .div(255);
       return this.model.predict(batch) as Tf.Tensor;
     });
     const data = (await out.data()) as Float32Array;

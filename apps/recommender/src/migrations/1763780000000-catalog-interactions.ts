@@ -33,7 +33,9 @@ export class CatalogInteractions1763780000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query('CREATE INDEX items_search_idx ON recommender.items USING gin (search)');
-    await q.query('CREATE INDEX items_title_trgm_idx ON recommender.items USING gin (lower(title) gin_trgm_ops)');
+    await q.query(
+      'CREATE INDEX items_search_text_trgm_idx ON recommender.items USING gin (lower(search_text) gin_trgm_ops)',
+    );
     await q.query(`
       CREATE TABLE recommender.interactions (
         id bigserial PRIMARY KEY,
@@ -66,7 +68,9 @@ export class CatalogInteractions1763780000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz
       )`);
-    await q.query('CREATE INDEX recommendation_tasks_user_idx ON recommender.recommendation_tasks (user_id, created_at DESC)');
+    await q.query(
+      'CREATE INDEX recommendation_tasks_user_idx ON recommender.recommendation_tasks (user_id, created_at DESC)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
