@@ -35,10 +35,13 @@ export class ImageEmbedder {
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();
-    // nsfwjs ships the model as JS modules (JSON topology + base64 weights) outside its export map.
+    // nsfwjs ships the model as CommonJS modules (JSON topology + base64 weights) outside its export map,
+    // so they are required by absolute path.
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const dir = join(require.resolve('nsfwjs'), '..', '..', 'models', 'mobilenet_v2');
     const topology = unwrap<ModelFiles>(require(join(dir, 'model.min.js')));
     const weights = Buffer.from(unwrap<string>(require(join(dir, 'group1-shard1of1.min.js'))), 'base64');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const full = await tf.loadLayersModel(
       tf.io.fromMemory({
         modelTopology: topology.modelTopology,
