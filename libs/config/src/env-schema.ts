@@ -84,10 +84,10 @@ export const ENV_SHAPES = {
     ALLOW_DEV_USER_HEADER: bool(true),
     // Image features from the MobileNetV2 bundled in nsfwjs (tfjs + WASM); off skips them.
     RECOMMENDER_IMAGE_FEATURES: z.enum(['mobilenet', 'off']).default('mobilenet'),
-    RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('hnsw'),
+    // exact: brute-force scan (fast enough to ~20k items); hnsw: usearch graph (see the README's benchmark).
+    RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('exact'),
     // Period of the full model refresh (CF neighbours, IDF, popularity); item vectors update incrementally.
     RECOMMENDER_REFRESH_INTERVAL_MS: int(60000, 1000, 86400000),
-    RECOMMENDER_MAX_IMPORT_ITEMS: int(5000, 1, 100000),
   },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 

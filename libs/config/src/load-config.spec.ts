@@ -40,6 +40,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig('recommender', { NODE_ENV: 'production', ALLOW_DEV_USER_HEADER: '1' })).toThrow(
       /ALLOW_DEV_USER_HEADER/,
     );
-    expect(loadConfig('recommender', {}).env.RECOMMENDER_VECTOR_INDEX).toBe('hnsw');
+    expect(loadConfig('recommender', {}).env.RECOMMENDER_VECTOR_INDEX).toBe('exact');
   });
 });
