@@ -22,9 +22,17 @@ const MIGRATIONS: Record<ServiceName, Array<new () => object>> = {
   recommender: RECOMMENDER_MIGRATIONS,
 };
 
+/** Extensions created by the superuser in a service's schema: the recommender's title search uses trigrams. */
+export const SERVICE_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>> = { recommender: ['pg_trgm'] };
+
 export async function provisionAll(env: Record<string, string | undefined> = process.env): Promise<void> {
   const db = loadConfig('gateway', env).database;
-  await provisionDatabase({ adminUrl: db.adminUrl, database: db.database, services: SERVICES });
+  await provisionDatabase({
+    adminUrl: db.adminUrl,
+    database: db.database,
+    services: SERVICES,
+    extensions: SERVICE_EXTENSIONS,
+  });
 }
 
 export async function migrateAll(env: Record<string, string | undefined> = process.env): Promise<string[]> {

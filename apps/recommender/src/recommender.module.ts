@@ -1,9 +1,33 @@
-import { Module } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
+import { StorageModule } from '@atelier/storage';
+import { CatalogModule } from './catalog/catalog.module';
+import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
+import { InteractionsModule } from './interactions/interactions.module';
 import { RECOMMENDER_MIGRATIONS } from './migrations';
+import { RecommendationsModule } from './recommendations/recommendations.module';
 
 @Module({
-  imports: [...serviceInfrastructure({ service: 'recommender', migrations: RECOMMENDER_MIGRATIONS })],
+  imports: [
+    ...serviceInfrastructure({ service: 'recommender', migrations: RECOMMENDER_MIGRATIONS }),
+    StorageModule.forService(),
+    CatalogModule,
+    InteractionsModule,
+    RecommendationsModule,
+  ],
   controllers: SERVICE_CONTROLLERS,
+  providers: [
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({
+        transform: true,
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        exceptionFactory: validationErrorFactory,
+      }),
+    },
+  ],
 })
 export class RecommenderModule {}

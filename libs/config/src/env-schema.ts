@@ -205,7 +205,18 @@ export const ENV_SHAPES = {
     ML_INTRA_OP_THREADS: int(0, 0, 64),
     ML_BATCH_SIZE: int(8, 1, 64),
   },
-  recommender: { ...baseShape },
+  recommender: {
+    ...baseShape,
+    ...storageShape,
+    // Accept x-user-id / x-user-role headers as identity until accounts land. Refused in production.
+    ALLOW_DEV_USER_HEADER: bool(true),
+    // Image features from the MobileNetV2 bundled in nsfwjs (tfjs + WASM); off skips them.
+    RECOMMENDER_IMAGE_FEATURES: z.enum(['mobilenet', 'off']).default('mobilenet'),
+    // exact: brute-force scan (fast enough to ~20k items); hnsw: usearch graph (see the README's benchmark).
+    RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('exact'),
+    // Period of the full model refresh (CF neighbours, IDF, popularity); item vectors update incrementally.
+    RECOMMENDER_REFRESH_INTERVAL_MS: int(60000, 1000, 86400000),
+  },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 
 export type EnvShape<S extends ServiceName> = (typeof ENV_SHAPES)[S];

@@ -34,4 +34,12 @@ describe('loadConfig', () => {
     );
     expect(loadConfig('gateway', {}).env.ALLOW_DEV_USER_HEADER).toBe(true);
   });
+
+  it('applies the same production rule to the recommender’s development identity headers', () => {
+    expect(loadConfig('recommender', { NODE_ENV: 'production' }).env.ALLOW_DEV_USER_HEADER).toBe(false);
+    expect(() => loadConfig('recommender', { NODE_ENV: 'production', ALLOW_DEV_USER_HEADER: '1' })).toThrow(
+      /ALLOW_DEV_USER_HEADER/,
+    );
+    expect(loadConfig('recommender', {}).env.RECOMMENDER_VECTOR_INDEX).toBe('exact');
+  });
 });

@@ -60,7 +60,7 @@ export function loadConfig<S extends ServiceName>(
   const env = parsed.data as unknown as ServiceEnv<S>;
   const base = env as unknown as ServiceEnv<'recommender'>;
   if (
-    service === 'gateway' &&
+    (service === 'gateway' || service === 'recommender') &&
     base.NODE_ENV === 'production' &&
     (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER
   ) {

@@ -49,6 +49,12 @@ import {
 import { ImagesGeneratedSchema } from './gen/generator/v1/events_pb';
 import { GenerationCompletedSchema } from './gen/judge/v1/events_pb';
 import { GenerationFailedSchema } from './gen/mesh/v1/generation_pb';
+import {
+  CatalogItemUpsertedSchema,
+  RecommendationCompletedSchema,
+  RecommendationFailedSchema,
+  RecommendationRequestedSchema,
+} from './gen/recommender/v1/events_pb';
 
 interface EventDefinition<S extends DescMessage = DescMessage> {
   readonly schema: S;
@@ -73,6 +79,10 @@ export const EVENTS = {
   'wallet.topped_up': define(WalletToppedUpSchema),
   'wallet.adjusted': define(WalletAdjustedSchema),
   'subscription.changed': define(SubscriptionChangedSchema),
+  'catalog.item_upserted': define(CatalogItemUpsertedSchema),
+  'recommendation.requested': define(RecommendationRequestedSchema),
+  'recommendation.completed': define(RecommendationCompletedSchema),
+  'recommendation.failed': define(RecommendationFailedSchema),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

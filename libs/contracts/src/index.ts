@@ -12,6 +12,7 @@ export * from './gen/enhancer/v1/events_pb';
 export * from './gen/enhancer/v1/brand_profiles_pb';
 export * from './gen/generator/v1/events_pb';
 export * from './gen/judge/v1/events_pb';
+export * from './gen/recommender/v1/events_pb';
 export {
   create,
   toBinary,

@@ -7,6 +7,11 @@ export interface ProvisionOptions {
   services: readonly string[];
   /** Optional password per service role (trust auth needs none). */
   passwords?: Partial<Record<string, string>>;
+  /**
+   * PostgreSQL extensions a service needs, created by the superuser inside that service's schema
+   * (service roles cannot create extensions).
+   */
+  extensions?: Partial<Record<string, readonly string[]>>;
 }
 
 const ident = (name: string): string => {
@@ -60,6 +65,14 @@ export async function provisionDatabase(options: ProvisionOptions): Promise<void
       await db.query(`REVOKE ALL ON SCHEMA ${ident(service)} FROM PUBLIC`);
       await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(options.database)} TO ${role}`);
       await db.query(`ALTER ROLE ${role} IN DATABASE ${ident(options.database)} SET search_path = ${ident(service)}`);
+      for (const extension of options.extensions?.[service] ?? []) {
+        await db
+          .query(`CREATE EXTENSION IF NOT EXISTS ${ident(extension)} SCHEMA ${ident(service)}`)
+          .catch((err: { code?: string }) => {
+            // Two provisioners racing: the other one created it.
+            if (err.code !== '23505' && err.code !== '42710') throw err;
+          });
+      }
     }
   } finally {
     await db.end();

@@ -1,4 +1,5 @@
 import { InitRecommender1763712000000 } from './1763712000000-init-recommender';
+import { CatalogInteractions1763780000000 } from './1763780000000-catalog-interactions';
 
 /** Every migration of the recommender schema, in order. */
-export const RECOMMENDER_MIGRATIONS = [InitRecommender1763712000000];
+export const RECOMMENDER_MIGRATIONS = [InitRecommender1763712000000, CatalogInteractions1763780000000];

@@ -1,0 +1,105 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { parseCsv } from './csv';
+import { ItemDto } from './item.dto';
+
+export interface CsvMapping {
+  /** Columns joined into the category path, e.g. masterCategory,subCategory,articleType. */
+  categoryColumns?: string[];
+  /** Column holding the image file name (CLI only; resolved against its images folder). */
+  imageColumn?: string;
+}
+
+const ID_COLUMNS = ['external_id', 'externalId', 'sku', 'id'];
+const TITLE_COLUMNS = ['title', 'name', 'productDisplayName'];
+const MISSING = new Set(['', 'NA', 'N/A', 'null']);
+
+export interface ParsedRow {
+  item: Record<string, unknown>;
+  imageFile?: string;
+}
+
+/**
+ * Maps CSV rows onto items by convention: external_id|sku|id, title|name|productDisplayName, description,
+ * category_path ("a > b > c") or the configured category columns, price, currency; every other non-empty
+ * column becomes an attribute.
+ */
+export function csvToItems(text: string, mapping: CsvMapping = {}): ParsedRow[] {
+  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+  if (!header) return [];
+  const find = (names: string[]) => names.map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1;
+  const idCol = find(ID_COLUMNS);
+  const titleCol = find(TITLE_COLUMNS);
+  if (idCol < 0 || titleCol < 0) {
+    throw new CatalogFormatError('CSV needs an id column (external_id, sku or id) and a title column (title or name)');
+  }
+  const categoryCols = (mapping.categoryColumns ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0);
+  const special = new Set([idCol, titleCol, ...categoryCols]);
+  const named = (n: string) => header.indexOf(n);
+  for (const n of ['description', 'category_path', 'price', 'currency', mapping.imageColumn ?? '']) {
+    if (named(n) >= 0) special.add(named(n));
+  }
+  return rows.map((cells) => {
+    const value = (i: number) => (i >= 0 && !MISSING.has((cells[i] ?? '').trim()) ? cells[i].trim() : undefined);
+    const attributes: Record<string, string> = {};
+    header.forEach((name, i) => {
+      const v = value(i);
+      if (!special.has(i) && v !== undefined) attributes[name] = v;
+    });
+    const categoryPath = categoryCols.length
+      ? categoryCols.map(value).filter((v): v is string => v !== undefined)
+      : value(named('category_path'))
+          ?.split('>')
+          .map((s) => s.trim())
+          .filter(Boolean);
+    const price = value(named('price'));
+    const item: Record<string, unknown> = {
+      externalId: value(idCol),
+      title: value(titleCol),
+      description: value(named('description')),
+      categoryPath,
+      attributes,
+      price: price === undefined ? undefined : Number(price),
+      currency: value(named('currency')),
+    };
+    return { item, imageFile: mapping.imageColumn ? value(named(mapping.imageColumn)) : undefined };
+  });
+}
+
+/** A JSON file: an array of items or {items: [...]}. */
+export function jsonToItems(text: string): ParsedRow[] {
+  const parsed = JSON.parse(text) as unknown;
+  const list = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown }).items;
+  if (!Array.isArray(list)) throw new CatalogFormatError('JSON must be an array of items or {"items": [...]}');
+  return list.map((item) => {
+    const row = item as Record<string, unknown>;
+    const imageFile = typeof row.image === 'string' ? row.image : undefined;
+    const { image: _image, ...rest } = row;
+    return { item: rest, imageFile };
+  });
+}
+
+export class CatalogFormatError extends Error {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Validates every row with the API's DTO rules; all rows or none (errors name the row). */
+export function validateItems(rows: Array<Record<string, unknown>>): ItemDto[] {
+  const problems: Array<{ row: number; field: string; problems: string[] }> = [];
+  const items = rows.map((raw, row) => {
+    const dto = plainToInstance(ItemDto, raw);
+    for (const e of validateSync(dto, { whitelist: true, forbidNonWhitelisted: true })) {
+      problems.push({ row, field: e.property, problems: Object.values(e.constraints ?? {}) });
+    }
+    return dto;
+  });
+  if (problems.length) {
+    throw new CatalogFormatError(`${problems.length} invalid field(s), nothing imported`, problems.slice(0, 50));
+  }
+  return items;
+}

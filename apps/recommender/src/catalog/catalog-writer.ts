@@ -1,0 +1,111 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import sharp from 'sharp';
+import { DataSource } from 'typeorm';
+import { Outbox } from '@atelier/messaging';
+import { ObjectStorage } from '@atelier/storage';
+import { CatalogFormatError } from './catalog-file-parser';
+import type { ItemDto } from './item.dto';
+import { ItemRepository, type ItemWrite } from './item.repository';
+
+const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
+const MAX_IMAGE_PIXELS = 40_000_000;
+const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp']);
+
+export interface UpsertedItem {
+  id: string;
+  externalId: string;
+  created: boolean;
+}
+
+/**
+ * Writes catalog items: images to object storage (content-addressed, so re-imports are idempotent), then the
+ * rows and one `catalog.item_upserted` event per item in one transaction — all rows of a batch or none.
+ */
+@Injectable()
+export class CatalogWriter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly items: ItemRepository,
+    private readonly outbox: Outbox,
+    private readonly storage: ObjectStorage,
+  ) {}
+
+  async upsertMany(
+    dtos: ItemDto[],
+    options: { correlationId?: string; images?: Map<number, Buffer> } = {},
+  ): Promise<UpsertedItem[]> {
+    const writes: ItemWrite[] = [];
+    for (const [i, dto] of dtos.entries()) {
+      const bytes = options.images?.get(i) ?? (dto.imageBase64 ? Buffer.from(dto.imageBase64, 'base64') : undefined);
+      writes.push({
+        id: randomUUID(),
+        externalId: dto.externalId,
+        title: dto.title.trim(),
+        description: dto.description?.trim() ?? '',
+        categoryPath: dto.categoryPath ?? [],
+        attributes: checkAttributes(dto.attributes ?? {}, i),
+        priceMinor: dto.price === undefined ? null : Math.round(dto.price * 100),
+        currency: dto.currency ?? 'RUB',
+        imageKey: bytes ? await this.storeImage(bytes, i) : null,
+      });
+    }
+    const duplicates = writes.map((w) => w.externalId).filter((id, i, all) => all.indexOf(id) !== i);
+    if (duplicates.length) throw new CatalogFormatError(`duplicate externalId in one batch: ${duplicates[0]}`);
+    const correlationId = options.correlationId ?? randomUUID();
+    return this.dataSource.transaction(async (m) => {
+      const out: UpsertedItem[] = [];
+      for (const w of writes) {
+        const stored = await this.items.upsert(m, w);
+        await this.outbox.add(
+          m,
+          'catalog.item_upserted',
+          {
+            itemId: stored.id,
+            externalId: w.externalId,
+            title: w.title,
+            categoryPath: w.categoryPath,
+            attributes: Object.fromEntries(Object.entries(w.attributes).map(([k, v]) => [k, String(v)])),
+            priceMinor: BigInt(w.priceMinor ?? 0),
+            currency: w.currency,
+            imageKey: stored.image_key ?? '',
+            created: stored.created,
+          },
+          { correlationId },
+        );
+        out.push({ id: stored.id, externalId: w.externalId, created: stored.created });
+      }
+      return out;
+    });
+  }
+
+  private async storeImage(bytes: Buffer, row: number): Promise<string> {
+    if (bytes.length > MAX_IMAGE_BYTES) throw new CatalogFormatError(`row ${row}: image larger than 4 MB`);
+    const meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS })
+      .metadata()
+      .catch(() => undefined);
+    if (!meta?.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
+      throw new CatalogFormatError(`row ${row}: image is not a readable JPEG, PNG or WebP`);
+    }
+    if (meta.width * meta.height > MAX_IMAGE_PIXELS)
+      throw new CatalogFormatError(`row ${row}: image has too many pixels`);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const key = `catalog/${hash.slice(0, 2)}/${hash}.${meta.format === 'jpeg' ? 'jpg' : meta.format}`;
+    if (!(await this.storage.get(key))) await this.storage.put(key, bytes);
+    return key;
+  }
+}
+
+function checkAttributes(attributes: Record<string, unknown>, row: number): Record<string, string | number | boolean> {
+  const entries = Object.entries(attributes);
+  if (entries.length > 50) throw new CatalogFormatError(`row ${row}: at most 50 attributes`);
+  for (const [key, value] of entries) {
+    if (!/^[\w.-]{1,64}$/.test(key)) throw new CatalogFormatError(`row ${row}: attribute name ${key} is not allowed`);
+    const ok =
+      (typeof value === 'string' && value.length <= 500) ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      typeof value === 'boolean';
+    if (!ok) throw new CatalogFormatError(`row ${row}: attribute ${key} must be a short string, number or boolean`);
+  }
+  return attributes as Record<string, string | number | boolean>;
+}

@@ -1,0 +1,130 @@
+import {
+  Body,
+  Controller,
+  DefaultValuePipe,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { ObjectStorage } from '@atelier/storage';
+import { ApiError } from '../http/api-error';
+import { boundedInt } from '../http/bounded-int.pipe';
+import { DevCallerGuard, RequireRoles } from '../identity/dev-caller.guard';
+import { CatalogFormatError, csvToItems, jsonToItems, validateItems } from './catalog-file-parser';
+import { CatalogWriter, type UpsertedItem } from './catalog-writer';
+import { ItemDto } from './item.dto';
+import { ItemRepository } from './item.repository';
+import { toItemView, type ItemView } from './item-view';
+
+export const itemIdPipe = new ParseUUIDPipe({
+  exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'item not found'),
+});
+
+@Controller('v1/catalog')
+@UseGuards(DevCallerGuard)
+export class CatalogController {
+  constructor(
+    private readonly writer: CatalogWriter,
+    private readonly items: ItemRepository,
+    private readonly storage: ObjectStorage,
+  ) {}
+
+  @Post('items')
+  @RequireRoles('admin', 'shop')
+  @HttpCode(HttpStatus.CREATED)
+  async upsert(@Body() dto: ItemDto): Promise<UpsertedItem> {
+    const [item] = await this.write([dto]);
+    return item;
+  }
+
+  /** Bulk import: `application/json` (array or {items}) or `text/csv` with a header row; all rows or none. */
+  @Post('import')
+  @RequireRoles('admin', 'shop')
+  @HttpCode(HttpStatus.CREATED)
+  async import(
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Query('category_columns') categoryColumns?: string,
+  ): Promise<{ imported: number; created: number; items: UpsertedItem[] }> {
+    let rows: Array<Record<string, unknown>>;
+    try {
+      if (contentType?.startsWith('text/csv')) {
+        if (typeof body !== 'string') throw new CatalogFormatError('empty CSV body');
+        rows = csvToItems(body, { categoryColumns: categoryColumns?.split(',').filter(Boolean) }).map((r) => r.item);
+      } else {
+        rows = jsonToItems(JSON.stringify(body ?? null)).map((r) => r.item);
+      }
+    } catch (err) {
+      throw formatError(err);
+    }
+    if (rows.length === 0) throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'no items in the body');
+    if (rows.length > 5000) throw new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'at most 5000 items');
+    const dtos = (() => {
+      try {
+        return validateItems(rows);
+      } catch (err) {
+        throw formatError(err);
+      }
+    })();
+    const items = await this.write(dtos);
+    return { imported: items.length, created: items.filter((i) => i.created).length, items };
+  }
+
+  @Get('search')
+  async search(
+    @Query('q') q: string | undefined,
+    @Query('limit', new DefaultValuePipe(20), boundedInt('limit', 1, 100)) limit: number,
+  ): Promise<{ query: string; items: Array<ItemView & { rank: number; similarity: number }> }> {
+    const query = (q ?? '').trim();
+    if (query.length === 0 || query.length > 200) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'q must be 1-200 characters');
+    }
+    const hits = await this.items.search(query, limit);
+    return {
+      query,
+      items: hits.map((h) => ({ ...toItemView(h), rank: Number(h.rank), similarity: Number(h.similarity) })),
+    };
+  }
+
+  @Get('items/:id')
+  async get(@Param('id', itemIdPipe) id: string): Promise<ItemView> {
+    const row = await this.items.findById(id);
+    if (!row) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'item not found');
+    return toItemView(row);
+  }
+
+  @Get('items/:id/image')
+  async image(@Param('id', itemIdPipe) id: string, @Res() res: Response): Promise<void> {
+    const row = await this.items.findById(id);
+    const bytes = row?.image_key ? await this.storage.get(row.image_key) : undefined;
+    if (!row?.image_key || !bytes) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found');
+    const ext = row.image_key.split('.').pop();
+    res.setHeader('Content-Type', ext === 'png' ? 'image/png' : ext === 'webp' ? 'image/webp' : 'image/jpeg');
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.send(bytes);
+  }
+
+  private async write(dtos: ItemDto[]): Promise<UpsertedItem[]> {
+    try {
+      return await this.writer.upsertMany(dtos);
+    } catch (err) {
+      throw formatError(err);
+    }
+  }
+}
+
+function formatError(err: unknown): unknown {
+  if (err instanceof CatalogFormatError) {
+    return new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', err.message, err.details);
+  }
+  if (err instanceof SyntaxError) return new ApiError(HttpStatus.BAD_REQUEST, 'malformed_json', err.message);
+  return err;
+}

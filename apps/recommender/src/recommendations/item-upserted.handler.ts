@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { EventPayload } from '@atelier/contracts';
+import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { ItemRepository } from '../catalog/item.repository';
+import { ItemFeatureExtractor } from '../features/item-feature-extractor';
+import { ItemFeaturesRepository } from '../features/item-features.repository';
+import { RecommendationEngine } from './recommendation-engine';
+
+/**
+ * Indexes a created or changed item: text tokens, colour and CNN image features are computed once and stored,
+ * and the item goes into the vector index at once (new items are recommendable by content before any rebuild).
+ */
+@Injectable()
+@HandlesEvent('catalog.item_upserted')
+export class ItemUpsertedHandler implements EventHandler<'catalog.item_upserted'> {
+  constructor(
+    private readonly items: ItemRepository,
+    private readonly extractor: ItemFeatureExtractor,
+    private readonly features: ItemFeaturesRepository,
+    private readonly engine: RecommendationEngine,
+  ) {}
+
+  async handle(event: EventPayload<'catalog.item_upserted'>, ctx: EventContext): Promise<void> {
+    // The row, not the event, is the truth: a later upsert may already have changed it.
+    const row = await this.items.findById(event.itemId, ctx.manager);
+    if (!row) return;
+    const features = await this.extractor.extract({
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      categoryPath: row.category_path,
+      attributes: row.attributes,
+      imageKey: row.image_key,
+    });
+    await this.features.upsert(ctx.manager, features);
+    this.engine.upsertItem(row, features);
+  }
+}

@@ -1,0 +1,393 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { ExactVectorIndex, HnswVectorIndex, type VectorIndex } from '@atelier/vector-index';
+import { CappedEaseScorer } from '../algorithms/capped-ease';
+import { rocchioProfile } from '../algorithms/content';
+import { blend, gatherCandidates, type BlendSource } from '../algorithms/hybrid-blend';
+import { ItemKnnScorer } from '../algorithms/item-knn';
+import { UserItemMatrix, type Interaction } from '../algorithms/user-item-matrix';
+import { ItemRepository, type ItemRow } from '../catalog/item.repository';
+import { ItemFeaturesRepository, type ItemFeatures } from '../features/item-features.repository';
+import { blockSimilarity, composeItemVector, ITEM_VECTOR_DIMENSIONS, TEXT_DIMENSIONS } from '../features/item-vector';
+import { Bm25Vectorizer } from '../features/text-vectorizer';
+import { InteractionRepository, type InteractionRow } from '../interactions/interaction.repository';
+import type { InteractionKind } from '../interactions/interaction-kinds';
+
+/**
+ * Stage-2 blend weights, learned on MovieLens-100k validation data by `npm run eval:recs`
+ * (recency-weighted EASE 1.5, content 0.35, popularity/trending 0.05).
+ */
+export const BLEND_WEIGHTS = { collaborative: 1.5, content: 0.35, popularity: 0.05 } as const;
+/** Candidates each stage-1 source contributes. */
+const CANDIDATES_PER_SOURCE = 100;
+/** Recency half-life (in interactions) of the history that scores a user. */
+const HISTORY_HALF_LIFE = 10;
+/** Dense EASE (an n³ inverse that blocks the event loop ~0.5 s at 1000) while the interacted catalogue is at most this large; item-kNN otherwise. */
+const EASE_MAX_ITEMS = 1000;
+
+const VERBS: Record<InteractionKind, string> = {
+  view: 'viewed',
+  like: 'liked',
+  add_to_cart: 'added to cart',
+  purchase: 'bought',
+  dislike: 'disliked',
+};
+
+interface CatalogEntry {
+  index: number;
+  id: string;
+  title: string;
+  categoryPath: string[];
+  attributes: Record<string, string | number | boolean>;
+}
+
+interface Model {
+  entries: CatalogEntry[];
+  byId: Map<string, CatalogEntry>;
+  vectors: Map<string, Float32Array>;
+  index: VectorIndex;
+  bm25: Bm25Vectorizer;
+  knn?: ItemKnnScorer;
+  ease?: CappedEaseScorer;
+  popularity: Float32Array;
+}
+
+export interface Recommendation {
+  itemId: string;
+  title: string;
+  score: number;
+  /** What each stage contributed to the score (weight × normalised source score). */
+  contributions: Record<string, number>;
+  reasons: string[];
+}
+
+export interface RecommendationList {
+  strategy: 'hybrid' | 'cold-start';
+  items: Recommendation[];
+}
+
+interface UserHistory {
+  /** Positive items oldest first with recency-weighted strengths. */
+  positives: Array<{ entry: CatalogEntry; weight: number; kind: InteractionKind }>;
+  negatives: CatalogEntry[];
+  /** Every item the user touched: never recommended back. */
+  exclude: Set<string>;
+}
+
+/**
+ * The served hybrid: candidates from collaborative filtering (recency-weighted EASE on small catalogues, item-kNN
+ * otherwise), content (Rocchio profile over multimodal item vectors, searched in the vector index) and popularity;
+ * a learned linear blend reranks them; purchased, disliked and already-seen items are filtered; every item says
+ * why it is there, from the caller's own history only. The model is rebuilt when items or interactions change.
+ */
+@Injectable()
+export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('RecommendationEngine');
+  private model?: Model;
+  private version = '';
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'recommender'>,
+    private readonly items: ItemRepository,
+    private readonly features: ItemFeaturesRepository,
+    private readonly interactions: InteractionRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(
+      () => void this.refresh().catch((err: unknown) => this.logger.error(err)),
+      this.config.env.RECOMMENDER_REFRESH_INTERVAL_MS,
+    );
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Rebuilds the model if items or interactions changed since the last build. */
+  refresh(force = false): Promise<void> {
+    this.refreshing ??= this.rebuild(force).finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  health(): { items: number; indexed: number; index: string; collaborative: string; version: string } {
+    return {
+      items: this.model?.entries.length ?? 0,
+      indexed: this.model?.index.size() ?? 0,
+      index: this.model?.index.kind ?? 'none',
+      collaborative: this.model?.ease ? 'ease' : this.model?.knn ? 'item-knn' : 'none',
+      version: this.version,
+    };
+  }
+
+  private async rebuild(force: boolean): Promise<void> {
+    const version = await this.features.version();
+    if (!force && version === this.version && this.model) return;
+    const started = Date.now();
+    const [rows, features, aggregated] = await Promise.all([
+      this.items.all(),
+      this.features.all(),
+      this.interactions.aggregated(),
+    ]);
+    const featureById = new Map(features.map((f) => [f.itemId, f]));
+    const entries: CatalogEntry[] = rows.map((r, index) => entryOf(r, index));
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const bm25 = new Bm25Vectorizer({ dimensions: TEXT_DIMENSIONS }).fit(features.map((f) => f.tokens));
+    const index: VectorIndex =
+      this.config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw'
+        ? new HnswVectorIndex(ITEM_VECTOR_DIMENSIONS)
+        : new ExactVectorIndex(ITEM_VECTOR_DIMENSIONS, Math.max(1, entries.length));
+    const vectors = new Map<string, Float32Array>();
+    for (const e of entries) {
+      const f = featureById.get(e.id);
+      if (!f) continue;
+      const v = composeItemVector(bm25.vector(f.tokens), f.colour, f.image);
+      vectors.set(e.id, v);
+      index.upsert(e.id, v);
+    }
+    // Collaborative part: users and items as dense indices of this snapshot.
+    const users = new Map<string, number>();
+    const train: Interaction[] = [];
+    for (const a of aggregated) {
+      const item = byId.get(a.item_id);
+      if (!item) continue;
+      if (!users.has(a.user_id)) users.set(a.user_id, users.size);
+      train.push({ user: users.get(a.user_id) ?? 0, item: item.index, weight: a.weight });
+    }
+    const matrix = new UserItemMatrix(users.size, entries.length, train);
+    const popularity = new Float32Array(entries.length);
+    for (const [, item] of matrix.positives()) popularity[item]++;
+    const interacted = popularity.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+    const knn = train.length ? new ItemKnnScorer(matrix, 50) : undefined;
+    const ease =
+      train.length && interacted <= EASE_MAX_ITEMS ? new CappedEaseScorer(matrix, 200, EASE_MAX_ITEMS) : undefined;
+    this.model = { entries, byId, vectors, index, bm25, knn, ease, popularity };
+    this.version = version;
+    this.logger.log(
+      `model rebuilt: ${entries.length} items (${vectors.size} vectors, ${index.kind}), ${users.size} users, ` +
+        `${train.length} pairs, ${ease ? 'ease' : knn ? 'item-knn' : 'no'} collaborative, ${Date.now() - started} ms`,
+    );
+  }
+
+  /** Adds or replaces one item between rebuilds (new items are recommendable by content at once). */
+  upsertItem(row: ItemRow, features: ItemFeatures): void {
+    const model = this.model;
+    if (!model) return;
+    let entry = model.byId.get(row.id);
+    if (!entry) {
+      entry = entryOf(row, model.entries.length);
+      model.entries.push(entry);
+      model.byId.set(row.id, entry);
+      const grown = new Float32Array(model.entries.length);
+      grown.set(model.popularity);
+      model.popularity = grown;
+    } else Object.assign(entry, entryOf(row, entry.index));
+    const v = composeItemVector(model.bm25.vector(features.tokens), features.colour, features.image);
+    model.vectors.set(row.id, v);
+    model.index.upsert(row.id, v);
+  }
+
+  async recommend(userId: string, k: number, category?: string): Promise<RecommendationList> {
+    if (!this.model) await this.refresh();
+    const model = this.model;
+    if (!model || model.entries.length === 0) return { strategy: 'cold-start', items: [] };
+    const history = this.history(model, await this.interactions.forUser(userId, 500));
+    const n = model.entries.length;
+    const allowed = (e: CatalogEntry) =>
+      !history.exclude.has(e.id) &&
+      (!category || e.categoryPath.some((c) => c.toLowerCase() === category.toLowerCase()));
+    const excludeIdx = new Set(model.entries.filter((e) => !allowed(e)).map((e) => e.index));
+
+    const sources: BlendSource[] = [{ name: 'popularity', scores: model.popularity.subarray(0, n), normalise: 'log' }];
+    const historyItems = history.positives.map((p) => p.entry.index);
+    const historyWeights = history.positives.map((p) => p.weight);
+    if (history.positives.length && (model.ease || model.knn)) {
+      const cf = model.ease
+        ? model.ease.scoreHistory(historyItems, historyWeights)
+        : (model.knn as ItemKnnScorer).scoreHistory(historyItems, historyWeights);
+      sources.push({ name: 'collaborative', scores: padTo(cf, n) });
+    }
+    if (history.positives.length) {
+      const profile = this.profile(model, history);
+      if (profile) {
+        const content = new Float32Array(n);
+        const exclude = new Set([...excludeIdx].map((i) => model.entries[i].id));
+        for (const hit of model.index.search(profile, CANDIDATES_PER_SOURCE, { exclude })) {
+          const e = model.byId.get(hit.id);
+          if (e) content[e.index] = hit.score;
+        }
+        sources.push({ name: 'content', scores: content });
+      }
+    }
+    const candidates = gatherCandidates(sources, CANDIDATES_PER_SOURCE, excludeIdx);
+    const ranked = blend(candidates, BLEND_WEIGHTS, k);
+    return {
+      strategy: history.positives.length ? 'hybrid' : 'cold-start',
+      items: ranked.map((r) => {
+        const e = model.entries[r.item];
+        return {
+          itemId: e.id,
+          title: e.title,
+          score: r.score,
+          contributions: r.contributions,
+          reasons: this.explain(model, e, r.contributions, history),
+        };
+      }),
+    };
+  }
+
+  /** Items like this one: content neighbours in the vector index plus items often chosen together. */
+  similar(itemId: string, k: number): Recommendation[] | undefined {
+    const model = this.model;
+    const entry = model?.byId.get(itemId);
+    const vector = model?.vectors.get(itemId);
+    if (!model || !entry) return undefined;
+    const scores = new Map<string, { content: number; collaborative: number }>();
+    if (vector) {
+      for (const hit of model.index.search(vector, k * 3, { exclude: new Set([itemId]) })) {
+        scores.set(hit.id, { content: hit.score, collaborative: 0 });
+      }
+    }
+    for (const nb of model.knn?.neighbours[entry.index]?.slice(0, k * 3) ?? []) {
+      const id = model.entries[nb.item]?.id;
+      if (!id || id === itemId) continue;
+      const s = scores.get(id) ?? { content: 0, collaborative: 0 };
+      s.collaborative = nb.similarity;
+      scores.set(id, s);
+    }
+    return [...scores]
+      .map(([id, s]) => ({ id, s, score: s.content + s.collaborative }))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .slice(0, k)
+      .map(({ id, s, score }) => {
+        const other = model.byId.get(id) as CatalogEntry;
+        const reasons: string[] = [];
+        if (s.content > 0) reasons.push(this.similarity(model, entry, other));
+        if (s.collaborative > 0) reasons.push('often chosen together');
+        return { itemId: id, title: other.title, score, contributions: { ...s }, reasons };
+      });
+  }
+
+  private history(model: Model, rows: InteractionRow[]): UserHistory {
+    const perItem = new Map<string, { weight: number; last: number; kind: InteractionKind; disliked: boolean }>();
+    for (const r of rows) {
+      const at = new Date(r.created_at).getTime();
+      const p = perItem.get(r.item_id) ?? { weight: 0, last: 0, kind: r.kind, disliked: false };
+      p.weight += r.weight;
+      if (r.kind === 'dislike') p.disliked = true;
+      if (at >= p.last) p.last = at;
+      // The strongest positive kind names the reason ("because you bought X").
+      if (r.weight > 0 && (p.kind === 'dislike' || (KIND_RANK[r.kind] ?? 0) > (KIND_RANK[p.kind] ?? 0)))
+        p.kind = r.kind;
+      perItem.set(r.item_id, p);
+    }
+    const known = [...perItem].filter(([id]) => model.byId.has(id)).sort((a, b) => a[1].last - b[1].last);
+    const positives = known.filter(([, p]) => p.weight > 0 && !p.disliked);
+    return {
+      positives: positives.map(([id, p], i) => ({
+        entry: model.byId.get(id) as CatalogEntry,
+        weight: p.weight * Math.pow(0.5, (positives.length - 1 - i) / HISTORY_HALF_LIFE),
+        kind: p.kind,
+      })),
+      negatives: known.filter(([, p]) => p.disliked).map(([id]) => model.byId.get(id) as CatalogEntry),
+      exclude: new Set(perItem.keys()),
+    };
+  }
+
+  private profile(model: Model, history: UserHistory): Float32Array | undefined {
+    const rows: Float32Array[] = [];
+    const weights: number[] = [];
+    const add = (id: string, weight: number) => {
+      const v = model.vectors.get(id);
+      if (!v) return;
+      rows.push(v);
+      weights.push(weight);
+    };
+    for (const p of history.positives) add(p.entry.id, p.weight);
+    for (const e of history.negatives) add(e.id, -1);
+    if (!weights.some((w) => w > 0)) return undefined;
+    const stacked = new Float32Array(rows.length * ITEM_VECTOR_DIMENSIONS);
+    rows.forEach((v, i) => stacked.set(v, i * ITEM_VECTOR_DIMENSIONS));
+    return rocchioProfile(
+      stacked,
+      ITEM_VECTOR_DIMENSIONS,
+      rows.map((_, i) => i),
+      weights,
+    );
+  }
+
+  private explain(
+    model: Model,
+    item: CatalogEntry,
+    contributions: Record<string, number>,
+    history: UserHistory,
+  ): string[] {
+    const reasons: string[] = [];
+    const ordered = Object.entries(contributions)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1]);
+    for (const [source] of ordered) {
+      if (source === 'collaborative') {
+        const anchor = this.collaborativeAnchor(model, item, history);
+        reasons.push(
+          anchor ? `because you ${VERBS[anchor.kind]} “${anchor.entry.title}”` : 'liked by people with similar taste',
+        );
+      } else if (source === 'content') {
+        const v = model.vectors.get(item.id);
+        let best: { entry: CatalogEntry; sim: number } | undefined;
+        for (const p of history.positives) {
+          const pv = model.vectors.get(p.entry.id);
+          if (!v || !pv) continue;
+          let sim = 0;
+          for (let i = 0; i < v.length; i++) sim += v[i] * pv[i];
+          if (!best || sim > best.sim) best = { entry: p.entry, sim };
+        }
+        if (best) reasons.push(`${this.similarity(model, item, best.entry)} “${best.entry.title}”`);
+      } else if (source === 'popularity' && reasons.length === 0) {
+        reasons.push('popular in the shop');
+      }
+    }
+    return reasons.length ? reasons : ['popular in the shop'];
+  }
+
+  /** The caller's own history item that pushed this candidate most in the collaborative model. */
+  private collaborativeAnchor(model: Model, item: CatalogEntry, history: UserHistory) {
+    let best: { entry: CatalogEntry; kind: InteractionKind; weight: number } | undefined;
+    for (const p of history.positives) {
+      const w = model.knn?.neighbours[p.entry.index]?.find((nb) => nb.item === item.index)?.similarity ?? 0;
+      if (w > 0 && (!best || w * p.weight > best.weight)) best = { entry: p.entry, kind: p.kind, weight: w * p.weight };
+    }
+    return best;
+  }
+
+  /** "similar colour and type to" / "similar style to" from block similarities and shared attributes. */
+  private similarity(model: Model, a: CatalogEntry, b: CatalogEntry): string {
+    const va = model.vectors.get(a.id);
+    const vb = model.vectors.get(b.id);
+    const parts: string[] = [];
+    if (va && vb && blockSimilarity(va, vb, 'colour') > 0.8) parts.push('colour');
+    const leaf = (e: CatalogEntry) => e.categoryPath[e.categoryPath.length - 1]?.toLowerCase();
+    if (leaf(a) && leaf(a) === leaf(b)) parts.push('type');
+    if (va && vb && blockSimilarity(va, vb, 'image') > 0.8) parts.push('look');
+    return parts.length ? `similar ${parts.join(' and ')} to` : 'similar to';
+  }
+}
+
+const KIND_RANK: Partial<Record<InteractionKind, number>> = { view: 1, like: 3, add_to_cart: 4, purchase: 5 };
+
+function entryOf(r: ItemRow, index: number): CatalogEntry {
+  return { index, id: r.id, title: r.title, categoryPath: r.category_path, attributes: r.attributes };
+}
+
+/** CF scores cover the snapshot's items; items added since then score 0. */
+function padTo(scores: Float32Array, n: number): Float32Array {
+  if (scores.length === n) return scores;
+  const out = new Float32Array(n);
+  out.set(scores.subarray(0, n));
+  for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) out[i] = 0;
+  return out;
+}

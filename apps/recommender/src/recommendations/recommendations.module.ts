@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { FeaturesModule } from '../features/features.module';
+import { InteractionsModule } from '../interactions/interactions.module';
+import { ItemUpsertedHandler } from './item-upserted.handler';
+import { RecommendationEngine } from './recommendation-engine';
+import { RecommendationRequestedHandler } from './recommendation-requested.handler';
+import { RecommendationTaskRepository } from './recommendation-task.repository';
+import { RecommendationsController } from './recommendations.controller';
+
+@Module({
+  imports: [CatalogModule, FeaturesModule, InteractionsModule],
+  controllers: [RecommendationsController],
+  providers: [RecommendationEngine, RecommendationTaskRepository, RecommendationRequestedHandler, ItemUpsertedHandler],
+})
+export class RecommendationsModule {}

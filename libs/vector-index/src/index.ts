@@ -1,0 +1,13 @@
+export {
+  VectorIndex,
+  DimensionMismatchError,
+  normalize,
+  dot,
+  assertDimensions,
+  type VectorHit,
+  type SearchOptions,
+} from './vector-index';
+export { ExactVectorIndex } from './exact-vector-index';
+export { HnswVectorIndex, type HnswOptions } from './hnsw-vector-index';
+export { TopK } from './top-k';
+export { recallAtK, randomUnitVectors } from './recall';
