@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { afterCursorSql, CREATED_US_SQL, type Cursor } from '../http/pagination';
+
+/** NOTIFY channel (payload: generation id) raised in the transaction that records a step; delivered on commit. */
+export const STEPS_CHANNEL = 'gateway_generation_steps';
 
 export type GenerationStatus =
   'queued' | 'reserved' | 'enhancing' | 'generating' | 'judging' | 'completed' | 'failed' | 'rejected';
@@ -47,6 +51,7 @@ export interface GenerationRow {
 }
 
 export interface StepRow {
+  event_id: string;
   event_type: string;
   status: GenerationStatus;
   at: Date;
@@ -103,12 +108,14 @@ export class GenerationReadModelRepository {
         WHERE id = $1 AND status = ANY($3::text[])`,
       [id, status, lower, ...values],
     )) as [unknown[], number];
-    await m.query(
+    const inserted = (await m.query(
       `INSERT INTO gateway.generation_steps (generation_id, event_id, event_type, status)
        SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM gateway.generations WHERE id = $1)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING event_id`,
       [id, step.eventId, step.eventType, status],
-    );
+    )) as unknown[];
+    // Wakes the live event streams of every gateway replica once this transaction commits.
+    if (inserted.length > 0) await m.query('SELECT pg_notify($1, $2)', [STEPS_CHANNEL, id]);
     return result[1] > 0;
   }
 
@@ -121,9 +128,40 @@ export class GenerationReadModelRepository {
     return rows[0];
   }
 
+  /** Any user's generation (admin). */
+  async findAny(id: string): Promise<GenerationRow | undefined> {
+    const rows = (await this.dataSource.query(`SELECT * FROM gateway.generations WHERE id = $1`, [
+      id,
+    ])) as GenerationRow[];
+    return rows[0];
+  }
+
+  /** Newest first, keyset-paginated; one user's (or everybody's when userId is undefined, for admins). */
+  async list(
+    userId: string | undefined,
+    limit: number,
+    cursor: Cursor | undefined,
+  ): Promise<Array<GenerationRow & { created_us: string }>> {
+    const after = afterCursorSql(cursor, 3);
+    return (await this.dataSource.query(
+      `SELECT *, ${CREATED_US_SQL} FROM gateway.generations
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND ${after.sql}
+        ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [userId ?? null, limit, ...after.params],
+    )) as Array<GenerationRow & { created_us: string }>;
+  }
+
+  async status(id: string): Promise<GenerationStatus | undefined> {
+    const rows = (await this.dataSource.query(`SELECT status FROM gateway.generations WHERE id = $1`, [id])) as Array<{
+      status: GenerationStatus;
+    }>;
+    return rows[0]?.status;
+  }
+
   async steps(id: string): Promise<StepRow[]> {
     return (await this.dataSource.query(
-      `SELECT event_type, status, at FROM gateway.generation_steps WHERE generation_id = $1 ORDER BY at, event_type`,
+      `SELECT event_id, event_type, status, at FROM gateway.generation_steps
+        WHERE generation_id = $1 ORDER BY at, event_type, event_id`,
       [id],
     )) as StepRow[];
   }

@@ -1,4 +1,5 @@
 import { InitGateway1763712000000 } from './1763712000000-init-gateway';
+import { Accounts1763730000000 } from './1763730000000-accounts';
 
 /** Every migration of the gateway schema, in order. */
-export const GATEWAY_MIGRATIONS = [InitGateway1763712000000];
+export const GATEWAY_MIGRATIONS = [InitGateway1763712000000, Accounts1763730000000];
