@@ -96,12 +96,14 @@ describe('web studio and live API', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(await cards.first().textContent()).toContain('сильные стороны');
     // Every image actually loaded.
+    // Browser-side callbacks: typed structurally, the test project has no DOM lib.
+    type Img = { complete: boolean; naturalWidth: number };
     const loaded = await page
       .locator('ol.gallery img')
-      .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth));
+      .evaluateAll((imgs) => imgs.map((i) => (i as unknown as Img).complete && (i as unknown as Img).naturalWidth));
     expect(loaded).toEqual([512, 512, 512]);
     // Phone width: nothing scrolls sideways.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
     const like = cards.first().getByRole('button', { name: /Нравится/ });
     await like.click();

@@ -1,4 +1,4 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
@@ -7,7 +7,8 @@ import { StorageModule } from '@atelier/storage';
 import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { GenerationsModule } from './generations/generations.module';
-import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
+import { ApiErrorFilter } from './http/api-error';
+import { ApiValidationPipe } from './http/api-validation.pipe';
 import { IdentityModule } from './identity/identity.module';
 import { GATEWAY_MIGRATIONS } from './migrations';
 import { WebModule } from './web/web.module';
@@ -34,15 +35,7 @@ import { WebModule } from './web/web.module';
   controllers: [...SERVICE_CONTROLLERS],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
-    {
-      provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        transform: true,
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        exceptionFactory: validationErrorFactory,
-      }),
-    },
+    { provide: APP_PIPE, useClass: ApiValidationPipe },
   ],
 })
 export class GatewayModule {}

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@atelier/config';
 import { bootstrapService } from '@atelier/service-kit';
 import { GatewayModule } from './gateway.module';
+import { rejectUnsupportedBodies } from './http/api-validation.pipe';
 import { setupOpenApi } from './http/openapi';
 
 void bootstrapService('gateway', GatewayModule, {
@@ -14,6 +15,7 @@ void bootstrapService('gateway', GatewayModule, {
     express.disable('x-powered-by');
     // req.ip (rate limits) from X-Forwarded-For only across the configured proxy hops.
     express.set('trust proxy', config.env.TRUST_PROXY_HOPS);
+    express.use(rejectUnsupportedBodies);
     express.useBodyParser('json', { limit: '64kb' });
     // The web studio's forms.
     express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 50 });

@@ -16,7 +16,7 @@ import { AuthThrottlerGuard, RateGroup } from '../http/auth-throttler.guard';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import { CurrentCaller, Public, type Caller } from '../identity/caller';
 import { CsrfTokens } from '../identity/csrf-tokens';
-import { LoginDto, RefreshDto, RegisterDto, RegisteredDto, TokenResponseDto } from './auth.dto';
+import { EmptyDto, LoginDto, RefreshDto, RegisterDto, RegisteredDto, TokenResponseDto } from './auth.dto';
 import { LoginSessions, type IssuedSession } from './login-sessions.service';
 import { UserAccounts } from './user-accounts.service';
 
@@ -92,7 +92,11 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiCookieAuth()
   @ApiNoContentResponse({ description: 'the session (and its refresh token) is revoked' })
-  async logout(@CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(
+    @CurrentCaller() caller: Caller,
+    @Body() _body: EmptyDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     if (caller.sessionId) await this.sessions.revoke(caller.sessionId);
     this.cookies.clearSession(res);
   }

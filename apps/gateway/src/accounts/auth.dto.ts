@@ -75,3 +75,6 @@ export class TokenResponseDto {
 export class RegisteredDto {
   @ApiProperty({ type: UserProfileDto }) user!: UserProfileDto;
 }
+
+/** Endpoints that take no fields: any field is an error (400), not silently ignored. */
+export class EmptyDto {}

@@ -52,11 +52,21 @@ export function sendPage(res: Response, status: number, page: string): void {
   res.status(status).set(PAGE_HEADERS).send(page);
 }
 
-type Form = Record<string, unknown>;
-const field = (body: unknown, name: string): string | undefined => {
-  const v = (body as Form | undefined)?.[name];
-  return typeof v === 'string' ? v : undefined;
-};
+/**
+ * The named fields of a posted form as text; undefined when the form is malformed (not a form, a field
+ * repeated or not text). Other fields (e.g. `_csrf`) are left to their readers.
+ */
+export function readForm<K extends string>(body: unknown, keys: readonly K[]): Partial<Record<K, string>> | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = (body as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return undefined;
+    out[key] = value;
+  }
+  return out;
+}
 
 /** The web studio, server-rendered; forms work without JavaScript, the script only enhances. */
 @ApiExcludeController()
@@ -110,9 +120,14 @@ export class WebController {
   async login(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!this.csrfOk(req, caller, ctx, res)) return;
-    const email = field(req.body, 'email')?.slice(0, 320) ?? '';
-    const password = field(req.body, 'password')?.slice(0, 1024) ?? '';
-    const next = safeNext(field(req.body, 'next'));
+    const form = readForm(req.body, ['email', 'password', 'next'] as const);
+    const next = safeNext(form?.next);
+    const email = form?.email ?? '';
+    const password = form?.password ?? '';
+    // A malformed form is not a login attempt: nothing is counted against the e-mail.
+    if (!email.trim() || email.length > 320 || !password || password.length > 1024) {
+      return sendPage(res, 400, loginPage(ctx, { email: email.slice(0, 320), next, error: ctx.t('login.invalid') }));
+    }
     try {
       const user = await this.accounts.authenticate(email, password);
       const issued = await this.sessions.start(user, req.header('user-agent'));
@@ -141,13 +156,14 @@ export class WebController {
   async register(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!this.csrfOk(req, caller, ctx, res)) return;
-    const email = field(req.body, 'email')?.slice(0, 320) ?? '';
-    const displayName = field(req.body, 'displayName')?.slice(0, 80) || undefined;
-    const password = field(req.body, 'password')?.slice(0, 1024) ?? '';
-    const again = field(req.body, 'password2') ?? '';
+    const form = readForm(req.body, ['email', 'displayName', 'password', 'password2'] as const);
+    const email = form?.email?.slice(0, 320) ?? '';
+    const displayName = form?.displayName?.slice(0, 80) || undefined;
+    const password = form?.password ?? '';
     const fail = (errors: string[], status: number) =>
       sendPage(res, status, registerPage(ctx, { email, displayName, errors }));
-    if (password !== again) return fail([ctx.t('register.mismatch')], 400);
+    if (!form || !email.trim()) return fail([ctx.t('register.emailInvalid')], 400);
+    if (password !== form.password2) return fail([ctx.t('register.mismatch')], 400);
     try {
       await this.accounts.register({ email, password, displayName, locale: ctx.lang });
       res.redirect(303, '/login?registered=1');
@@ -189,13 +205,24 @@ export class WebController {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!caller) return this.toLogin(req, res);
     if (!this.csrfOk(req, caller, ctx, res)) return;
-    const form: StudioForm = {};
-    for (const key of ['prompt', 'platform', 'n', 'size', 'steps', 'guidance', 'seed'] as const) {
-      form[key] = field(req.body, key)?.slice(0, 2000);
+    const form: StudioForm | undefined = readForm(req.body, [
+      'prompt',
+      'platform',
+      'n',
+      'size',
+      'steps',
+      'guidance',
+      'seed',
+    ] as const);
+    if (!form || (form.size !== undefined && !SIZES.some((s) => s === form.size))) {
+      const errors = [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })];
+      return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors));
     }
-    const size = SIZES.find((s) => s === form.size) ?? '512x512';
+    const size = form.size ?? '512x512';
     const [width, height] = size.split('x').map(Number);
-    const num = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v));
+    // Plain decimal numbers only ("1e3", "0x10" and " 4 " are not what a number field sends).
+    const num = (v: string | undefined) =>
+      v === undefined || v === '' ? undefined : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
     const dto = plainToInstance(CreateGenerationDto, {
       prompt: form.prompt ?? '',
       n: num(form.n) ?? 1,
@@ -253,8 +280,9 @@ export class WebController {
     if (!this.csrfOk(req, caller, ctx, res)) return;
     const row = await this.owned(caller, id);
     if (!row) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
-    const rank = Number(field(req.body, 'rank'));
-    const verdict = field(req.body, 'verdict');
+    const form = readForm(req.body, ['rank', 'verdict'] as const);
+    const rank = /^\d{1,2}$/.test(form?.rank ?? '') ? Number(form?.rank) : Number.NaN;
+    const verdict = form?.verdict;
     if (!Number.isInteger(rank) || (verdict !== 'like' && verdict !== 'dislike')) {
       return sendPage(res, 400, errorPage(ctx, ctx.t('error.generic')));
     }
