@@ -91,7 +91,10 @@ const asSent = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Sent> =>
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.string({ maxLength: 40 }), fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data'))
+        .tuple(
+          fc.string({ minLength: 1, maxLength: 40 }),
+          fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data'),
+        )
         .map(([text, type]): Sent => ({ kind: 'raw', text, type })),
     },
   );

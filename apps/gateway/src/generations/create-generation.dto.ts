@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export const IMAGE_BACKENDS = ['procedural', 'openai'] as const;
@@ -15,7 +14,6 @@ export class CreateGenerationDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 4, default: 1, description: 'number of images' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(4)

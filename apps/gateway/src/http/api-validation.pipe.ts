@@ -42,7 +42,8 @@ const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 
 /** A body in any other media type is refused (415) instead of being silently ignored. */
 export function rejectUnsupportedBodies(req: Request, res: Response, next: NextFunction): void {
-  if (req.is(BODY_TYPES) === false) {
+  const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
+  if (!empty && req.is(BODY_TYPES) === false) {
     res.status(415).json({
       error: { code: 'unsupported_media_type', message: `send ${BODY_TYPES.join(' or ')}` },
     } satisfies ApiErrorBody);
