@@ -520,6 +520,7 @@ describe('k8s', () => {
       DATABASE_ADMIN_URL: 'change-me',
       AMQP_URL: 'change-me',
       OPENAI_IMAGES_API_KEY: 'change-me',
+      JWT_SECRET: 'change-me',
     });
   });
 

@@ -128,6 +128,22 @@ export class GenerationReadModelRepository {
     return rows[0];
   }
 
+  /** The owner's generation with its steps, in one round trip (the hot read of the API). */
+  async findOwnedWithSteps(id: string, userId: string): Promise<{ row: GenerationRow; steps: StepRow[] } | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT g.*, COALESCE((
+                SELECT json_agg(json_build_object('event_id', s.event_id, 'event_type', s.event_type,
+                                                  'status', s.status, 'at', s.at)
+                                ORDER BY s.at, s.event_type, s.event_id)
+                  FROM gateway.generation_steps s WHERE s.generation_id = g.id), '[]'::json) AS steps_json
+         FROM gateway.generations g WHERE g.id = $1 AND g.user_id = $2`,
+      [id, userId],
+    )) as Array<GenerationRow & { steps_json: Array<Omit<StepRow, 'at'> & { at: string }> }>;
+    if (!rows[0]) return undefined;
+    const { steps_json, ...row } = rows[0];
+    return { row, steps: steps_json.map((st) => ({ ...st, at: new Date(st.at) })) };
+  }
+
   /** Any user's generation (admin). */
   async findAny(id: string): Promise<GenerationRow | undefined> {
     const rows = (await this.dataSource.query(`SELECT * FROM gateway.generations WHERE id = $1`, [

@@ -88,8 +88,9 @@ export class GenerationsController {
   @ApiOkResponse({ type: GenerationViewDto })
   @ApiNotFoundResponse({ description: 'not_found (also for another user’s generation)' })
   async get(@CurrentCaller() caller: Caller, @Param('id', generationIdPipe) id: string): Promise<GenerationViewDto> {
-    const row = await this.owned(caller, id);
-    return toView(row, await this.readModel.steps(id));
+    const found = await this.readModel.findOwnedWithSteps(id, caller.userId);
+    if (!found) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found');
+    return toView(found.row, found.steps);
   }
 
   /** Server-sent events: `step` per saga step (past ones replayed first), then `end` with the final status. */
