@@ -12,6 +12,22 @@ export function setupOpenApi(app: INestApplication): void {
     .setVersion('1')
     .addBearerAuth()
     .addCookieAuth('atelier_at')
+    .addGlobalResponse({
+      status: 'default',
+      description:
+        'any error: 400 validation_failed/malformed_json, 401, 403 csrf_failed, 404, 409, 413, 415, 422, 429',
+      schema: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+          },
+        },
+      },
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     // Only the public API; web pages and health endpoints are not part of it.
