@@ -39,12 +39,20 @@ async function main(): Promise<void> {
     console.log(`mesh ready; gateway on ${mesh.url('gateway')} (logs in var/log/)`);
 
     const client = new MeshClient(mesh.url('gateway'));
-    const userId = process.env.DEMO_USER_ID ?? randomUUID();
+    // A real account: register (idempotent across runs: 409 means it exists) and log in for a Bearer token.
+    const email = process.env.DEMO_EMAIL ?? `demo-${randomUUID().slice(0, 8)}@atelier.example`;
+    const password = process.env.DEMO_PASSWORD ?? `demo ${randomUUID()}`;
+    const registered = await client.register(email, password);
+    if (registered.status !== 201 && registered.status !== 409) {
+      throw new Error(`register failed: HTTP ${registered.status} ${JSON.stringify(registered.body)}`);
+    }
+    const user = await client.login(email, password);
+    console.log(`logged in as ${email}; the web studio is at ${mesh.url('gateway')}/ (API docs at /docs)`);
     const started = Date.now();
-    const submitted = await client.submit(userId, { prompt, n: 4, width: 512, height: 512, seed: 42 });
+    const submitted = await client.submit(user, { prompt, n: 4, width: 512, height: 512, seed: 42 });
     if (submitted.status !== 202 || !submitted.body.id)
       throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
-    const result = await client.waitForTerminal(userId, submitted.body.id);
+    const result = await client.waitForTerminal(user, submitted.body.id);
     console.log(`\ngeneration ${result.id}: ${result.status} in ${Date.now() - started} ms`);
     console.log(`  prompt:   ${result.prompt}`);
     console.log(`  cleaned:  ${result.cleanedPrompt}`);
@@ -57,7 +65,7 @@ async function main(): Promise<void> {
     const dir = join(outDir, result.id);
     mkdirSync(dir, { recursive: true });
     for (const img of result.images) {
-      const { bytes } = await client.image(userId, result.id, img.rank);
+      const { bytes } = await client.image(user, result.id, img.rank);
       const file = join(dir, `rank-${img.rank}-image-${img.index}.png`);
       writeFileSync(file, bytes);
       const m = img.metrics;

@@ -528,6 +528,7 @@ describe('k8s', () => {
       AMQP_URL: 'change-me',
       OPENAI_IMAGES_API_KEY: 'change-me',
       HF_API_TOKEN: 'change-me',
+      JWT_SECRET: 'change-me',
     });
   });
 

@@ -1,35 +1,45 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ValidationPipe } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
 import { StorageModule } from '@atelier/storage';
-import { AccountController } from './account/account.controller';
 import { BrandProfilesModule } from './brand-profiles/brand-profiles.module';
 import { BillingHttpModule } from './billing/billing-http.module';
+import { AccountModule } from './account/account.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { GenerationsModule } from './generations/generations.module';
-import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
+import { ApiErrorFilter } from './http/api-error';
+import { ApiValidationPipe } from './http/api-validation.pipe';
+import { IdentityModule } from './identity/identity.module';
 import { GATEWAY_MIGRATIONS } from './migrations';
+import { WebModule } from './web/web.module';
 
 @Module({
   imports: [
     ...serviceInfrastructure({ service: 'gateway', migrations: GATEWAY_MIGRATIONS }),
     StorageModule.forService(),
+    // Limits only the routes that use AuthThrottlerGuard (login, register, refresh), per client IP.
+    ThrottlerModule.forRootAsync({
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ServiceConfig<'gateway'>) => ({
+        throttlers: [
+          { name: 'auth', ttl: config.env.AUTH_THROTTLE_TTL_SECONDS * 1000, limit: config.env.AUTH_THROTTLE_LIMIT },
+        ],
+      }),
+    }),
+    IdentityModule,
+    AccountsModule,
+    AccountModule,
     GenerationsModule,
     BrandProfilesModule,
     BillingHttpModule,
+    WebModule,
   ],
-  controllers: [...SERVICE_CONTROLLERS, AccountController],
+  controllers: [...SERVICE_CONTROLLERS],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
-    {
-      provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        transform: true,
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        exceptionFactory: validationErrorFactory,
-      }),
-    },
+    { provide: APP_PIPE, useClass: ApiValidationPipe },
   ],
 })
 export class GatewayModule {}

@@ -1,13 +1,25 @@
+import cookieParser from 'cookie-parser';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@atelier/config';
 import { bootstrapService } from '@atelier/service-kit';
 import { GatewayModule } from './gateway.module';
+import { rejectUnsupportedBodies } from './http/api-validation.pipe';
+import { setupOpenApi } from './http/openapi';
 
 void bootstrapService('gateway', GatewayModule, {
   // Our own JSON parser with a small limit replaces the default one.
   nestOptions: { bodyParser: false },
   configure: (app) => {
     const express = app as NestExpressApplication;
+    const config = loadConfig('gateway');
     express.disable('x-powered-by');
+    // req.ip (rate limits) from X-Forwarded-For only across the configured proxy hops.
+    express.set('trust proxy', config.env.TRUST_PROXY_HOPS);
+    express.use(rejectUnsupportedBodies);
     express.useBodyParser('json', { limit: '64kb' });
+    // The web studio's forms.
+    express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 50 });
+    express.use(cookieParser());
+    setupOpenApi(express);
   },
 });

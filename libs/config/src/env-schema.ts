@@ -34,6 +34,9 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
+/** Development-only signing key: loadConfig refuses it under NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'atelier-development-only-jwt-secret-do-not-deploy';
+
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -106,6 +109,24 @@ export const ENV_SHAPES = {
     // Default: every backend except opt-in ones (local-onnx needs weights installed on the generator's host).
     IMAGE_BACKEND_DEFAULT: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
     IMAGE_BACKENDS_ENABLED: backendList(DEFAULT_ENABLED_IMAGE_BACKENDS),
+    // HS256 key for access tokens (>= 32 chars). The default is for development only; production must set it.
+    JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 86400),
+    REFRESH_TOKEN_TTL_SECONDS: int(30 * 86400, 60, 365 * 86400),
+    // Secure attribute on auth cookies (HTTPS deployments).
+    COOKIE_SECURE: bool(false),
+    // Requests per AUTH_THROTTLE_TTL_SECONDS and client IP on each group of auth endpoints (login, register, refresh).
+    AUTH_THROTTLE_LIMIT: int(10, 1, 100000),
+    AUTH_THROTTLE_TTL_SECONDS: int(60, 1, 86400),
+    // Consecutive failed logins for one e-mail before it is locked (backoff doubles per further failure).
+    LOGIN_LOCKOUT_THRESHOLD: int(5, 1, 1000),
+    LOGIN_LOCKOUT_SECONDS: int(30, 1, 86400),
+    // Comma-separated e-mails that get the admin role when they register.
+    ADMIN_EMAILS: z.string().default(''),
+    // Proxy hops in front of the gateway whose X-Forwarded-For is trusted (nginx: 1).
+    TRUST_PROXY_HOPS: int(0, 0, 10),
+    // Live progress: how often an open event stream re-reads the steps table (other replicas' progress).
+    SSE_POLL_INTERVAL_MS: int(2000, 50, 60000),
   },
   billing: {
     ...baseShape,

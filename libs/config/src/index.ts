@@ -1,4 +1,12 @@
-export { SERVICES, DEFAULT_PORTS, ENV_SHAPES, envKeys, type ServiceName, type ServiceEnv } from './env-schema';
+export {
+  SERVICES,
+  DEFAULT_PORTS,
+  DEV_JWT_SECRET,
+  ENV_SHAPES,
+  envKeys,
+  type ServiceName,
+  type ServiceEnv,
+} from './env-schema';
 export {
   loadConfig,
   ConfigValidationError,

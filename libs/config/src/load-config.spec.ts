@@ -27,11 +27,15 @@ describe('loadConfig', () => {
     }
   });
 
+  const prodSecret = 'x'.repeat(40);
+
   it('turns the development identity header off in production and refuses it when forced on', () => {
-    expect(loadConfig('gateway', { NODE_ENV: 'production' }).env.ALLOW_DEV_USER_HEADER).toBe(false);
-    expect(() => loadConfig('gateway', { NODE_ENV: 'production', ALLOW_DEV_USER_HEADER: 'true' })).toThrow(
-      /ALLOW_DEV_USER_HEADER/,
+    expect(loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret }).env.ALLOW_DEV_USER_HEADER).toBe(
+      false,
     );
+    expect(() =>
+      loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret, ALLOW_DEV_USER_HEADER: 'true' }),
+    ).toThrow(/ALLOW_DEV_USER_HEADER/);
     expect(loadConfig('gateway', {}).env.ALLOW_DEV_USER_HEADER).toBe(true);
   });
 
@@ -41,5 +45,11 @@ describe('loadConfig', () => {
       /ALLOW_DEV_USER_HEADER/,
     );
     expect(loadConfig('recommender', {}).env.RECOMMENDER_VECTOR_INDEX).toBe('exact');
+  });
+
+  it('refuses the development JWT key and short keys in production', () => {
+    expect(() => loadConfig('gateway', { NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret }).env.JWT_SECRET).toBe(prodSecret);
   });
 });

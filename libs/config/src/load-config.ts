@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PORTS, ENV_SHAPES, type ServiceEnv, type ServiceName } from './env-schema';
+import { DEFAULT_PORTS, DEV_JWT_SECRET, ENV_SHAPES, type ServiceEnv, type ServiceName } from './env-schema';
 
 export interface DatabaseConfig {
   host: string;
@@ -67,6 +67,15 @@ export function loadConfig<S extends ServiceName>(
     const issue = 'ALLOW_DEV_USER_HEADER: must be false when NODE_ENV=production';
     if (source.ALLOW_DEV_USER_HEADER !== undefined) throw new ConfigValidationError(service, [issue]);
     (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER = false;
+  }
+  if (
+    service === 'gateway' &&
+    base.NODE_ENV === 'production' &&
+    (env as unknown as ServiceEnv<'gateway'>).JWT_SECRET === DEV_JWT_SECRET
+  ) {
+    throw new ConfigValidationError(service, [
+      'JWT_SECRET: must be set (a random string of 32+ characters) in production',
+    ]);
   }
   return {
     service,

@@ -3,7 +3,10 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '@atelier/messaging';
 import { metricsRegistry } from '@atelier/observability';
+import { PublicRoute } from './public-route';
 
+/** Open to anonymous callers: probes and Prometheus do not log in. */
+@PublicRoute()
 @Controller()
 export class HealthController {
   constructor(

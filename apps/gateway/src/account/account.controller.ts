@@ -1,36 +1,38 @@
-import { Controller, Get, HttpStatus, UseGuards } from '@nestjs/common';
-import { RpcClient, RpcError } from '@atelier/messaging';
+import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { UserProfile } from '../accounts/user-accounts.service';
 import { ApiError } from '../http/api-error';
-import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
+import { CurrentCaller, type Caller } from '../identity/caller';
+import { AccountOverview, type BillingAccount } from './account-overview.service';
 
+@ApiTags('account')
+@ApiBearerAuth()
+@ApiCookieAuth()
 @Controller('v1/account')
-@UseGuards(DevUserGuard)
 export class AccountController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly overview: AccountOverview) {}
 
-  /** The caller's plan and usage, asked from billing (which owns them) by request/reply. */
+  /**
+   * My profile plus plan, usage and wallet from billing. `profile` is null for the development
+   * identity header, which has no account.
+   */
   @Get()
-  async get(@CurrentCaller() caller: Caller): Promise<Record<string, unknown>> {
-    try {
-      const a = await this.rpc.call('billing.get_account', { userId: caller.userId });
-      return {
-        userId: caller.userId,
-        plan: a.plan,
-        period: a.period,
-        usage: { monthlyImages: a.monthlyImages, committed: a.imagesCommitted, reserved: a.imagesReserved },
-        maxImagesPerRequest: a.maxImagesPerRequest,
-        features: a.features ?? {},
-        wallet: { balanceKopecks: Number(a.walletBalanceKopecks), currency: a.currency },
-      };
-    } catch (err) {
-      if (err instanceof RpcError) {
-        throw new ApiError(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          'billing_unavailable',
-          'account details are unavailable right now',
-        );
-      }
-      throw err;
+  @ApiOkResponse({ description: '{userId, profile, plan, period, usage, maxImagesPerRequest, features, wallet}' })
+  @ApiServiceUnavailableResponse({ description: 'billing_unavailable' })
+  async get(
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ userId: string; profile: UserProfile | null } & BillingAccount> {
+    const [profile, billing] = await Promise.all([
+      this.overview.profile(caller.userId),
+      this.overview.billing(caller.userId),
+    ]);
+    if (!billing) {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'billing_unavailable',
+        'account details are unavailable right now',
+      );
     }
+    return { userId: caller.userId, profile: profile ?? null, ...billing };
   }
 }

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
-import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
-import { DevAdminGuard } from './admin-role.guard';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { CurrentCaller, Roles, type Caller } from '../identity/caller';
 import { requireIdempotencyKey } from './billing-account.controller';
 import { BillingRpc } from './billing-rpc';
 import { AdjustWalletDto, UpsertPlanDto } from './billing.dto';
 import { planView } from './billing-views';
 
-/** Admin operations on billing (dev role header until accounts land; see DevAdminGuard). */
+/** Admin operations on billing; other callers get 404 like every admin route. */
 @Controller('v1/admin/billing')
-@UseGuards(DevUserGuard, DevAdminGuard)
+@Roles('admin')
 export class BillingAdminController {
   constructor(private readonly billing: BillingRpc) {}
 

@@ -15,24 +15,29 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IMAGE_BACKEND_NAMES, type ImageBackendName } from '@atelier/image-capabilities';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Text and brand colours to put on the images (rendered by backends that draw, e.g. procedural). */
 export class CreativeBriefDto {
+  @ApiPropertyOptional({ maxLength: 80 })
   @IsOptional()
   @IsString()
   @MaxLength(80)
   title?: string;
 
+  @ApiPropertyOptional({ maxLength: 24, example: '990 ₽' })
   @IsOptional()
   @IsString()
   @MaxLength(24)
   price?: string;
 
+  @ApiPropertyOptional({ maxLength: 16, example: '-20%' })
   @IsOptional()
   @IsString()
   @MaxLength(16)
   discount?: string;
 
+  @ApiPropertyOptional({ type: [String], maxItems: 6, example: ['#6f4e37', '#f5e6d3'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(6)
@@ -46,63 +51,73 @@ export class CreativeBriefDto {
  * absent values take that backend's defaults.
  */
 export class CreateGenerationDto {
+  @ApiProperty({ maxLength: 2000, example: 'баннер для кофейни, осень, скидка 20%' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
   @Matches(/\S/, { message: 'prompt must contain non-whitespace characters' })
   prompt!: string;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 4, default: 1, description: 'number of images' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(4)
   n: number = 1;
 
+  @ApiPropertyOptional({ minimum: 64, maximum: 2048, default: 512 })
   @IsOptional()
   @IsInt()
   @Min(64)
   @Max(2048)
   width?: number;
 
+  @ApiPropertyOptional({ minimum: 64, maximum: 2048, default: 512 })
   @IsOptional()
   @IsInt()
   @Min(64)
   @Max(2048)
   height?: number;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 150, default: 20 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(150)
   steps?: number;
 
+  @ApiPropertyOptional({ minimum: 0, maximum: 30, default: 7 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(30)
   guidance?: number;
 
+  @ApiPropertyOptional({ minimum: 0, description: 'fixed at submission when omitted' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   seed?: number;
 
+  @ApiPropertyOptional({ example: 'instagram_post', description: 'detected from the text when omitted' })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z_]{1,40}$/, { message: 'platform must be a lowercase identifier such as instagram_post' })
   platform?: string;
 
+  @ApiPropertyOptional({ example: 'promotion', description: 'detected from the text when omitted' })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z_]{1,40}$/, { message: 'goal must be a lowercase identifier such as promotion' })
   goal?: string;
 
+  @ApiPropertyOptional({ enum: IMAGE_BACKEND_NAMES, description: 'image backend; the configured default when omitted' })
   @IsOptional()
   @IsIn(IMAGE_BACKEND_NAMES)
   backend?: ImageBackendName;
 
+  @ApiPropertyOptional({ type: () => CreativeBriefDto, description: 'text and brand colours to put on the images' })
   @IsOptional()
   @ValidateNested()
   @Type(() => CreativeBriefDto)

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { afterCursorSql, CREATED_US_SQL, type Cursor } from '../http/pagination';
+
+/** NOTIFY channel (payload: generation id) raised in the transaction that records a step; delivered on commit. */
+export const STEPS_CHANNEL = 'gateway_generation_steps';
 
 export type GenerationStatus =
   'queued' | 'reserved' | 'enhancing' | 'generating' | 'judging' | 'completed' | 'failed' | 'rejected';
@@ -58,6 +62,7 @@ export interface GenerationRow {
 }
 
 export interface StepRow {
+  event_id: string;
   event_type: string;
   status: GenerationStatus;
   at: Date;
@@ -115,12 +120,14 @@ export class GenerationReadModelRepository {
         WHERE id = $1 AND status = ANY($3::text[])`,
       [id, status, lower, ...values],
     )) as [unknown[], number];
-    await m.query(
+    const inserted = (await m.query(
       `INSERT INTO gateway.generation_steps (generation_id, event_id, event_type, status)
        SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM gateway.generations WHERE id = $1)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING event_id`,
       [id, step.eventId, step.eventType, status],
-    );
+    )) as unknown[];
+    // Wakes the live event streams of every gateway replica once this transaction commits.
+    if (inserted.length > 0) await m.query('SELECT pg_notify($1, $2)', [STEPS_CHANNEL, id]);
     return result[1] > 0;
   }
 
@@ -133,9 +140,56 @@ export class GenerationReadModelRepository {
     return rows[0];
   }
 
+  /** The owner's generation with its steps, in one round trip (the hot read of the API). */
+  async findOwnedWithSteps(id: string, userId: string): Promise<{ row: GenerationRow; steps: StepRow[] } | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT g.*, COALESCE((
+                SELECT json_agg(json_build_object('event_id', s.event_id, 'event_type', s.event_type,
+                                                  'status', s.status, 'at', s.at)
+                                ORDER BY s.at, s.event_type, s.event_id)
+                  FROM gateway.generation_steps s WHERE s.generation_id = g.id), '[]'::json) AS steps_json
+         FROM gateway.generations g WHERE g.id = $1 AND g.user_id = $2`,
+      [id, userId],
+    )) as Array<GenerationRow & { steps_json: Array<Omit<StepRow, 'at'> & { at: string }> }>;
+    if (!rows[0]) return undefined;
+    const { steps_json, ...row } = rows[0];
+    return { row, steps: steps_json.map((st) => ({ ...st, at: new Date(st.at) })) };
+  }
+
+  /** Any user's generation (admin). */
+  async findAny(id: string): Promise<GenerationRow | undefined> {
+    const rows = (await this.dataSource.query(`SELECT * FROM gateway.generations WHERE id = $1`, [
+      id,
+    ])) as GenerationRow[];
+    return rows[0];
+  }
+
+  /** Newest first, keyset-paginated; one user's (or everybody's when userId is undefined, for admins). */
+  async list(
+    userId: string | undefined,
+    limit: number,
+    cursor: Cursor | undefined,
+  ): Promise<Array<GenerationRow & { created_us: string }>> {
+    const after = afterCursorSql(cursor, 3);
+    return (await this.dataSource.query(
+      `SELECT *, ${CREATED_US_SQL} FROM gateway.generations
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND ${after.sql}
+        ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [userId ?? null, limit, ...after.params],
+    )) as Array<GenerationRow & { created_us: string }>;
+  }
+
+  async status(id: string): Promise<GenerationStatus | undefined> {
+    const rows = (await this.dataSource.query(`SELECT status FROM gateway.generations WHERE id = $1`, [id])) as Array<{
+      status: GenerationStatus;
+    }>;
+    return rows[0]?.status;
+  }
+
   async steps(id: string): Promise<StepRow[]> {
     return (await this.dataSource.query(
-      `SELECT event_type, status, at FROM gateway.generation_steps WHERE generation_id = $1 ORDER BY at, event_type`,
+      `SELECT event_id, event_type, status, at FROM gateway.generation_steps
+        WHERE generation_id = $1 ORDER BY at, event_type, event_id`,
       [id],
     )) as StepRow[];
   }

@@ -9,70 +9,117 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
 import { ApiError } from '../http/api-error';
-import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
+import { decodeCursor } from '../http/pagination';
+import { PageQueryDto } from '../http/page-query.dto';
+import { CurrentCaller, type Caller } from '../identity/caller';
 import { CreateGenerationDto } from './create-generation.dto';
 import {
-  GenerationReadModelRepository,
-  type GenerationRow,
-  type RankedImageView,
-  type StepRow,
-} from './generation-read-model.repository';
+  AcceptedGenerationDto,
+  DiverseSelectionDto,
+  FeedbackDto,
+  FeedbackResultDto,
+  GenerationPageDto,
+  GenerationViewDto,
+  ImageQueryDto,
+} from './generation.dto';
+import { GenerationEventStream } from './generation-event-stream';
+import { GenerationFeedback } from './generation-feedback.service';
+import { GenerationReadModelRepository, type GenerationRow } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
+import { toImageView, toPage, toView } from './generation-view';
 
-const uuidPipe = new ParseUUIDPipe({
+export const generationIdPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found'),
 });
+export const imageRankPipe = new ParseIntPipe({
+  exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found'),
+});
 
+/** The caller's own generations. Every read is scoped to the caller: another user's id answers 404. */
+@ApiTags('generations')
+@ApiBearerAuth()
+@ApiCookieAuth()
 @Controller('v1/generations')
-@UseGuards(DevUserGuard)
 export class GenerationsController {
   constructor(
     private readonly requests: GenerationRequests,
     private readonly readModel: GenerationReadModelRepository,
     private readonly storage: ObjectStorage,
+    private readonly feedback: GenerationFeedback,
+    private readonly events: GenerationEventStream,
   ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  async create(
-    @CurrentCaller() caller: Caller,
-    @Body() dto: CreateGenerationDto,
-  ): Promise<{ id: string; status: 'queued'; links: Record<string, string> }> {
+  @ApiAcceptedResponse({ type: AcceptedGenerationDto })
+  async create(@CurrentCaller() caller: Caller, @Body() dto: CreateGenerationDto): Promise<AcceptedGenerationDto> {
     const { id } = await this.requests.submit(caller.userId, dto);
-    return { id, status: 'queued', links: { self: `/v1/generations/${id}` } };
+    return {
+      id,
+      status: 'queued',
+      links: { self: `/v1/generations/${id}`, events: `/v1/generations/${id}/events` },
+    };
+  }
+
+  /** My history, newest first. */
+  @Get()
+  @ApiOkResponse({ type: GenerationPageDto })
+  async list(@CurrentCaller() caller: Caller, @Query() q: PageQueryDto): Promise<GenerationPageDto> {
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    return toPage(await this.readModel.list(caller.userId, q.limit + 1, cursor), q.limit);
   }
 
   @Get(':id')
-  async get(@CurrentCaller() caller: Caller, @Param('id', uuidPipe) id: string): Promise<ReturnType<typeof toView>> {
-    const row = await this.owned(caller, id);
-    return toView(row, await this.readModel.steps(id));
+  @ApiOkResponse({ type: GenerationViewDto })
+  @ApiNotFoundResponse({ description: 'not_found (also for another user’s generation)' })
+  async get(@CurrentCaller() caller: Caller, @Param('id', generationIdPipe) id: string): Promise<GenerationViewDto> {
+    const found = await this.readModel.findOwnedWithSteps(id, caller.userId);
+    if (!found) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found');
+    return toView(found.row, found.steps);
   }
 
-  /** PNG of the image at rank `n` (1 = best). */
-  @Get(':id/images/:n')
-  async image(
+  /** Server-sent events: `step` per saga step (past ones replayed first), then `end` with the final status. */
+  @Get(':id/events')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'event: step {event, status, at} … event: end {status}' })
+  async stream(
     @CurrentCaller() caller: Caller,
-    @Param('id', uuidPipe) id: string,
-    @Param(
-      'n',
-      new ParseIntPipe({ exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found') }),
-    )
-    n: number,
+    @Param('id', generationIdPipe) id: string,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const row = await this.owned(caller, id);
-    const image = row.images.find((i) => i.rank === n);
-    const bytes = image && (await this.storage.get(image.storageKey));
-    if (!bytes) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found');
-    res.setHeader('Content-Type', 'image/png');
-    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
-    res.send(bytes);
+    await this.owned(caller, id);
+    this.events.serve(id, req, res);
+  }
+
+  /** PNG of the image at rank `n` (1 = best); `?download=1` as an attachment. */
+  @Get(':id/images/:n')
+  @ApiProduces('image/png')
+  @ApiOkResponse({ description: 'PNG bytes' })
+  async image(
+    @CurrentCaller() caller: Caller,
+    @Param('id', generationIdPipe) id: string,
+    @Param('n', imageRankPipe) n: number,
+    @Query() q: ImageQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    await sendImage(this.storage, await this.owned(caller, id), n, q.download === '1', res);
   }
 
   /**
@@ -81,17 +128,13 @@ export class GenerationsController {
    */
   @Post(':id/select')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: DiverseSelectionDto })
+  @ApiConflictResponse({ description: 'not_ready: the generation has no judged images yet' })
   async select(
     @CurrentCaller() caller: Caller,
-    @Param('id', uuidPipe) id: string,
+    @Param('id', generationIdPipe) id: string,
     @Query('k') kRaw: string | undefined,
-  ): Promise<{
-    k: number;
-    images: Array<ReturnType<typeof toImageView>>;
-    diversity: number;
-    coverage: number;
-    method: string;
-  }> {
+  ): Promise<DiverseSelectionDto> {
     const k = Number(kRaw);
     if (!Number.isInteger(k) || k < 1 || k > 64) {
       throw new ApiError(HttpStatus.BAD_REQUEST, 'invalid_k', 'k must be an integer from 1 to 64', { k: kRaw ?? null });
@@ -118,6 +161,19 @@ export class GenerationsController {
     };
   }
 
+  /** Like or dislike one image; publishes feedback.submitted. */
+  @Post(':id/feedback')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: FeedbackResultDto })
+  @ApiConflictResponse({ description: 'not_completed' })
+  async rate(
+    @CurrentCaller() caller: Caller,
+    @Param('id', generationIdPipe) id: string,
+    @Body() dto: FeedbackDto,
+  ): Promise<FeedbackResultDto> {
+    return this.feedback.submit(caller.userId, await this.owned(caller, id), dto.rank, dto.verdict);
+  }
+
   private async owned(caller: Caller, id: string): Promise<GenerationRow> {
     const row = await this.readModel.findOwned(id, caller.userId);
     if (!row) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found');
@@ -125,27 +181,19 @@ export class GenerationsController {
   }
 }
 
-function toView(row: GenerationRow, steps: StepRow[]) {
-  return {
-    id: row.id,
-    status: row.status,
-    prompt: row.prompt,
-    params: row.params,
-    cleanedPrompt: row.cleaned_prompt,
-    enhancedPrompt: row.enhanced_prompt,
-    enhancement: row.enhancement,
-    backend: row.backend,
-    scorer: row.scorer,
-    images: row.images.map((i) => toImageView(row.id, i)),
-    judging: row.judging,
-    failure: row.failure,
-    steps: steps.map((s) => ({ event: s.event_type, status: s.status, at: s.at })),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    completedAt: row.completed_at,
-  };
-}
-
-function toImageView(id: string, i: RankedImageView) {
-  return { ...i, url: `/v1/generations/${id}/images/${i.rank}` };
+export async function sendImage(
+  storage: ObjectStorage,
+  row: GenerationRow,
+  rank: number,
+  download: boolean,
+  res: Response,
+): Promise<void> {
+  const image = row.images.find((i) => i.rank === rank);
+  const bytes = image && (await storage.get(image.storageKey));
+  if (!bytes) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found');
+  res.setHeader('Content-Type', 'image/png');
+  res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (download) res.setHeader('Content-Disposition', `attachment; filename="atelier-${row.id}-${rank}.png"`);
+  res.send(bytes);
 }

@@ -1,11 +1,23 @@
 import { Module } from '@nestjs/common';
+import { AdminGenerationsController } from './admin-generations.controller';
+import { GenerationEventStream } from './generation-event-stream';
+import { GenerationFeedback } from './generation-feedback.service';
 import { GENERATION_PROGRESS_HANDLERS } from './generation-progress.handlers';
 import { GenerationReadModelRepository } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
+import { GenerationStepsFeed } from './generation-steps-feed';
 import { GenerationsController } from './generations.controller';
 
 @Module({
-  controllers: [GenerationsController],
-  providers: [GenerationReadModelRepository, GenerationRequests, ...GENERATION_PROGRESS_HANDLERS],
+  controllers: [GenerationsController, AdminGenerationsController],
+  providers: [
+    GenerationReadModelRepository,
+    GenerationRequests,
+    GenerationFeedback,
+    GenerationStepsFeed,
+    GenerationEventStream,
+    ...GENERATION_PROGRESS_HANDLERS,
+  ],
+  exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback],
 })
 export class GenerationsModule {}

@@ -1,51 +1,20 @@
-import {
-  type CanActivate,
-  createParamDecorator,
-  type ExecutionContext,
-  HttpStatus,
-  Inject,
-  Injectable,
-} from '@nestjs/common';
-import type { Request } from 'express';
-import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../http/api-error';
+import type { RequestWithCaller } from './caller';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface Caller {
-  userId: string;
-}
-
-type RequestWithCaller = Request & { caller?: Caller };
+export { CurrentCaller, type Caller } from './caller';
 
 /**
- * Development identity until accounts land: the caller is the UUID in `x-user-id`.
- * Disabled (every request 401) when ALLOW_DEV_USER_HEADER is false, which production enforces.
+ * Kept so controllers written before accounts still compile: authentication is the global AuthGuard
+ * (APP_GUARD), which has already set the caller (JWT, or the x-user-id header where development allows it).
+ * This guard only asserts that it did, so `@UseGuards(DevUserGuard)` is harmless and may be deleted.
  */
 @Injectable()
 export class DevUserGuard implements CanActivate {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>) {}
-
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<RequestWithCaller>();
-    if (!this.config.env.ALLOW_DEV_USER_HEADER) {
+    if (!context.switchToHttp().getRequest<RequestWithCaller>().caller) {
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'authentication required');
     }
-    const header = req.header('x-user-id');
-    if (!header || !UUID.test(header)) {
-      throw new ApiError(
-        HttpStatus.UNAUTHORIZED,
-        'unauthenticated',
-        'x-user-id header with a UUID is required in development mode',
-      );
-    }
-    req.caller = { userId: header.toLowerCase() };
     return true;
   }
 }
-
-export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
-  const caller = ctx.switchToHttp().getRequest<RequestWithCaller>().caller;
-  if (!caller) throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'authentication required');
-  return caller;
-});

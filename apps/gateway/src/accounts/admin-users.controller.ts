@@ -1,0 +1,34 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { decodeCursor, encodeCursor } from '../http/pagination';
+import { PageQueryDto } from '../http/page-query.dto';
+import { Roles } from '../identity/caller';
+import { UserProfileDto } from './auth.dto';
+import { toProfile } from './user-accounts.service';
+import { UsersRepository } from './users.repository';
+
+class UserPageDto {
+  @ApiProperty({ type: [UserProfileDto] }) items!: UserProfileDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+/** Administration: every user, newest first. Other callers get 404. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('v1/admin/users')
+@Roles('admin')
+export class AdminUsersController {
+  constructor(private readonly users: UsersRepository) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
+  async list(@Query() q: PageQueryDto): Promise<UserPageDto> {
+    const rows = await this.users.list(q.limit + 1, q.cursor ? decodeCursor(q.cursor) : undefined);
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toProfile),
+      nextCursor: rows.length > q.limit && last ? encodeCursor({ createdUs: last.created_us, id: last.id }) : null,
+    };
+  }
+}

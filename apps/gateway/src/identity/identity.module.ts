@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AccessTokens } from './access-tokens';
+import { AuthCookies } from './auth-cookies';
+import { AuthGuard } from './auth.guard';
+import { CsrfTokens } from './csrf-tokens';
+import { DevUserGuard } from './dev-user.guard';
+import { JwtStrategy } from './jwt.strategy';
+
+/** Who is calling: JWT verification, cookies, CSRF and the global authentication guard. */
+@Global()
+@Module({
+  imports: [PassportModule.register({ session: false, property: 'caller' })],
+  providers: [
+    AccessTokens,
+    AuthCookies,
+    CsrfTokens,
+    JwtStrategy,
+    DevUserGuard,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AccessTokens, AuthCookies, CsrfTokens, DevUserGuard],
+})
+export class IdentityModule {}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { JWT_ALGORITHMS, JWT_AUDIENCE, JWT_ISSUER } from './access-tokens';
+import { COOKIES } from './auth-cookies';
+import { ROLES, type Caller, type Role } from './caller';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const fromCookie = (req: Request): string | null =>
+  (req.cookies as Record<string, string | undefined> | undefined)?.[COOKIES.access] ?? null;
+
+/**
+ * Access tokens from `Authorization: Bearer` (API) or the HttpOnly cookie (web). Signature, algorithm
+ * (HS256 only), issuer, audience and expiry are checked by jsonwebtoken; the claims' shape here.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig<'gateway'>) {
+    super({
+      jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), fromCookie]),
+      secretOrKey: config.env.JWT_SECRET,
+      algorithms: JWT_ALGORITHMS,
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  validate(req: Request, payload: Record<string, unknown>): Caller | false {
+    const { sub, role, sid, typ } = payload;
+    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub)) return false;
+    if (typeof sid !== 'string' || !UUID.test(sid) || !ROLES.includes(role as Role)) return false;
+    return { userId: sub, role: role as Role, sessionId: sid, via: req.headers.authorization ? 'bearer' : 'cookie' };
+  }
+}

@@ -1,0 +1,62 @@
+import { ASSETS } from './assets';
+import { html, type SafeHtml } from './html';
+import type { Lang, Translate } from './i18n';
+
+export interface PageContext {
+  lang: Lang;
+  t: Translate;
+  /** Signed in (shows studio/account/logout instead of login/register). */
+  signedIn: boolean;
+  csrf: string;
+  /** Current path with query, for the language switch to come back to. */
+  path: string;
+}
+
+export function csrfField(ctx: PageContext): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrf}" />`;
+}
+
+export function layout(ctx: PageContext, title: string, body: SafeHtml): string {
+  const { t } = ctx;
+  const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
+  const nav = ctx.signedIn
+    ? html`<li><a href="/app">${t('nav.studio')}</a></li>
+        <li><a href="/account">${t('nav.account')}</a></li>
+        <li>
+          <form method="post" action="/logout">
+            ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>
+          </form>
+        </li>`
+    : html`<li><a href="/login">${t('nav.login')}</a></li>
+        <li><a href="/register">${t('nav.register')}</a></li>`;
+  return `<!doctype html>${html`<html lang="${ctx.lang}">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${title} · ${t('app.name')}</title>
+      <link rel="stylesheet" href="${ASSETS.css.path}" />
+      <script src="${ASSETS.js.path}" defer></script>
+    </head>
+    <body>
+      <a class="skip" href="#main">${t('nav.skip')}</a>
+      <header class="top">
+        <a class="brand" href="/">${t('app.name')}</a>
+        <nav aria-label="${t('nav.main')}">
+          <ul>
+            ${nav}
+            <li>
+              <a
+                href="/lang/${other}?next=${encodeURIComponent(ctx.path)}"
+                lang="${other}"
+                hreflang="${other}"
+                aria-label="${t('lang.switchLabel')}"
+                >${t('lang.switch')}</a
+              >
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabindex="-1">${body}</main>
+    </body>
+  </html>`}`;
+}

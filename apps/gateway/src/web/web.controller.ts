@@ -1,0 +1,337 @@
+import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Response } from 'express';
+import { AccountOverview } from '../account/account-overview.service';
+import { LoginSessions } from '../accounts/login-sessions.service';
+import { UserAccounts } from '../accounts/user-accounts.service';
+import { CreateGenerationDto } from '../generations/create-generation.dto';
+import { GenerationFeedback } from '../generations/generation-feedback.service';
+import { GenerationReadModelRepository, type GenerationRow } from '../generations/generation-read-model.repository';
+import { GenerationRequests } from '../generations/generation-requests.service';
+import { toPage, toView } from '../generations/generation-view';
+import { ApiError } from '../http/api-error';
+import { AuthThrottlerGuard, RateGroup } from '../http/auth-throttler.guard';
+import { decodeCursor } from '../http/pagination';
+import { AuthCookies, COOKIES } from '../identity/auth-cookies';
+import { Public, type Caller, type RequestWithCaller } from '../identity/caller';
+import { CsrfTokens } from '../identity/csrf-tokens';
+import { ASSETS } from './assets';
+import { isLang, knownKey, type MessageKey } from './i18n';
+import type { PageContext } from './layout';
+import {
+  accountPage,
+  errorPage,
+  landingPage,
+  loginPage,
+  registerPage,
+  requestPage,
+  SIZES,
+  studioPage,
+  taskPage,
+  type StudioForm,
+} from './pages';
+import { safeNext, WebSession } from './web-session';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Pages are HTML with same-origin scripts, styles and images only. */
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+export function sendPage(res: Response, status: number, page: string): void {
+  res.status(status).set(PAGE_HEADERS).send(page);
+}
+
+/**
+ * The named fields of a posted form as text; undefined when the form is malformed (not a form, a field
+ * repeated or not text). Other fields (e.g. `_csrf`) are left to their readers.
+ */
+export function readForm<K extends string>(body: unknown, keys: readonly K[]): Partial<Record<K, string>> | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = (body as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return undefined;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The web studio, server-rendered; forms work without JavaScript, the script only enhances. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class WebController {
+  constructor(
+    private readonly web: WebSession,
+    private readonly accounts: UserAccounts,
+    private readonly sessions: LoginSessions,
+    private readonly cookies: AuthCookies,
+    private readonly csrf: CsrfTokens,
+    private readonly requests: GenerationRequests,
+    private readonly readModel: GenerationReadModelRepository,
+    private readonly feedback: GenerationFeedback,
+    private readonly overview: AccountOverview,
+  ) {}
+
+  @Get('assets/:file')
+  asset(@Param('file') file: string, @Res() res: Response): void {
+    const asset = Object.values(ASSETS).find((a) => a.path === `/assets/${file}`);
+    if (!asset) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'asset not found');
+    res.set({ 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable' }).send(asset.body);
+  }
+
+  @Get()
+  async landing(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { ctx } = await this.web.resolve(req, res);
+    sendPage(res, 200, landingPage(ctx));
+  }
+
+  @Get('lang/:lang')
+  language(@Param('lang') lang: string, @Query('next') next: unknown, @Res() res: Response): void {
+    if (isLang(lang)) this.cookies.setLang(res, lang);
+    res.redirect(303, safeNext(next, '/'));
+  }
+
+  @Get('login')
+  async loginForm(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (caller) return res.redirect(303, '/app');
+    const q = req.query;
+    const notice =
+      q.registered === '1' ? ctx.t('login.registered') : q.loggedOut === '1' ? ctx.t('login.loggedOut') : undefined;
+    sendPage(res, 200, loginPage(ctx, { notice, next: typeof q.next === 'string' ? safeNext(q.next) : undefined }));
+  }
+
+  @Post('login')
+  @UseGuards(AuthThrottlerGuard)
+  @RateGroup('login')
+  async login(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!this.csrfOk(req, caller, ctx, res)) return;
+    const form = readForm(req.body, ['email', 'password', 'next'] as const);
+    const next = safeNext(form?.next);
+    const email = form?.email ?? '';
+    const password = form?.password ?? '';
+    // A malformed form is not a login attempt: nothing is counted against the e-mail.
+    if (!email.trim() || email.length > 320 || !password || password.length > 1024) {
+      return sendPage(res, 400, loginPage(ctx, { email: email.slice(0, 320), next, error: ctx.t('login.invalid') }));
+    }
+    try {
+      const user = await this.accounts.authenticate(email, password);
+      const issued = await this.sessions.start(user, req.header('user-agent'));
+      this.cookies.setSession(res, issued);
+      this.web.bindCsrf(res, issued.sessionId);
+      res.redirect(303, next);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const status = err.getStatus();
+      const retry = (err.body.error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      const error = status === 429 ? ctx.t('login.locked', { seconds: retry ?? 60 }) : ctx.t('login.invalid');
+      sendPage(res, status, loginPage(ctx, { email, next, error }));
+    }
+  }
+
+  @Get('register')
+  async registerForm(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (caller) return res.redirect(303, '/app');
+    sendPage(res, 200, registerPage(ctx, {}));
+  }
+
+  @Post('register')
+  @UseGuards(AuthThrottlerGuard)
+  @RateGroup('register')
+  async register(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!this.csrfOk(req, caller, ctx, res)) return;
+    const form = readForm(req.body, ['email', 'displayName', 'password', 'password2'] as const);
+    const email = form?.email?.slice(0, 320) ?? '';
+    const displayName = form?.displayName?.slice(0, 80) || undefined;
+    const password = form?.password ?? '';
+    const fail = (errors: string[], status: number) =>
+      sendPage(res, status, registerPage(ctx, { email, displayName, errors }));
+    if (!form || !email.trim()) return fail([ctx.t('register.emailInvalid')], 400);
+    if (password !== form.password2) return fail([ctx.t('register.mismatch')], 400);
+    try {
+      await this.accounts.register({ email, password, displayName, locale: ctx.lang });
+      res.redirect(303, '/login?registered=1');
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const { code, details } = err.body.error;
+      if (code === 'weak_password') {
+        const problems = (details as Array<{ code: string }>).map((p) => knownKey(p.code) ?? 'error.generic');
+        return fail(
+          problems.map((k) => ctx.t(k)),
+          422,
+        );
+      }
+      if (code === 'email_taken') return fail([ctx.t('register.emailTaken')], 409);
+      return fail([ctx.t('register.emailInvalid')], 400);
+    }
+  }
+
+  @Post('logout')
+  async logout(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!this.csrfOk(req, caller, ctx, res)) return;
+    if (caller?.sessionId) await this.sessions.revoke(caller.sessionId);
+    this.cookies.clearSession(res);
+    res.clearCookie(COOKIES.csrf, { path: '/' });
+    res.redirect(303, '/login?loggedOut=1');
+  }
+
+  @Get('app')
+  async studio(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!caller) return this.toLogin(req, res);
+    const raw = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+    sendPage(res, 200, studioPage(ctx, await this.history(caller, raw)));
+  }
+
+  @Post('app/requests')
+  async create(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!caller) return this.toLogin(req, res);
+    if (!this.csrfOk(req, caller, ctx, res)) return;
+    const form: StudioForm | undefined = readForm(req.body, [
+      'prompt',
+      'platform',
+      'n',
+      'size',
+      'steps',
+      'guidance',
+      'seed',
+    ] as const);
+    if (!form || (form.size !== undefined && !SIZES.some((s) => s === form.size))) {
+      const errors = [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })];
+      return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors));
+    }
+    const size = form.size ?? '512x512';
+    const [width, height] = size.split('x').map(Number);
+    // Plain decimal numbers only ("1e3", "0x10" and " 4 " are not what a number field sends).
+    const num = (v: string | undefined) =>
+      v === undefined || v === '' ? undefined : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
+    const dto = plainToInstance(CreateGenerationDto, {
+      prompt: form.prompt ?? '',
+      n: num(form.n) ?? 1,
+      width,
+      height,
+      steps: num(form.steps) ?? 20,
+      guidance: num(form.guidance) ?? 7,
+      ...(num(form.seed) !== undefined ? { seed: num(form.seed) } : {}),
+      ...(form.platform ? { platform: form.platform } : {}),
+    });
+    const problems = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (problems.length > 0) {
+      const labels: Record<string, MessageKey> = {
+        prompt: 'studio.prompt',
+        platform: 'studio.platform',
+        n: 'studio.count',
+        steps: 'studio.steps',
+        guidance: 'studio.guidance',
+        seed: 'studio.seed',
+      };
+      const errors = problems.map((p) =>
+        ctx.t('studio.invalidField', { field: ctx.t(labels[p.property] ?? 'studio.size') }),
+      );
+      return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form, errors));
+    }
+    const { id } = await this.requests.submit(caller.userId, dto);
+    res.redirect(303, `/app/tasks/${id}`);
+  }
+
+  @Get('app/tasks/:id')
+  async task(@Param('id') id: string, @Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!caller) return this.toLogin(req, res);
+    const row = await this.owned(caller, id);
+    if (!row) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
+    sendPage(res, 200, taskPage(ctx, toView(row, await this.readModel.steps(id))));
+  }
+
+  @Get('app/requests/:id')
+  async result(@Param('id') id: string, @Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!caller) return this.toLogin(req, res);
+    const row = await this.owned(caller, id);
+    if (!row) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
+    const verdicts = await this.feedback.verdicts(caller.userId, id);
+    const notice = req.query.saved === '1' ? ctx.t('request.saved') : undefined;
+    sendPage(res, 200, requestPage(ctx, toView(row, await this.readModel.steps(id)), verdicts, notice));
+  }
+
+  /** The no-JavaScript path of like/dislike. */
+  @Post('app/requests/:id/feedback')
+  async rate(@Param('id') id: string, @Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!caller) return this.toLogin(req, res);
+    if (!this.csrfOk(req, caller, ctx, res)) return;
+    const row = await this.owned(caller, id);
+    if (!row) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
+    const form = readForm(req.body, ['rank', 'verdict'] as const);
+    const rank = /^\d{1,2}$/.test(form?.rank ?? '') ? Number(form?.rank) : Number.NaN;
+    const verdict = form?.verdict;
+    if (!Number.isInteger(rank) || (verdict !== 'like' && verdict !== 'dislike')) {
+      return sendPage(res, 400, errorPage(ctx, ctx.t('error.generic')));
+    }
+    try {
+      await this.feedback.submit(caller.userId, row, rank, verdict);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return sendPage(res, err.getStatus(), errorPage(ctx, ctx.t('error.generic')));
+    }
+    res.redirect(303, `/app/requests/${id}?saved=1`);
+  }
+
+  @Get('account')
+  async account(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
+    const { caller, ctx } = await this.web.resolve(req, res);
+    if (!caller) return this.toLogin(req, res);
+    const [profile, billing] = await Promise.all([
+      this.overview.profile(caller.userId),
+      this.overview.billing(caller.userId),
+    ]);
+    sendPage(res, 200, accountPage(ctx, profile, billing));
+  }
+
+  private async history(caller: Caller, rawCursor: string | undefined) {
+    let cursor;
+    try {
+      cursor = rawCursor ? decodeCursor(rawCursor) : undefined;
+    } catch {
+      cursor = undefined;
+    }
+    return toPage(await this.readModel.list(caller.userId, 21, cursor), 20);
+  }
+
+  private async owned(caller: Caller, id: string): Promise<GenerationRow | undefined> {
+    return UUID.test(id) ? this.readModel.findOwned(id, caller.userId) : undefined;
+  }
+
+  private toLogin(req: RequestWithCaller, res: Response): void {
+    res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+  }
+
+  /** Cookie-authenticated (or anonymous) form posts must echo the page's CSRF token. */
+  private csrfOk(req: RequestWithCaller, caller: Caller | undefined, ctx: PageContext, res: Response): boolean {
+    try {
+      this.csrf.assert(req, caller?.sessionId ?? '', true);
+      return true;
+    } catch {
+      sendPage(res, 403, errorPage(ctx, ctx.t('error.csrf')));
+      return false;
+    }
+  }
+}

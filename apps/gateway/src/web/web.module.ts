@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AccountModule } from '../account/account.module';
+import { AccountsModule } from '../accounts/accounts.module';
+import { GenerationsModule } from '../generations/generations.module';
+import { ErrorPages } from '../http/api-error';
+import { WebErrorPages } from './web-error-pages';
+import { WebController } from './web.controller';
+import { WebSession } from './web-session';
+
+/** The web studio served by the gateway (server-rendered pages, no CDN). */
+@Module({
+  imports: [AccountsModule, AccountModule, GenerationsModule],
+  controllers: [WebController],
+  providers: [WebSession, { provide: ErrorPages, useClass: WebErrorPages }],
+  exports: [ErrorPages],
+})
+export class WebModule {}
