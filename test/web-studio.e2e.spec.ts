@@ -97,7 +97,21 @@ describe('web studio and live API', () => {
     expect(await cards.first().textContent()).toContain('сильные стороны');
     // Every image actually loaded.
     // Browser-side callbacks: typed structurally, the test project has no DOM lib.
-    type Img = { complete: boolean; naturalWidth: number };
+    type Img = { complete: boolean; naturalWidth: number; scrollIntoView(): void };
+    // Gallery images are loading="lazy": bring each into view, then wait until all have decoded.
+    await page
+      .locator('ol.gallery img')
+      .evaluateAll((imgs) => imgs.forEach((i) => (i as unknown as Img).scrollIntoView()));
+    // (polled from the test: the page's CSP forbids the string evaluation waitForFunction would need)
+    for (let i = 0; i < 100; i++) {
+      const done = await page
+        .locator('ol.gallery img')
+        .evaluateAll((imgs) =>
+          imgs.every((i) => (i as unknown as Img).complete && (i as unknown as Img).naturalWidth > 0),
+        );
+      if (done) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const loaded = await page
       .locator('ol.gallery img')
       .evaluateAll((imgs) => imgs.map((i) => (i as unknown as Img).complete && (i as unknown as Img).naturalWidth));

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiError } from '../http/api-error';
 import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
+import { Public } from '../identity/caller';
 import { BillingRpc } from './billing-rpc';
 import { ChangeSubscriptionDto, CreateTopUpDto, PageQueryDto } from './billing.dto';
 import { planView, subscriptionView, topUpView } from './billing-views';
@@ -150,7 +151,8 @@ export class BillingAccountController {
   }
 }
 
-/** The public plan catalogue. */
+/** The public plan catalogue: anyone may see prices before registering. */
+@Public()
 @Controller('v1/plans')
 export class PlansController {
   constructor(private readonly billing: BillingRpc) {}
