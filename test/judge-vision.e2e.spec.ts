@@ -131,4 +131,56 @@ describe('generation saga with the vision judge', () => {
     ).toBe(1);
     expect(await count('SELECT count(*) AS c FROM judge.inbox WHERE correlation_id = $1')).toBe(1);
   });
+
+  it("learns ranking weights from likes and dislikes and ranks the user's next generation with them", async () => {
+    const user = mesh.newUser();
+    const stranger = mesh.newUser();
+    const ch = await (await mesh.amqp()).createConfirmChannel();
+    const schema = EVENTS['feedback.submitted'].schema;
+    const send = (generationId: string, from: string, imageIndex: number, verdict: string) =>
+      ch.publish(
+        `${mesh.namespace}.events`,
+        'feedback.submitted',
+        Buffer.from(
+          toBinary(
+            schema,
+            create(schema, { feedbackId: randomUUID(), generationId, userId: from, imageIndex, verdict }),
+          ),
+        ),
+        envelopeToPublishOptions(newEnvelope('feedback.submitted', 'gateway', generationId)),
+      );
+    // Twice: the user likes the judge's last choice and dislikes the two it ranked higher (2 pairs each).
+    for (const seed of [21, 22]) {
+      const { body } = await mesh.client.submit(user, { prompt: 'green apple', n: 3, width: 256, height: 256, seed });
+      const done = await mesh.client.waitForTerminal(user, body.id ?? '');
+      expect(done.judging?.weights).toEqual({ fidelity: 0.7, aesthetic: 0.3 });
+      const [first, second, third] = done.images;
+      send(done.id, user, third.index, 'like');
+      send(done.id, user, first.index, 'dislike');
+      send(done.id, user, second.index, 'dislike');
+      send(done.id, stranger, first.index, 'like'); // not their image: ignored
+    }
+    await ch.waitForConfirms();
+    await ch.close();
+    const model = await mesh.waitFor(async () => {
+      const rows = await mesh.query<{ pairs: number; theta: number[] }>(
+        'SELECT pairs, theta FROM judge.preference_weights WHERE scope = $1',
+        [user],
+      );
+      return rows[0]?.pairs === 4 ? rows[0] : undefined;
+    });
+    expect(model.theta).toHaveLength(7);
+    expect(await mesh.query('SELECT 1 FROM judge.feedback WHERE user_id = $1', [stranger])).toHaveLength(0);
+
+    const { body } = await mesh.client.submit(user, { prompt: 'green apple', n: 3, width: 256, height: 256, seed: 23 });
+    const next = await mesh.client.waitForTerminal(user, body.id ?? '');
+    expect(next.status).toBe('completed');
+    expect(next.judging?.weights).not.toEqual({ fidelity: 0.7, aesthetic: 0.3 });
+    const [meta] = await mesh.query<{ learned: { source: string; pairs: number; weights: Record<string, number> } }>(
+      `SELECT gen_meta->'judge'->'learnedWeights' AS learned FROM judge.predictions WHERE generation_id = $1 LIMIT 1`,
+      [next.id],
+    );
+    expect(meta.learned).toMatchObject({ source: 'user', pairs: 4 });
+    expect(Object.values(meta.learned.weights).reduce((s, w) => s + Math.abs(w), 0)).toBeCloseTo(1, 6);
+  });
 });

@@ -173,6 +173,9 @@ export const ENV_SHAPES = {
     JUDGE_WORKERS: int(0, 0, 32),
     // Prompt text embeddings cached per worker (CLIP judge).
     JUDGE_TEXT_CACHE_SIZE: int(256, 0, 100000),
+    // Rank with weights learned from likes (per user, else global) once fitted on this many like/dislike pairs.
+    JUDGE_LEARNED_WEIGHTS: bool(true),
+    JUDGE_PREFERENCE_MIN_PAIRS: int(3, 1, 100000),
   },
   recommender: { ...baseShape },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;

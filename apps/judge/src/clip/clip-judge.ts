@@ -66,6 +66,11 @@ export class ClipJudge implements JudgeBackend {
     await this.encoders.warmUp();
   }
 
+  async release(): Promise<void> {
+    await this.encoders.release();
+    await this.head.release();
+  }
+
   /** The prompt's L2-normalised text embedding, from the LRU cache when the prompt was seen before. */
   textEmbedding(prompt: string): Promise<Float32Array> {
     return this.textCache.getOrCompute(prompt, async () => (await this.encoders.embedTexts([prompt]))[0]);

@@ -10,6 +10,8 @@ import {
 } from '@atelier/messaging';
 import { seedFromString } from '@atelier/ml-runtime';
 import { ObjectStorage } from '@atelier/storage';
+import { normalisedWeights } from '../preferences/preference-model';
+import { JudgePreferences } from '../preferences/judge-preferences';
 import { scoreGeneration } from '../scoring/generation-scoring';
 import { JudgeBackends } from '../scoring/judge-backends';
 import { PredictionsRepository, type BatchValidationRow, type Prediction } from './predictions.repository';
@@ -35,6 +37,7 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated', 
     private readonly storage: ObjectStorage,
     private readonly repo: PredictionsRepository,
     private readonly backends: JudgeBackends,
+    private readonly preferences: JudgePreferences,
     @Inject(SERVICE_CONFIG) private readonly cfg: ServiceConfig<'judge'>,
   ) {}
 
@@ -54,9 +57,21 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated', 
       originalPrompt: event.originalPrompt,
       images,
     });
-    const weights = { fidelity: this.cfg.env.JUDGE_WEIGHT_FIDELITY, aesthetic: this.cfg.env.JUDGE_WEIGHT_AESTHETIC };
+    const fixed = { fidelity: this.cfg.env.JUDGE_WEIGHT_FIDELITY, aesthetic: this.cfg.env.JUDGE_WEIGHT_AESTHETIC };
+    // Weights learned from this user's likes (else everyone's), when there are enough of them.
+    const preference = await this.preferences.forUser(event.userId);
+    const learned = preference && {
+      source: preference.source,
+      pairs: preference.model.pairs,
+      weights: normalisedWeights(preference.model),
+    };
+    // What the event reports: the coefficients actually applied to fidelity and aesthetic.
+    const weights = learned
+      ? { fidelity: learned.weights.fidelity ?? 0, aesthetic: learned.weights.aesthetic ?? 0 }
+      : fixed;
     const markBest = event.features?.autoBestSelection ?? false;
-    const scored = scoreGeneration(judgements, weights, {
+    const scored = scoreGeneration(judgements, fixed, {
+      preference: preference?.model,
       markBest,
       seed: seedFromString(event.generationId),
       validation: {
@@ -71,7 +86,8 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated', 
       version: backend.version,
       ...backend.info(),
       ...(this.backends.fallback ? { fallback: this.backends.fallback } : {}),
-      weights,
+      weights: fixed,
+      ...(learned ? { learnedWeights: learned } : {}),
       autoBestSelection: markBest,
       elapsedMs: Date.now() - started,
     };

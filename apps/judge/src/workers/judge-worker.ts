@@ -3,9 +3,22 @@
  * then judges one request at a time. Everything heavy — decoding, tfjs-wasm detection, onnxruntime
  * sessions (whose `run` blocks its thread) — happens here, off the service's event loop.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadJudgeBackend } from '../scoring/load-judge-backend';
 import type { JudgeTaskMessage, JudgeWorkerData, JudgeWorkerMessage } from './judge-worker-protocol';
+
+/**
+ * Nice +10 for this thread (Linux keeps nice per thread; threads it starts later, like onnxruntime's pool,
+ * inherit it): when CPUs are short, the service's event loop (AMQP heartbeats, probes, DB) runs first and
+ * the models take what is left. Lowering one's own priority needs no privilege; elsewhere it is a no-op.
+ */
+const WORKER_NICE = 10;
+try {
+  setPriority(0, WORKER_NICE);
+} catch {
+  // not permitted or not supported: run at normal priority
+}
 
 const port = parentPort;
 if (!port) throw new Error('judge-worker must run in a worker thread');
