@@ -12,6 +12,12 @@ export interface OnnxSessionOptions {
   interOpThreads?: number;
   executionMode?: 'sequential' | 'parallel';
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Let onnxruntime's pool threads busy-wait for the next operator/run (its default). Off by default here:
+   * services share their cores with an event loop, other sessions and other processes, and spinning idle
+   * threads take CPU from all of them (and from the next run of another session).
+   */
+  allowSpinning?: boolean;
 }
 
 export interface TensorInfo {
@@ -139,6 +145,13 @@ function toSessionOptions(o: OnnxSessionOptions): InferenceSession.SessionOption
     interOpNumThreads: o.interOpThreads ?? 0,
     executionMode: o.executionMode ?? 'sequential',
     graphOptimizationLevel: o.graphOptimization ?? 'all',
+    // Session config entries (onnxruntime_session_options_config_keys.h); the Node binding takes strings.
+    extra: {
+      session: {
+        intra_op: { allow_spinning: o.allowSpinning ? '1' : '0' },
+        inter_op: { allow_spinning: o.allowSpinning ? '1' : '0' },
+      },
+    },
   };
 }
 
