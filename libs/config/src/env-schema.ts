@@ -225,6 +225,13 @@ export const ENV_SHAPES = {
     JUDGE_OUTLIER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
     ML_INTRA_OP_THREADS: int(0, 0, 64),
     ML_BATCH_SIZE: int(8, 1, 64),
+    // Worker threads running the judge's models (0 = half the cores, at least 1); each loads its own copy.
+    JUDGE_WORKERS: int(0, 0, 32),
+    // Prompt text embeddings cached per worker (CLIP judge).
+    JUDGE_TEXT_CACHE_SIZE: int(256, 0, 100000),
+    // Rank with weights learned from likes (per user, else global) once fitted on this many like/dislike pairs.
+    JUDGE_LEARNED_WEIGHTS: bool(true),
+    JUDGE_PREFERENCE_MIN_PAIRS: int(3, 1, 100000),
   },
   recommender: {
     ...baseShape,

@@ -32,7 +32,7 @@ type Outcome = 'handled' | 'duplicate' | 'retried' | 'dead_lettered';
 export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventConsumer');
   private readonly names: TopologyNames;
-  private readonly handlers = new Map<EventType, EventHandler>();
+  private readonly handlers = new Map<EventType, EventHandler<EventType, unknown>>();
   private channel?: ChannelWrapper;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -51,7 +51,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
   private collectHandlers(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: HandlesEvent.KEY })) {
       const event = this.discovery.getMetadataByDecorator(HandlesEvent, wrapper);
-      const handler = wrapper.instance as EventHandler | undefined;
+      const handler = wrapper.instance as EventHandler<EventType, unknown> | undefined;
       if (!event || !handler) continue;
       if (this.handlers.has(event)) throw new Error(`Two handlers for ${event} in ${this.config.service}`);
       this.handlers.set(event, handler);
@@ -140,8 +140,14 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     }
 
     try {
+      let prepared: unknown;
+      if (handler.prepare) {
+        // Heavy work outside the transaction; an event already in the inbox is not worth preparing.
+        if (await this.alreadyProcessed(envelope.eventId)) return 'duplicate';
+        prepared = await handler.prepare(payload as never, { envelope, attempt });
+      }
       const handled = await this.inTransaction(envelope, attempt, 'handled', (ctx) =>
-        handler.handle(payload as never, ctx),
+        handler.handle(payload as never, ctx, prepared),
       );
       return handled ? 'handled' : 'duplicate';
     } catch (err) {
@@ -172,6 +178,15 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       await this.deadLetter(msg, reason.code, reason.message, failureClass, attempt);
       return 'dead_lettered';
     }
+  }
+
+  /** Read-only inbox check (no transaction): has this event been processed already? */
+  private async alreadyProcessed(eventId: string): Promise<boolean> {
+    const schema = this.config.database.schema;
+    const rows = (await this.dataSource.query(`SELECT 1 FROM "${schema}".inbox WHERE event_id = $1`, [
+      eventId,
+    ])) as unknown[];
+    return rows.length > 0;
   }
 
   /** Runs `work` with the inbox insert in one transaction. Returns false if the event was already processed. */

@@ -15,13 +15,26 @@ export interface EventContext {
   emit<T extends EventType>(type: T, payload: EventInit<T>): Promise<void>;
 }
 
+/** What `prepare` gets: the envelope and attempt, but no transaction (none is open yet). */
+export interface PrepareContext {
+  envelope: EventEnvelope;
+  attempt: number;
+}
+
 /**
  * Handles one event type for its service. Runs inside a transaction together with the inbox record,
  * so a redelivered event is a no-op. Throw `FatalError` (or a 4xx `BackendHttpError`) for failures that
  * retrying cannot fix; anything else is retried with backoff.
+ *
+ * Slow work (model inference, downloads) belongs in `prepare`, which runs BEFORE the transaction opens,
+ * so no database connection is held while it computes. The consumer skips `prepare` for an event the
+ * inbox already holds (read-only check); the inbox insert inside the transaction still decides, so if a
+ * concurrent delivery committed first, `handle` is not called and the prepared result is discarded.
+ * `prepare` must have no side effects that matter if its result is thrown away.
  */
-export interface EventHandler<T extends EventType = EventType> {
-  handle(payload: EventPayload<T>, ctx: EventContext): Promise<void>;
+export interface EventHandler<T extends EventType = EventType, P = undefined> {
+  prepare?(payload: EventPayload<T>, ctx: PrepareContext): Promise<P>;
+  handle(payload: EventPayload<T>, ctx: EventContext, prepared: P): Promise<void>;
   /**
    * Runs once when the message is given up on (fatal error or retries exhausted), before it is
    * dead-lettered, in its own transaction: the place to emit a compensating event such as generation.failed.

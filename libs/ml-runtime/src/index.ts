@@ -47,6 +47,7 @@ export {
 export { SeededRandom, seedFromString } from './seeded-random';
 export { readNpy, type NpyArray } from './npy';
 export { l2Norm, l2Normalize, dot, cosine, rows } from './vectors';
+export { LruCache } from './lru-cache';
 // CLIP: tokenizer, preprocessing and encoders for both common ONNX export layouts.
 export { ClipTokenizer, CLIP_SOT, CLIP_EOT, CLIP_CONTEXT_LENGTH } from './clip/clip-tokenizer';
 export { clipPreprocess, CLIP_MEAN, CLIP_STD } from './clip/clip-preprocess';

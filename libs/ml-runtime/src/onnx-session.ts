@@ -17,6 +17,12 @@ export interface OnnxSessionOptions {
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Providers in order of preference (default CPU). See `loadOnDevice` for CUDA with a CPU fallback. */
   executionProviders?: readonly ExecutionProvider[];
+  /**
+   * Let onnxruntime's pool threads busy-wait for the next operator/run (its default). Off by default here:
+   * services share their cores with an event loop, other sessions and other processes, and spinning idle
+   * threads take CPU from all of them (and from the next run of another session).
+   */
+  allowSpinning?: boolean;
 }
 
 export interface TensorInfo {
@@ -158,6 +164,13 @@ function toSessionOptions(o: OnnxSessionOptions): InferenceSession.SessionOption
     executionMode: o.executionMode ?? 'sequential',
     graphOptimizationLevel: o.graphOptimization ?? 'all',
     executionProviders: [...(o.executionProviders ?? ['cpu'])],
+    // Session config entries (onnxruntime_session_options_config_keys.h); the Node binding takes strings.
+    extra: {
+      session: {
+        intra_op: { allow_spinning: o.allowSpinning ? '1' : '0' },
+        inter_op: { allow_spinning: o.allowSpinning ? '1' : '0' },
+      },
+    },
   };
 }
 

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '@atelier/messaging';
 import { metricsRegistry } from '@atelier/observability';
 import { PublicRoute } from './public-route';
+import { ReadinessChecks } from './readiness-checks';
 
 /** Open to anonymous callers: probes and Prometheus do not log in. */
 @PublicRoute()
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly amqp: AmqpConnection,
+    @Optional() private readonly extra?: ReadinessChecks,
   ) {}
 
   /** Liveness: the process answers. */
@@ -21,7 +23,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the database answers and the broker connection is up. */
+  /** Readiness: the database answers, the broker connection is up, and every registered check is 'up'. */
   @Get('health/ready')
   async ready(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
     const checks: Record<string, string> = {};
@@ -32,6 +34,7 @@ export class HealthController {
       checks.database = 'down';
     }
     checks.broker = this.amqp.connected ? 'up' : 'down';
+    Object.assign(checks, this.extra?.evaluate());
     if (Object.values(checks).some((c) => c !== 'up')) {
       throw new ServiceUnavailableException({
         error: { code: 'not_ready', message: 'dependencies down', details: checks },

@@ -2,3 +2,4 @@ export { bootstrapService, type BootstrapOptions } from './bootstrap-service';
 export { serviceInfrastructure, SERVICE_CONTROLLERS, type ServiceModuleOptions } from './service-module';
 export { HealthController } from './health.controller';
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
+export { ReadinessChecks, ReadinessModule, type ReadinessState } from './readiness-checks';

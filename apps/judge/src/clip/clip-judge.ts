@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ClipEncoders, dot, type OnnxSessionOptions } from '@atelier/ml-runtime';
+import { ClipEncoders, LruCache, dot, type OnnxSessionOptions } from '@atelier/ml-runtime';
 import { AestheticHead, aestheticToUnit, type AestheticHeadId } from '../aesthetics/aesthetic-heads';
 import type { ImageJudgement, JudgeBackend, JudgeRequest } from '../scoring/judge-backend';
 
@@ -18,6 +18,8 @@ export interface ClipJudgeOptions {
   normalisation: ClipNormalisation;
   session?: OnnxSessionOptions;
   batchSize?: number;
+  /** Prompt embeddings kept (LRU): a request's prompt is encoded once, not once per batch. Default 256. */
+  textCacheSize?: number;
 }
 
 /**
@@ -27,12 +29,15 @@ export interface ClipJudgeOptions {
 export class ClipJudge implements JudgeBackend {
   readonly name = 'clip';
   readonly version = '1';
+  private readonly textCache: LruCache<string, Float32Array>;
 
   private constructor(
     private readonly encoders: ClipEncoders,
     private readonly head: AestheticHead,
     private readonly options: ClipJudgeOptions,
-  ) {}
+  ) {
+    this.textCache = new LruCache(options.textCacheSize ?? 256);
+  }
 
   /** Loads encoders and head; a missing or corrupt file fails here with its path. */
   static async load(options: ClipJudgeOptions): Promise<ClipJudge> {
@@ -61,9 +66,22 @@ export class ClipJudge implements JudgeBackend {
     await this.encoders.warmUp();
   }
 
+  async release(): Promise<void> {
+    await this.encoders.release();
+    await this.head.release();
+  }
+
+  /** The prompt's L2-normalised text embedding, from the LRU cache when the prompt was seen before. */
+  textEmbedding(prompt: string): Promise<Float32Array> {
+    return this.textCache.getOrCompute(prompt, async () => (await this.encoders.embedTexts([prompt]))[0]);
+  }
+
   async judge(request: JudgeRequest): Promise<ImageJudgement[]> {
-    const [text] = await this.encoders.embedTexts([request.prompt]);
-    const images = await this.encoders.embedImages(request.images.map((i) => i.bytes));
+    // Images first: their preprocessing (libvips threads) is under way before the text tower runs.
+    const imagesDone = this.encoders.embedImages(request.images.map((i) => i.bytes));
+    imagesDone.catch(() => undefined);
+    const text = await this.textEmbedding(request.prompt);
+    const images = await imagesDone;
     const aes = await this.head.score(images);
     // Mean embedding of the batch: distance from it feeds outlier validation.
     const centroid = new Float32Array(images[0]?.length ?? 0);

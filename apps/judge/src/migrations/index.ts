@@ -1,5 +1,10 @@
 import { InitJudge1763712000000 } from './1763712000000-init-judge';
 import { JudgeValidationDiversity1763770000000 } from './1763770000000-judge-validation-diversity';
+import { JudgePreferences1763770000001 } from './1763770000001-judge-preferences';
 
 /** Every migration of the judge schema, in order. */
-export const JUDGE_MIGRATIONS = [InitJudge1763712000000, JudgeValidationDiversity1763770000000];
+export const JUDGE_MIGRATIONS = [
+  InitJudge1763712000000,
+  JudgeValidationDiversity1763770000000,
+  JudgePreferences1763770000001,
+];

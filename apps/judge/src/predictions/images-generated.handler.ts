@@ -1,24 +1,47 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
+import {
+  HandlesEvent,
+  type EventContext,
+  type EventHandler,
+  type EventInit,
+  type GiveUpReason,
+} from '@atelier/messaging';
 import { seedFromString } from '@atelier/ml-runtime';
 import { ObjectStorage } from '@atelier/storage';
+import { normalisedWeights } from '../preferences/preference-model';
+import { JudgePreferences } from '../preferences/judge-preferences';
 import { scoreGeneration } from '../scoring/generation-scoring';
 import { JudgeBackends } from '../scoring/judge-backends';
-import { PredictionsRepository } from './predictions.repository';
+import { PredictionsRepository, type BatchValidationRow, type Prediction } from './predictions.repository';
 
+/** Everything the transaction writes, computed before it opens. */
+export interface JudgedGeneration {
+  predictions: Prediction[];
+  batch: BatchValidationRow;
+  scorer: { name: string; version: string };
+  completed: EventInit<'generation.completed'>;
+}
+
+/**
+ * Judges a generation's images. Scoring (storage reads, model inference in the worker pool, validation,
+ * DPP) runs in `prepare`, before the transaction opens, so no DB connection waits on the models; the
+ * transaction then only inserts the inbox row, the predictions and the outbox event. A redelivery is
+ * skipped by the read-only inbox check, or discarded when its inbox insert conflicts.
+ */
 @Injectable()
 @HandlesEvent('images.generated')
-export class ImagesGeneratedHandler implements EventHandler<'images.generated'> {
+export class ImagesGeneratedHandler implements EventHandler<'images.generated', JudgedGeneration> {
   constructor(
     private readonly storage: ObjectStorage,
     private readonly repo: PredictionsRepository,
     private readonly backends: JudgeBackends,
+    private readonly preferences: JudgePreferences,
     @Inject(SERVICE_CONFIG) private readonly cfg: ServiceConfig<'judge'>,
   ) {}
 
-  async handle(event: EventPayload<'images.generated'>, ctx: EventContext): Promise<void> {
+  async prepare(event: EventPayload<'images.generated'>): Promise<JudgedGeneration> {
     const images = await Promise.all(
       event.images.map(async (img) => {
         const bytes = await this.storage.get(img.storageKey);
@@ -34,9 +57,21 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated'> 
       originalPrompt: event.originalPrompt,
       images,
     });
-    const weights = { fidelity: this.cfg.env.JUDGE_WEIGHT_FIDELITY, aesthetic: this.cfg.env.JUDGE_WEIGHT_AESTHETIC };
+    const fixed = { fidelity: this.cfg.env.JUDGE_WEIGHT_FIDELITY, aesthetic: this.cfg.env.JUDGE_WEIGHT_AESTHETIC };
+    // Weights learned from this user's likes (else everyone's), when there are enough of them.
+    const preference = await this.preferences.forUser(event.userId);
+    const learned = preference && {
+      source: preference.source,
+      pairs: preference.model.pairs,
+      weights: normalisedWeights(preference.model),
+    };
+    // What the event reports: the coefficients actually applied to fidelity and aesthetic.
+    const weights = learned
+      ? { fidelity: learned.weights.fidelity ?? 0, aesthetic: learned.weights.aesthetic ?? 0 }
+      : fixed;
     const markBest = event.features?.autoBestSelection ?? false;
-    const scored = scoreGeneration(judgements, weights, {
+    const scored = scoreGeneration(judgements, fixed, {
+      preference: preference?.model,
       markBest,
       seed: seedFromString(event.generationId),
       validation: {
@@ -51,7 +86,8 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated'> 
       version: backend.version,
       ...backend.info(),
       ...(this.backends.fallback ? { fallback: this.backends.fallback } : {}),
-      weights,
+      weights: fixed,
+      ...(learned ? { learnedWeights: learned } : {}),
       autoBestSelection: markBest,
       elapsedMs: Date.now() - started,
     };
@@ -88,10 +124,9 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated'> 
       };
       return { img, s, metrics, validation };
     });
-    await this.repo.insertAll(
-      ctx.manager,
-      { generationId: event.generationId, userId: event.userId, scorer },
-      rows.map(({ img, s, metrics, validation }) => ({
+    return {
+      scorer,
+      predictions: rows.map(({ img, s, metrics, validation }) => ({
         index: s.index,
         storageKey: img.storageKey,
         rank: s.rank,
@@ -109,37 +144,47 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated'> 
           details: s.judgement.details,
         },
       })),
-      {
+      batch: {
         accepted: scored.validation.accepted,
         rejected: scored.validation.rejected,
         summary: scored.validation.summary,
         method: scored.validation.method,
         diversity: scored.diversity,
       },
+      completed: {
+        generationId: event.generationId,
+        userId: event.userId,
+        prompt: event.prompt,
+        backend: event.backend,
+        scorer,
+        images: rows.map(({ img, s, metrics, validation }) => ({
+          index: s.index,
+          storageKey: img.storageKey,
+          width: img.width,
+          height: img.height,
+          rank: s.rank,
+          score: s.final,
+          metrics,
+          best: s.best,
+          validation,
+          diversityOrder: s.diversityOrder,
+        })),
+        validationSummary: scored.validation.summary,
+        diversity: scored.diversity,
+        weightFidelity: weights.fidelity,
+        weightAesthetic: weights.aesthetic,
+      },
+    };
+  }
+
+  async handle(event: EventPayload<'images.generated'>, ctx: EventContext, judged: JudgedGeneration): Promise<void> {
+    await this.repo.insertAll(
+      ctx.manager,
+      { generationId: event.generationId, userId: event.userId, scorer: judged.scorer },
+      judged.predictions,
+      judged.batch,
     );
-    await ctx.emit('generation.completed', {
-      generationId: event.generationId,
-      userId: event.userId,
-      prompt: event.prompt,
-      backend: event.backend,
-      scorer,
-      images: rows.map(({ img, s, metrics, validation }) => ({
-        index: s.index,
-        storageKey: img.storageKey,
-        width: img.width,
-        height: img.height,
-        rank: s.rank,
-        score: s.final,
-        metrics,
-        best: s.best,
-        validation,
-        diversityOrder: s.diversityOrder,
-      })),
-      validationSummary: scored.validation.summary,
-      diversity: scored.diversity,
-      weightFidelity: weights.fidelity,
-      weightAesthetic: weights.aesthetic,
-    });
+    await ctx.emit('generation.completed', judged.completed);
   }
 
   async onGiveUp(event: EventPayload<'images.generated'>, failure: GiveUpReason, ctx: EventContext): Promise<void> {

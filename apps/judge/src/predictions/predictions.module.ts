@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { PreferencesModule } from '../preferences/preferences.module';
 import { JudgeBackends } from '../scoring/judge-backends';
 import { ImagesGeneratedHandler } from './images-generated.handler';
 import { PredictionsRepository } from './predictions.repository';
 
-@Module({ providers: [PredictionsRepository, JudgeBackends, ImagesGeneratedHandler] })
+@Module({ imports: [PreferencesModule], providers: [PredictionsRepository, JudgeBackends, ImagesGeneratedHandler] })
 export class PredictionsModule {}

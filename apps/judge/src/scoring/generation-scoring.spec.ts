@@ -1,3 +1,4 @@
+import { PREFERENCE_FEATURES, fixedModel } from '../preferences/preference-model';
 import { DEFAULT_VALIDATION } from '../validation/batch-validation';
 import { scoreGeneration } from './generation-scoring';
 import type { ImageJudgement } from './judge-backend';
@@ -18,6 +19,19 @@ const judgement = (index: number, fidelity: number, aesthetic: number, descripto
 
 describe('scoreGeneration', () => {
   const opts = { markBest: true, seed: 1, validation: DEFAULT_VALIDATION };
+
+  it('ranks with a learned preference model instead of the fixed weights when one is given', () => {
+    const js = [
+      { ...judgement(0, 0.9, 0.5, [1, 0]), components: { colourfulness_n: 0.1 } },
+      { ...judgement(1, 0.6, 0.5, [0, 1]), components: { colourfulness_n: 0.9 } },
+    ];
+    expect(scoreGeneration(js, { fidelity: 0.7, aesthetic: 0.3 }, opts).images.map((i) => i.index)).toEqual([0, 1]);
+    const colourLover = fixedModel({ fidelity: 0.7, aesthetic: 0.3 });
+    colourLover.theta[PREFERENCE_FEATURES.indexOf('colourfulness_n')] = 6;
+    const r = scoreGeneration(js, { fidelity: 0.7, aesthetic: 0.3 }, { ...opts, preference: colourLover });
+    expect(r.images.map((i) => i.index)).toEqual([1, 0]);
+    expect(r.images.every((i) => i.final >= 0 && i.final <= 1)).toBe(true);
+  });
 
   it('ranks by 0.7·fidelity + 0.3·aesthetic with deterministic ties and marks one best', () => {
     const js = [

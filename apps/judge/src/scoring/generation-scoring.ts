@@ -1,4 +1,5 @@
 import { coverage, diversityScore, dppGreedy, qualityDiversityKernel } from '@atelier/diversity';
+import { unitScore, type PreferenceModel } from '../preferences/preference-model';
 import { validateBatch, type BatchValidation, type ValidationSettings } from '../validation/batch-validation';
 import type { ImageJudgement } from './judge-backend';
 
@@ -27,17 +28,25 @@ export interface GenerationScore {
  * final = w_f · fidelity + w_a · aesthetic, divided by w_f + w_a so it stays in [0, 1].
  * Ranked by final, then fidelity, then lower index (deterministic ties). With `markBest`, the
  * top-ranked image that passed validation (or the top one if none did) is marked best.
+ * With a `preference` model learned from likes, final = its [0, 1] score over the component scores instead.
  * The diversity order is DPP greedy MAP on L = Diag(final) · S · Diag(final).
  */
 export function scoreGeneration(
   judgements: readonly ImageJudgement[],
   weights: ScoringWeights,
-  options: { markBest: boolean; seed: number; validation: ValidationSettings },
+  options: { markBest: boolean; seed: number; validation: ValidationSettings; preference?: PreferenceModel },
 ): GenerationScore {
   const total = weights.fidelity + weights.aesthetic;
   const wf = total > 0 ? weights.fidelity / total : 0.5;
   const wa = total > 0 ? weights.aesthetic / total : 0.5;
-  const finals = judgements.map((j) => clamp01(wf * j.fidelity + wa * j.aesthetic));
+  const preference = options.preference;
+  const finals = judgements.map((j) =>
+    clamp01(
+      preference
+        ? unitScore(preference, { ...j.components, fidelity: j.fidelity, aesthetic: j.aesthetic })
+        : wf * j.fidelity + wa * j.aesthetic,
+    ),
+  );
   const order = judgements
     .map((j, i) => ({ j, i, final: finals[i] }))
     .sort((a, b) => b.final - a.final || b.j.fidelity - a.j.fidelity || a.j.index - b.j.index);

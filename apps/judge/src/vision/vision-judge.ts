@@ -106,6 +106,11 @@ export class VisionJudge implements JudgeBackend {
     return new VisionJudge(await ObjectDetector.load());
   }
 
+  /** One detection on a blank image: tfjs compiles its kernels on the first run (~1 s), not on a request. */
+  async warmUp(): Promise<void> {
+    await this.detector.detect(new Uint8Array(64 * 64 * 3), 64, 64);
+  }
+
   info(): Record<string, unknown> {
     return {
       detector: this.detector.version,
