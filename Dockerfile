@@ -28,6 +28,10 @@ COPY --from=build /app/dist ./dist
 # The storage dir exists and belongs to `node` so a fresh named volume mounted there inherits that owner.
 RUN test -n "$APP" && test -f "dist/apps/$APP/src/main.js" \
  && mkdir -p /var/lib/atelier/storage && chown node:node /var/lib/atelier/storage
+# The enhancer's built-in backend indexes these Debian dictionaries (dictd files) at start.
+RUN if [ "$APP" = "enhancer" ]; then apt-get update \
+   && apt-get install -y --no-install-recommends mueller7-dict dict-freedict-eng-rus \
+   && rm -rf /var/lib/apt/lists/*; fi
 USER node
 # The slim image has no curl; Node 20 has fetch. Without HTTP_PORT the service listens on its DEFAULT_PORTS entry.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -10,14 +10,14 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const libs = ['config', 'contracts', 'messaging', 'persistence', 'observability', 'storage', 'service-kit', 'testing', 'vector-index'];
+const libs = ['config', 'contracts', 'messaging', 'persistence', 'observability', 'storage', 'service-kit', 'testing', 'vector-index', 'image-capabilities', 'ml-runtime', 'diversity'];
 const moduleNameMapper = Object.fromEntries(libs.map((l) => [`^@atelier/${l}$`, `<rootDir>/libs/${l}/src/index.ts`]));
 const base = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|load-esm|strtok3|token-types|@tokenizer)/)'],
   moduleNameMapper,
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/node-realm-environment.js',
 };
 module.exports = {
   projects: [

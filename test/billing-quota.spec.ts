@@ -29,7 +29,13 @@ describe('quota reservations (PostgreSQL)', () => {
       Array.from({ length: 40 }, () =>
         ds.transaction(async (m) => {
           await repo.ensureUsage(m, user, '2026-11', 25);
-          return repo.tryReserve(m, user, '2026-11', 3);
+          return repo.reserveAndRecord(m, {
+            generationId: randomUUID(),
+            userId: user,
+            period: '2026-11',
+            requested: 3,
+            ttlSeconds: 60,
+          });
         }),
       ),
     );
@@ -45,8 +51,9 @@ describe('quota reservations (PostgreSQL)', () => {
     const generationId = randomUUID();
     await ds.transaction(async (m) => {
       await repo.ensureUsage(m, user, '2026-11', 10);
-      expect(await repo.tryReserve(m, user, '2026-11', 4)).toBe(true);
-      await repo.insertReservation(m, { generationId, userId: user, period: '2026-11', requested: 4, ttlSeconds: 60 });
+      expect(
+        await repo.reserveAndRecord(m, { generationId, userId: user, period: '2026-11', requested: 4, ttlSeconds: 60 }),
+      ).toBe(true);
     });
     await ds.transaction(async (m) => {
       const r = await repo.findForUpdate(m, generationId);

@@ -90,7 +90,7 @@ describe('saga resilience', () => {
     const results = await Promise.all(submitted.map((s) => mesh.client.waitForTerminal(user, s.body.id ?? '', 90000)));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('completed'));
     expect(results.every((r) => r.images.length === 4)).toBe(true);
-    expect(await committed(user)).toEqual({ committed: 32, reserved: 0 });
+    expect(await mesh.settledUsage(user, { committed: 32, reserved: 0 })).toEqual({ committed: 32, reserved: 0 });
     const rows = await mesh.query<{ c: string }>(
       'SELECT count(*) AS c FROM generator.images WHERE generation_id = ANY($1::uuid[])',
       [submitted.map((s) => s.body.id)],
@@ -128,7 +128,7 @@ describe('saga resilience', () => {
     expect(all.every((s) => s.status === 202)).toBe(true);
     const results = await Promise.all(all.map((s) => mesh.client.waitForTerminal(user, s.body.id ?? '', 90000)));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill('completed'));
-    expect(await committed(user)).toEqual({ committed: 30, reserved: 0 });
+    expect(await mesh.settledUsage(user, { committed: 30, reserved: 0 })).toEqual({ committed: 30, reserved: 0 });
     const predictions = await mesh.query<{ c: string }>(
       'SELECT count(*) AS c FROM judge.predictions WHERE user_id = $1',
       [user],

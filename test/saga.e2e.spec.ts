@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { EVENTS, create, toBinary } from '@atelier/contracts';
@@ -7,7 +7,9 @@ import { TestMesh } from './support/test-mesh';
 
 /** The generation saga end to end over the real broker and database, services as separate processes. */
 describe('generation saga', () => {
-  const mesh = new TestMesh({ env: { FREE_MONTHLY_IMAGES: '12' } });
+  // The vision judge (~3 images/s on tfjs-wasm) cannot judge 50 images of 20 concurrent requests within the
+  // wait; this file checks the saga's mechanics with the statistics backend (same scoring, validation, DPP).
+  const mesh = new TestMesh({ env: { FREE_MONTHLY_IMAGES: '12', JUDGE_BACKEND: 'statistics' } });
 
   beforeAll(() => mesh.start(), 120000);
   afterAll(() => mesh.stop(), 60000);
@@ -34,19 +36,24 @@ describe('generation saga', () => {
       expect(r.images.map((img) => img.rank)).toEqual(Array.from({ length: requests[i].body.n }, (_, k) => k + 1));
       const scores = r.images.map((img) => img.score);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      // The free plan marks one best image.
       expect(r.scorer?.name).toBe('image-statistics');
+      expect(r.images.filter((img) => img.best)).toHaveLength(1);
+      expect(r.images.every((img) => img.validation && typeof img.validation.rejected === 'boolean')).toBe(true);
+      expect(r.images.every((img) => img.metrics.final === img.score)).toBe(true);
+      expect(r.judging?.validationSummary).toContain(`of ${requests[i].body.n} images pass`);
+      expect(r.judging?.weights).toEqual({ fidelity: 0.7, aesthetic: 0.3 });
       expect(r.enhancedPrompt).not.toContain('🌸');
       expect(r.cleanedPrompt).toContain('весна');
       expect(r.steps.map((s) => s.status)).toEqual(['reserved', 'generating', 'judging', 'completed']);
     });
     // Billing committed exactly what was delivered.
-    const users = requests.map((r) => r.user);
-    const usage = await mesh.query<{ committed: number; reserved: number }>(
-      `SELECT committed, reserved FROM billing.quota_usage WHERE user_id = ANY($1::uuid[])`,
-      [users],
-    );
-    expect(usage.reduce((a, u) => a + u.committed, 0)).toBe(requests.reduce((a, r) => a + r.body.n, 0));
-    expect(usage.every((u) => u.reserved === 0)).toBe(true);
+    for (const r of requests) {
+      expect(await mesh.settledUsage(r.user, { committed: r.body.n, reserved: 0 })).toEqual({
+        committed: r.body.n,
+        reserved: 0,
+      });
+    }
   });
 
   it('serves the ranked PNGs to their owner only', async () => {
@@ -68,6 +75,18 @@ describe('generation saga', () => {
     expect((await mesh.client.get(stranger, done.id)).status).toBe(404);
     expect((await mesh.client.image(stranger, done.id, 1)).status).toBe(404);
     expect((await mesh.client.image(user, done.id, 3)).status).toBe(404);
+
+    // Diverse top-k from the judge's DPP order.
+    const one = await mesh.client.select(user, done.id, 1);
+    expect(one.status).toBe(200);
+    expect(one.body.images).toHaveLength(1);
+    const two = await mesh.client.select(user, done.id, 5);
+    expect(two.status).toBe(200);
+    expect(two.body.k).toBeLessThanOrEqual(2);
+    expect(two.body.images?.[0]).toEqual(one.body.images?.[0]);
+    expect(two.body.coverage).toBeGreaterThanOrEqual(one.body.coverage ?? 0);
+    expect((await mesh.client.select(user, done.id, 0)).status).toBe(400);
+    expect((await mesh.client.select(stranger, done.id, 1)).status).toBe(404);
   });
 
   it('rejects bad input with 400 and a machine-readable code, and stores nothing', async () => {
@@ -102,6 +121,96 @@ describe('generation saga', () => {
     expect(after[0].c).toBe(before[0].c);
   });
 
+  it('rejects what the chosen backend cannot serve with 422, naming the limit, and queues nothing', async () => {
+    const user = mesh.newUser();
+    const count = async (): Promise<string[]> =>
+      (
+        await mesh.query<{ c: string }>(
+          `SELECT (SELECT count(*) FROM gateway.generations) || '/' || (SELECT count(*) FROM gateway.outbox) AS c`,
+        )
+      ).map((r) => r.c);
+    const before = await count();
+    const cases: Array<[Record<string, unknown>, string[]]> = [
+      [{ prompt: 'x', backend: 'hf', n: 2 }, ['n']],
+      [{ prompt: 'x', backend: 'hf', width: 128, height: 128 }, ['size']],
+      [{ prompt: 'x', backend: 'hf', steps: 20 }, ['steps']],
+      [{ prompt: 'x', backend: 'openai', width: 320, height: 180 }, ['size']],
+      [{ prompt: 'x', backend: 'a1111', width: 510, guidance: 0 }, ['size', 'guidance']],
+    ];
+    for (const [body, fields] of cases) {
+      const res = await fetch(`${mesh.supervisor.url('gateway')}/v1/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-id': user },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(422);
+      const error = (
+        (await res.json()) as {
+          error: { code: string; message: string; details: { backend: string; violations: Array<{ field: string }> } };
+        }
+      ).error;
+      expect(error.code).toBe('unsupported_by_backend');
+      expect(error.details.backend).toBe(body.backend);
+      expect(error.details.violations.map((v) => v.field)).toEqual(fields);
+      expect(error.message).toContain(String(body.backend));
+    }
+    const unknown = await mesh.client.submit(user, { prompt: 'x', backend: 'dalle-9000' });
+    expect([unknown.status, unknown.body.error?.code]).toEqual([400, 'validation_failed']);
+    expect(await count()).toEqual(before);
+  });
+
+  it('stores per image the backend, model, parameters used, seed, duration, key and checksum', async () => {
+    const user = mesh.newUser();
+    const { status, body } = await mesh.client.submit(user, {
+      prompt: 'coffee sale banner',
+      n: 2,
+      width: 320,
+      height: 180,
+      seed: 11,
+      creative: { title: 'Autumn Latte', price: '290 ₽', discount: '-20%', brandPalette: ['#6B3E26', '#F2C14E'] },
+    });
+    expect(status).toBe(202);
+    const done = await mesh.client.waitForTerminal(user, body.id ?? '');
+    expect(done.status).toBe('completed');
+    const rows = await mesh.query<{
+      index: number;
+      backend: string;
+      model: string;
+      params: Record<string, unknown>;
+      seed: string;
+      duration_ms: number;
+      storage_key: string;
+      sha256: string;
+    }>(
+      `SELECT index, backend, model, params, seed, duration_ms, storage_key, sha256
+         FROM generator.images WHERE generation_id = $1 ORDER BY index`,
+      [done.id],
+    );
+    expect(rows).toHaveLength(2);
+    rows.forEach((r, i) => {
+      expect(r.backend).toMatch(/^procedural@\d+$/);
+      expect(r.model).toMatch(/^procedural@\d+$/);
+      expect(r.seed).toBe(String(11 + i));
+      expect(r.params).toMatchObject({
+        width: 320,
+        height: 180,
+        seed: String(11 + i),
+        creative: { title: 'Autumn Latte', price: '290 ₽', discount: '-20%', brandPalette: ['#6b3e26', '#f2c14e'] },
+      });
+      expect(r.duration_ms).toBeGreaterThanOrEqual(0);
+      expect(r.storage_key).toBe(`images/${r.sha256.slice(0, 2)}/${r.sha256}.png`);
+    });
+    const [generation] = await mesh.query<{ diagnostics: { pairwiseMeanPixelDistance: unknown[] } }>(
+      'SELECT diagnostics FROM generator.generations WHERE generation_id = $1',
+      [done.id],
+    );
+    expect(generation.diagnostics.pairwiseMeanPixelDistance).toHaveLength(1);
+    const img = await mesh.client.image(user, done.id, 1);
+    expect(createHash('sha256').update(img.bytes).digest('hex')).toBe(
+      rows.find((r) => r.index === done.images[0].index)?.sha256,
+    );
+  });
+
   it('rejects an over-quota request and charges nothing for it', async () => {
     const user = mesh.newUser();
     const first = await mesh.client.submit(user, { prompt: 'coffee poster', n: 4, width: 128, height: 128 });
@@ -113,11 +222,7 @@ describe('generation saga', () => {
     expect(rejected.status).toBe('rejected');
     expect(rejected.failure?.code).toBe('quota_exceeded');
     expect(rejected.images).toHaveLength(0);
-    const [usage] = await mesh.query<{ committed: number; reserved: number }>(
-      'SELECT committed, reserved FROM billing.quota_usage WHERE user_id = $1',
-      [user],
-    );
-    expect(usage).toEqual({ committed: 12, reserved: 0 });
+    expect(await mesh.settledUsage(user, { committed: 12, reserved: 0 })).toEqual({ committed: 12, reserved: 0 });
     const reservation = await mesh.query('SELECT 1 FROM billing.quota_reservations WHERE generation_id = $1', [
       over.body.id,
     ]);
@@ -154,11 +259,7 @@ describe('generation saga', () => {
     expect(done.images).toHaveLength(3);
     // Give a duplicate time to show up if it were going to.
     await new Promise((r) => setTimeout(r, 1000));
-    const [usage] = await mesh.query<{ committed: number; reserved: number }>(
-      'SELECT committed, reserved FROM billing.quota_usage WHERE user_id = $1',
-      [user],
-    );
-    expect(usage).toEqual({ committed: 3, reserved: 0 });
+    expect(await mesh.settledUsage(user, { committed: 3, reserved: 0 })).toEqual({ committed: 3, reserved: 0 });
     for (const table of ['billing.quota_reservations', 'enhancer.enhancements', 'generator.generations']) {
       const rows = await mesh.query(`SELECT 1 FROM ${table} WHERE generation_id = $1`, [generationId]);
       expect(rows).toHaveLength(1);

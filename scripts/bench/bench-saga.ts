@@ -65,6 +65,8 @@ async function main(): Promise<void> {
     MESH_NAMESPACE: `at-${id}`,
     STORAGE_DIR: storage,
     FREE_MONTHLY_IMAGES: '1000000',
+    // The mesh is what is measured here; the vision judge's own speed is bench:judge's subject.
+    JUDGE_BACKEND: 'statistics',
   };
   console.log(
     `bench:saga — ${N} generations at concurrency ${CONCURRENCY}, ${SEQUENTIAL} one at a time; 1 image 512×512 each`,

@@ -16,7 +16,15 @@ export interface GenerationView {
     height: number;
     url: string;
     metrics: Record<string, number>;
+    best?: boolean;
+    validation?: { consistency: number; outlierScore: number; outlier: boolean; rejected: boolean; reasons: string[] };
+    diversityOrder?: number;
   }>;
+  judging?: {
+    validationSummary: string;
+    weights: { fidelity: number; aesthetic: number };
+    diversity: { order: number[]; diversity: number[]; coverage: number[]; method: string } | null;
+  } | null;
   failure: { stage: string; code: string; reason: string } | null;
   steps: Array<{ event: string; status: string; at: string }>;
 }
@@ -25,6 +33,22 @@ export const TERMINAL = new Set(['completed', 'failed', 'rejected']);
 
 export class MeshClient {
   constructor(private readonly baseUrl: string) {}
+
+  /** Diverse top-k (POST /v1/generations/{id}/select?k=). */
+  async select(
+    userId: string,
+    id: string,
+    k: number,
+  ): Promise<{
+    status: number;
+    body: { k?: number; images?: Array<{ index: number; rank: number }>; diversity?: number; coverage?: number };
+  }> {
+    const res = await fetch(`${this.baseUrl}/v1/generations/${id}/select?k=${k}`, {
+      method: 'POST',
+      headers: { 'x-user-id': userId },
+    });
+    return { status: res.status, body: (await res.json()) as { k?: number } };
+  }
 
   async submit(
     userId: string,
@@ -39,7 +63,7 @@ export class MeshClient {
   }
 
   async get(userId: string, id: string): Promise<{ status: number; body: GenerationView }> {
-    const res = await fetch(`${this.baseUrl}/v1/generations/${id}`, { headers: { 'x-user-id': userId } });
+    const res = await fetchIdempotent(`${this.baseUrl}/v1/generations/${id}`, { headers: { 'x-user-id': userId } });
     return { status: res.status, body: (await res.json()) as GenerationView };
   }
 
@@ -64,5 +88,18 @@ export class MeshClient {
       if (Date.now() > deadline) throw new Error(`generation ${id} still ${body.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
+  }
+}
+
+/**
+ * GET with one retry on a connection-level failure: a pooled keep-alive socket can be closed by the server
+ * just as it is reused ("other side closed"); for an idempotent read the right answer is to ask again.
+ */
+async function fetchIdempotent(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    await new Promise((r) => setTimeout(r, 50));
+    return fetch(url, init);
   }
 }

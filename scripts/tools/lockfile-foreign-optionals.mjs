@@ -9,8 +9,35 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const path = new URL('../../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const pkgs = lock.packages;
-const OS = { darwin: 'darwin', win32: 'win32', linux: 'linux', freebsd: 'freebsd', android: 'android', openbsd: 'openbsd', sunos: 'sunos', aix: 'aix', netbsd: 'netbsd', openharmony: 'openharmony', wasm32: null, wasi: null };
-const CPU = ['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el', 'armv7', 'arm-gnueabihf', 'arm-musleabihf', 'wasm32'];
+const OS = {
+  darwin: 'darwin',
+  win32: 'win32',
+  linux: 'linux',
+  freebsd: 'freebsd',
+  android: 'android',
+  openbsd: 'openbsd',
+  sunos: 'sunos',
+  aix: 'aix',
+  netbsd: 'netbsd',
+  openharmony: 'openharmony',
+  wasm32: null,
+  wasi: null,
+};
+const CPU = [
+  'x64',
+  'arm64',
+  'arm',
+  'ia32',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'loong64',
+  'mips64el',
+  'armv7',
+  'arm-gnueabihf',
+  'arm-musleabihf',
+  'wasm32',
+];
 
 const guess = (name) => {
   const parts = name.split('/').pop().split('-');
@@ -37,6 +64,8 @@ for (const [key, meta] of Object.entries(pkgs)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(path, JSON.stringify(lock, null, 2) + '\n');
 console.log(`added ${added} foreign optional entries`);

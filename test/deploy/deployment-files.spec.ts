@@ -307,7 +307,14 @@ describe('nginx/nginx.conf', () => {
     // A literal host in proxy_pass is resolved at load time and fails when the gateway is not up yet.
     const passes = server.blocks.flatMap((b) => nginxDirectives(b.body, 'proxy_pass').map((d) => d[1]));
     expect(passes.length).toBeGreaterThan(0);
-    expect(new Set(passes)).toEqual(new Set(['$gateway_upstream']));
+    // Payment webhooks are the one exception: billing verifies them itself (see apps/billing/README.md).
+    const webhooks = must(nginxChild(server, 'location', '/v1/billing/webhooks/'), 'webhook location');
+    expect(nginxDirectives(webhooks, 'proxy_pass')).toEqual([['proxy_pass', '$billing_upstream']]);
+    const billingUpstream = new URL(
+      must(nginxDirectives(server, 'set').find((d) => d[1] === '$billing_upstream')?.[2], 'set $billing_upstream'),
+    );
+    expect([billingUpstream.hostname, Number(billingUpstream.port)]).toEqual(['billing', DEFAULT_PORTS.billing]);
+    expect(new Set(passes)).toEqual(new Set(['$gateway_upstream', '$billing_upstream']));
   });
 
   it('streams server-sent events unbuffered with a long read timeout', () => {
@@ -520,6 +527,7 @@ describe('k8s', () => {
       DATABASE_ADMIN_URL: 'change-me',
       AMQP_URL: 'change-me',
       OPENAI_IMAGES_API_KEY: 'change-me',
+      HF_API_TOKEN: 'change-me',
     });
   });
 

@@ -112,6 +112,29 @@ export class TestMesh {
     }
   }
 
+  /**
+   * Billing's usage of one user once it settles: billing learns of completion from its own queue,
+   * independently of the gateway's read model, so it may lag a moment behind "completed".
+   * Returns the last value seen if it never matches, so the test's assertion shows the difference.
+   */
+  async settledUsage(user: string, expected: { committed: number; reserved: number }): Promise<unknown> {
+    const read = async () =>
+      (
+        await this.query<{ committed: number; reserved: number }>(
+          'SELECT committed, reserved FROM billing.quota_usage WHERE user_id = $1',
+          [user],
+        )
+      )[0];
+    return this.waitFor(
+      async () => {
+        const u = await read();
+        return u && u.committed === expected.committed && u.reserved === expected.reserved ? u : undefined;
+      },
+      15000,
+      'billing usage to settle',
+    ).catch(read);
+  }
+
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query(sql, params)).rows as T[];
   }

@@ -2,9 +2,14 @@ import { Module } from '@nestjs/common';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
 import { EnhancementModule } from './enhancement/enhancement.module';
 import { ENHANCER_MIGRATIONS } from './migrations';
+import { TranslationModule } from './translation/translation.module';
 
 @Module({
-  imports: [...serviceInfrastructure({ service: 'enhancer', migrations: ENHANCER_MIGRATIONS }), EnhancementModule],
+  imports: [
+    ...serviceInfrastructure({ service: 'enhancer', migrations: ENHANCER_MIGRATIONS }),
+    TranslationModule,
+    EnhancementModule,
+  ],
   controllers: SERVICE_CONTROLLERS,
 })
 export class EnhancerModule {}

@@ -1,4 +1,15 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { IMAGE_BACKEND_NAMES, isImageBackendName, type ImageBackendName } from '@atelier/image-capabilities';
+
+/** `<repo root>/../shared/models`: the repo root is the nearest folder up from here with a package.json. */
+function defaultSharedModelsDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return resolve(dir, '..', 'shared', 'models');
+}
+const SHARED_MODELS_DIR = defaultSharedModelsDir();
 
 export const SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge', 'recommender'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -46,10 +57,38 @@ const baseShape = {
   RETRY_MAX_ATTEMPTS: int(5, 1, 20),
   RETRY_BASE_DELAY_MS: int(500, 10, 600000),
   OUTBOX_POLL_INTERVAL_MS: int(1000, 50, 60000),
+  // Published outbox rows are kept this long for audit, then deleted.
+  OUTBOX_RETENTION_HOURS: int(24, 1, 24 * 365),
+  // Processed event ids are remembered this long; a redelivery older than this would be processed again.
+  INBOX_RETENTION_DAYS: int(14, 1, 365),
 } as const;
+
+/** Comma-separated backend names, e.g. "procedural,hf"; every name must be known. */
+const backendList = (fallback: readonly ImageBackendName[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): ImageBackendName[] => {
+      if (v === undefined || v.trim() === '') return [...fallback];
+      const names = v.split(',').map((s) => s.trim());
+      const unknown = names.filter((n) => !isImageBackendName(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `unknown image backends: ${unknown.join(', ')}` });
+        return z.NEVER;
+      }
+      return names.filter(isImageBackendName);
+    });
 
 const storageShape = {
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
+  // fs: files under STORAGE_DIR; s3: an S3-compatible bucket (AWS, MinIO, R2) reached at S3_ENDPOINT.
+  STORAGE_BACKEND: z.enum(['fs', 's3']).default('fs'),
+  S3_ENDPOINT: z.union([z.literal(''), z.string().url()]).default(''),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).default('atelier'),
+  S3_ACCESS_KEY_ID: z.string().default(''),
+  S3_SECRET_ACCESS_KEY: z.string().default(''),
+  S3_FORCE_PATH_STYLE: bool(true),
 } as const;
 
 export const ENV_SHAPES = {
@@ -58,25 +97,98 @@ export const ENV_SHAPES = {
     ...storageShape,
     // Accept the x-user-id header as identity. Development/test only; refused in production.
     ALLOW_DEV_USER_HEADER: bool(true),
+    // Backend used when a request names none, and the backends requests may name (checked against their capabilities).
+    IMAGE_BACKEND_DEFAULT: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
+    IMAGE_BACKENDS_ENABLED: backendList(IMAGE_BACKEND_NAMES),
   },
   billing: {
     ...baseShape,
+    // The Free plan's allowance and per-request cap, applied on start until an admin edits the Free plan.
     FREE_MONTHLY_IMAGES: int(100, 0, 1_000_000),
     FREE_MAX_IMAGES_PER_REQUEST: int(4, 1, 16),
     RESERVATION_TTL_SECONDS: int(300, 1, 86400),
     RESERVATION_SWEEP_INTERVAL_MS: int(5000, 100, 600000),
+    // Renewal / expiry of subscriptions at period end.
+    SUBSCRIPTION_SWEEP_INTERVAL_MS: int(30000, 100, 3_600_000),
+    TOP_UP_DEFAULT_PROVIDER: z.enum(['sandbox', 'yookassa']).default('sandbox'),
+    TOP_UP_MIN_KOPECKS: int(100_00, 1, 1_000_000_00),
+    TOP_UP_MAX_KOPECKS: int(100_000_00, 1, 100_000_000_00),
+    // Sandbox provider: webhooks signed with HMAC-SHA256 of "<timestamp>.<body>". Refused in production.
+    SANDBOX_PAYMENTS_ENABLED: bool(true),
+    SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-dev-only'),
+    SANDBOX_CONFIRMATION_URL: z.string().url().default('http://127.0.0.1:3001/v1/billing/sandbox/confirm'),
+    WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
+    // YooKassa-style API (https://api.yookassa.ru/v3); enabled when the shop id and secret key are set.
+    YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
+    YOOKASSA_SHOP_ID: z.string().default(''),
+    YOOKASSA_SECRET_KEY: z.string().default(''),
+    YOOKASSA_RETURN_URL: z.string().url().default('http://localhost:3000/account'),
+    PAYMENT_HTTP_TIMEOUT_MS: int(10000, 100, 120000),
+    // Fault injection for tests only (refused in production): SIGKILL right after committing these operations.
+    FAULT_CRASH_AFTER_COMMIT: z.string().default(''),
   },
-  enhancer: { ...baseShape },
+  enhancer: {
+    ...baseShape,
+    // Default prompt backend: builtin (dictionaries + templates, no model), ollama or openai (falls back to builtin).
+    ENHANCER_BACKEND: z.enum(['builtin', 'ollama', 'openai']).default('builtin'),
+    // dictd files of the Debian packages mueller7-dict and dict-freedict-eng-rus, indexed at start.
+    ENHANCER_DICTIONARY_DIR: z.string().min(1).default('/usr/share/dictd'),
+    OLLAMA_URL: z.string().url().default('http://127.0.0.1:11434'),
+    OLLAMA_MODEL: z.string().min(1).default('qwen2.5:1.5b-instruct'),
+    ENHANCER_OPENAI_URL: z.string().url().default('https://api.openai.com'),
+    ENHANCER_OPENAI_API_KEY: z.string().default(''),
+    ENHANCER_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    ENHANCER_LLM_TIMEOUT_MS: int(20000, 50, 600000),
+    ENHANCER_LLM_MAX_ATTEMPTS: int(3, 1, 10),
+    // Brand profiles allowed when billing reports no limit for the plan (max_brand_profiles = 0).
+    ENHANCER_DEFAULT_BRAND_PROFILES: int(1, 0, 1000),
+  },
   generator: {
     ...baseShape,
     ...storageShape,
-    GENERATOR_DEFAULT_BACKEND: z.enum(['procedural', 'openai']).default('procedural'),
+    GENERATOR_DEFAULT_BACKEND: z.enum(IMAGE_BACKEND_NAMES).default('procedural'),
     OPENAI_IMAGES_URL: z.string().url().default('https://api.openai.com'),
     OPENAI_IMAGES_API_KEY: z.string().default(''),
     OPENAI_IMAGES_MODEL: z.string().default('gpt-image-1'),
     GENERATOR_HTTP_TIMEOUT_MS: int(60000, 100, 600000),
+    // 429/503 answers are retried in-process this many times, honouring Retry-After up to the max wait.
+    GENERATOR_HTTP_RETRIES: int(2, 0, 10),
+    GENERATOR_HTTP_RETRY_BASE_MS: int(1000, 1, 600000),
+    GENERATOR_HTTP_MAX_RETRY_WAIT_MS: int(30000, 0, 600000),
+    // Outputs beyond these are refused as fatal (not images we would store).
+    GENERATOR_MAX_IMAGE_BYTES: int(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    GENERATOR_MAX_IMAGE_PIXELS: int(4096 * 4096, 64 * 64, 1 << 30),
+    HF_API_URL: z.string().url().default('https://router.huggingface.co/hf-inference'),
+    HF_API_TOKEN: z.string().default(''),
+    HF_MODEL: z.string().min(1).default('stabilityai/sdxl-turbo'),
+    A1111_URL: z.string().url().default('http://127.0.0.1:7860'),
+    // "user:password" when the server runs with --api-auth.
+    A1111_AUTH: z.string().default(''),
+    A1111_MODEL: z.string().default(''),
+    A1111_SAMPLER: z.string().min(1).default('Euler a'),
+    // NSFW check of every generated image (nsfwjs MobileNetV2, bundled weights, tfjs wasm); flagged images are marked.
+    GENERATOR_NSFW_CHECK: bool(false),
+    GENERATOR_NSFW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   },
-  judge: { ...baseShape, ...storageShape },
+  judge: {
+    ...baseShape,
+    ...storageShape,
+    // auto = CLIP when JUDGE_CLIP_DIR holds an export, else the vision judge.
+    JUDGE_BACKEND: z.enum(['auto', 'clip', 'vision', 'statistics']).default('auto'),
+    ML_MODELS_DIR: z.string().min(1).default(SHARED_MODELS_DIR),
+    JUDGE_CLIP_DIR: z.string().min(1).default(join(SHARED_MODELS_DIR, 'clip-vit-base-patch32')),
+    JUDGE_AESTHETIC_HEAD: z
+      .enum(['auto', 'laion-v1-vit-b-32', 'laion-v1-vit-b-16', 'laion-v1-vit-l-14', 'improved-vit-l-14'])
+      .default('auto'),
+    // clip_n: clipscore = 2.5·max(cos, 0) clipped to [0, 1]; linear = (cos + 1) / 2.
+    JUDGE_CLIP_NORMALISATION: z.enum(['clipscore', 'linear']).default('clipscore'),
+    JUDGE_WEIGHT_FIDELITY: z.coerce.number().min(0).max(1).default(0.7),
+    JUDGE_WEIGHT_AESTHETIC: z.coerce.number().min(0).max(1).default(0.3),
+    JUDGE_MIN_CONSISTENCY: z.coerce.number().min(0).max(1).default(0.6),
+    JUDGE_OUTLIER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+    ML_INTRA_OP_THREADS: int(0, 0, 64),
+    ML_BATCH_SIZE: int(8, 1, 64),
+  },
   recommender: {
     ...baseShape,
     ...storageShape,

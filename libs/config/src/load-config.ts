@@ -21,6 +21,8 @@ export interface MessagingConfig {
   retryMaxAttempts: number;
   retryBaseDelayMs: number;
   outboxPollIntervalMs: number;
+  outboxRetentionHours: number;
+  inboxRetentionDays: number;
 }
 
 export interface ServiceConfig<S extends ServiceName = ServiceName> {
@@ -89,6 +91,8 @@ export function loadConfig<S extends ServiceName>(
       retryMaxAttempts: base.RETRY_MAX_ATTEMPTS,
       retryBaseDelayMs: base.RETRY_BASE_DELAY_MS,
       outboxPollIntervalMs: base.OUTBOX_POLL_INTERVAL_MS,
+      outboxRetentionHours: base.OUTBOX_RETENTION_HOURS,
+      inboxRetentionDays: base.INBOX_RETENTION_DAYS,
     },
     env,
   };

@@ -1,7 +1,51 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
-import { QuotaRejectedSchema, QuotaReservedSchema } from './gen/billing/v1/events_pb';
+import { FeedbackSubmittedSchema, GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
+import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
+import {
+  QuotaRejectedSchema,
+  QuotaReservedSchema,
+  SubscriptionChangedSchema,
+  WalletAdjustedSchema,
+  WalletToppedUpSchema,
+} from './gen/billing/v1/events_pb';
+import {
+  GetLimitsReplySchema,
+  GetLimitsRequestSchema,
+  ListPlansReplySchema,
+  ListPlansRequestSchema,
+  UpsertPlanReplySchema,
+  UpsertPlanRequestSchema,
+} from './gen/billing/v1/plans_pb';
+import {
+  CancelSubscriptionReplySchema,
+  CancelSubscriptionRequestSchema,
+  ChangeSubscriptionReplySchema,
+  ChangeSubscriptionRequestSchema,
+} from './gen/billing/v1/subscription_pb';
+import {
+  AdjustWalletReplySchema,
+  AdjustWalletRequestSchema,
+  AuditLedgerReplySchema,
+  AuditLedgerRequestSchema,
+  CreateTopUpReplySchema,
+  CreateTopUpRequestSchema,
+  GetLedgerReplySchema,
+  GetLedgerRequestSchema,
+  ListTopUpsReplySchema,
+  ListTopUpsRequestSchema,
+} from './gen/billing/v1/wallet_pb';
 import { PromptEnhancedSchema } from './gen/enhancer/v1/events_pb';
+import {
+  BrandProfileReplySchema,
+  CreateBrandProfileRequestSchema,
+  DeleteBrandProfileReplySchema,
+  DeleteBrandProfileRequestSchema,
+  ListBrandProfilesReplySchema,
+  ListBrandProfilesRequestSchema,
+  PreviewPromptReplySchema,
+  PreviewPromptRequestSchema,
+  UpdateBrandProfileRequestSchema,
+} from './gen/enhancer/v1/brand_profiles_pb';
 import { ImagesGeneratedSchema } from './gen/generator/v1/events_pb';
 import { GenerationCompletedSchema } from './gen/judge/v1/events_pb';
 import { GenerationFailedSchema } from './gen/mesh/v1/generation_pb';
@@ -35,6 +79,10 @@ export const EVENTS = {
   'recommendation.requested': define(RecommendationRequestedSchema),
   'recommendation.completed': define(RecommendationCompletedSchema),
   'recommendation.failed': define(RecommendationFailedSchema),
+  'feedback.submitted': define(FeedbackSubmittedSchema),
+  'wallet.topped_up': define(WalletToppedUpSchema),
+  'wallet.adjusted': define(WalletAdjustedSchema),
+  'subscription.changed': define(SubscriptionChangedSchema),
 } as const;
 
 export type EventType = keyof typeof EVENTS;
@@ -43,3 +91,42 @@ export type EventType = keyof typeof EVENTS;
 export type EventPayload<T extends EventType> = MessageShape<(typeof EVENTS)[T]['schema']>;
 
 export const isEventType = (value: string): value is EventType => Object.hasOwn(EVENTS, value);
+
+interface RpcDefinition<Req extends DescMessage = DescMessage, Rep extends DescMessage = DescMessage> {
+  /** Service that answers. */
+  readonly server: string;
+  readonly request: Req;
+  readonly reply: Rep;
+}
+
+const rpc = <Req extends DescMessage, Rep extends DescMessage>(
+  server: string,
+  request: Req,
+  reply: Rep,
+): RpcDefinition<Req, Rep> => ({ server, request, reply });
+
+/** Every request/reply call of the mesh: name (routing key on the rpc exchange) -> server and schemas. */
+export const RPCS = {
+  'billing.get_account': rpc('billing', GetAccountRequestSchema, GetAccountReplySchema),
+  'enhancer.create_brand_profile': rpc('enhancer', CreateBrandProfileRequestSchema, BrandProfileReplySchema),
+  'enhancer.list_brand_profiles': rpc('enhancer', ListBrandProfilesRequestSchema, ListBrandProfilesReplySchema),
+  'enhancer.update_brand_profile': rpc('enhancer', UpdateBrandProfileRequestSchema, BrandProfileReplySchema),
+  'enhancer.delete_brand_profile': rpc('enhancer', DeleteBrandProfileRequestSchema, DeleteBrandProfileReplySchema),
+  'enhancer.preview_prompt': rpc('enhancer', PreviewPromptRequestSchema, PreviewPromptReplySchema),
+  'billing.get_limits': rpc('billing', GetLimitsRequestSchema, GetLimitsReplySchema),
+  'billing.list_plans': rpc('billing', ListPlansRequestSchema, ListPlansReplySchema),
+  'billing.upsert_plan': rpc('billing', UpsertPlanRequestSchema, UpsertPlanReplySchema),
+  'billing.get_ledger': rpc('billing', GetLedgerRequestSchema, GetLedgerReplySchema),
+  'billing.create_top_up': rpc('billing', CreateTopUpRequestSchema, CreateTopUpReplySchema),
+  'billing.list_top_ups': rpc('billing', ListTopUpsRequestSchema, ListTopUpsReplySchema),
+  'billing.adjust_wallet': rpc('billing', AdjustWalletRequestSchema, AdjustWalletReplySchema),
+  'billing.audit_ledger': rpc('billing', AuditLedgerRequestSchema, AuditLedgerReplySchema),
+  'billing.change_subscription': rpc('billing', ChangeSubscriptionRequestSchema, ChangeSubscriptionReplySchema),
+  'billing.cancel_subscription': rpc('billing', CancelSubscriptionRequestSchema, CancelSubscriptionReplySchema),
+} as const;
+
+export type RpcName = keyof typeof RPCS;
+export type RpcRequest<N extends RpcName> = MessageShape<(typeof RPCS)[N]['request']>;
+export type RpcReply<N extends RpcName> = MessageShape<(typeof RPCS)[N]['reply']>;
+
+export const isRpcName = (value: string): value is RpcName => Object.hasOwn(RPCS, value);

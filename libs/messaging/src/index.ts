@@ -8,4 +8,16 @@ export { HandlesEvent, type EventHandler, type EventContext, type GiveUpReason }
 export { FatalError, BackendHttpError, classifyFailure, failureCode, describeError } from './failures';
 export { HEADERS, envelopeFromMessage, envelopeToPublishOptions, newEnvelope, type EventEnvelope } from './envelope';
 export { topologyNames, retryDelayMs, declareServiceQueues, declareExchange, type TopologyNames } from './topology';
-export { messagingTablesUpSql, messagingTablesDownSql, outboxChannel } from './messaging-tables';
+export { messagingTablesUpSql, messagingTablesDownSql } from './messaging-tables';
+export { RpcClient } from './rpc-client';
+export { RpcServer } from './rpc-server';
+export {
+  HandlesRequest,
+  RpcError,
+  rpcExchange,
+  rpcQueue,
+  type RequestHandler,
+  type RpcReplyInit,
+  type RpcRequestInit,
+} from './rpc';
+export { MessagingJanitor } from './messaging-janitor';

@@ -3,9 +3,6 @@ const ident = (name: string): string => {
   return `"${name}"`;
 };
 
-/** Name of the NOTIFY channel the relay listens on; one per schema. */
-export const outboxChannel = (schema: string): string => `outbox_${schema}`;
-
 /**
  * DDL of the outbox (events waiting for the broker) and inbox (event ids already handled).
  * Every service's first migration calls this for its own schema.

@@ -5,14 +5,13 @@ import {
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import type { EventType } from '@atelier/contracts';
 import { outboxPending, outboxPublished } from '@atelier/observability';
 import { envelopeToPublishOptions } from './envelope';
 import { EventPublisher } from './event-publisher';
-import { outboxChannel } from './messaging-tables';
+import { OUTBOX_WRITTEN } from './outbox';
 
 interface OutboxRow {
   id: string;
@@ -28,14 +27,14 @@ const BATCH = 200;
 
 /**
  * Publishes committed outbox rows with publisher confirms, then marks them published.
- * Woken by NOTIFY on commit, with a slow poll as a safety net (missed notifications, broker outages).
+ * Woken in-process right after a transaction that wrote to the outbox commits, with a slow poll as the
+ * safety net (rows of a replica that died, broker outages).
  * Rows are locked with SKIP LOCKED so replicas of a service share the work.
  * A crash between confirm and mark re-publishes the row: consumers' inboxes make that a no-op.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
-  private listener?: Client;
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
@@ -49,7 +48,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
+    this.dataSource.subscribers.push({
+      afterTransactionCommit: ({ queryRunner }) => {
+        if (!queryRunner.data[OUTBOX_WRITTEN]) return;
+        delete queryRunner.data[OUTBOX_WRITTEN];
+        this.wake();
+      },
+    });
     this.timer = setInterval(() => this.wake(), this.config.messaging.outboxPollIntervalMs);
     this.wake();
   }
@@ -131,30 +136,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async listen(): Promise<void> {
-    const db = this.config.database;
-    const client = new Client({
-      host: db.host,
-      port: db.port,
-      database: db.database,
-      user: db.user,
-      password: db.password,
-    });
-    client.on('notification', () => this.wake());
-    client.on('error', (err) => {
-      this.logger.warn(`LISTEN connection lost: ${err.message}; polling until it is back`);
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => undefined), 1000);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${outboxChannel(db.schema)}`);
-    this.listener = client;
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.current;
-    await this.listener?.end().catch(() => undefined);
   }
 }

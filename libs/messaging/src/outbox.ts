@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { EVENTS, create, toBinary, type EventType, type MessageInitShape } from '@atelier/contracts';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { newEnvelope, type EventEnvelope } from './envelope';
-import { outboxChannel } from './messaging-tables';
+
+/** Marks a query runner whose transaction wrote to the outbox. */
+export const OUTBOX_WRITTEN = 'atelier.outboxWritten';
 
 export type EventInit<T extends EventType> = MessageInitShape<(typeof EVENTS)[T]['schema']>;
 
@@ -53,8 +55,9 @@ export class Outbox {
         envelope.occurredAt,
       ],
     );
-    // Delivered only if the transaction commits: wakes the relay without polling.
-    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), '']);
+    // The relay is woken after this transaction commits (see OutboxRelay). Not NOTIFY: a NOTIFY inside the
+    // transaction takes a database-wide lock at commit and serialises every committing writer.
+    manager.queryRunner.data[OUTBOX_WRITTEN] = true;
     return envelope;
   }
 }

@@ -1,2 +1,3 @@
 export { ObjectStorage, FilesystemObjectStorage, InvalidStorageKeyError } from './object-storage';
-export { StorageModule } from './storage.module';
+export { S3ObjectStorage, type S3StorageOptions } from './s3-object-storage';
+export { StorageModule, objectStorageFromConfig } from './storage.module';

@@ -21,6 +21,9 @@ export interface UsageRow {
 /** All SQL of quota accounting. Every method runs in the caller's transaction. */
 @Injectable()
 export class QuotaReservationRepository {
+  /**
+   * Opens the period's usage row with the plan's allowance (a snapshot: plan edits apply from the next period).
+   */
   async ensureUsage(m: EntityManager, userId: string, period: string, allowance: number): Promise<void> {
     await m.query(
       `INSERT INTO billing.quota_usage (user_id, period, allowance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
@@ -29,17 +32,25 @@ export class QuotaReservationRepository {
   }
 
   /**
-   * Adds `n` to the reserved count only if it stays within the allowance. The row lock makes concurrent
-   * reservations queue up, and the condition is re-checked after the lock, so the allowance is never exceeded.
+   * Holds `n` images and records the reservation in one statement, only if the period's usage stays within
+   * its allowance. The UPDATE's row lock queues a user's concurrent requests and the condition is re-checked
+   * after the lock, so the allowance is never exceeded. Returns false when refused (or the row is missing).
    */
-  async tryReserve(m: EntityManager, userId: string, period: string, n: number): Promise<boolean> {
+  async reserveAndRecord(
+    m: EntityManager,
+    r: { generationId: string; userId: string; period: string; requested: number; ttlSeconds: number },
+  ): Promise<boolean> {
     const rows = (await m.query(
-      `UPDATE billing.quota_usage SET reserved = reserved + $3
-        WHERE user_id = $1 AND period = $2 AND reserved + committed + $3 <= allowance
-        RETURNING reserved`,
-      [userId, period, n],
-    )) as [unknown[], number];
-    return rows[1] > 0;
+      `WITH held AS (
+         UPDATE billing.quota_usage SET reserved = reserved + $4
+          WHERE user_id = $2 AND period = $3 AND reserved + committed + $4 <= allowance
+         RETURNING user_id)
+       INSERT INTO billing.quota_reservations (generation_id, user_id, period, requested, status, expires_at)
+       SELECT $1, $2, $3, $4, 'reserved', now() + make_interval(secs => $5) FROM held
+       RETURNING generation_id`,
+      [r.generationId, r.userId, r.period, r.requested, r.ttlSeconds],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   async usage(m: EntityManager, userId: string, period: string): Promise<UsageRow | undefined> {
@@ -48,17 +59,6 @@ export class QuotaReservationRepository {
       [userId, period],
     )) as UsageRow[];
     return rows[0];
-  }
-
-  async insertReservation(
-    m: EntityManager,
-    r: { generationId: string; userId: string; period: string; requested: number; ttlSeconds: number },
-  ): Promise<void> {
-    await m.query(
-      `INSERT INTO billing.quota_reservations (generation_id, user_id, period, requested, status, expires_at)
-       VALUES ($1, $2, $3, $4, 'reserved', now() + make_interval(secs => $5))`,
-      [r.generationId, r.userId, r.period, r.requested, r.ttlSeconds],
-    );
   }
 
   async recordRejection(

@@ -3,73 +3,74 @@ import type { EntityManager } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import type { EventPayload } from '@atelier/contracts';
 import type { EventContext } from '@atelier/messaging';
-import { billingPeriod, freePlanFrom, type FreePlan } from './quota-policy';
+import { planFeatures, planLimits } from '../plans/plan';
+import { Subscriptions } from '../subscriptions/subscriptions.service';
+import { billingPeriod } from './quota-policy';
 import { QuotaReservationRepository } from './quota-reservation.repository';
 
-/** Holds, commits and releases image quota for generation requests. */
+/** Holds, commits and releases image quota for generation requests, per plan and billing period. */
 @Injectable()
 export class QuotaReservations {
   private readonly logger = new Logger('QuotaReservations');
-  readonly plan: FreePlan;
+  private readonly ttlSeconds: number;
 
   constructor(
     private readonly repo: QuotaReservationRepository,
+    private readonly subscriptions: Subscriptions,
     @Inject(SERVICE_CONFIG) config: ServiceConfig<'billing'>,
   ) {
-    this.plan = freePlanFrom(config);
+    this.ttlSeconds = config.env.RESERVATION_TTL_SECONDS;
   }
 
   async reserve(request: EventPayload<'generation.requested'>, ctx: EventContext): Promise<void> {
     const m = ctx.manager;
     const { generationId, userId } = request;
     const n = request.params?.n ?? 0;
-    const period = billingPeriod(new Date());
-    const reject = async (code: string, reason: string, used: number): Promise<void> => {
+    const { plan, periodKey } = await this.subscriptions.effectivePlan(m, userId);
+    const period = periodKey ?? billingPeriod(new Date());
+    const reject = async (code: string, reason: string, allowance: number, used: number): Promise<void> => {
       await this.repo.recordRejection(m, generationId, userId, code, n);
-      await ctx.emit('quota.rejected', {
-        generationId,
-        userId,
-        code,
-        reason,
-        allowance: this.plan.monthlyImages,
-        used,
-        requested: n,
-      });
+      await ctx.emit('quota.rejected', { generationId, userId, code, reason, allowance, used, requested: n });
     };
 
-    if (n < 1 || n > this.plan.maxImagesPerRequest) {
+    if (n < 1 || n > plan.maxImagesPerRequest) {
       return reject(
         'too_many_images_for_plan',
-        `the ${this.plan.name} plan allows 1 to ${this.plan.maxImagesPerRequest} images per request`,
+        `the ${plan.name} plan allows 1 to ${plan.maxImagesPerRequest} images per request`,
+        plan.monthlyImages,
         0,
       );
     }
-    await this.repo.ensureUsage(m, userId, period, this.plan.monthlyImages);
-    if (!(await this.repo.tryReserve(m, userId, period, n))) {
-      const usage = await this.repo.usage(m, userId, period);
-      const used = (usage?.reserved ?? 0) + (usage?.committed ?? 0);
-      return reject(
-        'quota_exceeded',
-        `monthly allowance of ${this.plan.monthlyImages} images reached (${used} used or held)`,
-        used,
-      );
+    const reservation = { generationId, userId, period, requested: n, ttlSeconds: this.ttlSeconds };
+    let reserved = await this.repo.reserveAndRecord(m, reservation);
+    if (!reserved) {
+      // Maybe the period's row did not exist yet. Open it (or wait for a concurrent request that is opening it)
+      // and try once more: the second UPDATE sees the committed row.
+      await this.repo.ensureUsage(m, userId, period, plan.monthlyImages);
+      reserved = await this.repo.reserveAndRecord(m, reservation);
     }
-    await this.repo.insertReservation(m, {
-      generationId,
-      userId,
-      period,
-      requested: n,
-      ttlSeconds: this.plan.reservationTtlSeconds,
-    });
-    await ctx.emit('quota.reserved', {
-      generationId,
-      userId,
-      params: request.params,
-      reservedImages: n,
-      period,
-      plan: this.plan.name,
-      features: this.plan.features,
-    });
+    if (reserved) {
+      await ctx.emit('quota.reserved', {
+        generationId,
+        userId,
+        params: request.params,
+        reservedImages: n,
+        period,
+        plan: plan.code,
+        features: planFeatures(plan),
+        limits: planLimits(plan),
+      });
+      return;
+    }
+    const usage = await this.repo.usage(m, userId, period);
+    const used = (usage?.reserved ?? 0) + (usage?.committed ?? 0);
+    const allowance = usage?.allowance ?? plan.monthlyImages;
+    return reject(
+      'quota_exceeded',
+      `the ${plan.name} plan's allowance of ${allowance} images for this period is reached (${used} used or held)`,
+      allowance,
+      used,
+    );
   }
 
   /** Charges the images actually delivered (never more than reserved) and frees the rest. */

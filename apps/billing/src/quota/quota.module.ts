@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { AccountSummaryHandler, LimitsHandler } from './account-summary.handler';
 import { GenerationCompletedHandler, GenerationFailedHandler, GenerationRequestedHandler } from './quota.handlers';
 import { QuotaReservationRepository } from './quota-reservation.repository';
 import { QuotaReservations } from './quota-reservations.service';
 import { ReservationExpiryScheduler } from './reservation-expiry.scheduler';
 
 @Module({
+  imports: [SubscriptionsModule, LedgerModule],
   providers: [
     QuotaReservationRepository,
     QuotaReservations,
@@ -12,6 +16,8 @@ import { ReservationExpiryScheduler } from './reservation-expiry.scheduler';
     GenerationRequestedHandler,
     GenerationCompletedHandler,
     GenerationFailedHandler,
+    AccountSummaryHandler,
+    LimitsHandler,
   ],
 })
 export class QuotaModule {}

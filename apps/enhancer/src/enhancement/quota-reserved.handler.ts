@@ -15,8 +15,10 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
   async handle(event: EventPayload<'quota.reserved'>, ctx: EventContext): Promise<void> {
     const params = event.params;
     if (!params) throw new FatalError('quota.reserved without params', 'invalid_payload');
-    const result = this.enhancer.enhance(params.prompt, {
+    const result = await this.enhancer.enhance(ctx.manager, params.prompt, {
+      userId: event.userId,
       platformHint: params.platform,
+      // The plan decides: without the feature the prompt is cleaned and translated, never styled (absent: old producer).
       autoEnhance: event.features?.autoPromptEnhance ?? true,
     });
     await this.repo.insert(ctx.manager, event.generationId, event.userId, params.prompt, result);
@@ -31,6 +33,18 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
       goal: result.goal,
       operations: result.operations,
       enhancer: result.enhancer,
+      language: result.language,
+      backend: result.backend,
+      fallbackFrom: result.fallbackFrom,
+      fallbackReason: result.fallbackReason,
+      negativePrompt: result.negativePrompt,
+      brandProfileId: result.brandProfileId,
+      fragments: result.fragments,
+      latencyMs: result.latencyMs,
+      transliterated: result.transliterated,
+      aspectRatio: result.aspectRatio,
+      autoEnhanced: result.autoEnhanced,
+      features: event.features,
     });
   }
 

@@ -1,9 +1,50 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { IMAGE_BACKEND_NAMES, type ImageBackendName } from '@atelier/image-capabilities';
 
-export const IMAGE_BACKENDS = ['procedural', 'openai'] as const;
+/** Text and brand colours to put on the images (rendered by backends that draw, e.g. procedural). */
+export class CreativeBriefDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  title?: string;
 
-/** A generation request as the public API accepts it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(24)
+  price?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  discount?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @Matches(/^#[0-9a-fA-F]{6}$/, { each: true, message: 'brandPalette entries must be colours like #1a2b3c' })
+  brandPalette?: string[];
+}
+
+/**
+ * A generation request as the public API accepts it. These are the outer limits of the API; what a given backend
+ * serves (sizes, images per request, steps, guidance) is checked against its capability record afterwards, and
+ * absent values take that backend's defaults.
+ */
 export class CreateGenerationDto {
   @IsString()
   @MinLength(1)
@@ -22,25 +63,25 @@ export class CreateGenerationDto {
   @IsInt()
   @Min(64)
   @Max(2048)
-  width: number = 512;
+  width?: number;
 
   @IsOptional()
   @IsInt()
   @Min(64)
   @Max(2048)
-  height: number = 512;
+  height?: number;
 
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(150)
-  steps: number = 20;
+  steps?: number;
 
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(30)
-  guidance: number = 7;
+  guidance?: number;
 
   @IsOptional()
   @IsInt()
@@ -54,6 +95,11 @@ export class CreateGenerationDto {
   platform?: string;
 
   @IsOptional()
-  @IsIn(IMAGE_BACKENDS)
-  backend?: (typeof IMAGE_BACKENDS)[number];
+  @IsIn(IMAGE_BACKEND_NAMES)
+  backend?: ImageBackendName;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreativeBriefDto)
+  creative?: CreativeBriefDto;
 }

@@ -88,7 +88,28 @@ export class GenerationCompletedProgress extends ProgressHandler<'generation.com
         height: i.height,
         score: i.score,
         metrics: { ...i.metrics },
+        best: i.best,
+        validation: i.validation && {
+          consistency: i.validation.consistency,
+          outlierScore: i.validation.outlierScore,
+          outlier: i.validation.outlier,
+          rejected: i.validation.rejected,
+          reasons: [...i.validation.reasons],
+        },
+        diversityOrder: i.diversityOrder,
       })),
+    judging: {
+      validationSummary: e.validationSummary,
+      weights: { fidelity: e.weightFidelity, aesthetic: e.weightAesthetic },
+      diversity: e.diversity
+        ? {
+            order: [...e.diversity.order],
+            diversity: [...e.diversity.diversity],
+            coverage: [...e.diversity.coverage],
+            method: e.diversity.method,
+          }
+        : null,
+    },
   });
 }
 

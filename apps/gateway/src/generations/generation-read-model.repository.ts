@@ -26,6 +26,16 @@ export interface RankedImageView {
   height: number;
   score: number;
   metrics: Record<string, number>;
+  best?: boolean;
+  validation?: { consistency: number; outlierScore: number; outlier: boolean; rejected: boolean; reasons: string[] };
+  diversityOrder?: number;
+}
+
+/** What the judge concluded about the whole batch (validation and diversity order). */
+export interface JudgingView {
+  validationSummary: string;
+  weights: { fidelity: number; aesthetic: number };
+  diversity: { order: number[]; diversity: number[]; coverage: number[]; method: string } | null;
 }
 
 export interface GenerationRow {
@@ -40,6 +50,7 @@ export interface GenerationRow {
   backend: string | null;
   scorer: { name: string; version: string } | null;
   images: RankedImageView[];
+  judging: JudgingView | null;
   failure: { stage: string; code: string; reason: string } | null;
   created_at: Date;
   updated_at: Date;
@@ -59,10 +70,11 @@ export interface GenerationPatch {
   backend?: string;
   scorer?: { name: string; version: string };
   images?: RankedImageView[];
+  judging?: JudgingView;
   failure?: { stage: string; code: string; reason: string };
 }
 
-const JSON_COLUMNS = new Set(['enhancement', 'scorer', 'images', 'failure']);
+const JSON_COLUMNS = new Set(['enhancement', 'scorer', 'images', 'judging', 'failure']);
 
 /** The gateway's read model of generation requests. */
 @Injectable()

@@ -1,7 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { BACKEND_CAPABILITIES, validateAgainstCapabilities } from '@atelier/image-capabilities';
 import { Outbox } from '@atelier/messaging';
+import { ApiError } from '../http/api-error';
 import type { CreateGenerationDto } from './create-generation.dto';
 import { GenerationReadModelRepository } from './generation-read-model.repository';
 
@@ -12,22 +15,49 @@ export class GenerationRequests {
     private readonly dataSource: DataSource,
     private readonly readModel: GenerationReadModelRepository,
     private readonly outbox: Outbox,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>,
   ) {}
 
   async submit(userId: string, dto: CreateGenerationDto): Promise<{ id: string }> {
+    const env = this.config.env;
+    const backend = dto.backend ?? env.IMAGE_BACKEND_DEFAULT;
+    if (!env.IMAGE_BACKENDS_ENABLED.includes(backend)) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'backend_not_enabled',
+        `image backend ${backend} is not enabled`,
+        {
+          backend,
+          enabled: env.IMAGE_BACKENDS_ENABLED,
+        },
+      );
+    }
+    // Reject what the backend cannot serve before anything is stored or queued.
+    const checked = validateAgainstCapabilities(BACKEND_CAPABILITIES[backend], dto);
+    if (!checked.ok) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'unsupported_by_backend',
+        checked.violations.map((v) => v.message).join('; '),
+        { backend, violations: checked.violations },
+      );
+    }
     const id = randomUUID();
     // A seed is always fixed at submission so the request can be reproduced.
     const seed = dto.seed ?? randomInt(0, 2 ** 48 - 1);
+    const creative = {
+      title: dto.creative?.title?.trim() ?? '',
+      price: dto.creative?.price?.trim() ?? '',
+      discount: dto.creative?.discount?.trim() ?? '',
+      brandPalette: (dto.creative?.brandPalette ?? []).map((c) => c.toLowerCase()),
+    };
     const params = {
       prompt: dto.prompt,
-      n: dto.n,
-      width: dto.width,
-      height: dto.height,
-      steps: dto.steps,
-      guidance: dto.guidance,
+      ...checked.params,
       seed,
       platform: dto.platform ?? '',
-      backend: dto.backend ?? '',
+      backend,
+      creative,
     };
     await this.dataSource.transaction(async (m) => {
       await this.readModel.insert(m, { id, userId, prompt: dto.prompt, params });

@@ -1,4 +1,15 @@
-/** What a backend is asked to draw, after validation against its capabilities. */
+import type { ImageBackendName } from '@atelier/image-capabilities';
+
+/** Text and brand colours the request wants on its images (empty strings / list when absent). */
+export interface CreativeBrief {
+  title: string;
+  price: string;
+  discount: string;
+  /** #rrggbb, most important first. */
+  brandPalette: string[];
+}
+
+/** What a backend is asked to draw, after clamping to its capabilities. */
 export interface ImageRequest {
   prompt: string;
   n: number;
@@ -8,18 +19,34 @@ export interface ImageRequest {
   guidance: number;
   seed: bigint;
   platform: string;
+  creative: CreativeBrief;
 }
+
+/**
+ * One image as a backend produced it. Remote backends hand over encoded bytes in whatever format they answered;
+ * in-process backends hand over raw pixels, so nothing is encoded twice. The normaliser turns both into PNG.
+ */
+export type BackendImageData =
+  | { kind: 'encoded'; bytes: Buffer }
+  | { kind: 'raw'; pixels: Uint8Array; width: number; height: number; channels: 3 | 4 };
 
 export interface BackendImage {
-  png: Buffer;
-  seed: bigint;
-  width: number;
-  height: number;
+  data: BackendImageData;
+  /** The seed the backend actually used, or undefined when it does not honour seeds. */
+  seed: bigint | undefined;
 }
 
-/** Port for image generation; each adapter reports its name and version for the judge's metadata. */
+export interface BackendOutput {
+  images: BackendImage[];
+  /** Model that drew the images, e.g. "stabilityai/sdxl-turbo". */
+  model: string;
+  /** Backend-specific facts worth keeping with the generation (e.g. pairwise pixel distances). */
+  diagnostics?: Record<string, unknown>;
+}
+
+/** Port for image generation; each adapter reports its name (a capability record key) and version. */
 export abstract class ImageBackend {
-  abstract readonly name: string;
+  abstract readonly name: ImageBackendName;
   abstract readonly version: string;
-  abstract generate(request: ImageRequest): Promise<BackendImage[]>;
+  abstract generate(request: ImageRequest): Promise<BackendOutput>;
 }

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { FatalError } from '@atelier/messaging';
 import type { ImageBackend } from './image-backend';
+import { A1111Backend } from './a1111.backend';
+import { HfInferenceBackend } from './hf-inference.backend';
 import { OpenAiImagesBackend } from './openai-images.backend';
 import { ProceduralBackend } from './procedural.backend';
 
@@ -13,12 +15,11 @@ export class ImageBackends {
   constructor(
     procedural: ProceduralBackend,
     openai: OpenAiImagesBackend,
+    hf: HfInferenceBackend,
+    a1111: A1111Backend,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'generator'>,
   ) {
-    this.byName = new Map<string, ImageBackend>([
-      [procedural.name, procedural],
-      [openai.name, openai],
-    ]);
+    this.byName = new Map<string, ImageBackend>([procedural, openai, hf, a1111].map((b) => [b.name, b]));
   }
 
   resolve(requested: string): ImageBackend {

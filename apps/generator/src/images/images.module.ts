@@ -1,11 +1,29 @@
 import { Module } from '@nestjs/common';
+import { A1111Backend } from '../backends/a1111.backend';
+import { HfInferenceBackend } from '../backends/hf-inference.backend';
 import { ImageBackends } from '../backends/image-backends';
 import { OpenAiImagesBackend } from '../backends/openai-images.backend';
 import { ProceduralBackend } from '../backends/procedural.backend';
+import { BACKEND_HTTP_CLIENT_PROVIDER } from '../http/backend-http.provider';
 import { GeneratedImagesRepository } from './generated-images.repository';
+import { ImageGeneration } from './image-generation.service';
+import { ImageNormaliser } from './image-normaliser';
 import { PromptEnhancedHandler } from './prompt-enhanced.handler';
+import { NsfwClassifier } from '../safety/nsfw-classifier';
 
 @Module({
-  providers: [ProceduralBackend, OpenAiImagesBackend, ImageBackends, GeneratedImagesRepository, PromptEnhancedHandler],
+  providers: [
+    BACKEND_HTTP_CLIENT_PROVIDER,
+    ProceduralBackend,
+    OpenAiImagesBackend,
+    HfInferenceBackend,
+    A1111Backend,
+    ImageBackends,
+    ImageNormaliser,
+    NsfwClassifier,
+    ImageGeneration,
+    GeneratedImagesRepository,
+    PromptEnhancedHandler,
+  ],
 })
 export class ImagesModule {}

@@ -48,7 +48,7 @@ const base: ProceduralRenderInput = { prompt: 'red banner', width: 128, height: 
 
 describe('renderProceduralImages', () => {
   it('exposes a backend version', () => {
-    expect(PROCEDURAL_BACKEND_VERSION).toBe('1');
+    expect(PROCEDURAL_BACKEND_VERSION).toBe('2');
   });
 
   it('is byte-identical for identical input', async () => {

@@ -1,8 +1,11 @@
 import sharp from 'sharp';
 import { mixRgb, paletteFromPrompt, promptTokens, swatchColour, type Palette, type Rgb } from './palette';
 import { createSeededRandom, promptHash, toUint64, type SeededRandom } from './seeded-random';
+import { drawCreativeOverlay, parseHexColour, rgbToSwatch, type CreativeText } from './creative-overlay';
 
-export { meanPixelDistance } from './pixel-distance';
+import { meanPixelDistance } from './pixel-distance';
+
+export { meanPixelDistance };
 
 /**
  * Procedural image backend: draws prompt-coloured compositions (gradients + flat shapes) in
@@ -12,7 +15,7 @@ export { meanPixelDistance } from './pixel-distance';
  * Bump PROCEDURAL_BACKEND_VERSION whenever output pixels change for the same input, since
  * callers may cache or compare images by (backend, version, seed).
  */
-export const PROCEDURAL_BACKEND_VERSION = '1';
+export const PROCEDURAL_BACKEND_VERSION = '2';
 
 export interface ProceduralRenderInput {
   prompt: string;
@@ -21,6 +24,16 @@ export interface ProceduralRenderInput {
   seed: bigint;
   n: number;
   platform?: string;
+  /** Title/price/discount to set as type and brand colours to paint with; absent or empty fields are skipped. */
+  creative?: ProceduralCreative;
+}
+
+export interface ProceduralCreative {
+  title?: string;
+  price?: string;
+  discount?: string;
+  /** #rrggbb. */
+  brandPalette?: readonly string[];
 }
 
 export interface RenderedImage {
@@ -607,6 +620,9 @@ function assertIntInRange(name: string, value: number, min: number, max: number)
 /** Everything decided per request (not per image): palette, hints, rotation offsets. */
 interface RequestPlan {
   palette: Palette;
+  /** Exact brand colours (for badges), most important first. */
+  brand: Rgb[];
+  text: CreativeText | undefined;
   hash: number;
   layout: Layout | undefined;
   shape: ProductShape | undefined;
@@ -619,13 +635,36 @@ function planRequest(input: ProceduralRenderInput): RequestPlan {
   const tokens = promptTokens(input.prompt);
   // Stream 0 is reserved for request-level choices; images use stream index + 1.
   const rng = createSeededRandom(input.seed, 0, hash);
+  const brand = (input.creative?.brandPalette ?? []).map(parseHexColour).filter((c): c is Rgb => c !== undefined);
+  const text = {
+    title: input.creative?.title ?? '',
+    price: input.creative?.price ?? '',
+    discount: input.creative?.discount ?? '',
+  };
   return {
-    palette: paletteFromPrompt(input.prompt, hash),
+    palette: withBrand(paletteFromPrompt(input.prompt, hash), brand),
+    brand,
+    text: text.title || text.price || text.discount ? text : undefined,
     hash,
     layout: platformLayout(input.platform) ?? findHint(tokens, LAYOUT_HINTS),
     shape: findHint(tokens, SHAPE_HINTS),
     layoutStart: rng.int(0, LAYOUTS.length),
     toneStart: rng.int(0, TONES.length),
+  };
+}
+
+/**
+ * Brand colours lead the palette (their hue and saturation; the renderer still shades them per tone so the
+ * images of a request differ), the prompt's colour words follow, the second brand colour becomes the accent.
+ */
+function withBrand(palette: Palette, brand: readonly Rgb[]): Palette {
+  if (brand.length === 0) return palette;
+  const swatches = brand.map(rgbToSwatch);
+  return {
+    swatches: [...swatches, ...palette.swatches].slice(0, Math.max(5, swatches.length)),
+    accent: swatches[1] ?? palette.accent,
+    matched: palette.matched,
+    source: palette.source,
   };
 }
 
@@ -640,13 +679,40 @@ function drawImage(plan: RequestPlan, input: ProceduralRenderInput, index: numbe
   const layout = plan.layout ?? LAYOUTS[(plan.layoutStart + index) % LAYOUTS.length];
   const tone = TONES[(plan.toneStart + index) % TONES.length];
   const canvas = new RgbCanvas(input.width, input.height);
+  const scheme = schemeFor(plan.palette, tone);
   DRAW[layout]({
     canvas,
-    scheme: schemeFor(plan.palette, tone),
+    scheme,
     rng,
     shape: plan.shape ?? PRODUCT_SHAPES[(plan.layoutStart + index) % PRODUCT_SHAPES.length],
   });
+  if (plan.text) {
+    drawCreativeOverlay(canvas, plan.text, {
+      primary: plan.brand[0] ?? scheme.fg,
+      accent: plan.brand[1] ?? plan.brand[0] ?? scheme.accent,
+      shadow: scheme.shadow,
+      highlight: scheme.highlight,
+    });
+  }
   return canvas.data;
+}
+
+/** Draws every image of a request into raw RGB buffers (what the backend hands to the normaliser). */
+export function renderProceduralRawImages(input: ProceduralRenderInput): Uint8Array[] {
+  assertIntInRange('width', input.width, 1, MAX_DIMENSION);
+  assertIntInRange('height', input.height, 1, MAX_DIMENSION);
+  assertIntInRange('n', input.n, 1, MAX_IMAGES);
+  const plan = planRequest(input);
+  return Array.from({ length: input.n }, (_, index) => drawImage(plan, input, index));
+}
+
+/** Mean per-channel pixel distance of every pair (a, b), a < b, in [0, 255]: how different the images are. */
+export function pairwiseDistances(raws: readonly Uint8Array[]): Array<{ a: number; b: number; distance: number }> {
+  const out: Array<{ a: number; b: number; distance: number }> = [];
+  for (let a = 0; a < raws.length; a++) {
+    for (let b = a + 1; b < raws.length; b++) out.push({ a, b, distance: meanPixelDistance(raws[a], raws[b]) });
+  }
+  return out;
 }
 
 async function encodePng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
@@ -662,13 +728,9 @@ async function encodePng(data: Uint8Array, width: number, height: number): Promi
  * the platform/prompt pins one), so they are visibly different from each other.
  */
 export async function renderProceduralImages(input: ProceduralRenderInput): Promise<RenderedImage[]> {
-  assertIntInRange('width', input.width, 1, MAX_DIMENSION);
-  assertIntInRange('height', input.height, 1, MAX_DIMENSION);
-  assertIntInRange('n', input.n, 1, MAX_IMAGES);
-  const plan = planRequest(input);
   const { width, height } = input;
   // Draw sequentially (CPU-bound JS), then let libvips encode in parallel on its thread pool.
-  const raws = Array.from({ length: input.n }, (_, index) => drawImage(plan, input, index));
+  const raws = renderProceduralRawImages(input);
   const pngs = await Promise.all(raws.map((raw) => encodePng(raw, width, height)));
   return pngs.map((png, index) => ({
     index,

@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { PlanLimits, Subscription } from "./common_pb";
+import { file_billing_v1_common } from "./common_pb";
 import type { GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
 import { file_mesh_v1_generation } from "../../mesh/v1/generation_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file billing/v1/events.proto.
  */
 export const file_billing_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChdiaWxsaW5nL3YxL2V2ZW50cy5wcm90bxIKYmlsbGluZy52MSLCAQoNUXVvdGFSZXNlcnZlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSKQoGcGFyYW1zGAMgASgLMhkubWVzaC52MS5HZW5lcmF0aW9uUGFyYW1zEhcKD3Jlc2VydmVkX2ltYWdlcxgEIAEoDRIOCgZwZXJpb2QYBSABKAkSDAoEcGxhbhgGIAEoCRInCghmZWF0dXJlcxgHIAEoCzIVLm1lc2gudjEuUGxhbkZlYXR1cmVzIokBCg1RdW90YVJlamVjdGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRjb2RlGAMgASgJEg4KBnJlYXNvbhgEIAEoCRIRCglhbGxvd2FuY2UYBSABKA0SDAoEdXNlZBgGIAEoDRIRCglyZXF1ZXN0ZWQYByABKA1iBnByb3RvMw", [file_mesh_v1_generation]);
+  fileDesc("ChdiaWxsaW5nL3YxL2V2ZW50cy5wcm90bxIKYmlsbGluZy52MSLqAQoNUXVvdGFSZXNlcnZlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSKQoGcGFyYW1zGAMgASgLMhkubWVzaC52MS5HZW5lcmF0aW9uUGFyYW1zEhcKD3Jlc2VydmVkX2ltYWdlcxgEIAEoDRIOCgZwZXJpb2QYBSABKAkSDAoEcGxhbhgGIAEoCRInCghmZWF0dXJlcxgHIAEoCzIVLm1lc2gudjEuUGxhbkZlYXR1cmVzEiYKBmxpbWl0cxgIIAEoCzIWLmJpbGxpbmcudjEuUGxhbkxpbWl0cyKJAQoNUXVvdGFSZWplY3RlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEY29kZRgDIAEoCRIOCgZyZWFzb24YBCABKAkSEQoJYWxsb3dhbmNlGAUgASgNEgwKBHVzZWQYBiABKA0SEQoJcmVxdWVzdGVkGAcgASgNIqgBCg5XYWxsZXRUb3BwZWRVcBIRCgl0b3BfdXBfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghwcm92aWRlchgDIAEoCRIWCg5hbW91bnRfa29wZWNrcxgEIAEoAxIQCghjdXJyZW5jeRgFIAEoCRIXCg9iYWxhbmNlX2tvcGVja3MYBiABKAMSHQoVbGVkZ2VyX3RyYW5zYWN0aW9uX2lkGAcgASgJIpMBCg5XYWxsZXRBZGp1c3RlZBIPCgd1c2VyX2lkGAEgASgJEhAKCGFkbWluX2lkGAIgASgJEhYKDmFtb3VudF9rb3BlY2tzGAMgASgDEg4KBnJlYXNvbhgEIAEoCRIXCg9iYWxhbmNlX2tvcGVja3MYBSABKAMSHQoVbGVkZ2VyX3RyYW5zYWN0aW9uX2lkGAYgASgJIq4CChNTdWJzY3JpcHRpb25DaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSDgoGY2hhbmdlGAIgASgJEgwKBHBsYW4YAyABKAkSFQoNcHJldmlvdXNfcGxhbhgEIAEoCRIuCgxzdWJzY3JpcHRpb24YBSABKAsyGC5iaWxsaW5nLnYxLlN1YnNjcmlwdGlvbhIXCg9jaGFyZ2VkX2tvcGVja3MYBiABKAMSGAoQY3JlZGl0ZWRfa29wZWNrcxgHIAEoAxIdChVsZWRnZXJfdHJhbnNhY3Rpb25faWQYCCABKAkSJwoIZmVhdHVyZXMYCSABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcxImCgZsaW1pdHMYCiABKAsyFi5iaWxsaW5nLnYxLlBsYW5MaW1pdHNiBnByb3RvMw", [file_billing_v1_common, file_mesh_v1_generation]);
 
 /**
  * Quota for `reserved_images` is held for the generation until committed or released.
@@ -56,6 +58,13 @@ export type QuotaReserved = Message<"billing.v1.QuotaReserved"> & {
    * @generated from field: mesh.v1.PlanFeatures features = 7;
    */
   features?: PlanFeatures | undefined;
+
+  /**
+   * Numeric limits of the plan (brand profiles, LoRAs, priority, ...).
+   *
+   * @generated from field: billing.v1.PlanLimits limits = 8;
+   */
+  limits?: PlanLimits | undefined;
 };
 
 /**
@@ -113,4 +122,165 @@ export type QuotaRejected = Message<"billing.v1.QuotaRejected"> & {
  */
 export const QuotaRejectedSchema: GenMessage<QuotaRejected> = /*@__PURE__*/
   messageDesc(file_billing_v1_events, 1);
+
+/**
+ * A wallet was credited by a confirmed payment (webhook verified and recorded).
+ *
+ * @generated from message billing.v1.WalletToppedUp
+ */
+export type WalletToppedUp = Message<"billing.v1.WalletToppedUp"> & {
+  /**
+   * @generated from field: string top_up_id = 1;
+   */
+  topUpId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string provider = 3;
+   */
+  provider: string;
+
+  /**
+   * @generated from field: int64 amount_kopecks = 4;
+   */
+  amountKopecks: bigint;
+
+  /**
+   * @generated from field: string currency = 5;
+   */
+  currency: string;
+
+  /**
+   * @generated from field: int64 balance_kopecks = 6;
+   */
+  balanceKopecks: bigint;
+
+  /**
+   * @generated from field: string ledger_transaction_id = 7;
+   */
+  ledgerTransactionId: string;
+};
+
+/**
+ * Describes the message billing.v1.WalletToppedUp.
+ * Use `create(WalletToppedUpSchema)` to create a new message.
+ */
+export const WalletToppedUpSchema: GenMessage<WalletToppedUp> = /*@__PURE__*/
+  messageDesc(file_billing_v1_events, 2);
+
+/**
+ * An admin credited or debited a wallet.
+ *
+ * @generated from message billing.v1.WalletAdjusted
+ */
+export type WalletAdjusted = Message<"billing.v1.WalletAdjusted"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string admin_id = 2;
+   */
+  adminId: string;
+
+  /**
+   * @generated from field: int64 amount_kopecks = 3;
+   */
+  amountKopecks: bigint;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: int64 balance_kopecks = 5;
+   */
+  balanceKopecks: bigint;
+
+  /**
+   * @generated from field: string ledger_transaction_id = 6;
+   */
+  ledgerTransactionId: string;
+};
+
+/**
+ * Describes the message billing.v1.WalletAdjusted.
+ * Use `create(WalletAdjustedSchema)` to create a new message.
+ */
+export const WalletAdjustedSchema: GenMessage<WalletAdjusted> = /*@__PURE__*/
+  messageDesc(file_billing_v1_events, 3);
+
+/**
+ * A user's plan or its schedule changed.
+ *
+ * @generated from message billing.v1.SubscriptionChanged
+ */
+export type SubscriptionChanged = Message<"billing.v1.SubscriptionChanged"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * purchased, upgraded, downgrade_scheduled, cancel_scheduled, resumed, renewed, expired, renewal_failed
+   *
+   * @generated from field: string change = 2;
+   */
+  change: string;
+
+  /**
+   * @generated from field: string plan = 3;
+   */
+  plan: string;
+
+  /**
+   * @generated from field: string previous_plan = 4;
+   */
+  previousPlan: string;
+
+  /**
+   * @generated from field: billing.v1.Subscription subscription = 5;
+   */
+  subscription?: Subscription | undefined;
+
+  /**
+   * @generated from field: int64 charged_kopecks = 6;
+   */
+  chargedKopecks: bigint;
+
+  /**
+   * @generated from field: int64 credited_kopecks = 7;
+   */
+  creditedKopecks: bigint;
+
+  /**
+   * Empty when no money moved.
+   *
+   * @generated from field: string ledger_transaction_id = 8;
+   */
+  ledgerTransactionId: string;
+
+  /**
+   * @generated from field: mesh.v1.PlanFeatures features = 9;
+   */
+  features?: PlanFeatures | undefined;
+
+  /**
+   * @generated from field: billing.v1.PlanLimits limits = 10;
+   */
+  limits?: PlanLimits | undefined;
+};
+
+/**
+ * Describes the message billing.v1.SubscriptionChanged.
+ * Use `create(SubscriptionChangedSchema)` to create a new message.
+ */
+export const SubscriptionChangedSchema: GenMessage<SubscriptionChanged> = /*@__PURE__*/
+  messageDesc(file_billing_v1_events, 4);
 

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { GenerationParams } from "../../mesh/v1/generation_pb";
+import type { GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
 import { file_mesh_v1_generation } from "../../mesh/v1/generation_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file enhancer/v1/events.proto.
  */
 export const file_enhancer_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhlbmhhbmNlci92MS9ldmVudHMucHJvdG8SC2VuaGFuY2VyLnYxIi8KD1Byb21wdE9wZXJhdGlvbhIMCgRuYW1lGAEgASgJEg4KBmRldGFpbBgCIAEoCSKRAgoOUHJvbXB0RW5oYW5jZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEikKBnBhcmFtcxgDIAEoCzIZLm1lc2gudjEuR2VuZXJhdGlvblBhcmFtcxIXCg9vcmlnaW5hbF9wcm9tcHQYBCABKAkSFgoOY2xlYW5lZF9wcm9tcHQYBSABKAkSFwoPZW5oYW5jZWRfcHJvbXB0GAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEgwKBGdvYWwYCCABKAkSMAoKb3BlcmF0aW9ucxgJIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIQCghlbmhhbmNlchgKIAEoCWIGcHJvdG8z", [file_mesh_v1_generation]);
+  fileDesc("ChhlbmhhbmNlci92MS9ldmVudHMucHJvdG8SC2VuaGFuY2VyLnYxIi8KD1Byb21wdE9wZXJhdGlvbhIMCgRuYW1lGAEgASgJEg4KBmRldGFpbBgCIAEoCSLJBAoOUHJvbXB0RW5oYW5jZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEikKBnBhcmFtcxgDIAEoCzIZLm1lc2gudjEuR2VuZXJhdGlvblBhcmFtcxIXCg9vcmlnaW5hbF9wcm9tcHQYBCABKAkSFgoOY2xlYW5lZF9wcm9tcHQYBSABKAkSFwoPZW5oYW5jZWRfcHJvbXB0GAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEgwKBGdvYWwYCCABKAkSMAoKb3BlcmF0aW9ucxgJIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIQCghlbmhhbmNlchgKIAEoCRIQCghsYW5ndWFnZRgLIAEoCRIPCgdiYWNrZW5kGAwgASgJEhUKDWZhbGxiYWNrX2Zyb20YDSABKAkSFwoPZmFsbGJhY2tfcmVhc29uGA4gASgJEhcKD25lZ2F0aXZlX3Byb21wdBgPIAEoCRIYChBicmFuZF9wcm9maWxlX2lkGBAgASgJEi4KCWZyYWdtZW50cxgRIAMoCzIbLmVuaGFuY2VyLnYxLlByb21wdEZyYWdtZW50EhIKCmxhdGVuY3lfbXMYEiABKA0SFgoOdHJhbnNsaXRlcmF0ZWQYEyADKAkSFAoMYXNwZWN0X3JhdGlvGBQgASgJEhUKDWF1dG9fZW5oYW5jZWQYFSABKAgSJwoIZmVhdHVyZXMYFiABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcyI/Cg5Qcm9tcHRGcmFnbWVudBINCgVncm91cBgBIAEoCRIOCgZwaHJhc2UYAiABKAkSDgoGcmVhc29uGAMgASgJYgZwcm90bzM", [file_mesh_v1_generation]);
 
 /**
  * One edit the enhancer applied, so users and the policy can see what happened.
@@ -95,6 +95,82 @@ export type PromptEnhanced = Message<"enhancer.v1.PromptEnhanced"> & {
    * @generated from field: string enhancer = 10;
    */
   enhancer: string;
+
+  /**
+   * ru, en, mixed or unknown (detected on the cleaned request).
+   *
+   * @generated from field: string language = 11;
+   */
+  language: string;
+
+  /**
+   * Backend that produced the prompt: builtin@1, ollama:<model>, openai:<model>.
+   *
+   * @generated from field: string backend = 12;
+   */
+  backend: string;
+
+  /**
+   * Set when the configured backend failed and builtin answered instead: which one, and why.
+   *
+   * @generated from field: string fallback_from = 13;
+   */
+  fallbackFrom: string;
+
+  /**
+   * @generated from field: string fallback_reason = 14;
+   */
+  fallbackReason: string;
+
+  /**
+   * @generated from field: string negative_prompt = 15;
+   */
+  negativePrompt: string;
+
+  /**
+   * Brand profile applied, empty for the neutral enhancer.
+   *
+   * @generated from field: string brand_profile_id = 16;
+   */
+  brandProfileId: string;
+
+  /**
+   * What the learned prompt policy added, each with its explanation.
+   *
+   * @generated from field: repeated enhancer.v1.PromptFragment fragments = 17;
+   */
+  fragments: PromptFragment[];
+
+  /**
+   * @generated from field: uint32 latency_ms = 18;
+   */
+  latencyMs: number;
+
+  /**
+   * Russian words nothing translated, written in Latin letters.
+   *
+   * @generated from field: repeated string transliterated = 19;
+   */
+  transliterated: string[];
+
+  /**
+   * @generated from field: string aspect_ratio = 20;
+   */
+  aspectRatio: string;
+
+  /**
+   * Whether the plan's auto_prompt_enhance styled the prompt (false: cleaned and translated only).
+   *
+   * @generated from field: bool auto_enhanced = 21;
+   */
+  autoEnhanced: boolean;
+
+  /**
+   * Plan features from the reservation, carried on for the judge (auto_best_selection).
+   *
+   * @generated from field: mesh.v1.PlanFeatures features = 22;
+   */
+  features?: PlanFeatures | undefined;
 };
 
 /**
@@ -103,4 +179,35 @@ export type PromptEnhanced = Message<"enhancer.v1.PromptEnhanced"> & {
  */
 export const PromptEnhancedSchema: GenMessage<PromptEnhanced> = /*@__PURE__*/
   messageDesc(file_enhancer_v1_events, 1);
+
+/**
+ * One modifier the prompt policy chose (e.g. group "lighting", phrase "soft natural window light").
+ *
+ * @generated from message enhancer.v1.PromptFragment
+ */
+export type PromptFragment = Message<"enhancer.v1.PromptFragment"> & {
+  /**
+   * @generated from field: string group = 1;
+   */
+  group: string;
+
+  /**
+   * @generated from field: string phrase = 2;
+   */
+  phrase: string;
+
+  /**
+   * e.g. "added 'soft natural window light': liked 7 of 9 times by you"
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message enhancer.v1.PromptFragment.
+ * Use `create(PromptFragmentSchema)` to create a new message.
+ */
+export const PromptFragmentSchema: GenMessage<PromptFragment> = /*@__PURE__*/
+  messageDesc(file_enhancer_v1_events, 2);
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gateway/v1/events.proto.
  */
 export const file_gateway_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChdnYXRld2F5L3YxL2V2ZW50cy5wcm90bxIKZ2F0ZXdheS52MSJoChNHZW5lcmF0aW9uUmVxdWVzdGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIpCgZwYXJhbXMYAyABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXNiBnByb3RvMw", [file_mesh_v1_generation]);
+  fileDesc("ChdnYXRld2F5L3YxL2V2ZW50cy5wcm90bxIKZ2F0ZXdheS52MSJoChNHZW5lcmF0aW9uUmVxdWVzdGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIpCgZwYXJhbXMYAyABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXMi/gIKEUZlZWRiYWNrU3VibWl0dGVkEhMKC2ZlZWRiYWNrX2lkGAEgASgJEhUKDWdlbmVyYXRpb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRITCgtpbWFnZV9pbmRleBgEIAEoDRISCgppbWFnZV9yYW5rGAUgASgNEg8KB3ZlcmRpY3QYBiABKAkSFwoPb3JpZ2luYWxfcHJvbXB0GAcgASgJEhcKD2VuaGFuY2VkX3Byb21wdBgIIAEoCRIQCghwbGF0Zm9ybRgJIAEoCRIMCgRnb2FsGAogASgJEg8KB2JhY2tlbmQYCyABKAkSEwoLc3RvcmFnZV9rZXkYDCABKAkSDQoFc2NvcmUYDSABKAESOwoHbWV0cmljcxgOIAMoCzIqLmdhdGV3YXkudjEuRmVlZGJhY2tTdWJtaXR0ZWQuTWV0cmljc0VudHJ5Gi4KDE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBYgZwcm90bzM", [file_mesh_v1_generation]);
 
 /**
  * A user asked for images. Published by the gateway with the stored request.
@@ -42,4 +42,93 @@ export type GenerationRequested = Message<"gateway.v1.GenerationRequested"> & {
  */
 export const GenerationRequestedSchema: GenMessage<GenerationRequested> = /*@__PURE__*/
   messageDesc(file_gateway_v1_events, 0);
+
+/**
+ * A user liked or disliked one image of a generation. The enhancer learns which prompt edits pay off,
+ * the judge learns its weights, the recommender counts it as an interaction.
+ *
+ * @generated from message gateway.v1.FeedbackSubmitted
+ */
+export type FeedbackSubmitted = Message<"gateway.v1.FeedbackSubmitted"> & {
+  /**
+   * @generated from field: string feedback_id = 1;
+   */
+  feedbackId: string;
+
+  /**
+   * @generated from field: string generation_id = 2;
+   */
+  generationId: string;
+
+  /**
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: uint32 image_index = 4;
+   */
+  imageIndex: number;
+
+  /**
+   * @generated from field: uint32 image_rank = 5;
+   */
+  imageRank: number;
+
+  /**
+   * "like" or "dislike"
+   *
+   * @generated from field: string verdict = 6;
+   */
+  verdict: string;
+
+  /**
+   * @generated from field: string original_prompt = 7;
+   */
+  originalPrompt: string;
+
+  /**
+   * @generated from field: string enhanced_prompt = 8;
+   */
+  enhancedPrompt: string;
+
+  /**
+   * @generated from field: string platform = 9;
+   */
+  platform: string;
+
+  /**
+   * @generated from field: string goal = 10;
+   */
+  goal: string;
+
+  /**
+   * @generated from field: string backend = 11;
+   */
+  backend: string;
+
+  /**
+   * @generated from field: string storage_key = 12;
+   */
+  storageKey: string;
+
+  /**
+   * The judge's final score and component metrics for this image at the time of feedback.
+   *
+   * @generated from field: double score = 13;
+   */
+  score: number;
+
+  /**
+   * @generated from field: map<string, double> metrics = 14;
+   */
+  metrics: { [key: string]: number };
+};
+
+/**
+ * Describes the message gateway.v1.FeedbackSubmitted.
+ * Use `create(FeedbackSubmittedSchema)` to create a new message.
+ */
+export const FeedbackSubmittedSchema: GenMessage<FeedbackSubmitted> = /*@__PURE__*/
+  messageDesc(file_gateway_v1_events, 1);
 

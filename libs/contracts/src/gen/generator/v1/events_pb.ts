@@ -4,13 +4,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
+import { file_mesh_v1_generation } from "../../mesh/v1/generation_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file generator/v1/events.proto.
  */
 export const file_generator_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChlnZW5lcmF0b3IvdjEvZXZlbnRzLnByb3RvEgxnZW5lcmF0b3IudjEicQoOR2VuZXJhdGVkSW1hZ2USDQoFaW5kZXgYASABKA0SEwoLc3RvcmFnZV9rZXkYAiABKAkSDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg4KBnNoYTI1NhgFIAEoCRIMCgRzZWVkGAYgASgEIogBCg9JbWFnZXNHZW5lcmF0ZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnByb21wdBgDIAEoCRIPCgdiYWNrZW5kGAQgASgJEiwKBmltYWdlcxgFIAMoCzIcLmdlbmVyYXRvci52MS5HZW5lcmF0ZWRJbWFnZWIGcHJvdG8z");
+  fileDesc("ChlnZW5lcmF0b3IvdjEvZXZlbnRzLnByb3RvEgxnZW5lcmF0b3IudjEihwEKDkdlbmVyYXRlZEltYWdlEg0KBWluZGV4GAEgASgNEhMKC3N0b3JhZ2Vfa2V5GAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDRIOCgZzaGEyNTYYBSABKAkSDAoEc2VlZBgGIAEoBBIUCgxuc2Z3X2ZsYWdnZWQYByABKAgi9QEKD0ltYWdlc0dlbmVyYXRlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDgoGcHJvbXB0GAMgASgJEg8KB2JhY2tlbmQYBCABKAkSLAoGaW1hZ2VzGAUgAygLMhwuZ2VuZXJhdG9yLnYxLkdlbmVyYXRlZEltYWdlEhcKD29yaWdpbmFsX3Byb21wdBgGIAEoCRIpCgZwYXJhbXMYByABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXMSJwoIZmVhdHVyZXMYCCABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlc2IGcHJvdG8z", [file_mesh_v1_generation]);
 
 /**
  * @generated from message generator.v1.GeneratedImage
@@ -47,6 +49,13 @@ export type GeneratedImage = Message<"generator.v1.GeneratedImage"> & {
    * @generated from field: uint64 seed = 6;
    */
   seed: bigint;
+
+  /**
+   * Marked by the optional NSFW check (GENERATOR_NSFW_CHECK); false when unchecked. Never dropped silently.
+   *
+   * @generated from field: bool nsfw_flagged = 7;
+   */
+  nsfwFlagged: boolean;
 };
 
 /**
@@ -86,6 +95,23 @@ export type ImagesGenerated = Message<"generator.v1.ImagesGenerated"> & {
    * @generated from field: repeated generator.v1.GeneratedImage images = 5;
    */
   images: GeneratedImage[];
+
+  /**
+   * What the judge needs beyond the prompt: the request as asked, its parameters and plan features.
+   *
+   * @generated from field: string original_prompt = 6;
+   */
+  originalPrompt: string;
+
+  /**
+   * @generated from field: mesh.v1.GenerationParams params = 7;
+   */
+  params?: GenerationParams | undefined;
+
+  /**
+   * @generated from field: mesh.v1.PlanFeatures features = 8;
+   */
+  features?: PlanFeatures | undefined;
 };
 
 /**

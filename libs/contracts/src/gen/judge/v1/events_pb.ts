@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file judge/v1/events.proto.
  */
 export const file_judge_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChVqdWRnZS92MS9ldmVudHMucHJvdG8SCGp1ZGdlLnYxIicKBlNjb3JlchIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAki0gEKC1JhbmtlZEltYWdlEg0KBWluZGV4GAEgASgNEhMKC3N0b3JhZ2Vfa2V5GAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDRIMCgRyYW5rGAUgASgNEg0KBXNjb3JlGAYgASgBEjMKB21ldHJpY3MYByADKAsyIi5qdWRnZS52MS5SYW5rZWRJbWFnZS5NZXRyaWNzRW50cnkaLgoMTWV0cmljc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEipwEKE0dlbmVyYXRpb25Db21wbGV0ZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnByb21wdBgDIAEoCRIPCgdiYWNrZW5kGAQgASgJEiAKBnNjb3JlchgFIAEoCzIQLmp1ZGdlLnYxLlNjb3JlchIlCgZpbWFnZXMYBiADKAsyFS5qdWRnZS52MS5SYW5rZWRJbWFnZWIGcHJvdG8z");
+  fileDesc("ChVqdWRnZS92MS9ldmVudHMucHJvdG8SCGp1ZGdlLnYxIicKBlNjb3JlchIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkiqAIKC1JhbmtlZEltYWdlEg0KBWluZGV4GAEgASgNEhMKC3N0b3JhZ2Vfa2V5GAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDRIMCgRyYW5rGAUgASgNEg0KBXNjb3JlGAYgASgBEjMKB21ldHJpY3MYByADKAsyIi5qdWRnZS52MS5SYW5rZWRJbWFnZS5NZXRyaWNzRW50cnkSDAoEYmVzdBgIIAEoCBItCgp2YWxpZGF0aW9uGAkgASgLMhkuanVkZ2UudjEuSW1hZ2VWYWxpZGF0aW9uEhcKD2RpdmVyc2l0eV9vcmRlchgKIAEoDRouCgxNZXRyaWNzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASJxCg9JbWFnZVZhbGlkYXRpb24SEwoLY29uc2lzdGVuY3kYASABKAESFQoNb3V0bGllcl9zY29yZRgCIAEoARIPCgdvdXRsaWVyGAMgASgIEhAKCHJlamVjdGVkGAQgASgIEg8KB3JlYXNvbnMYBSADKAkiWAoSRGl2ZXJzaXR5U2VsZWN0aW9uEg0KBW9yZGVyGAEgAygNEhEKCWRpdmVyc2l0eRgCIAMoARIQCghjb3ZlcmFnZRgDIAMoARIOCgZtZXRob2QYBCABKAkipwIKE0dlbmVyYXRpb25Db21wbGV0ZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnByb21wdBgDIAEoCRIPCgdiYWNrZW5kGAQgASgJEiAKBnNjb3JlchgFIAEoCzIQLmp1ZGdlLnYxLlNjb3JlchIlCgZpbWFnZXMYBiADKAsyFS5qdWRnZS52MS5SYW5rZWRJbWFnZRIaChJ2YWxpZGF0aW9uX3N1bW1hcnkYByABKAkSLwoJZGl2ZXJzaXR5GAggASgLMhwuanVkZ2UudjEuRGl2ZXJzaXR5U2VsZWN0aW9uEhcKD3dlaWdodF9maWRlbGl0eRgJIAEoARIYChB3ZWlnaHRfYWVzdGhldGljGAogASgBYgZwcm90bzM");
 
 /**
  * @generated from message judge.v1.Scorer
@@ -78,6 +78,25 @@ export type RankedImage = Message<"judge.v1.RankedImage"> & {
    * @generated from field: map<string, double> metrics = 7;
    */
   metrics: { [key: string]: number };
+
+  /**
+   * Marked when the plan has auto_best_selection: the top-ranked image that passed validation.
+   *
+   * @generated from field: bool best = 8;
+   */
+  best: boolean;
+
+  /**
+   * @generated from field: judge.v1.ImageValidation validation = 9;
+   */
+  validation?: ImageValidation | undefined;
+
+  /**
+   * Position in the diversity (DPP greedy) order, 1-based; 0 = not selected before the kernel became singular.
+   *
+   * @generated from field: uint32 diversity_order = 10;
+   */
+  diversityOrder: number;
 };
 
 /**
@@ -86,6 +105,79 @@ export type RankedImage = Message<"judge.v1.RankedImage"> & {
  */
 export const RankedImageSchema: GenMessage<RankedImage> = /*@__PURE__*/
   messageDesc(file_judge_v1_events, 1);
+
+/**
+ * @generated from message judge.v1.ImageValidation
+ */
+export type ImageValidation = Message<"judge.v1.ImageValidation"> & {
+  /**
+   * @generated from field: double consistency = 1;
+   */
+  consistency: number;
+
+  /**
+   * @generated from field: double outlier_score = 2;
+   */
+  outlierScore: number;
+
+  /**
+   * @generated from field: bool outlier = 3;
+   */
+  outlier: boolean;
+
+  /**
+   * @generated from field: bool rejected = 4;
+   */
+  rejected: boolean;
+
+  /**
+   * @generated from field: repeated string reasons = 5;
+   */
+  reasons: string[];
+};
+
+/**
+ * Describes the message judge.v1.ImageValidation.
+ * Use `create(ImageValidationSchema)` to create a new message.
+ */
+export const ImageValidationSchema: GenMessage<ImageValidation> = /*@__PURE__*/
+  messageDesc(file_judge_v1_events, 2);
+
+/**
+ * Diverse top-k for every k: the first k of `order` (image indexes) with their scores.
+ *
+ * @generated from message judge.v1.DiversitySelection
+ */
+export type DiversitySelection = Message<"judge.v1.DiversitySelection"> & {
+  /**
+   * @generated from field: repeated uint32 order = 1;
+   */
+  order: number[];
+
+  /**
+   * diversity[k-1], coverage[k-1] describe the first k images of `order`.
+   *
+   * @generated from field: repeated double diversity = 2;
+   */
+  diversity: number[];
+
+  /**
+   * @generated from field: repeated double coverage = 3;
+   */
+  coverage: number[];
+
+  /**
+   * @generated from field: string method = 4;
+   */
+  method: string;
+};
+
+/**
+ * Describes the message judge.v1.DiversitySelection.
+ * Use `create(DiversitySelectionSchema)` to create a new message.
+ */
+export const DiversitySelectionSchema: GenMessage<DiversitySelection> = /*@__PURE__*/
+  messageDesc(file_judge_v1_events, 3);
 
 /**
  * @generated from message judge.v1.GenerationCompleted
@@ -120,6 +212,30 @@ export type GenerationCompleted = Message<"judge.v1.GenerationCompleted"> & {
    * @generated from field: repeated judge.v1.RankedImage images = 6;
    */
   images: RankedImage[];
+
+  /**
+   * Batch validation summary, e.g. "3 of 4 images pass; image 2 rejected: ...".
+   *
+   * @generated from field: string validation_summary = 7;
+   */
+  validationSummary: string;
+
+  /**
+   * @generated from field: judge.v1.DiversitySelection diversity = 8;
+   */
+  diversity?: DiversitySelection | undefined;
+
+  /**
+   * Scoring weights used: final = w_fidelity * fidelity + w_aesthetic * aesthetic.
+   *
+   * @generated from field: double weight_fidelity = 9;
+   */
+  weightFidelity: number;
+
+  /**
+   * @generated from field: double weight_aesthetic = 10;
+   */
+  weightAesthetic: number;
 };
 
 /**
@@ -127,5 +243,5 @@ export type GenerationCompleted = Message<"judge.v1.GenerationCompleted"> & {
  * Use `create(GenerationCompletedSchema)` to create a new message.
  */
 export const GenerationCompletedSchema: GenMessage<GenerationCompleted> = /*@__PURE__*/
-  messageDesc(file_judge_v1_events, 2);
+  messageDesc(file_judge_v1_events, 4);
 

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesh/v1/generation.proto.
  */
 export const file_mesh_v1_generation: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEingEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCSJICgxQbGFuRmVhdHVyZXMSGwoTYXV0b19wcm9tcHRfZW5oYW5jZRgBIAEoCBIbChNhdXRvX2Jlc3Rfc2VsZWN0aW9uGAIgASgIImcKEEdlbmVyYXRpb25GYWlsZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXN0YWdlGAMgASgJEgwKBGNvZGUYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM");
+  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEiyAEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZiJWCg1DcmVhdGl2ZUJyaWVmEg0KBXRpdGxlGAEgASgJEg0KBXByaWNlGAIgASgJEhAKCGRpc2NvdW50GAMgASgJEhUKDWJyYW5kX3BhbGV0dGUYBCADKAkiSAoMUGxhbkZlYXR1cmVzEhsKE2F1dG9fcHJvbXB0X2VuaGFuY2UYASABKAgSGwoTYXV0b19iZXN0X3NlbGVjdGlvbhgCIAEoCCJnChBHZW5lcmF0aW9uRmFpbGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCRIMCgRjb2RlGAQgASgJEg4KBnJlYXNvbhgFIAEoCWIGcHJvdG8z");
 
 /**
  * What the user asked for, validated by the gateway.
@@ -66,6 +66,13 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
    * @generated from field: string backend = 9;
    */
   backend: string;
+
+  /**
+   * Optional text and brand colours for the images.
+   *
+   * @generated from field: mesh.v1.CreativeBrief creative = 10;
+   */
+  creative?: CreativeBrief | undefined;
 };
 
 /**
@@ -74,6 +81,47 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
  */
 export const GenerationParamsSchema: GenMessage<GenerationParams> = /*@__PURE__*/
   messageDesc(file_mesh_v1_generation, 0);
+
+/**
+ * What a request wants written on its images and which brand colours to use; backends that draw
+ * (procedural) render it, prompt-driven backends see it only through the prompt.
+ *
+ * @generated from message mesh.v1.CreativeBrief
+ */
+export type CreativeBrief = Message<"mesh.v1.CreativeBrief"> & {
+  /**
+   * @generated from field: string title = 1;
+   */
+  title: string;
+
+  /**
+   * As the user wrote it, e.g. "1 990 ₽".
+   *
+   * @generated from field: string price = 2;
+   */
+  price: string;
+
+  /**
+   * e.g. "-20%".
+   *
+   * @generated from field: string discount = 3;
+   */
+  discount: string;
+
+  /**
+   * Brand colours as #rrggbb, most important first.
+   *
+   * @generated from field: repeated string brand_palette = 4;
+   */
+  brandPalette: string[];
+};
+
+/**
+ * Describes the message mesh.v1.CreativeBrief.
+ * Use `create(CreativeBriefSchema)` to create a new message.
+ */
+export const CreativeBriefSchema: GenMessage<CreativeBrief> = /*@__PURE__*/
+  messageDesc(file_mesh_v1_generation, 1);
 
 /**
  * Plan features that travel with a reservation so downstream steps honour them.
@@ -97,7 +145,7 @@ export type PlanFeatures = Message<"mesh.v1.PlanFeatures"> & {
  * Use `create(PlanFeaturesSchema)` to create a new message.
  */
 export const PlanFeaturesSchema: GenMessage<PlanFeatures> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 1);
+  messageDesc(file_mesh_v1_generation, 2);
 
 /**
  * Terminal failure of a generation saga; any step (or billing on expiry) may publish it.
@@ -140,5 +188,5 @@ export type GenerationFailed = Message<"mesh.v1.GenerationFailed"> & {
  * Use `create(GenerationFailedSchema)` to create a new message.
  */
 export const GenerationFailedSchema: GenMessage<GenerationFailed> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 2);
+  messageDesc(file_mesh_v1_generation, 3);
 

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RpcRequest } from '@atelier/contracts';
+import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { refusalReply } from '../support/billing-refusal';
+import { LedgerRepository } from './ledger.repository';
+import { Ledger } from './ledger.service';
+import { CURRENCY } from './money';
+import { WalletAdjustments } from './wallet-adjustments.service';
+
+const MAX_PAGE = 100;
+
+/** `billing.get_ledger`: the caller's wallet statement, newest first, cursor-paginated. */
+@Injectable()
+@HandlesRequest('billing.get_ledger')
+export class GetLedgerHandler implements RequestHandler<'billing.get_ledger'> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: LedgerRepository,
+  ) {}
+
+  async answer(r: RpcRequest<'billing.get_ledger'>): Promise<RpcReplyInit<'billing.get_ledger'>> {
+    const limit = Math.min(Math.max(r.limit || 20, 1), MAX_PAGE);
+    const cursor = /^\d{1,18}$/.test(r.cursor) ? r.cursor : undefined;
+    const m = this.dataSource.manager;
+    const rows = await this.repo.statement(m, r.userId, limit + 1, cursor);
+    const page = rows.slice(0, limit);
+    return {
+      entries: page.map((e) => ({
+        entryId: e.entry_id,
+        transactionId: e.transaction_id,
+        kind: e.kind,
+        amountKopecks: BigInt(e.amount_kopecks),
+        balanceAfterKopecks: BigInt(e.balance_after_kopecks),
+        description: e.description,
+        createdAt: e.created_at.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? page[page.length - 1].entry_id : '',
+      balanceKopecks: await this.repo.walletBalance(m, r.userId),
+      currency: CURRENCY,
+    };
+  }
+}
+
+/** `billing.audit_ledger` (admin): the proof that cached balances equal the ledger. */
+@Injectable()
+@HandlesRequest('billing.audit_ledger')
+export class AuditLedgerHandler implements RequestHandler<'billing.audit_ledger'> {
+  constructor(private readonly ledger: Ledger) {}
+
+  async answer(): Promise<RpcReplyInit<'billing.audit_ledger'>> {
+    return this.ledger.audit();
+  }
+}
+
+/** `billing.adjust_wallet` (admin): credit or debit a wallet with a reason. */
+@Injectable()
+@HandlesRequest('billing.adjust_wallet')
+export class AdjustWalletHandler implements RequestHandler<'billing.adjust_wallet'> {
+  constructor(private readonly adjustments: WalletAdjustments) {}
+
+  async answer(r: RpcRequest<'billing.adjust_wallet'>): Promise<RpcReplyInit<'billing.adjust_wallet'>> {
+    try {
+      const done = await this.adjustments.adjust({
+        adminId: r.adminId,
+        userId: r.userId,
+        amount: r.amountKopecks,
+        reason: r.reason,
+        idempotencyKey: r.idempotencyKey,
+      });
+      return { transactionId: done.transactionId, balanceKopecks: done.balance, created: done.created };
+    } catch (err) {
+      return { error: refusalReply(err) };
+    }
+  }
+}

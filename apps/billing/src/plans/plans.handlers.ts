@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { RpcRequest } from '@atelier/contracts';
+import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { planToProto } from './plan';
+import { PlanCatalog, PlanValidationError } from './plan-catalog.service';
+
+/** `billing.list_plans`: the catalogue with prices, allowances and features. */
+@Injectable()
+@HandlesRequest('billing.list_plans')
+export class ListPlansHandler implements RequestHandler<'billing.list_plans'> {
+  constructor(private readonly plans: PlanCatalog) {}
+
+  async answer(r: RpcRequest<'billing.list_plans'>): Promise<RpcReplyInit<'billing.list_plans'>> {
+    return { plans: (await this.plans.list(r.includeInactive)).map(planToProto) };
+  }
+}
+
+/** `billing.upsert_plan` (admin): create or replace a plan. */
+@Injectable()
+@HandlesRequest('billing.upsert_plan')
+export class UpsertPlanHandler implements RequestHandler<'billing.upsert_plan'> {
+  constructor(private readonly plans: PlanCatalog) {}
+
+  async answer(r: RpcRequest<'billing.upsert_plan'>): Promise<RpcReplyInit<'billing.upsert_plan'>> {
+    const p = r.plan;
+    if (!p || !r.adminId) return { error: { code: 'invalid_plan', message: 'plan and admin id are required' } };
+    try {
+      const saved = await this.plans.upsert(
+        {
+          code: p.code,
+          name: p.name,
+          monthlyPriceKopecks: p.monthlyPriceKopecks,
+          currency: 'RUB',
+          monthlyImages: p.limits?.monthlyImages ?? 0,
+          maxImagesPerRequest: p.limits?.maxImagesPerRequest ?? 1,
+          autoPromptEnhance: p.features?.autoPromptEnhance ?? false,
+          autoBestSelection: p.features?.autoBestSelection ?? false,
+          brandProfileLimit: p.limits?.brandProfileLimit ?? 0,
+          loraLimit: p.limits?.loraLimit ?? 0,
+          priority: p.limits?.priority ?? 0,
+          active: p.active,
+          sortOrder: p.sortOrder,
+        },
+        r.adminId,
+      );
+      return { plan: planToProto(saved) };
+    } catch (err) {
+      if (err instanceof PlanValidationError) return { error: { code: 'invalid_plan', message: err.message } };
+      throw err;
+    }
+  }
+}

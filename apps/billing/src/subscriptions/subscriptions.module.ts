@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
+import { PlansModule } from '../plans/plans.module';
+import { FaultInjector } from '../support/fault-injector';
+import { SubscriptionRenewalScheduler } from './subscription-renewal.scheduler';
+import { SubscriptionRepository } from './subscription.repository';
+import { CancelSubscriptionHandler, ChangeSubscriptionHandler } from './subscriptions.handlers';
+import { Subscriptions } from './subscriptions.service';
+
+@Module({
+  imports: [PlansModule, LedgerModule],
+  providers: [
+    SubscriptionRepository,
+    Subscriptions,
+    SubscriptionRenewalScheduler,
+    FaultInjector,
+    ChangeSubscriptionHandler,
+    CancelSubscriptionHandler,
+  ],
+  exports: [Subscriptions],
+})
+export class SubscriptionsModule {}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import {
+  CreateBrandProfileHandler,
+  DeleteBrandProfileHandler,
+  ListBrandProfilesHandler,
+  UpdateBrandProfileHandler,
+} from './brand-profile.handlers';
+import { BrandProfileRepository } from './brand-profile.repository';
+import { BrandProfiles } from './brand-profiles.service';
+
+@Module({
+  providers: [
+    BrandProfileRepository,
+    BrandProfiles,
+    CreateBrandProfileHandler,
+    ListBrandProfilesHandler,
+    UpdateBrandProfileHandler,
+    DeleteBrandProfileHandler,
+  ],
+  exports: [BrandProfiles],
+})
+export class BrandProfilesModule {}

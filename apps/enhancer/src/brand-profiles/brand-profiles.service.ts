@@ -1,0 +1,185 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import type { BrandProfileFields, MessageInitShape } from '@atelier/contracts';
+import { BrandProfileSchema } from '@atelier/contracts';
+import { FatalError, RpcClient, RpcError } from '@atelier/messaging';
+import type { BrandStyle } from '../templates/brand-style';
+import { BrandProfileRepository, type BrandProfileRow, type BrandProfileValues } from './brand-profile.repository';
+
+const HEX = /^#[0-9a-f]{6}$/iu;
+const LIMITS = { name: 80, text: 300, words: 20, word: 40, palette: 8 } as const;
+
+export type BrandProfileMessage = MessageInitShape<typeof BrandProfileSchema>;
+
+export function toMessage(row: BrandProfileRow): BrandProfileMessage {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    styleShort: row.style_short,
+    styleWords: row.style_words,
+    palette: row.palette,
+    moodWords: row.mood_words,
+    bannedWords: row.banned_words,
+    composition: row.composition,
+    isDefault: row.is_default,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function toBrandStyle(row: BrandProfileRow): BrandStyle {
+  return {
+    id: row.id,
+    name: row.name,
+    styleShort: row.style_short,
+    styleWords: row.style_words,
+    palette: row.palette,
+    moodWords: row.mood_words,
+    bannedWords: row.banned_words,
+    composition: row.composition,
+  };
+}
+
+const words = (list: readonly string[], field: string): string[] => {
+  const cleaned = [...new Set(list.map((w) => w.trim()).filter((w) => w.length > 0))];
+  if (cleaned.length > LIMITS.words || cleaned.some((w) => w.length > LIMITS.word)) {
+    throw new FatalError(
+      `${field}: at most ${LIMITS.words} words of ${LIMITS.word} characters`,
+      'invalid_brand_profile',
+    );
+  }
+  return cleaned;
+};
+
+/** Validates again behind the gateway's DTOs: the enhancer owns the data and trusts no caller. */
+export function validateFields(f: BrandProfileFields | undefined): BrandProfileValues {
+  if (!f) throw new FatalError('fields are required', 'invalid_brand_profile');
+  const name = f.name.trim();
+  if (!name || name.length > LIMITS.name) {
+    throw new FatalError(`name: 1 to ${LIMITS.name} characters`, 'invalid_brand_profile');
+  }
+  if (f.styleShort.length > LIMITS.text || f.composition.length > LIMITS.text) {
+    throw new FatalError(`style_short and composition: at most ${LIMITS.text} characters`, 'invalid_brand_profile');
+  }
+  const palette = f.palette.map((c) => c.trim().toUpperCase());
+  if (palette.length > LIMITS.palette || palette.some((c) => !HEX.test(c))) {
+    throw new FatalError(`palette: at most ${LIMITS.palette} colours like #1E5A32`, 'invalid_brand_profile');
+  }
+  return {
+    name,
+    styleShort: f.styleShort.trim(),
+    styleWords: words(f.styleWords, 'style_words'),
+    palette,
+    moodWords: words(f.moodWords, 'mood_words'),
+    bannedWords: words(f.bannedWords, 'banned_words'),
+    composition: f.composition.trim(),
+    isDefault: f.isDefault,
+  };
+}
+
+/**
+ * Brand profile CRUD for the gateway's /v1/brand-profiles. The number of profiles is limited by the plan,
+ * asked from billing (`max_brand_profiles`; 0 = not set → ENHANCER_DEFAULT_BRAND_PROFILES). The first
+ * profile becomes the default one, applied to every generation of the user.
+ */
+@Injectable()
+export class BrandProfiles {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: BrandProfileRepository,
+    private readonly rpc: RpcClient,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'enhancer'>,
+  ) {}
+
+  async limitFor(userId: string): Promise<number> {
+    try {
+      const account = await this.rpc.call('billing.get_account', { userId });
+      // The plan's limit is authoritative when billing sends it (0 is a real limit there).
+      if (account.limits) return account.limits.brandProfileLimit;
+      return account.maxBrandProfiles || this.config.env.ENHANCER_DEFAULT_BRAND_PROFILES;
+    } catch (err) {
+      if (err instanceof RpcError)
+        throw new FatalError('billing cannot tell the plan limit now', 'billing_unavailable');
+      throw err;
+    }
+  }
+
+  async list(userId: string): Promise<{ profiles: BrandProfileRow[]; limit: number }> {
+    const [profiles, limit] = await Promise.all([
+      this.repo.list(this.dataSource.manager, userId),
+      this.limitFor(userId),
+    ]);
+    return { profiles, limit };
+  }
+
+  async create(userId: string, fields: BrandProfileFields | undefined): Promise<BrandProfileRow> {
+    const values = validateFields(fields);
+    const limit = await this.limitFor(userId);
+    return this.dataSource.transaction(async (m) => {
+      await this.repo.lockUser(m, userId);
+      const count = await this.repo.count(m, userId);
+      if (count >= limit) {
+        throw new FatalError(`your plan allows ${limit} brand profile(s)`, 'brand_profile_limit');
+      }
+      await this.ensureNameFree(m, userId, values.name);
+      const isDefault = values.isDefault || count === 0;
+      if (isDefault) await this.repo.clearDefault(m, userId);
+      return this.repo.insert(m, userId, { ...values, isDefault });
+    });
+  }
+
+  async update(userId: string, id: string, fields: BrandProfileFields | undefined): Promise<BrandProfileRow> {
+    const values = validateFields(fields);
+    return this.dataSource.transaction(async (m) => {
+      await this.repo.lockUser(m, userId);
+      const current = await this.repo.find(m, userId, id);
+      if (!current) throw new FatalError('brand profile not found', 'not_found');
+      await this.ensureNameFree(m, userId, values.name, id);
+      // A default stays default unless another one is chosen; the user always has one while profiles exist.
+      const isDefault = values.isDefault || current.is_default;
+      if (values.isDefault && !current.is_default) await this.repo.clearDefault(m, userId);
+      return (await this.repo.update(m, userId, id, { ...values, isDefault })) as BrandProfileRow;
+    });
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      await this.repo.lockUser(m, userId);
+      const current = await this.repo.find(m, userId, id);
+      if (!current) return false;
+      await this.repo.delete(m, userId, id);
+      if (current.is_default) {
+        const [next] = await this.repo.list(m, userId);
+        if (next) await this.repo.update(m, userId, next.id, { ...rowValues(next), isDefault: true });
+      }
+      return true;
+    });
+  }
+
+  /** The profile a prompt of this user should use: the one asked for, else the default, else none. */
+  async forPrompt(m: EntityManager, userId: string, id?: string): Promise<BrandProfileRow | undefined> {
+    if (id) return this.repo.find(m, userId, id);
+    return this.repo.findDefault(m, userId);
+  }
+
+  private async ensureNameFree(m: EntityManager, userId: string, name: string, exceptId?: string): Promise<void> {
+    if (await this.repo.nameTaken(m, userId, name, exceptId)) {
+      throw new FatalError(`a brand profile named "${name}" exists`, 'brand_profile_exists');
+    }
+  }
+}
+
+function rowValues(row: BrandProfileRow): BrandProfileValues {
+  return {
+    name: row.name,
+    styleShort: row.style_short,
+    styleWords: row.style_words,
+    palette: row.palette,
+    moodWords: row.mood_words,
+    bannedWords: row.banned_words,
+    composition: row.composition,
+    isDefault: row.is_default,
+  };
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RpcRequest } from '@atelier/contracts';
+import { FatalError, HandlesRequest, RpcClient, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { PromptEnhancer } from './prompt-enhancer.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+
+/** `enhancer.preview_prompt`: the enhanced prompt and its explanation, without generating or storing. */
+@Injectable()
+@HandlesRequest('enhancer.preview_prompt')
+export class PreviewPromptHandler implements RequestHandler<'enhancer.preview_prompt'> {
+  constructor(
+    private readonly enhancer: PromptEnhancer,
+    private readonly dataSource: DataSource,
+    private readonly rpc: RpcClient,
+  ) {}
+
+  async answer(r: RpcRequest<'enhancer.preview_prompt'>): Promise<RpcReplyInit<'enhancer.preview_prompt'>> {
+    if (!UUID.test(r.userId)) throw new FatalError('user_id must be a UUID', 'invalid_request');
+    if (r.brandProfileId && !UUID.test(r.brandProfileId)) throw new FatalError('brand profile not found', 'not_found');
+    if (!r.prompt.trim() || r.prompt.length > 2000)
+      throw new FatalError('prompt: 1 to 2000 characters', 'invalid_request');
+    // The preview shows what a generation would get, so it honours the same plan feature.
+    const account = await this.rpc.call('billing.get_account', { userId: r.userId }).catch(() => undefined);
+    const e = await this.enhancer.enhance(this.dataSource.manager, r.prompt, {
+      userId: r.userId,
+      platformHint: r.platform,
+      autoEnhance: account?.features?.autoPromptEnhance ?? true,
+      brandProfileId: r.brandProfileId || undefined,
+    });
+    if (r.brandProfileId && !e.brandProfileId) throw new FatalError('brand profile not found', 'not_found');
+    return {
+      originalPrompt: r.prompt,
+      cleanedPrompt: e.cleaned,
+      enhancedPrompt: e.enhanced,
+      negativePrompt: e.negativePrompt,
+      language: e.language,
+      platform: e.platform,
+      goal: e.goal,
+      aspectRatio: e.aspectRatio,
+      backend: e.backend,
+      fallbackReason: e.fallbackReason,
+      brandProfileId: e.brandProfileId,
+      fragments: e.fragments,
+      operations: e.operations,
+      transliterated: e.transliterated,
+    };
+  }
+}

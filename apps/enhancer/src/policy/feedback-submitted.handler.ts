@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EventPayload } from '@atelier/contracts';
+import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { EnhancementRepository } from '../enhancement/enhancement.repository';
+import { brandScope, GLOBAL_SCOPE, PolicyStatsRepository, userScope } from './policy-stats.repository';
+
+/**
+ * Teaches the prompt policy: a like or dislike of an image counts for every fragment its prompt used, in the
+ * user's scope, the brand's scope (if a profile was applied) and globally. A changed verdict for the same
+ * image moves the count; a repeated one changes nothing.
+ */
+@Injectable()
+@HandlesEvent('feedback.submitted')
+export class FeedbackSubmittedHandler implements EventHandler<'feedback.submitted'> {
+  private readonly logger = new Logger(FeedbackSubmittedHandler.name);
+
+  constructor(
+    private readonly enhancements: EnhancementRepository,
+    private readonly stats: PolicyStatsRepository,
+  ) {}
+
+  async handle(event: EventPayload<'feedback.submitted'>, ctx: EventContext): Promise<void> {
+    if (event.verdict !== 'like' && event.verdict !== 'dislike') {
+      this.logger.warn(`feedback ${event.feedbackId}: unknown verdict ${JSON.stringify(event.verdict)}, ignored`);
+      return;
+    }
+    const enhancement = await this.enhancements.findForFeedback(ctx.manager, event.generationId);
+    // Only the owner's feedback on a prompt this enhancer made can teach the policy.
+    if (!enhancement || enhancement.user_id !== event.userId) return;
+    const previous = await this.stats.upsertVerdict(
+      ctx.manager,
+      event.generationId,
+      event.imageIndex,
+      event.userId,
+      event.verdict,
+      event.feedbackId,
+    );
+    if (previous === event.verdict || enhancement.fragments.length === 0) return;
+    const scopes = [GLOBAL_SCOPE, userScope(event.userId)];
+    if (enhancement.brand_profile_id) scopes.push(brandScope(enhancement.brand_profile_id));
+    if (previous) await this.stats.add(ctx.manager, scopes, enhancement.fragments, previous, -1);
+    await this.stats.add(ctx.manager, scopes, enhancement.fragments, event.verdict, 1);
+  }
+}

@@ -1,0 +1,11 @@
+export {
+  RuEnDictionary,
+  DEBIAN_DICTIONARIES,
+  type DictionaryCandidate,
+  type DictionarySource,
+} from './ru-en-dictionary';
+export { RussianTranslator, type Translation, type TranslatedWord, type WordSource } from './russian-translator';
+export { Glossary } from './glossary';
+export { detectLanguage, type Language, type LanguageDetection } from './language-detector';
+export { transliterate } from './transliterate';
+export { stemRussian, foldRussian } from './russian-stemmer';

@@ -1,0 +1,17 @@
+export {
+  IMAGE_BACKEND_NAMES,
+  BACKEND_CAPABILITIES,
+  isImageBackendName,
+  validateAgainstCapabilities,
+  clampToCapabilities,
+  describeSizes,
+  type ImageBackendName,
+  type BackendCapabilities,
+  type NumberRange,
+  type SizeRule,
+  type RequestedImageParams,
+  type ResolvedImageParams,
+  type CapabilityField,
+  type CapabilityViolation,
+  type CapabilityAdjustment,
+} from './capabilities';

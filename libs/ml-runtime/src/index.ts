@@ -1,0 +1,42 @@
+// Sessions: load ONNX files with clear errors, thread settings, warm-up, batched pipelines.
+export {
+  OnnxModel,
+  ModelLoadError,
+  Tensor,
+  zeros,
+  pipelineBatches,
+  type Feeds,
+  type OnnxSessionOptions,
+  type TensorElementType,
+  type TensorInfo,
+} from './onnx-session';
+// Building models from code (random weights, real shapes) for tests and benchmarks.
+export { OnnxGraphBuilder, type OnnxAttribute } from './onnx-graph-builder';
+export {
+  buildClipVisionModel,
+  buildClipTextModel,
+  CLIP_VIT_B32_VISION,
+  CLIP_VIT_B32_TEXT,
+  TINY_CLIP_VISION,
+  TINY_CLIP_TEXT,
+  OPENAI_CLIP_LAYOUT,
+  HF_CLIP_LAYOUT,
+  type ClipVisionConfig,
+  type ClipTextConfig,
+  type ClipExportNames,
+  type RandomModelOptions,
+} from './clip-architectures';
+// Small numeric helpers.
+export { SeededRandom, seedFromString } from './seeded-random';
+export { readNpy, type NpyArray } from './npy';
+export { l2Norm, l2Normalize, dot, cosine, rows } from './vectors';
+// CLIP: tokenizer, preprocessing and encoders for both common ONNX export layouts.
+export { ClipTokenizer, CLIP_SOT, CLIP_EOT, CLIP_CONTEXT_LENGTH } from './clip/clip-tokenizer';
+export { clipPreprocess, CLIP_MEAN, CLIP_STD } from './clip/clip-preprocess';
+export {
+  ClipEncoders,
+  detectClipLayout,
+  CLIP_EXPORT_LAYOUTS,
+  type ClipLayout,
+  type ClipEncodersOptions,
+} from './clip/clip-encoders';
