@@ -6,6 +6,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
 import { InteractionsModule } from './interactions/interactions.module';
 import { RECOMMENDER_MIGRATIONS } from './migrations';
+import { PhotosModule } from './photos/photos.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
 
 @Module({
@@ -15,6 +16,7 @@ import { RecommendationsModule } from './recommendations/recommendations.module'
     CatalogModule,
     InteractionsModule,
     RecommendationsModule,
+    PhotosModule,
   ],
   controllers: SERVICE_CONTROLLERS,
   providers: [
