@@ -7,6 +7,7 @@ import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
 import { InteractionsModule } from './interactions/interactions.module';
 import { RECOMMENDER_MIGRATIONS } from './migrations';
 import { PhotosModule } from './photos/photos.module';
+import { StyleProfilesModule } from './style-profiles/style-profiles.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
 
 @Module({
@@ -17,6 +18,7 @@ import { RecommendationsModule } from './recommendations/recommendations.module'
     InteractionsModule,
     RecommendationsModule,
     PhotosModule,
+    StyleProfilesModule,
   ],
   controllers: SERVICE_CONTROLLERS,
   providers: [
