@@ -49,7 +49,8 @@ export interface VisualSearchResult {
 /** Blend of embedding and attribute agreement in the match score. */
 export const EMBEDDING_WEIGHT = 0.5;
 const BACKGROUND_SAMPLE = 200;
-const THRESHOLD_SIGMAS = 2;
+const BACKGROUND_QUANTILE = 0.95;
+const MIN_MARGIN = 0.03;
 const DPP_SHARPNESS = 6;
 
 function normalize(v: Float32Array): Float32Array {
@@ -144,7 +145,9 @@ export class VisualSearchEngine {
     const scored = [...pool].map(score).filter((s): s is NonNullable<typeof s> => s !== undefined);
     scored.sort((a, b) => b.match - a.match || a.photo.id.localeCompare(b.photo.id));
 
-    // Relevance threshold: a match must stand out from random allowed items by THRESHOLD_SIGMAS.
+    // Relevance threshold from the background: a match must beat BACKGROUND_QUANTILE of random allowed items
+    // and clear their median by MIN_MARGIN (so a catalogue where everything is equally (ir)relevant has no good
+    // match). Quantiles, not mean + z·σ: the relevant items may be a sizeable minority and widen the spread.
     let threshold = 0;
     if (q.threshold !== false) {
       const background = this.catalog
@@ -153,9 +156,7 @@ export class VisualSearchEngine {
         .map((id) => score(id)?.match)
         .filter((m): m is number => m !== undefined);
       if (background.length >= 10) {
-        const mu = background.reduce((a, b) => a + b, 0) / background.length;
-        const sd = Math.sqrt(background.reduce((a, b) => a + (b - mu) ** 2, 0) / background.length);
-        threshold = mu + THRESHOLD_SIGMAS * Math.max(sd, 0.01);
+        threshold = Math.max(quantile(background, BACKGROUND_QUANTILE), quantile(background, 0.5) + MIN_MARGIN);
       }
     }
     const relevant = scored.filter((s) => s.match >= threshold).slice(0, Math.max(3 * q.k, q.k));
@@ -188,3 +189,10 @@ export class VisualSearchEngine {
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (pos - lo);
+}
