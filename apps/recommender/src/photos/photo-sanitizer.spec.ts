@@ -62,6 +62,8 @@ describe('sanitizePhoto', () => {
       status: 422,
       code: 'invalid_image',
     });
+    // Cut inside the header: still recognisably a JPEG, so 422 rather than "wrong type".
+    expect(await rejection(full.subarray(0, 40))).toMatchObject({ status: 422, code: 'invalid_image' });
     expect(await rejection(Buffer.alloc(0))).toMatchObject({ status: 422 });
   });
 });

@@ -38,6 +38,8 @@ export async function sanitizePhoto(
     .metadata()
     .catch(() => undefined);
   if (!meta?.format || !meta.width || !meta.height) {
+    // Starts like one of ours but has no readable header: truncated or corrupt, not a different type.
+    if (sniffFormat(input)) throw new PhotoRejected(422, 'invalid_image', 'the image is truncated or corrupt');
     throw new PhotoRejected(415, 'unsupported_media_type', 'not a JPEG, PNG or WebP image');
   }
   if (!(PHOTO_FORMATS as readonly string[]).includes(meta.format)) {
@@ -65,4 +67,13 @@ export async function sanitizePhoto(
     const message = err instanceof Error ? err.message : String(err);
     throw new PhotoRejected(422, 'invalid_image', `the image cannot be decoded: ${message.slice(0, 200)}`);
   }
+}
+
+/** The format named by the file's magic bytes, if it is one we accept. */
+export function sniffFormat(b: Buffer): PhotoFormat | undefined {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  return undefined;
 }
