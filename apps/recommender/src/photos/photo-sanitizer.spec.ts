@@ -54,7 +54,13 @@ describe('sanitizePhoto', () => {
     expect(bomb.length).toBeLessThan(limits.maxBytes);
     expect(await rejection(bomb)).toMatchObject({ status: 422, code: 'image_too_large' });
     const full = await sharp({
-      create: { width: 300, height: 300, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+      create: {
+        width: 300,
+        height: 300,
+        channels: 3,
+        background: '#888',
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
     })
       .jpeg()
       .toBuffer();
