@@ -6,6 +6,8 @@ import { CatalogModule } from './catalog/catalog.module';
 import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
 import { InteractionsModule } from './interactions/interactions.module';
 import { RECOMMENDER_MIGRATIONS } from './migrations';
+import { PhotosModule } from './photos/photos.module';
+import { StyleProfilesModule } from './style-profiles/style-profiles.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
 
 @Module({
@@ -15,6 +17,8 @@ import { RecommendationsModule } from './recommendations/recommendations.module'
     CatalogModule,
     InteractionsModule,
     RecommendationsModule,
+    PhotosModule,
+    StyleProfilesModule,
   ],
   controllers: SERVICE_CONTROLLERS,
   providers: [

@@ -244,6 +244,20 @@ export const ENV_SHAPES = {
     RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('exact'),
     // Period of the full model refresh (CF neighbours, IDF, popularity); item vectors update incrementally.
     RECOMMENDER_REFRESH_INTERVAL_MS: int(60000, 1000, 86400000),
+    RECOMMENDER_MAX_IMPORT_ITEMS: int(5000, 1, 100000),
+    // Visual search (issue 9): photo uploads, attribute extractors, search weights.
+    PHOTO_MAX_BYTES: int(10 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    // Decoded pixel limit: larger images (decompression bombs) are refused before decoding.
+    PHOTO_MAX_PIXELS: int(25_000_000, 64 * 64, 100_000_000),
+    // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm.
+    VISUAL_EXTRACTORS: z.string().default('colour,pattern,human'),
+    // Any OpenAI-compatible vision chat endpoint (vLLM serving Qwen2.5-VL, ...) for the vlm extractor.
+    VLM_BASE_URL: z.string().url().default('http://127.0.0.1:8000/v1'),
+    VLM_API_KEY: z.string().default(''),
+    VLM_MODEL: z.string().min(1).default('Qwen/Qwen2.5-VL-7B-Instruct'),
+    VLM_TIMEOUT_MS: int(60000, 100, 600000),
+    // Rocchio weight of the negatives: target = avg(positives) − γ·avg(negatives).
+    VISUAL_SEARCH_NEGATIVE_WEIGHT: z.coerce.number().min(0).max(2).default(0.5),
   },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 

@@ -51,6 +51,9 @@ import { GenerationCompletedSchema } from './gen/judge/v1/events_pb';
 import { GenerationFailedSchema } from './gen/mesh/v1/generation_pb';
 import {
   CatalogItemUpsertedSchema,
+  PhotoAnnotatedSchema,
+  PhotoAnnotationFailedSchema,
+  PhotoUploadedSchema,
   RecommendationCompletedSchema,
   RecommendationFailedSchema,
   RecommendationRequestedSchema,
@@ -75,14 +78,17 @@ export const EVENTS = {
   'images.generated': define(ImagesGeneratedSchema),
   'generation.completed': define(GenerationCompletedSchema),
   'generation.failed': define(GenerationFailedSchema),
-  'feedback.submitted': define(FeedbackSubmittedSchema),
-  'wallet.topped_up': define(WalletToppedUpSchema),
-  'wallet.adjusted': define(WalletAdjustedSchema),
-  'subscription.changed': define(SubscriptionChangedSchema),
   'catalog.item_upserted': define(CatalogItemUpsertedSchema),
   'recommendation.requested': define(RecommendationRequestedSchema),
   'recommendation.completed': define(RecommendationCompletedSchema),
   'recommendation.failed': define(RecommendationFailedSchema),
+  'photo.uploaded': define(PhotoUploadedSchema),
+  'photo.annotated': define(PhotoAnnotatedSchema),
+  'photo.annotation_failed': define(PhotoAnnotationFailedSchema),
+  'feedback.submitted': define(FeedbackSubmittedSchema),
+  'wallet.topped_up': define(WalletToppedUpSchema),
+  'wallet.adjusted': define(WalletAdjustedSchema),
+  'subscription.changed': define(SubscriptionChangedSchema),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

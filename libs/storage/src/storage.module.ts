@@ -3,7 +3,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { FilesystemObjectStorage, ObjectStorage } from './object-storage';
 import { S3ObjectStorage } from './s3-object-storage';
 
-type StorageConfig = ServiceConfig<'generator' | 'judge' | 'gateway'>;
+type StorageConfig = ServiceConfig<'generator' | 'judge' | 'gateway' | 'recommender'>;
 
 /** The adapter the config names: a folder (default) or an S3-compatible bucket. */
 export function objectStorageFromConfig({ env }: StorageConfig): ObjectStorage {

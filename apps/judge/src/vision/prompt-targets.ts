@@ -1,4 +1,4 @@
-import { hexToLab, type Lab } from './colour-science';
+import { hexToLab, type Lab } from '@atelier/colour-science';
 
 /**
  * What a prompt asks for that a COCO object detector and a palette can check: object classes and

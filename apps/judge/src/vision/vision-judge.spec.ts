@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { captionMatchingRate } from './caption-matching';
-import { ciede2000, extractPalette, hexToLab, rgbToLab } from './colour-science';
+import { ciede2000, extractPalette, hexToLab, rgbToLab } from '@atelier/colour-science';
 import { extractTargets } from './prompt-targets';
 import { VisionJudge, compositionBalance, type ImageAnalysis } from './vision-judge';
 

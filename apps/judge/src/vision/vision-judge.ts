@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { l2Normalize } from '@atelier/ml-runtime';
 import { measureRaw, scoreMeasurements } from '../image-statistics/image-statistics';
 import type { ImageJudgement, JudgeBackend, JudgeRequest } from '../scoring/judge-backend';
-import { colourPresence, extractPalette, type PaletteColour } from './colour-science';
+import { colourPresence, extractPalette, type PaletteColour } from '@atelier/colour-science';
 import { ObjectDetector, type Detection } from './object-detector';
 import { extractTargets, OBJECT_SYNONYMS, type PromptTargets } from './prompt-targets';
 

@@ -1,5 +1,10 @@
 import { InitRecommender1763712000000 } from './1763712000000-init-recommender';
 import { CatalogInteractions1763780000000 } from './1763780000000-catalog-interactions';
+import { PhotosStyleProfiles1763790000000 } from './1763790000000-photos-style-profiles';
 
 /** Every migration of the recommender schema, in order. */
-export const RECOMMENDER_MIGRATIONS = [InitRecommender1763712000000, CatalogInteractions1763780000000];
+export const RECOMMENDER_MIGRATIONS = [
+  InitRecommender1763712000000,
+  CatalogInteractions1763780000000,
+  PhotosStyleProfiles1763790000000,
+];

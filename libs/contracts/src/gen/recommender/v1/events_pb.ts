@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file recommender/v1/events.proto.
  */
 export const file_recommender_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtyZWNvbW1lbmRlci92MS9ldmVudHMucHJvdG8SDnJlY29tbWVuZGVyLnYxIqgCChNDYXRhbG9nSXRlbVVwc2VydGVkEg8KB2l0ZW1faWQYASABKAkSEwoLZXh0ZXJuYWxfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSFQoNY2F0ZWdvcnlfcGF0aBgEIAMoCRJHCgphdHRyaWJ1dGVzGAUgAygLMjMucmVjb21tZW5kZXIudjEuQ2F0YWxvZ0l0ZW1VcHNlcnRlZC5BdHRyaWJ1dGVzRW50cnkSEwoLcHJpY2VfbWlub3IYBiABKAMSEAoIY3VycmVuY3kYByABKAkSEQoJaW1hZ2Vfa2V5GAggASgJEg8KB2NyZWF0ZWQYCSABKAgaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRgoXUmVjb21tZW5kYXRpb25SZXF1ZXN0ZWQSDwoHdGFza19pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgkKAWsYAyABKA0iQgoPUmVjb21tZW5kZWRJdGVtEg8KB2l0ZW1faWQYASABKAkSDQoFc2NvcmUYAiABKAESDwoHcmVhc29ucxgDIAMoCSJrChdSZWNvbW1lbmRhdGlvbkNvbXBsZXRlZBIPCgd0YXNrX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSLgoFaXRlbXMYAyADKAsyHy5yZWNvbW1lbmRlci52MS5SZWNvbW1lbmRlZEl0ZW0iVgoUUmVjb21tZW5kYXRpb25GYWlsZWQSDwoHdGFza19pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBGNvZGUYAyABKAkSDgoGcmVhc29uGAQgASgJYgZwcm90bzM");
+  fileDesc("ChtyZWNvbW1lbmRlci92MS9ldmVudHMucHJvdG8SDnJlY29tbWVuZGVyLnYxIqgCChNDYXRhbG9nSXRlbVVwc2VydGVkEg8KB2l0ZW1faWQYASABKAkSEwoLZXh0ZXJuYWxfaWQYAiABKAkSDQoFdGl0bGUYAyABKAkSFQoNY2F0ZWdvcnlfcGF0aBgEIAMoCRJHCgphdHRyaWJ1dGVzGAUgAygLMjMucmVjb21tZW5kZXIudjEuQ2F0YWxvZ0l0ZW1VcHNlcnRlZC5BdHRyaWJ1dGVzRW50cnkSEwoLcHJpY2VfbWlub3IYBiABKAMSEAoIY3VycmVuY3kYByABKAkSEQoJaW1hZ2Vfa2V5GAggASgJEg8KB2NyZWF0ZWQYCSABKAgaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRgoXUmVjb21tZW5kYXRpb25SZXF1ZXN0ZWQSDwoHdGFza19pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgkKAWsYAyABKA0iQgoPUmVjb21tZW5kZWRJdGVtEg8KB2l0ZW1faWQYASABKAkSDQoFc2NvcmUYAiABKAESDwoHcmVhc29ucxgDIAMoCSJrChdSZWNvbW1lbmRhdGlvbkNvbXBsZXRlZBIPCgd0YXNrX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSLgoFaXRlbXMYAyADKAsyHy5yZWNvbW1lbmRlci52MS5SZWNvbW1lbmRlZEl0ZW0iVgoUUmVjb21tZW5kYXRpb25GYWlsZWQSDwoHdGFza19pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBGNvZGUYAyABKAkSDgoGcmVhc29uGAQgASgJIlcKDVBob3RvVXBsb2FkZWQSEAoIcGhvdG9faWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSEQoJaW1hZ2Vfa2V5GAMgASgJEg8KB3B1cnBvc2UYBCABKAkiUQoOUGhvdG9BdHRyaWJ1dGUSDAoEbmFtZRgBIAEoCRINCgV2YWx1ZRgCIAEoCRISCgpjb25maWRlbmNlGAMgASgBEg4KBnNvdXJjZRgEIAEoCSKBAQoOUGhvdG9Bbm5vdGF0ZWQSEAoIcGhvdG9faWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSMgoKYXR0cmlidXRlcxgDIAMoCzIeLnJlY29tbWVuZGVyLnYxLlBob3RvQXR0cmlidXRlEhcKD2VtYmVkZGluZ19tb2RlbBgEIAEoCSJZChVQaG90b0Fubm90YXRpb25GYWlsZWQSEAoIcGhvdG9faWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSDAoEY29kZRgDIAEoCRIOCgZyZWFzb24YBCABKAliBnByb3RvMw");
 
 /**
  * A catalog item was created or changed (import or API). Published by the recommender with the stored item.
@@ -197,4 +197,146 @@ export type RecommendationFailed = Message<"recommender.v1.RecommendationFailed"
  */
 export const RecommendationFailedSchema: GenMessage<RecommendationFailed> = /*@__PURE__*/
   messageDesc(file_recommender_v1_events, 4);
+
+/**
+ * A photo was uploaded (or queued again by process_batch); the recommender's worker annotates it.
+ *
+ * @generated from message recommender.v1.PhotoUploaded
+ */
+export type PhotoUploaded = Message<"recommender.v1.PhotoUploaded"> & {
+  /**
+   * @generated from field: string photo_id = 1;
+   */
+  photoId: string;
+
+  /**
+   * @generated from field: string owner_id = 2;
+   */
+  ownerId: string;
+
+  /**
+   * Object-storage key of the sanitised image (EXIF stripped).
+   *
+   * @generated from field: string image_key = 3;
+   */
+  imageKey: string;
+
+  /**
+   * "catalog" (searchable profile/product photo) or "query" (an example for visual search).
+   *
+   * @generated from field: string purpose = 4;
+   */
+  purpose: string;
+};
+
+/**
+ * Describes the message recommender.v1.PhotoUploaded.
+ * Use `create(PhotoUploadedSchema)` to create a new message.
+ */
+export const PhotoUploadedSchema: GenMessage<PhotoUploaded> = /*@__PURE__*/
+  messageDesc(file_recommender_v1_events, 5);
+
+/**
+ * @generated from message recommender.v1.PhotoAttribute
+ */
+export type PhotoAttribute = Message<"recommender.v1.PhotoAttribute"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string value = 2;
+   */
+  value: string;
+
+  /**
+   * 0..1.
+   *
+   * @generated from field: double confidence = 3;
+   */
+  confidence: number;
+
+  /**
+   * The extractor that produced it (colour, pattern, human, vlm ...).
+   *
+   * @generated from field: string source = 4;
+   */
+  source: string;
+};
+
+/**
+ * Describes the message recommender.v1.PhotoAttribute.
+ * Use `create(PhotoAttributeSchema)` to create a new message.
+ */
+export const PhotoAttributeSchema: GenMessage<PhotoAttribute> = /*@__PURE__*/
+  messageDesc(file_recommender_v1_events, 6);
+
+/**
+ * A photo's attributes and embedding were extracted and stored.
+ *
+ * @generated from message recommender.v1.PhotoAnnotated
+ */
+export type PhotoAnnotated = Message<"recommender.v1.PhotoAnnotated"> & {
+  /**
+   * @generated from field: string photo_id = 1;
+   */
+  photoId: string;
+
+  /**
+   * @generated from field: string owner_id = 2;
+   */
+  ownerId: string;
+
+  /**
+   * @generated from field: repeated recommender.v1.PhotoAttribute attributes = 3;
+   */
+  attributes: PhotoAttribute[];
+
+  /**
+   * @generated from field: string embedding_model = 4;
+   */
+  embeddingModel: string;
+};
+
+/**
+ * Describes the message recommender.v1.PhotoAnnotated.
+ * Use `create(PhotoAnnotatedSchema)` to create a new message.
+ */
+export const PhotoAnnotatedSchema: GenMessage<PhotoAnnotated> = /*@__PURE__*/
+  messageDesc(file_recommender_v1_events, 7);
+
+/**
+ * Annotation gave up (undecodable image, extractor failure after retries).
+ *
+ * @generated from message recommender.v1.PhotoAnnotationFailed
+ */
+export type PhotoAnnotationFailed = Message<"recommender.v1.PhotoAnnotationFailed"> & {
+  /**
+   * @generated from field: string photo_id = 1;
+   */
+  photoId: string;
+
+  /**
+   * @generated from field: string owner_id = 2;
+   */
+  ownerId: string;
+
+  /**
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message recommender.v1.PhotoAnnotationFailed.
+ * Use `create(PhotoAnnotationFailedSchema)` to create a new message.
+ */
+export const PhotoAnnotationFailedSchema: GenMessage<PhotoAnnotationFailed> = /*@__PURE__*/
+  messageDesc(file_recommender_v1_events, 8);
 

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { PhotoAnnotator } from '../attributes/photo-annotator';
+import { VisualSearchController } from '../visual-search/visual-search.controller';
+import { VisualSearchService } from '../visual-search/visual-search.service';
+import { PhotoRepository } from './photo.repository';
+import { PhotoUploadedHandler } from './photo-uploaded.handler';
+import { PhotoUploads } from './photo-uploads';
+import { PhotosController } from './photos.controller';
+
+/** Photos, their annotation by the worker, and visual search over them. */
+@Module({
+  controllers: [PhotosController, VisualSearchController],
+  providers: [PhotoRepository, PhotoUploads, PhotoAnnotator, PhotoUploadedHandler, VisualSearchService],
+  exports: [PhotoRepository, PhotoAnnotator],
+})
+export class PhotosModule {}

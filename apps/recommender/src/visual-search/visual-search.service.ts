@@ -1,0 +1,120 @@
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { ExactVectorIndex, HnswVectorIndex } from '@atelier/vector-index';
+import { PHOTO_EMBEDDING_DIMENSIONS, PhotoAnnotator } from '../attributes/photo-annotator';
+import { ApiError } from '../http/api-error';
+import { fromBytes, PhotoRepository, type PhotoRow } from '../photos/photo.repository';
+import { VisualCatalogIndex, type HardFilters } from './visual-catalog-index';
+import { VisualSearchEngine, type SearchStrategy, type VisualSearchResult } from './visual-search-engine';
+
+export interface VisualSearchRequest {
+  ownerId: string;
+  positiveIds: string[];
+  negativeIds: string[];
+  filters?: HardFilters;
+  k: number;
+  strategy: SearchStrategy;
+}
+
+/**
+ * Visual search over the annotated catalog photos. The in-memory index follows the photos table incrementally
+ * (rows changed since the last load) before each search, so the worker's annotations are searchable at once.
+ */
+@Injectable()
+export class VisualSearchService {
+  private readonly logger = new Logger('VisualSearchService');
+  private readonly catalog: VisualCatalogIndex;
+  private readonly engine: VisualSearchEngine;
+  private loadedUntil: Date | null = null;
+  private loading?: Promise<void>;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'recommender'>,
+    private readonly photos: PhotoRepository,
+    private readonly annotator: PhotoAnnotator,
+  ) {
+    const d = PHOTO_EMBEDDING_DIMENSIONS;
+    this.catalog = new VisualCatalogIndex(
+      d,
+      config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw' ? new HnswVectorIndex(d) : new ExactVectorIndex(d),
+    );
+    this.engine = new VisualSearchEngine(annotator.schema, this.catalog);
+  }
+
+  async search(req: VisualSearchRequest): Promise<VisualSearchResult> {
+    this.validateFilters(req.filters);
+    const ids = [...req.positiveIds, ...req.negativeIds];
+    const overlap = req.positiveIds.filter((id) => req.negativeIds.includes(id));
+    if (overlap.length) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'a photo cannot be both positive and negative', {
+        photo_ids: overlap,
+      });
+    }
+    const rows = new Map((await this.photos.usable(ids, req.ownerId)).map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !rows.has(id));
+    if (missing.length)
+      throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'photos not found', { photo_ids: missing });
+    const pending = ids.filter((id) => rows.get(id)?.status !== 'annotated');
+    if (pending.length) {
+      throw new ApiError(HttpStatus.CONFLICT, 'photo_not_annotated', 'some photos are not annotated yet', {
+        photo_ids: pending,
+      });
+    }
+    await this.sync();
+    const example = (id: string) => {
+      const r = rows.get(id) as PhotoRow;
+      return { id, embedding: fromBytes(r.embedding as Buffer), attributes: r.attributes };
+    };
+    return this.engine.search({
+      positives: req.positiveIds.map(example),
+      negatives: req.negativeIds.map(example),
+      filters: req.filters,
+      k: req.k,
+      strategy: req.strategy,
+      gamma: this.config.env.VISUAL_SEARCH_NEGATIVE_WEIGHT,
+    });
+  }
+
+  /** Loads catalog photos changed since the last load. */
+  sync(): Promise<void> {
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const rows = await this.photos.annotatedCatalogSince(this.loadedUntil);
+    for (const r of rows) {
+      if (r.status === 'annotated' && r.embedding) {
+        this.catalog.upsert({
+          id: r.id,
+          ownerId: r.owner_id,
+          embedding: fromBytes(r.embedding),
+          attributes: r.attributes,
+        });
+      } else this.catalog.remove(r.id);
+      if (!this.loadedUntil || r.updated_at > this.loadedUntil) this.loadedUntil = r.updated_at;
+    }
+    if (rows.length) this.logger.log(`visual catalog: ${rows.length} photos loaded, ${this.catalog.size()} searchable`);
+  }
+
+  private validateFilters(filters: HardFilters | undefined): void {
+    for (const [name, values] of Object.entries(filters ?? {})) {
+      const spec = this.annotator.schema.spec(name);
+      if (!spec) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', `unknown filter attribute ${name}`, {
+          allowed: this.annotator.schema.names(),
+        });
+      }
+      if (!Array.isArray(values) || values.length === 0 || values.length > 20) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', `filters.${name} must list 1-20 values`);
+      }
+      const bad = values.filter((v) => typeof v !== 'string' || !this.annotator.schema.has(name, v));
+      if (bad.length) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', `filters.${name}: unknown values`, {
+          unknown: bad,
+          allowed: spec.values.map((v) => v.value),
+        });
+      }
+    }
+  }
+}
