@@ -9,7 +9,7 @@ import { BillingHttpModule } from './billing/billing-http.module';
 import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { GenerationsModule } from './generations/generations.module';
-import { ApiErrorFilter } from './http/api-error';
+import { ApiErrorFilter } from '@atelier/service-kit';
 import { ApiValidationPipe } from './http/api-validation.pipe';
 import { IdentityModule } from './identity/identity.module';
 import { GATEWAY_MIGRATIONS } from './migrations';

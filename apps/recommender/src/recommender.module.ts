@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
 import { StorageModule } from '@atelier/storage';
 import { CatalogModule } from './catalog/catalog.module';
-import { ApiErrorFilter, validationErrorFactory } from './http/api-error';
+import { ApiErrorFilter, validationErrorFactory } from '@atelier/service-kit';
 import { InteractionsModule } from './interactions/interactions.module';
 import { RECOMMENDER_MIGRATIONS } from './migrations';
 import { PhotosModule } from './photos/photos.module';

@@ -3,3 +3,4 @@ export { serviceInfrastructure, SERVICE_CONTROLLERS, type ServiceModuleOptions }
 export { HealthController } from './health.controller';
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
 export { ReadinessChecks, ReadinessModule, type ReadinessState } from './readiness-checks';
+export { ApiError, ApiErrorFilter, ErrorPages, validationErrorFactory, type ApiErrorBody } from './api-error';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { UserProfile } from '../accounts/user-accounts.service';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { CurrentCaller, type Caller } from '../identity/caller';
 import { AccountOverview, type BillingAccount } from './account-overview.service';
 

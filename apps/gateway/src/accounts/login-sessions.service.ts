@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { AccessTokens } from '../identity/access-tokens';
 import type { SessionTokens } from '../identity/auth-cookies';
 import type { Role } from '../identity/caller';

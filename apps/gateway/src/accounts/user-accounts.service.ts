@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import type { Role } from '../identity/caller';
 import { normalizeEmail } from './email';
 import { LoginFailuresRepository } from './login-failures.repository';

@@ -11,7 +11,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
 import { Public } from '../identity/caller';
 import { BillingRpc } from './billing-rpc';

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { BillingError, RpcName, RpcReply } from '@atelier/contracts';
 import { RpcClient, RpcError, type RpcRequestInit } from '@atelier/messaging';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 
 /** HTTP status for each refusal code billing answers. */
 const STATUS: Record<string, HttpStatus> = {

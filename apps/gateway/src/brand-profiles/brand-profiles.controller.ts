@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { toJson, type BrandProfile, PromptFragmentSchema, PromptOperationSchema } from '@atelier/contracts';
 import { RpcClient, RpcError } from '@atelier/messaging';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
 import { BrandProfileDto, PromptPreviewDto } from './brand-profile.dto';
 

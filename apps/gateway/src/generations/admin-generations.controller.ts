@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nes
 import { IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { decodeCursor } from '../http/pagination';
 import { PageQueryDto } from '../http/page-query.dto';
 import { Roles } from '../identity/caller';

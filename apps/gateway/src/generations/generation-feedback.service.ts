@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@atelier/messaging';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import type { GenerationRow } from './generation-read-model.repository';
 
 export type Verdict = 'like' | 'dislike';

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@atelier/config';
 import type { Outbox } from '@atelier/messaging';
-import type { ApiErrorBody } from '../http/api-error';
-import { ApiError } from '../http/api-error';
+import type { ApiErrorBody } from '@atelier/service-kit';
+import { ApiError } from '@atelier/service-kit';
 import type { CreateGenerationDto } from './create-generation.dto';
 import type { GenerationReadModelRepository } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { BACKEND_CAPABILITIES, validateAgainstCapabilities } from '@atelier/image-capabilities';
 import { Outbox } from '@atelier/messaging';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import type { CreateGenerationDto } from './create-generation.dto';
 import { GenerationReadModelRepository } from './generation-read-model.repository';
 

@@ -24,7 +24,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { decodeCursor } from '../http/pagination';
 import { PageQueryDto } from '../http/page-query.dto';
 import { CurrentCaller, type Caller } from '../identity/caller';

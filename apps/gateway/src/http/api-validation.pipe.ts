@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { validationErrorFactory, type ApiErrorBody } from './api-error';
+import { validationErrorFactory, type ApiErrorBody } from '@atelier/service-kit';
 
 /**
  * The one validation pipe: DTOs whitelisted (unknown fields are errors), transformed, errors in the API shape.

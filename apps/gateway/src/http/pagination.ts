@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiError } from './api-error';
+import { ApiError } from '@atelier/service-kit';
 
 /** Keyset position: creation time in microseconds since the epoch (exact, unlike a JS Date) and the row id. */
 export interface Cursor {

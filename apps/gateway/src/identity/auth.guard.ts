@@ -2,7 +2,7 @@ import { type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/c
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { COOKIES } from './auth-cookies';
 import { IS_PUBLIC, REQUIRED_ROLES, type Caller, type RequestWithCaller, type Role } from './caller';
 import { CsrfTokens } from './csrf-tokens';

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext, HttpStatus, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
 import { PUBLIC_ROUTE, PublicRoute } from '@atelier/service-kit';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

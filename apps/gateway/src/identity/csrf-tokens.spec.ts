@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { loadConfig } from '@atelier/config';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { CsrfTokens } from './csrf-tokens';
 
 const request = (cookie: string | undefined, header: string | undefined, body: Record<string, unknown> = {}) =>

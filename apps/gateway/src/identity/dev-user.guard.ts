@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import type { RequestWithCaller } from './caller';
 
 export { CurrentCaller, type Caller } from './caller';

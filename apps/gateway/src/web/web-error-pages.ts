@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ErrorPages } from '../http/api-error';
+import { ErrorPages } from '@atelier/service-kit';
 import { COOKIES } from '../identity/auth-cookies';
 import { DEFAULT_LANG, isLang, translator } from './i18n';
 import { errorPage } from './pages';

@@ -11,7 +11,7 @@ import { GenerationFeedback } from '../generations/generation-feedback.service';
 import { GenerationReadModelRepository, type GenerationRow } from '../generations/generation-read-model.repository';
 import { GenerationRequests } from '../generations/generation-requests.service';
 import { toPage, toView } from '../generations/generation-view';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { AuthThrottlerGuard, RateGroup } from '../http/auth-throttler.guard';
 import { decodeCursor } from '../http/pagination';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';

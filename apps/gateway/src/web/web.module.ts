@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { GenerationsModule } from '../generations/generations.module';
-import { ErrorPages } from '../http/api-error';
+import { ErrorPages } from '@atelier/service-kit';
 import { WebErrorPages } from './web-error-pages';
 import { WebController } from './web.controller';
 import { WebSession } from './web-session';

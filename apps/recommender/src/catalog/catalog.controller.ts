@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { boundedInt } from '../http/bounded-int.pipe';
 import { DevCallerGuard, RequireRoles } from '../identity/dev-caller.guard';
 import { CatalogFormatError, csvToItems, jsonToItems, validateItems } from './catalog-file-parser';

@@ -1,5 +1,5 @@
 import { HttpStatus, type PipeTransform } from '@nestjs/common';
-import { ApiError } from './api-error';
+import { ApiError } from '@atelier/service-kit';
 
 /** Query integer in [min, max]; anything else is a 400 with the parameter named. */
 export const boundedInt = (name: string, min: number, max: number): PipeTransform<unknown, number> => ({

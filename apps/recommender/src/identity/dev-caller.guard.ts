@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

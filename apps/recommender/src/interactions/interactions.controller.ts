@@ -1,7 +1,7 @@
 import { Body, Controller, DefaultValuePipe, Get, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
 import { IsIn, IsUUID } from 'class-validator';
 import { ItemRepository } from '../catalog/item.repository';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { boundedInt } from '../http/bounded-int.pipe';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
 import { INTERACTION_KINDS, INTERACTION_WEIGHTS, type InteractionKind } from './interaction-kinds';

@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { boundedInt } from '../http/bounded-int.pipe';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
 import { PhotoRejected } from './photo-sanitizer';

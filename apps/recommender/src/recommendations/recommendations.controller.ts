@@ -17,7 +17,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@atelier/messaging';
 import { itemIdPipe } from '../catalog/catalog.controller';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { boundedInt } from '../http/bounded-int.pipe';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
 import { RecommendationEngine, type Recommendation, type RecommendationList } from './recommendation-engine';

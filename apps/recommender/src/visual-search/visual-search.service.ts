@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ExactVectorIndex, HnswVectorIndex } from '@atelier/vector-index';
 import { PHOTO_EMBEDDING_DIMENSIONS, PhotoAnnotator } from '../attributes/photo-annotator';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '@atelier/service-kit';
 import { fromBytes, PhotoRepository, type PhotoRow } from '../photos/photo.repository';
 import { VisualCatalogIndex, type HardFilters } from './visual-catalog-index';
 import { VisualSearchEngine, type SearchStrategy, type VisualSearchResult } from './visual-search-engine';

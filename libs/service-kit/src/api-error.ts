@@ -1,4 +1,4 @@
-// Same error shape as the gateway (copied: apps do not import each other; a shared http lib would hold both).
+// The one error shape of every HTTP API of the mesh: {error: {code, message, details}}.
 import {
   type ArgumentsHost,
   BadRequestException,
@@ -7,9 +7,10 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -17,9 +18,18 @@ export interface ApiErrorBody {
 
 /** An HTTP error with a machine-readable code in the one error shape of the API. */
 export class ApiError extends HttpException {
+  readonly body: ApiErrorBody;
+
   constructor(status: HttpStatus, code: string, message: string, details?: unknown) {
-    super({ error: { code, message, details } } satisfies ApiErrorBody, status);
+    const body = { error: { code, message, details } } satisfies ApiErrorBody;
+    super(body, status);
+    this.body = body;
   }
+}
+
+/** Renders an HTML page for a 4xx on a web (non-API) path; undefined means answer JSON. */
+export abstract class ErrorPages {
+  abstract render(req: Request, status: number): string | undefined;
 }
 
 export const validationErrorFactory = (errors: ValidationError[]): BadRequestException => {
@@ -57,12 +67,32 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiError');
 
+  constructor(@Optional() private readonly pages?: ErrorPages) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    if (res.headersSent) {
+      // A stream (server-sent events) already started: nothing else can be said.
+      this.logger.warn(`error after the response started: ${String(exception)}`);
+      res.end();
+      return;
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      const page = this.pages?.render(req, exception.getStatus());
+      if (page !== undefined) {
+        res.status(exception.getStatus()).type('html').send(page);
+        return;
+      }
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'object') {
+        const details = (body.error as { details?: { retryAfterSeconds?: unknown } }).details;
+        if (status === 429 && typeof details?.retryAfterSeconds === 'number') {
+          res.setHeader('Retry-After', String(details.retryAfterSeconds));
+        }
         res.status(status).json(body);
         return;
       }
@@ -70,6 +100,11 @@ export class ApiErrorFilter implements ExceptionFilter {
       // Express adapter wraps body-parser's SyntaxError (malformed JSON) in a 400 with the original as cause.
       const code =
         exception.cause instanceof SyntaxError ? 'malformed_json' : (CODE_BY_STATUS[status] ?? `http_${status}`);
+      if (status === 429 && !res.getHeader('Retry-After')) {
+        // @nestjs/throttler names the header after the throttler (Retry-After-auth); clients know the plain one.
+        const named = Object.keys(res.getHeaders()).find((h) => h.startsWith('retry-after-'));
+        if (named) res.setHeader('Retry-After', String(res.getHeader(named)));
+      }
       res.status(status).json({
         error: { code, message: Array.isArray(message) ? message.join(', ') : String(message) },
       } satisfies ApiErrorBody);
