@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     const user = await client.login(email, password);
     console.log(`logged in as ${email}; the web studio is at ${mesh.url('gateway')}/ (API docs at /docs)`);
     const started = Date.now();
-    const submitted = await client.submit(user, { prompt, n: 4, width: 512, height: 512, seed: 42 });
+    // The creative brief puts text on the images (the procedural backend draws it as typography).
+    const creative = args.includes('--no-text') ? undefined : { title: 'КОФЕ', discount: '-20%', price: '190 ₽' };
+    const submitted = await client.submit(user, { prompt, n: 4, width: 512, height: 512, seed: 42, creative });
     if (submitted.status !== 202 || !submitted.body.id)
       throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
     const result = await client.waitForTerminal(user, submitted.body.id);
