@@ -7,14 +7,14 @@
  * Prints requests/s and p99 latency for each, and gateway/baseline ratios.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dropDatabase } from '@atelier/persistence';
 import { migrateAll, provisionAll } from '../db';
 import { MeshClient } from '../mesh/mesh-client';
 import { MeshSupervisor } from '../mesh/mesh-supervisor';
+import { throwawayEnvironment } from '../mesh/throwaway-environment';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,8 +22,6 @@ const arg = (name: string, fallback: number): number => {
 };
 const DURATION = arg('duration', 10);
 const CONNECTIONS = arg('connections', 16);
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface LoadResult {
   rps: number;
@@ -95,18 +93,10 @@ const row = (name: string, r: LoadResult) =>
   `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
 async function main(): Promise<void> {
-  const id = `b${randomBytes(4).toString('hex')}`;
-  const storage = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_NAME: `atelier_${id}`,
-    DATABASE_ADMIN_URL: ADMIN_URL,
-    AMQP_URL,
-    MESH_NAMESPACE: `at-${id}`,
-    STORAGE_DIR: storage,
+  const throwaway = throwawayEnvironment({
     ALLOW_DEV_USER_HEADER: 'false',
-  };
+  });
+  const { id, env } = throwaway;
   console.log(`bench:gateway — autocannon in a separate process, ${CONNECTIONS} connections, ${DURATION} s per target`);
   await provisionAll(env);
   await migrateAll(env);
@@ -157,8 +147,7 @@ async function main(): Promise<void> {
   } finally {
     plain?.stop();
     await mesh.stopAll();
-    await dropDatabase(ADMIN_URL, env.DATABASE_NAME);
-    rmSync(storage, { recursive: true, force: true });
+    await throwaway.dispose();
   }
 }
 

@@ -11,12 +11,9 @@
  *
  * The usearch prebuilt inserts ~600 random 256-d vectors/s here (2 cores), so 100k takes ~11 min to build.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dropDatabase } from '@atelier/persistence';
 import {
   ExactVectorIndex,
   HnswVectorIndex,
@@ -27,11 +24,10 @@ import {
 } from '@atelier/vector-index';
 import { migrateAll, provisionAll } from '../db';
 import { MeshSupervisor } from '../mesh/mesh-supervisor';
+import { throwawayEnvironment } from '../mesh/throwaway-environment';
 
 const D = 256;
 const K = 10;
-const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -103,19 +99,11 @@ async function load(url: string, headers: Record<string, string>[], total: numbe
 }
 
 async function benchHttp(): Promise<void> {
-  const id = `b${randomBytes(4).toString('hex')}`;
-  const storage = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_NAME: `atelier_${id}`,
-    DATABASE_ADMIN_URL: ADMIN_URL,
-    AMQP_URL,
-    MESH_NAMESPACE: `at-${id}`,
-    STORAGE_DIR: storage,
+  const throwaway = throwawayEnvironment({
     RECOMMENDER_IMAGE_FEATURES: 'off',
     RECOMMENDER_REFRESH_INTERVAL_MS: '10000',
-  };
+  });
+  const { id, env } = throwaway;
   await provisionAll(env);
   await migrateAll(env);
   const mesh = new MeshSupervisor({
@@ -197,8 +185,7 @@ async function benchHttp(): Promise<void> {
     console.log(`recommendations p99 = ×${(recs.p99 / baseline.p99).toFixed(1)} the bare HTTP p99`);
   } finally {
     await mesh.stopAll();
-    await dropDatabase(ADMIN_URL, env.DATABASE_NAME);
-    rmSync(storage, { recursive: true, force: true });
+    await throwaway.dispose();
   }
 }
 

@@ -5,14 +5,12 @@
  * sustained generations/s, and a bare RabbitMQ publish→consume round trip as the baseline in the same run.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import amqplib from 'amqplib';
-import { dropDatabase } from '@atelier/persistence';
 import { migrateAll, provisionAll } from '../db';
 import { MeshClient } from '../mesh/mesh-client';
 import { MeshSupervisor } from '../mesh/mesh-supervisor';
+import { AMQP_URL, throwawayEnvironment } from '../mesh/throwaway-environment';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,8 +19,6 @@ const arg = (name: string, fallback: number): number => {
 const N = arg('n', 200);
 const CONCURRENCY = arg('concurrency', 16);
 const SEQUENTIAL = arg('sequential', 50);
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,20 +50,12 @@ async function rabbitRoundTrip(samples: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const id = `b${randomBytes(4).toString('hex')}`;
-  const storage = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_NAME: `atelier_${id}`,
-    DATABASE_ADMIN_URL: ADMIN_URL,
-    AMQP_URL,
-    MESH_NAMESPACE: `at-${id}`,
-    STORAGE_DIR: storage,
+  const throwaway = throwawayEnvironment({
     FREE_MONTHLY_IMAGES: '1000000',
     // The mesh is what is measured here; the vision judge's own speed is bench:judge's subject.
     JUDGE_BACKEND: 'statistics',
-  };
+  });
+  const { id, env } = throwaway;
   console.log(
     `bench:saga — ${N} generations at concurrency ${CONCURRENCY}, ${SEQUENTIAL} one at a time; 1 image 512×512 each`,
   );
@@ -169,8 +157,7 @@ async function main(): Promise<void> {
   } finally {
     await conn.close().catch(() => undefined);
     await mesh.stopAll();
-    await dropDatabase(ADMIN_URL, env.DATABASE_NAME);
-    rmSync(storage, { recursive: true, force: true });
+    await throwaway.dispose();
   }
 }
 
