@@ -14,8 +14,9 @@ const libs = ['config', 'contracts', 'messaging', 'persistence', 'observability'
 const moduleNameMapper = Object.fromEntries(libs.map((l) => [`^@atelier/${l}$`, `<rootDir>/libs/${l}/src/index.ts`]));
 const base = {
   rootDir: __dirname,
-  transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|load-esm|strtok3|token-types|@tokenizer)/)'],
+  // PGlite's CommonJS build still calls import('fs') etc., which jest's vm cannot run; swc turns them into require().
+  transform: { '/node_modules/@electric-sql/.+\\.cjs$': swc, '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@electric-sql|file-type|uid|load-esm|strtok3|token-types|@tokenizer)/)'],
   moduleNameMapper,
   testEnvironment: '<rootDir>/test/support/node-realm-environment.js',
 };

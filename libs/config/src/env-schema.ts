@@ -245,6 +245,9 @@ export const ENV_SHAPES = {
     // Period of the full model refresh (CF neighbours, IDF, popularity); item vectors update incrementally.
     RECOMMENDER_REFRESH_INTERVAL_MS: int(60000, 1000, 86400000),
     RECOMMENDER_MAX_IMPORT_ITEMS: int(5000, 1, 100000),
+    // Last hybrid stage: DPP diversification of the reranked pool; strength 0 = relevance order, 1 = pure variety.
+    RECOMMENDER_DIVERSITY: bool(true),
+    RECOMMENDER_DIVERSITY_STRENGTH: z.coerce.number().min(0).max(1).default(0.3),
     // Visual search (issue 9): photo uploads, attribute extractors, search weights.
     PHOTO_MAX_BYTES: int(10 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     // Decoded pixel limit: larger images (decompression bombs) are refused before decoding.

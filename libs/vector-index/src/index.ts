@@ -11,3 +11,11 @@ export { ExactVectorIndex } from './exact-vector-index';
 export { HnswVectorIndex, type HnswOptions } from './hnsw-vector-index';
 export { TopK } from './top-k';
 export { recallAtK, randomUnitVectors } from './recall';
+export {
+  PgVectorIndex,
+  toVectorLiteral,
+  type AsyncVectorIndex,
+  type SqlClient,
+  type PgVectorMetric,
+  type PgVectorOptions,
+} from './pgvector-index';

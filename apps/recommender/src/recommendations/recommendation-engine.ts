@@ -3,6 +3,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ExactVectorIndex, HnswVectorIndex, type VectorIndex } from '@atelier/vector-index';
 import { CappedEaseScorer } from '../algorithms/capped-ease';
 import { rocchioProfile } from '../algorithms/content';
+import { diversifyByDpp, type DiversifyOutcome } from '../algorithms/dpp-diversify';
 import { blend, gatherCandidates, type BlendSource } from '../algorithms/hybrid-blend';
 import { ItemKnnScorer } from '../algorithms/item-knn';
 import { UserItemMatrix, type Interaction } from '../algorithms/user-item-matrix';
@@ -24,6 +25,8 @@ const CANDIDATES_PER_SOURCE = 100;
 const HISTORY_HALF_LIFE = 10;
 /** Dense EASE (an n³ inverse that blocks the event loop ~0.5 s at 1000) while the interacted catalogue is at most this large; item-kNN otherwise. */
 const EASE_MAX_ITEMS = 1000;
+/** The DPP stage picks k from this many × k of the best blended candidates. */
+const DIVERSITY_POOL_FACTOR = 3;
 
 const VERBS: Record<InteractionKind, string> = {
   view: 'viewed',
@@ -59,11 +62,33 @@ export interface Recommendation {
   /** What each stage contributed to the score (weight × normalised source score). */
   contributions: Record<string, number>;
   reasons: string[];
+  /** 1-based rank by blended score before diversification (hybrid lists only). */
+  relevanceRank?: number;
+}
+
+/** What each pipeline stage did to this list. */
+export interface PipelineStages {
+  /** Items scored by the stage-1 sources (union of each source's top candidates). */
+  candidates: number;
+  /** Purchased, disliked, seen or off-category items filtered before ranking. */
+  filtered: number;
+  diversification: {
+    enabled: boolean;
+    strength: number;
+    /** Blended candidates the DPP chose from. */
+    pool: number;
+    /** Items that entered the top-k only through diversification. */
+    promoted: number;
+    /** det(S)^(1/k) of the item-vector cosine matrix: relevance-only top-k vs. the served list (1 = all distinct). */
+    diversityBefore: number;
+    diversityAfter: number;
+  };
 }
 
 export interface RecommendationList {
   strategy: 'hybrid' | 'cold-start';
   items: Recommendation[];
+  stages?: PipelineStages;
 }
 
 interface UserHistory {
@@ -224,19 +249,42 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
       }
     }
     const candidates = gatherCandidates(sources, CANDIDATES_PER_SOURCE, excludeIdx);
-    const ranked = blend(candidates, BLEND_WEIGHTS, k);
+    const { RECOMMENDER_DIVERSITY: diversify, RECOMMENDER_DIVERSITY_STRENGTH: strength } = this.config.env;
+    const pool = blend(candidates, BLEND_WEIGHTS, diversify ? k * DIVERSITY_POOL_FACTOR : k);
+    // Last stage: DPP over the reranked pool, quality = blended score, similarity = cosine of item vectors.
+    const outcome: DiversifyOutcome = diversifyByDpp(
+      pool.map((r) => ({ score: r.score, vector: model.vectors.get(model.entries[r.item].id) })),
+      k,
+      diversify ? strength : 0,
+    );
     return {
       strategy: history.positives.length ? 'hybrid' : 'cold-start',
-      items: ranked.map((r) => {
+      items: outcome.order.map((candidate) => {
+        const r = pool[candidate];
         const e = model.entries[r.item];
+        const reasons = this.explain(model, e, r.contributions, history);
+        if (candidate >= k) reasons.push('adds variety: unlike the items ranked above it');
         return {
           itemId: e.id,
           title: e.title,
           score: r.score,
           contributions: r.contributions,
-          reasons: this.explain(model, e, r.contributions, history),
+          reasons,
+          relevanceRank: candidate + 1,
         };
       }),
+      stages: {
+        candidates: candidates.items.length,
+        filtered: excludeIdx.size,
+        diversification: {
+          enabled: diversify,
+          strength: diversify ? strength : 0,
+          pool: pool.length,
+          promoted: outcome.order.filter((c) => c >= k).length,
+          diversityBefore: round(outcome.diversityBefore),
+          diversityAfter: round(outcome.diversityAfter),
+        },
+      },
     };
   }
 
@@ -382,6 +430,8 @@ const KIND_RANK: Partial<Record<InteractionKind, number>> = { view: 1, like: 3, 
 function entryOf(r: ItemRow, index: number): CatalogEntry {
   return { index, id: r.id, title: r.title, categoryPath: r.category_path, attributes: r.attributes };
 }
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** CF scores cover the snapshot's items; items added since then score 0. */
 function padTo(scores: Float32Array, n: number): Float32Array {

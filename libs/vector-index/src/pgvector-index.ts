@@ -1,0 +1,186 @@
+import type { SearchOptions, VectorHit } from './vector-index';
+import { assertDimensions } from './vector-index';
+
+/**
+ * The one method the adapter needs from a Postgres client. `pg`'s Pool/Client and PGlite both fit.
+ * Use a single connection (or set `hnsw.ef_search` on the role) if you rely on `efSearch`: SET is per session.
+ */
+export interface SqlClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** Same contract as the in-process `VectorIndex`, but every call is a round trip to the database. */
+export interface AsyncVectorIndex {
+  readonly kind: string;
+  readonly dimensions: number;
+  size(): Promise<number>;
+  has(id: string): Promise<boolean>;
+  upsert(id: string, vector: Float32Array): Promise<void>;
+  remove(id: string): Promise<boolean>;
+  search(query: Float32Array, k: number, options?: SearchOptions): Promise<VectorHit[]>;
+}
+
+/** `cosine` uses `<=>` (distance = 1 − cos), `inner_product` uses `<#>` (distance = −⟨a, b⟩). */
+export type PgVectorMetric = 'cosine' | 'inner_product';
+
+export interface PgVectorOptions {
+  /** Table name, optionally schema-qualified (`recommender.item_vectors`). Validated: [a-z_][a-z0-9_]*. */
+  table: string;
+  dimensions: number;
+  metric?: PgVectorMetric;
+  /** Approximate index built by `ensureSchema`: HNSW (default), IVFFlat, or none (exact sequential scan). */
+  index?:
+    { kind: 'hnsw'; m?: number; efConstruction?: number } | { kind: 'ivfflat'; lists?: number } | { kind: 'none' };
+  /** `hnsw.ef_search` (candidate list while searching, pgvector caps it at 1000); set per session by `ensureSchema`. */
+  efSearch?: number;
+  /** `ivfflat.probes`; set per session by `ensureSchema`. */
+  probes?: number;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const OPERATOR: Record<PgVectorMetric, { op: string; opclass: string; toScore: (d: number) => number }> = {
+  cosine: { op: '<=>', opclass: 'vector_cosine_ops', toScore: (d) => 1 - d },
+  inner_product: { op: '<#>', opclass: 'vector_ip_ops', toScore: (d) => -d },
+};
+
+/** Quotes a validated identifier; anything that is not a plain lower-case name is rejected, never escaped. */
+function quoteIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`invalid SQL identifier: ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}
+
+function positiveInt(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be an integer in 1..${max}`);
+  return value;
+}
+
+/** pgvector's text form `[x,y,…]`, passed as a bound parameter and cast to `vector`. */
+export function toVectorLiteral(vector: Float32Array): string {
+  for (const x of vector) if (!Number.isFinite(x)) throw new Error('vector has a non-finite component');
+  return `[${Array.from(vector).join(',')}]`;
+}
+
+/**
+ * pgvector adapter: vectors live in a table `(id text primary key, embedding vector(d))`, searched with
+ * `ORDER BY embedding <op> $1 LIMIT k` so Postgres can use the HNSW/IVFFlat index. For deployments whose
+ * Postgres has the extension (docker-compose's pgvector image); this machine's Postgres lacks it, so tests use PGlite.
+ * Identifiers are validated and numbers range-checked before they reach SQL text; vectors and ids are always parameters.
+ */
+export class PgVectorIndex implements AsyncVectorIndex {
+  readonly kind = 'pgvector';
+  readonly dimensions: number;
+  readonly metric: PgVectorMetric;
+  private readonly table: string;
+  private readonly indexName: string;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly options: PgVectorOptions,
+  ) {
+    // pgvector stores up to 16000 dimensions; its HNSW/IVFFlat indexes take up to 2000.
+    this.dimensions = positiveInt('dimensions', options.dimensions, options.index?.kind === 'none' ? 16000 : 2000);
+    this.metric = options.metric ?? 'cosine';
+    if (!(this.metric in OPERATOR)) throw new Error(`unknown metric ${String(this.metric)}`);
+    const parts = options.table.split('.');
+    if (parts.length > 2) throw new Error(`invalid table name: ${JSON.stringify(options.table)}`);
+    this.table = parts.map(quoteIdentifier).join('.');
+    const bare = parts[parts.length - 1];
+    this.indexName = quoteIdentifier(`${bare.slice(0, 40)}_${this.metric === 'cosine' ? 'cos' : 'ip'}_idx`);
+  }
+
+  /** The DDL `ensureSchema` runs, exposed for migrations that prefer to own it. */
+  schemaStatements(): string[] {
+    const { opclass } = OPERATOR[this.metric];
+    const index = this.options.index ?? { kind: 'hnsw' };
+    const statements = [
+      `CREATE TABLE IF NOT EXISTS ${this.table} (id text PRIMARY KEY, embedding vector(${this.dimensions}) NOT NULL)`,
+    ];
+    if (index.kind === 'hnsw') {
+      const m = positiveInt('m', index.m ?? 16, 100);
+      const ef = positiveInt('efConstruction', index.efConstruction ?? 64, 1000);
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS ${this.indexName} ON ${this.table} USING hnsw (embedding ${opclass}) WITH (m = ${m}, ef_construction = ${ef})`,
+      );
+    } else if (index.kind === 'ivfflat') {
+      const lists = positiveInt('lists', index.lists ?? 100, 32768);
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS ${this.indexName} ON ${this.table} USING ivfflat (embedding ${opclass}) WITH (lists = ${lists})`,
+      );
+    }
+    return statements;
+  }
+
+  /** Creates the extension (when allowed), table and index, and applies the session's search settings. */
+  async ensureSchema({ createExtension = true }: { createExtension?: boolean } = {}): Promise<void> {
+    if (createExtension) await this.sql.query('CREATE EXTENSION IF NOT EXISTS vector');
+    for (const statement of this.schemaStatements()) await this.sql.query(statement);
+    await this.applySearchSettings();
+  }
+
+  /** Session-level search knobs; call again on a new connection. */
+  async applySearchSettings(): Promise<void> {
+    if (this.options.efSearch !== undefined) {
+      await this.sql.query(`SET hnsw.ef_search = ${positiveInt('efSearch', this.options.efSearch, 1000)}`);
+    }
+    if (this.options.probes !== undefined) {
+      await this.sql.query(`SET ivfflat.probes = ${positiveInt('probes', this.options.probes, 32768)}`);
+    }
+  }
+
+  async size(): Promise<number> {
+    const { rows } = await this.sql.query(`SELECT count(*)::int AS n FROM ${this.table}`);
+    return Number((rows[0] as { n: number | string }).n);
+  }
+
+  async has(id: string): Promise<boolean> {
+    const { rows } = await this.sql.query(`SELECT 1 FROM ${this.table} WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  async upsert(id: string, vector: Float32Array): Promise<void> {
+    await this.upsertBatch([id], [vector]);
+  }
+
+  /** One statement per batch: ids and vector literals as two text arrays, unnested and cast. */
+  async upsertBatch(ids: readonly string[], vectors: readonly Float32Array[]): Promise<void> {
+    if (ids.length !== vectors.length) throw new Error('one vector per id');
+    if (ids.length === 0) return;
+    const literals = vectors.map((v) => {
+      assertDimensions(this.dimensions, v);
+      return toVectorLiteral(v);
+    });
+    await this.sql.query(
+      `INSERT INTO ${this.table} (id, embedding)
+       SELECT id, literal::vector FROM unnest($1::text[], $2::text[]) AS input(id, literal)
+       ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding`,
+      [ids, literals],
+    );
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const { rows } = await this.sql.query(`DELETE FROM ${this.table} WHERE id = $1 RETURNING id`, [id]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Top-k by the metric, best first; `score` is cosine similarity or inner product, like the in-process indexes.
+   * With an HNSW index, pgvector filters exclusions after the graph scan, so at most `efSearch` rows come back.
+   */
+  async search(query: Float32Array, k: number, options: SearchOptions = {}): Promise<VectorHit[]> {
+    assertDimensions(this.dimensions, query);
+    if (k <= 0) return [];
+    const limit = positiveInt('k', k, 100_000);
+    const { op, toScore } = OPERATOR[this.metric];
+    const exclude = [...(options.exclude ?? [])];
+    const { rows } = await this.sql.query(
+      `SELECT id, embedding ${op} $1::vector AS distance FROM ${this.table}
+       ${exclude.length > 0 ? 'WHERE id <> ALL($2::text[])' : ''}
+       ORDER BY embedding ${op} $1::vector LIMIT ${limit}`,
+      exclude.length > 0 ? [toVectorLiteral(query), exclude] : [toVectorLiteral(query)],
+    );
+    return (rows as Array<{ id: string; distance: number | string }>).map((r) => ({
+      id: r.id,
+      score: toScore(Number(r.distance)),
+    }));
+  }
+}
