@@ -82,3 +82,63 @@ export function nameDominantColour(
   if (!best) return undefined;
   return { value: best.value, confidence: clamp01(Math.min(1, best.share / 0.6) * (0.4 + 0.6 * best.closeness)) };
 }
+
+/**
+ * Pixels of the subject on a plain catalogue background: the background is flood-filled from the border (pixels
+ * within `tolerance` per channel of the border's median colour), so a white garment inside the silhouette is kept
+ * (dropping every near-white pixel removed white garments and left their shadows, named silver); then the
+ * foreground is eroded by one pixel to drop anti-aliased edges. Undefined when almost nothing is left.
+ */
+export function subjectPixels(photo: DecodedPhoto, tolerance = 12, minShare = 0.02): Uint8Array | undefined {
+  const { width: W, height: H, rgb } = photo;
+  const border: number[][] = [[], [], []];
+  const addBorder = (i: number) => {
+    for (let c = 0; c < 3; c++) border[c].push(rgb[i * 3 + c]);
+  };
+  for (let x = 0; x < W; x++) {
+    addBorder(x);
+    addBorder((H - 1) * W + x);
+  }
+  for (let y = 1; y < H - 1; y++) {
+    addBorder(y * W);
+    addBorder(y * W + W - 1);
+  }
+  const bg = border.map((ch) => ch.sort((a, b) => a - b)[ch.length >> 1]);
+  const near = (i: number) =>
+    Math.abs(rgb[i * 3] - bg[0]) <= tolerance &&
+    Math.abs(rgb[i * 3 + 1] - bg[1]) <= tolerance &&
+    Math.abs(rgb[i * 3 + 2] - bg[2]) <= tolerance;
+  const background = new Uint8Array(W * H);
+  const stack: number[] = [];
+  const push = (i: number) => {
+    if (!background[i] && near(i)) {
+      background[i] = 1;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < W; x++) {
+    push(x);
+    push((H - 1) * W + x);
+  }
+  for (let y = 0; y < H; y++) {
+    push(y * W);
+    push(y * W + W - 1);
+  }
+  while (stack.length) {
+    const i = stack.pop() ?? 0;
+    const x = i % W;
+    if (x > 0) push(i - 1);
+    if (x < W - 1) push(i + 1);
+    if (i >= W) push(i - W);
+    if (i < W * (H - 1)) push(i + W);
+  }
+  const out: number[] = [];
+  for (let y = 1; y < H - 1; y++) {
+    for (let x = 1; x < W - 1; x++) {
+      const i = y * W + x;
+      if (background[i] || background[i - 1] || background[i + 1] || background[i - W] || background[i + W]) continue;
+      out.push(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
+    }
+  }
+  return out.length / 3 >= minShare * W * H ? Uint8Array.from(out) : undefined;
+}

@@ -12,6 +12,8 @@ export interface PatternCues {
 }
 
 const BINS = 8;
+/** Below this share of strong interior edges a garment reads as solid. */
+export const SOLID_MAX_EDGE_DENSITY = 0.2;
 
 /** Gradient statistics inside the subject (the silhouette's own outline is excluded by eroding the mask). */
 export function patternCues(photo: DecodedPhoto): PatternCues {
@@ -72,7 +74,11 @@ export function patternCues(photo: DecodedPhoto): PatternCues {
 
 /** Classifies cues into solid / striped / checked / printed with a margin-based confidence. */
 export function classifyPattern(c: PatternCues): { value: string; confidence: number } {
-  if (c.edgeDensity < 0.05) return { value: 'solid', confidence: clamp01(0.55 + (0.05 - c.edgeDensity) * 8) };
+  // Folds, seams and a model's outline give solid garments edge densities up to ~0.15 (measured on
+  // hm-fashion-sample, 59 photos: a 0.05 cut scored 54.2% vs 62.7% for always-solid; 0.2 scores 69.5%).
+  if (c.edgeDensity < SOLID_MAX_EDGE_DENSITY) {
+    return { value: 'solid', confidence: clamp01(0.55 + (SOLID_MAX_EDGE_DENSITY - c.edgeDensity) * 2) };
+  }
   if (c.coherence > 0.5) return { value: 'striped', confidence: clamp01(0.4 + c.coherence - 0.5) };
   if (c.orthogonalShare > 0.25 && c.coherence < 0.35) {
     return { value: 'checked', confidence: clamp01(0.35 + c.orthogonalShare - 0.25) };
