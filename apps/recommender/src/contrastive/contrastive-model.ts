@@ -202,7 +202,7 @@ export class ProjectionTower {
     const n = cache.norms.length;
     const d = this.shape.output;
     // Through the L2 normalisation: dz = (de − e·(e·de)) / ‖z‖.
-    let grad = new Float32Array(n * d);
+    let grad: Float32Array = new Float32Array(n * d);
     for (let i = 0; i < n; i++) {
       let dot = 0;
       for (let j = 0; j < d; j++) dot += cache.e[i * d + j] * dE[i * d + j];
