@@ -15,6 +15,12 @@ function defaultSharedModelsDir(): string {
   return resolve(dir, '..', 'shared', 'models');
 }
 const SHARED_MODELS_DIR = defaultSharedModelsDir();
+/** `<repo root>/var/models`: trained checkpoints (never committed). */
+function defaultLocalModelsDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return resolve(dir, 'var', 'models');
+}
 
 export const SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge', 'recommender'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -261,6 +267,8 @@ export const ENV_SHAPES = {
     VLM_TIMEOUT_MS: int(60000, 100, 600000),
     // Rocchio weight of the negatives: target = avg(positives) − γ·avg(negatives).
     VISUAL_SEARCH_NEGATIVE_WEIGHT: z.coerce.number().min(0).max(2).default(0.5),
+    // Trained checkpoints (contrastive-v1.json from `npm run train:contrastive`), loaded at start when present.
+    RECOMMENDER_MODELS_DIR: z.string().min(1).default(defaultLocalModelsDir()),
   },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 

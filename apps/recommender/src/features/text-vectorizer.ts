@@ -55,6 +55,16 @@ function hash(token: string): number {
   return h >>> 0;
 }
 
+/** Serialisable corpus statistics of a fitted vectorizer. */
+export interface Bm25State {
+  dimensions: number;
+  k1: number;
+  b: number;
+  docs: number;
+  totalLength: number;
+  df: Array<[string, number]>;
+}
+
 export interface Bm25Options {
   dimensions?: number;
   k1?: number;
@@ -87,6 +97,19 @@ export class Bm25Vectorizer {
       for (const t of new Set(doc)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     }
     return this;
+  }
+
+  state(): Bm25State {
+    const { dimensions, k1, b, docs, totalLength } = this;
+    return { dimensions, k1, b, docs, totalLength, df: [...this.df] };
+  }
+
+  static fromState(state: Bm25State): Bm25Vectorizer {
+    const v = new Bm25Vectorizer({ dimensions: state.dimensions, k1: state.k1, b: state.b });
+    v.docs = state.docs;
+    v.totalLength = state.totalLength;
+    for (const [t, n] of state.df) v.df.set(t, n);
+    return v;
   }
 
   idf(token: string): number {

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { COLOUR_DIMENSIONS } from '../features/colour-features';
+import { IMAGE_DIMENSIONS } from '../features/image-embedder';
+import { Bm25Vectorizer, type Bm25State } from '../features/text-vectorizer';
+import { TEXT_DIMENSIONS } from '../features/item-vector';
+import { ContrastiveModel, type ContrastiveWeights } from './contrastive-model';
+
+export const CONTRASTIVE_CHECKPOINT = 'contrastive-v1.json';
+/** Image tower input: MobileNetV2 features then the colour histogram. */
+export const CONTRASTIVE_IMAGE_INPUT = IMAGE_DIMENSIONS + COLOUR_DIMENSIONS;
+export const CONTRASTIVE_TEXT_INPUT = TEXT_DIMENSIONS;
+
+export interface ContrastiveCheckpoint {
+  format: 'atelier-contrastive-v1';
+  trainedAt: string;
+  /** The BM25 statistics the text tower was trained with, so queries are vectorised the same way. */
+  bm25: Bm25State;
+  weights: ContrastiveWeights;
+  metrics: Record<string, number>;
+}
+
+/** The image tower's input row for an item: [MobileNetV2 | colour], either block zeros when missing. */
+export function imageTowerInput(image: Float32Array | null, colour: Float32Array | null): Float32Array {
+  const row = new Float32Array(CONTRASTIVE_IMAGE_INPUT);
+  if (image) row.set(image, 0);
+  if (colour) row.set(colour, IMAGE_DIMENSIONS);
+  return row;
+}
+
+export async function saveContrastiveCheckpoint(
+  dir: string,
+  model: ContrastiveModel,
+  bm25: Bm25Vectorizer,
+  metrics: Record<string, number>,
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, CONTRASTIVE_CHECKPOINT);
+  const checkpoint: ContrastiveCheckpoint = {
+    format: 'atelier-contrastive-v1',
+    trainedAt: new Date().toISOString(),
+    bm25: bm25.state(),
+    weights: model.toJSON(),
+    metrics,
+  };
+  // Write then rename: a service starting mid-write never sees half a file.
+  await writeFile(`${file}.tmp`, JSON.stringify(checkpoint));
+  await rename(`${file}.tmp`, file);
+  return file;
+}
+
+export interface LoadedContrastive {
+  model: ContrastiveModel;
+  bm25: Bm25Vectorizer;
+  file: string;
+  trainedAt: string;
+}
+
+/** The checkpoint in `dir`, or undefined when none was trained yet. */
+export async function loadContrastiveCheckpoint(dir: string): Promise<LoadedContrastive | undefined> {
+  const file = join(dir, CONTRASTIVE_CHECKPOINT);
+  if (!existsSync(file)) return undefined;
+  const checkpoint = JSON.parse(await readFile(file, 'utf8')) as ContrastiveCheckpoint;
+  if (checkpoint.format !== 'atelier-contrastive-v1') throw new Error(`${file}: unknown checkpoint format`);
+  const { weights } = checkpoint;
+  if (weights.image.input !== CONTRASTIVE_IMAGE_INPUT || weights.text.input !== CONTRASTIVE_TEXT_INPUT) {
+    throw new Error(`${file}: tower inputs do not match this build's features`);
+  }
+  return {
+    model: ContrastiveModel.fromJSON(weights),
+    bm25: Bm25Vectorizer.fromState(checkpoint.bm25),
+    file,
+    trainedAt: checkpoint.trainedAt,
+  };
+}
