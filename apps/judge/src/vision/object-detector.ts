@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { loadHumanWasm } from '@atelier/ml-runtime';
 
 /** One detected COCO object. */
 export interface Detection {
@@ -26,17 +23,11 @@ interface HumanInstance {
   };
   version: string;
 }
-interface HumanModule {
-  Human: new (config: Record<string, unknown>) => HumanInstance;
-}
-
 export const DETECTOR_MODEL = 'centernet';
 
 /**
  * COCO object detection with @vladmandic/human's CenterNet (MobileNetV3, weights inside the npm
- * package) on TensorFlow.js' WASM backend: no native TensorFlow, no downloads. Human reads model
- * files through `fetch('file://…')`, which Node lacks, so a shim serves file URLs from disk and
- * passes everything else to the real fetch.
+ * package) on TensorFlow.js' WASM backend (`loadHumanWasm`): no native TensorFlow, no downloads.
  */
 export class ObjectDetector {
   private constructor(
@@ -45,26 +36,7 @@ export class ObjectDetector {
   ) {}
 
   static async load(options: { minConfidence?: number; maxDetected?: number } = {}): Promise<ObjectDetector> {
-    installFileFetch();
-    const req = createRequire(__filename);
-    // Human's exports map has no './' entry, so its node-wasm bundle is required by absolute path.
-    const humanDir = dirname(dirname(req.resolve('@vladmandic/human')));
-    const wasmDir = dirname(req.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-    const mod = req(join(humanDir, 'dist', 'human.node-wasm.js')) as HumanModule;
-    const human = new mod.Human({
-      backend: 'wasm',
-      wasmPath: `${pathToFileURL(wasmDir).href}/`,
-      modelBasePath: `${pathToFileURL(join(humanDir, 'models')).href}/`,
-      debug: false,
-      async: true,
-      warmup: 'none',
-      cacheSensitivity: 0,
-      filter: { enabled: false },
-      face: { enabled: false },
-      body: { enabled: false },
-      hand: { enabled: false },
-      gesture: { enabled: false },
-      segmentation: { enabled: false },
+    const human = await loadHumanWasm<HumanInstance>({
       object: {
         enabled: true,
         modelPath: `${DETECTOR_MODEL}.json`,
@@ -75,7 +47,6 @@ export class ObjectDetector {
         skipTime: 0,
       },
     });
-    await human.load();
     return new ObjectDetector(human, `human@${human.version}/${DETECTOR_MODEL}/${human.tf.getBackend()}`);
   }
 
@@ -89,21 +60,4 @@ export class ObjectDetector {
       tensor.dispose();
     }
   }
-}
-
-let fetchInstalled = false;
-
-function installFileFetch(): void {
-  if (fetchInstalled) return;
-  fetchInstalled = true;
-  const original = globalThis.fetch;
-  const fileFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith('file://')) return original(input, init);
-    const path = fileURLToPath(url);
-    const body = await readFile(path);
-    const type = path.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-    return new Response(body, { status: 200, headers: { 'content-type': type } });
-  };
-  globalThis.fetch = fileFetch as typeof fetch;
 }
