@@ -4,3 +4,4 @@ export { HealthController } from './health.controller';
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
 export { ReadinessChecks, ReadinessModule, type ReadinessState } from './readiness-checks';
 export { ApiError, ApiErrorFilter, ErrorPages, validationErrorFactory, type ApiErrorBody } from './api-error';
+export { PeriodicTask } from './periodic-task';

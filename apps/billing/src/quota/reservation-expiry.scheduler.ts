@@ -8,28 +8,26 @@ import {
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { Outbox } from '@atelier/messaging';
+import { PeriodicTask } from '@atelier/service-kit';
 import { QuotaReservations } from './quota-reservations.service';
 
 /** Periodically expires reservations whose saga went silent (a service died mid-way). */
 @Injectable()
 export class ReservationExpiryScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ReservationExpiry');
-  private timer?: NodeJS.Timeout;
-  private pass: Promise<void> = Promise.resolve();
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly quota: QuotaReservations,
     private readonly outbox: Outbox,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'billing'>,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: ServiceConfig<'billing'>,
+  ) {
+    this.task = new PeriodicTask('ReservationExpiry', config.env.RESERVATION_SWEEP_INTERVAL_MS, () => this.sweep());
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.pass = this.pass
-        .then(async () => void (await this.sweep()))
-        .catch((err: Error) => this.logger.warn(`sweep failed: ${err.message}`));
-    }, this.config.env.RESERVATION_SWEEP_INTERVAL_MS);
+    this.task.start();
   }
 
   /** One pass; returns how many reservations expired. */
@@ -55,8 +53,7 @@ export class ReservationExpiryScheduler implements OnApplicationBootstrap, Befor
     });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.pass;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }
