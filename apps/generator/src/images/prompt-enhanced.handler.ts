@@ -2,19 +2,27 @@ import { Injectable } from '@nestjs/common';
 import type { EventPayload } from '@atelier/contracts';
 import { HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
 import { GeneratedImagesRepository } from './generated-images.repository';
-import { ImageGeneration } from './image-generation.service';
+import { ImageGeneration, type GenerationResult } from './image-generation.service';
 
 @Injectable()
 @HandlesEvent('prompt.enhanced')
-export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced'> {
+export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced', GenerationResult> {
   constructor(
     private readonly generation: ImageGeneration,
     private readonly repo: GeneratedImagesRepository,
   ) {}
 
-  async handle(event: EventPayload<'prompt.enhanced'>, ctx: EventContext): Promise<void> {
-    // Bytes go to storage before the rows commit; keys are content hashes, so a retry overwrites, never duplicates.
-    const { record, images } = await this.generation.run(event);
+  /**
+   * Drawing (a remote backend, or local diffusion taking minutes) runs before the transaction opens, so no DB
+   * connection waits on it. Bytes go to storage first; keys are content hashes, so a retry or a discarded duplicate
+   * overwrites the same files, never adds rows.
+   */
+  prepare(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
+    return this.generation.run(event);
+  }
+
+  async handle(event: EventPayload<'prompt.enhanced'>, ctx: EventContext, result: GenerationResult): Promise<void> {
+    const { record, images } = result;
     await this.repo.insert(ctx.manager, record, images);
     await ctx.emit('images.generated', {
       generationId: event.generationId,
