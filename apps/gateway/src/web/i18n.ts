@@ -181,7 +181,7 @@ const ru = {
   'vs.results': 'Результаты',
   'vs.found': 'Найдено: {count}. Лучшие — первыми.',
   'vs.noGoodMatch':
-    'Хорошего совпадения нет: ничто в каталоге не похоже на ваши примеры достаточно (порог {threshold}). Попробуйте другие фото или другой способ сравнения.',
+    'Хорошего совпадения нет: ничто в каталоге не похоже на ваши примеры достаточно (порог {threshold}). Попробуйте другие фото, меньше фильтров или другой способ сравнения.',
   'vs.nothing': 'Ничего не найдено. Попробуйте убрать фильтры.',
   'vs.match': 'Место {rank}',
   'vs.score': 'Совпадение',
@@ -386,7 +386,7 @@ const en: Record<MessageKey, string> = {
   'vs.results': 'Results',
   'vs.found': 'Found: {count}. Best first.',
   'vs.noGoodMatch':
-    'No good match: nothing in the catalogue is close enough to your examples (threshold {threshold}). Try other photos or the other way to compare.',
+    'No good match: nothing in the catalogue is close enough to your examples (threshold {threshold}). Try other photos, fewer filters or the other way to compare.',
   'vs.nothing': 'Nothing found. Try removing filters.',
   'vs.match': 'Rank {rank}',
   'vs.score': 'Match',

@@ -55,6 +55,11 @@ svg.bar .bar-fill { fill:var(--accent); }
 .vs-why { margin:.5rem 0 .25rem; }
 .vs-parts { list-style:none; padding:0; margin:.25rem 0; display:grid; gap:.4rem; font-size:.9rem; }
 .vs-parts .hint { margin:0; }
+@media (max-width: 30rem) {
+  .vs-match { display:grid; grid-template-columns:6.5rem minmax(0, 1fr); column-gap:.75rem; align-items:start; }
+  .vs-match img { grid-row:1 / span 8; }
+  .vs-match h3 { margin-top:0; }
+}
 .sp-modes { list-style:none; padding:0; display:grid; gap:1rem; grid-template-columns:repeat(auto-fill, minmax(17rem, 1fr)); }
 .sp-mode { border:1px solid var(--line); border-radius:8px; padding:1rem; background:var(--card); min-width:0; }
 .sp-mode h2 { margin:0 0 .5rem; }

@@ -58,7 +58,8 @@ describe('visualSearchPage', () => {
     expect(ru).toContain('<option value="10" selected>10</option>');
     const en = visualSearchPage(ctx('en'));
     expect(en).toContain('<option value="female">female</option>');
-    expect(en).toContain('<legend>age</legend>');
+    expect(en).toContain('<legend>Age</legend>');
+    expect(ru).toContain('<label for="filter-product_type">Тип товара</label>');
   });
 
   it('hands the script its messages and attribute words as JSON in the page language', () => {

@@ -83,7 +83,7 @@ function zone(ctx: PageContext, kind: 'positive' | 'negative'): SafeHtml {
 function filterControl(ctx: PageContext, name: string, control: 'choice' | 'several'): SafeHtml {
   const words = visualAttribute(name);
   if (!words) return html``;
-  const label = words.label[ctx.lang];
+  const label = words.label[ctx.lang].charAt(0).toUpperCase() + words.label[ctx.lang].slice(1);
   if (control === 'several') {
     return html`<fieldset class="vs-several">
       <legend>${label}</legend>
