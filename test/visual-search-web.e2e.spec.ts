@@ -203,16 +203,20 @@ describe('web: visual search and style profile', () => {
     await page.getByLabel('Добавить понравившиеся фото').setInputFiles([positives[0].file, positives[1].file]);
     await dropFile(page, 'positive', 'dropped.jpg', readFileSync(positives[2].file));
     await page.getByLabel('Добавить понравившиеся фото').setInputFiles([negatives[0].file]);
-    // Disliked photos, a text file posing as a JPEG, a cut-off JPEG and a plain text file.
+    // Disliked photos, a text file posing as a JPEG, a cut-off JPEG, a plain text file and a 50-megapixel PNG.
     const jpeg = readFileSync(negatives[1].file);
+    const huge = await sharp({ create: { width: 10_000, height: 5_000, channels: 3, background: '#fff' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     await page.getByLabel('Добавить непонравившиеся фото').setInputFiles([
       { name: 'disliked.jpg', mimeType: 'image/jpeg', buffer: readFileSync(negatives[1].file) },
       { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('these are my shopping notes') },
       { name: 'cut.jpg', mimeType: 'image/jpeg', buffer: jpeg.subarray(0, Math.floor(jpeg.length / 2)) },
       { name: 'list.txt', mimeType: 'text/plain', buffer: Buffer.from('socks, scarf') },
+      { name: 'huge.png', mimeType: 'image/png', buffer: huge },
     ]);
     // Thumbnails appear at once, then move from pending to annotated.
-    expect((await photos(page)).length).toBe(8);
+    expect((await photos(page)).length).toBe(9);
     const settled = await until(async () => {
       const list = await photos(page);
       return list.every((p) => p.state === 'annotated' || p.state === 'error' || p.state === 'failed') && list;
@@ -223,6 +227,7 @@ describe('web: visual search and style profile', () => {
     expect(byName('notes.jpg').text).toContain('Это не изображение JPEG, PNG или WebP.');
     expect(byName('list.txt').text).toContain('Это не изображение JPEG, PNG или WebP.');
     expect(byName('cut.jpg').text).toContain('Файл повреждён или обрезан');
+    expect(byName('huge.png').text).toContain('Слишком большое изображение: уменьшите его разрешение.');
     expect(byName('dropped.jpg').state).toBe('annotated');
     // Annotated photos show what was read on them, in words.
     expect(settled.some((p) => /(цвет|узор): \S+/.test(p.text))).toBe(true);
@@ -241,7 +246,7 @@ describe('web: visual search and style profile', () => {
     expect((await imagesLoaded(page, '.vs-photo[data-state="annotated"] img')).every((w) => w > 0)).toBe(true);
 
     // Remove the refused files and the red photo that slipped into the liked ones.
-    for (const name of ['notes.jpg', 'cut.jpg', 'list.txt', `${negatives[0].id}.jpg`]) {
+    for (const name of ['notes.jpg', 'cut.jpg', 'list.txt', 'huge.png', `${negatives[0].id}.jpg`]) {
       await page.getByRole('button', { name: `Убрать «${name}»` }).click();
     }
     const kept = await photos(page);
