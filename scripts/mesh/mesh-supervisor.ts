@@ -48,6 +48,8 @@ export class MeshSupervisor {
     const child = spawn(process.execPath, [join(this.distDir, 'apps', service, 'src', 'main.js')], {
       env: {
         ...process.env,
+        // Service discovery for the one HTTP hop of the mesh (gateway → recommender).
+        RECOMMENDER_URL: this.url('recommender'),
         ...this.options.env,
         ...this.options.serviceEnv?.[service],
         HTTP_PORT: String(this.ports[service]),
