@@ -84,12 +84,14 @@ form.search { max-width:40rem; }
 table.metrics { border-collapse:collapse; font-size:.9rem; min-width:100%; }
 table.metrics th, table.metrics td { padding:.35rem .6rem; border-bottom:1px solid var(--line); text-align:right;
   white-space:nowrap; }
+table.metrics thead th { white-space:normal; vertical-align:bottom; min-width:4.5rem; }
 table.metrics th[scope="row"], table.metrics thead th:first-child { text-align:left; }
 svg.chart { width:100%; max-width:36rem; height:auto; display:block; margin:1rem 0; }
 svg.chart text { fill:var(--fg); }
 svg.chart .bar { fill:var(--accent); }
 svg.chart .bar.base { fill:#8a8a8a; }
 svg.chart .baseline { stroke:var(--bad); stroke-width:2; stroke-dasharray:4 3; }
+dl.facts dd { min-width:0; overflow-wrap:anywhere; }
 @media (max-width: 36rem) { .item-page { grid-template-columns:1fr; } .item-photo { max-width:16rem; } }
 `;
 

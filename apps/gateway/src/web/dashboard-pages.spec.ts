@@ -42,7 +42,7 @@ describe('recommenderDashboardPage', () => {
     expect(page).toMatch(/<dt>Index kind<\/dt>\s*<dd data-field="index">exact<\/dd>/);
     expect(page).toMatch(/<dt>Vectors in the index<\/dt>\s*<dd data-field="indexed">120<\/dd>/);
     expect(page).toMatch(/<dt>contrastive<\/dt>\s*<dd data-field="contrastive">true<\/dd>/);
-    expect(page).toContain('movielens-100k: 943 users, 1682 items, 100000 interactions');
+    expect(page).toContain('movielens-100k: 943 users, 1,682 items, 100,000 interactions');
     expect(page).toContain('21 Nov 2025, 10:00 UTC');
     expect(page).toMatch(/<tr data-recommender="hybrid">\s*<th scope="row">hybrid<\/th>\s*<td>0\.1500<\/td>/);
     expect(page).toMatch(/data-recommender="ease"[\s\S]*?<td data-ndcg-ratio>2\.50×<\/td>/);

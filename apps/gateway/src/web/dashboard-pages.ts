@@ -86,14 +86,14 @@ export function ratioChart(id: string, title: string, rows: MetricRow[]): SafeHt
   const pop = rows.find((r) => r.recommender === 'popularity');
   const bars = rows.map((r) => ({ name: r.recommender, value: ratio(r.ndcg, pop?.ndcg) ?? 0 }));
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const label = 150;
-  const width = 360;
-  const rowHeight = 26;
+  const label = 110;
+  const width = 230;
+  const rowHeight = 28;
   const height = bars.length * rowHeight + 24;
   const x = (v: number) => label + (v / max) * width;
   return html`<svg
     class="chart"
-    viewBox="0 0 ${label + width + 70} ${height}"
+    viewBox="0 0 ${label + width + 60} ${height}"
     role="img"
     aria-labelledby="${id}"
     preserveAspectRatio="xMinYMin meet"
@@ -102,7 +102,7 @@ export function ratioChart(id: string, title: string, rows: MetricRow[]): SafeHt
     ${bars.map(
       (b, i) =>
         html`<g data-bar="${b.name}">
-          <text x="${label - 8}" y="${i * rowHeight + 17}" text-anchor="end" font-size="13">${b.name}</text>
+          <text x="${label - 8}" y="${i * rowHeight + 18}" text-anchor="end" font-size="14">${b.name}</text>
           <rect
             class="bar${b.name === 'popularity' ? ' base' : ''}"
             x="${label}"
@@ -111,7 +111,7 @@ export function ratioChart(id: string, title: string, rows: MetricRow[]): SafeHt
             height="${rowHeight - 8}"
             rx="3"
           ></rect>
-          <text x="${x(b.value) + 6}" y="${i * rowHeight + 17}" font-size="13">${times(b.value)}</text>
+          <text x="${x(b.value) + 6}" y="${i * rowHeight + 18}" font-size="14">${times(b.value)}</text>
         </g>`,
     )}
     <line class="baseline" x1="${x(1)}" x2="${x(1)}" y1="0" y2="${height - 20}"></line>
@@ -124,11 +124,12 @@ function datasetSection(ctx: PageContext, report: RecsEvalReport, ds: DatasetMet
   const rows = validRows(ds.rows);
   const pop = rows.find((r) => r.recommender === 'popularity');
   const k = report.k;
+  const count = (n: number) => new Intl.NumberFormat(ctx.lang === 'ru' ? 'ru-RU' : 'en-GB').format(n);
   const heading = t('dash.dataset', {
     name: ds.dataset,
-    users: ds.users,
-    items: ds.items,
-    interactions: ds.interactions,
+    users: count(ds.users),
+    items: count(ds.items),
+    interactions: count(ds.interactions),
   });
   return html`<section class="dataset" aria-labelledby="dataset-${index}" data-dataset="${ds.dataset}">
     <h3 id="dataset-${index}">${heading}</h3>

@@ -46,11 +46,9 @@ describe('placementNote', () => {
     expect(placementNote(3, 3, 12, en)).toBeUndefined();
     expect(placementNote(3, undefined, 12, en)).toBeUndefined();
     expect(placementNote(5, 17, 12, en)).toBe('Picked for variety: by relevance alone it would be no. 17.');
-    expect(placementNote(5, 4, 12, en)).toBe(
-      'By relevance alone it would be no. 4; reordered to keep the list varied.',
-    );
+    expect(placementNote(5, 4, 12, en)).toBe('By relevance alone it would be no. 4; moved for variety.');
     expect(placementNote(5, 17, 12, translator('ru'))).toBe(
-      'Выбран для разнообразия: по одной релевантности он был бы 17-м.',
+      'Выбран ради разнообразия: по одной релевантности был бы № 17.',
     );
   });
 });

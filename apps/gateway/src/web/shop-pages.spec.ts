@@ -192,8 +192,9 @@ describe('recommenderErrorPage', () => {
     const bad = recommenderErrorPage(ctx(), 400, 'validation_failed', 'q must be 1-200 characters');
     expect(bad).toMatchObject({ status: 400 });
     expect(bad.page).toContain('q must be 1-200 characters');
-    const broken = recommenderErrorPage(ctx(), 500, 'internal_error', 'boom');
+    const broken = recommenderErrorPage(ctx(), 502, 'recommender_failed', 'status 500');
     expect(broken.status).toBe(502);
-    expect(broken.page).toContain('(internal_error)');
+    expect(broken.page).toContain('(recommender_failed)');
+    expect(broken.page).not.toContain('unavailable right now');
   });
 });

@@ -366,7 +366,10 @@ export function forYouPage(ctx: PageContext, list: ForYouList): string {
   );
 }
 
-/** The recommender's error as a page: unreachable → 503 with a "try again", not found, rejected input, else. */
+/**
+ * The recommender's error as a page: unreachable → 503 with a "try again", not found → 404, rejected input → its
+ * status and message, its own failures (502 `recommender_failed` from the client) → 502 with the code.
+ */
 export function recommenderErrorPage(
   ctx: PageContext,
   status: number,
@@ -374,7 +377,7 @@ export function recommenderErrorPage(
   message: string,
 ): { status: number; page: string } {
   const { t } = ctx;
-  if (status === 503 || status === 502 || status === 504 || code === 'recommender_unavailable') {
+  if (status === 503 || code === 'recommender_unavailable') {
     return { status: 503, page: errorPage(ctx, t('shop.unavailable')) };
   }
   if (status === 404) return { status: 404, page: errorPage(ctx, t('shop.notFound')) };
