@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { VISUAL_ASSETS } from './visual-assets';
 
 // Served from the gateway itself (no CDN): one stylesheet and one small script for progressive enhancement.
 
@@ -213,4 +214,7 @@ export interface Asset {
 export const ASSETS = {
   css: { path: `/assets/studio.${version(CSS)}.css`, body: CSS, type: 'text/css; charset=utf-8' },
   js: { path: `/assets/studio.${version(JS)}.js`, body: JS, type: 'text/javascript; charset=utf-8' },
+  // Visual search and style profile pages (visual-assets.ts).
+  visualCss: VISUAL_ASSETS.css,
+  visualJs: VISUAL_ASSETS.js,
 } as const satisfies Record<string, Asset>;

@@ -7,6 +7,8 @@ import { ErrorPages } from '@atelier/service-kit';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
+import { StyleProfileReader } from './style-profile-reader';
+import { VisualSearchWebController } from './visual-search.controller';
 import { WebErrorPages } from './web-error-pages';
 import { WebController } from './web.controller';
 import { WebSession } from './web-session';
@@ -14,8 +16,8 @@ import { WebSession } from './web-session';
 /** The web studio served by the gateway (server-rendered pages, no CDN). */
 @Module({
   imports: [AccountsModule, AccountModule, GenerationsModule, RecommenderModule],
-  controllers: [WebController, ShopController, RecommenderDashboardController],
-  providers: [WebSession, ShopReads, { provide: ErrorPages, useClass: WebErrorPages }],
+  controllers: [WebController, VisualSearchWebController, ShopController, RecommenderDashboardController],
+  providers: [WebSession, StyleProfileReader, ShopReads, { provide: ErrorPages, useClass: WebErrorPages }],
   exports: [ErrorPages],
 })
 export class WebModule {}
