@@ -50,12 +50,24 @@ describe('matchNotes', () => {
   const t = translator('en');
   const hit = (over: Partial<SearchHit>): SearchHit => ({ ...item(), ...over });
 
+  it('reads the contrastive search’s matchedBy (text / image) with its rank, similarity and image closeness', () => {
+    expect(matchNotes(hit({ matchedBy: ['text'], rank: 0, similarity: 0.41, imageSimilarity: null }), t)).toEqual([
+      'by similar spelling',
+    ]);
+    expect(
+      matchNotes(hit({ matchedBy: ['text', 'image'], rank: 0.08, similarity: 0.2, imageSimilarity: 0.314 }), t),
+    ).toEqual(['by the words of the search', 'by the photo: closeness to the meaning of the search 0.31']);
+    expect(matchNotes(hit({ matchedBy: ['image'], rank: null, similarity: null, imageSimilarity: null }), t)).toEqual([
+      'by the photo: it is close to the meaning of the search',
+    ]);
+  });
+
   it('uses matchedBy and semantic when the recommender sends them', () => {
     expect(matchNotes(hit({ matchedBy: ['trigram', 'semantic'], semantic: 0.734 }), t)).toEqual([
       'by similar spelling',
       'meaning similarity 0.73',
     ]);
-    expect(matchNotes(hit({ matchedBy: 'fulltext', rank: 0, similarity: 0.9 }), t)).toEqual([
+    expect(matchNotes(hit({ matchedBy: 'fulltext', rank: 0.2, similarity: 0 }), t)).toEqual([
       'by the words of the search',
     ]);
     expect(matchNotes(hit({ matchedBy: 'image-colour' }), t)).toEqual(['image-colour']);
@@ -91,6 +103,18 @@ describe('shopSearchPage', () => {
     expect(page).toContain('Нет фото');
     expect(page).toContain('Цена не указана');
     expect(page).toContain('href="/shop/for-you"');
+  });
+
+  it('says when the meaning of the query took part and which words it could not use', () => {
+    const page = shopSearchPage(ctx(), 'blue qwzx', {
+      query: 'blue qwzx',
+      semantic: true,
+      ignoredTerms: ['qwzx', 42],
+      items: [{ ...item(), matchedBy: ['image'], imageSimilarity: 0.3 }],
+    });
+    expect(page).toContain('The search also uses the meaning of your words');
+    expect(page).toContain('(the model does not know them): qwzx.');
+    expect(shopSearchPage(ctx(), 'x', { query: 'x', semantic: false, items: [item()] })).not.toContain('data-semantic');
   });
 
   it('says when nothing matched, and asks again for an empty or too long query', () => {

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from './html';
-import { knownKey, type Lang, type MessageKey, type Translate } from './i18n';
+import { knownKey, type Lang, type Translate } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 import { errorPage } from './pages';
 import { explainReason, isVarietyReason, placementNote } from './recommendation-reasons';
@@ -21,15 +21,19 @@ export interface CatalogItem {
 
 /** A search hit. `matchedBy` / `semantic` are optional: older recommenders do not send them. */
 export interface SearchHit extends CatalogItem {
-  rank?: number;
-  similarity?: number;
+  rank?: number | null;
+  similarity?: number | null;
   matchedBy?: unknown;
   semantic?: unknown;
+  imageSimilarity?: number | null;
 }
 
 export interface SearchAnswer {
   query: string;
   items: SearchHit[];
+  /** Whether the meaning of the query took part (contrastive search); words it could not use. */
+  semantic?: unknown;
+  ignoredTerms?: unknown;
 }
 
 /** One item of a recommendation or similar-items list, with the catalogue item when it could be read. */
@@ -82,46 +86,66 @@ export const categoryText = (path: readonly string[]): string => path.join(' ›
 const itemHref = (id: string) => `/shop/items/${encodeURIComponent(id)}`;
 const imageSrc = (id: string) => `/v1/catalog/items/${encodeURIComponent(id)}/image`;
 
-const MATCHES: Record<string, MessageKey> = {
-  text: 'match.words',
-  fulltext: 'match.words',
-  'full-text': 'match.words',
-  words: 'match.words',
-  lexical: 'match.words',
-  trigram: 'match.spelling',
-  typo: 'match.spelling',
-  fuzzy: 'match.spelling',
-  spelling: 'match.spelling',
-  semantic: 'match.semantic',
-  meaning: 'match.semantic',
-  contrastive: 'match.semantic',
-  embedding: 'match.semantic',
+type MatchKind = 'text' | 'spelling' | 'semantic' | 'image';
+
+/** Retriever names the recommender may send in `matchedBy` (the contrastive search sends `text` and `image`). */
+const MATCHES: Record<string, MatchKind> = {
+  text: 'text',
+  fulltext: 'text',
+  'full-text': 'text',
+  words: 'text',
+  lexical: 'text',
+  trigram: 'spelling',
+  typo: 'spelling',
+  fuzzy: 'spelling',
+  spelling: 'spelling',
+  semantic: 'semantic',
+  meaning: 'semantic',
+  contrastive: 'semantic',
+  embedding: 'semantic',
+  image: 'image',
+  photo: 'image',
+  visual: 'image',
 };
 
+const score = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
 /**
- * How a hit matched, in words: from `matchedBy` (a name or a list of names) and `semantic` (a score or a flag)
- * when the recommender sends them, otherwise from the text rank (words matched) and trigram similarity.
+ * How a hit matched, in words: from `matchedBy` (a name or a list of names), with its text rank / trigram similarity
+ * telling words from similar spelling and `imageSimilarity` / a numeric `semantic` giving the closeness, when the
+ * recommender sends them; without `matchedBy`, from the text rank (words matched) and trigram similarity alone.
  */
 export function matchNotes(hit: SearchHit, t: Translate): string[] {
   const notes: string[] = [];
   const add = (note: string) => {
     if (!notes.includes(note)) notes.push(note);
   };
+  const rank = score(hit.rank);
+  const similarity = score(hit.similarity);
+  const textNote = () =>
+    rank !== undefined && rank > 0
+      ? t('match.words')
+      : similarity !== undefined && similarity > 0
+        ? t('match.spelling')
+        : t('match.words');
   const named = Array.isArray(hit.matchedBy) ? hit.matchedBy : hit.matchedBy === undefined ? [] : [hit.matchedBy];
   for (const name of named) {
     if (typeof name !== 'string' || name.length === 0 || name.length > 40) continue;
-    const key = MATCHES[name.toLowerCase()];
-    add(key ? t(key) : name);
+    const kind = MATCHES[name.toLowerCase()];
+    const closeness = kind === 'image' ? score(hit.imageSimilarity) : score(hit.semantic);
+    if (kind === 'text') add(textNote());
+    else if (kind === 'spelling') add(t('match.spelling'));
+    else if (kind === 'image') {
+      add(closeness !== undefined ? t('match.imageScore', { score: closeness.toFixed(2) }) : t('match.image'));
+    } else if (kind === 'semantic') {
+      add(closeness !== undefined ? t('match.semanticScore', { score: closeness.toFixed(2) }) : t('match.semantic'));
+    } else add(name);
   }
-  if (typeof hit.semantic === 'number' && Number.isFinite(hit.semantic) && hit.semantic > 0) {
-    const label = t('match.semantic');
-    const index = notes.indexOf(label);
-    if (index >= 0) notes.splice(index, 1);
-    add(t('match.semanticScore', { score: hit.semantic.toFixed(2) }));
-  } else if (hit.semantic === true) add(t('match.semantic'));
-  if (named.length === 0 && hit.semantic === undefined) {
-    if (typeof hit.rank === 'number' && hit.rank > 0) add(t('match.words'));
-    else if (typeof hit.similarity === 'number' && hit.similarity > 0) add(t('match.spelling'));
+  if (named.length === 0) {
+    const semantic = score(hit.semantic);
+    if (semantic !== undefined && semantic > 0) add(t('match.semanticScore', { score: semantic.toFixed(2) }));
+    else if (hit.semantic === true) add(t('match.semantic'));
+    else if ((rank !== undefined && rank > 0) || (similarity !== undefined && similarity > 0)) add(textNote());
   }
   return notes;
 }
@@ -178,9 +202,14 @@ export function shopSearchPage(ctx: PageContext, query: string, answer?: SearchA
   else if (answer && answer.items.length === 0) {
     results = html`<p role="status">${t('shop.noResults', { q: answer.query })}</p>`;
   } else if (answer) {
+    const ignored = Array.isArray(answer.ignoredTerms)
+      ? answer.ignoredTerms.filter((w): w is string => typeof w === 'string' && w.length > 0).slice(0, 20)
+      : [];
     results = html`<h2 id="results" role="status">
         ${t('shop.results', { q: answer.query, count: answer.items.length })}
       </h2>
+      ${answer.semantic === true ? html`<p class="hint" data-semantic>${t('shop.semantic')}</p>` : ''}
+      ${ignored.length ? html`<p class="hint">${t('shop.ignored', { words: ignored.join(', ') })}</p>` : ''}
       <ul class="products" aria-labelledby="results">
         ${answer.items.map((hit) => {
           const notes = matchNotes(hit, t);
