@@ -31,6 +31,7 @@ import {
 } from '../../apps/recommender/src/algorithms/user-item-matrix';
 import { Bm25Vectorizer, stemTokens } from '../../apps/recommender/src/features/text-vectorizer';
 import { defaultDataDir, loadMovielens100k, loadMovielensLatestSmall, type InteractionDataset } from './datasets';
+import { writeRecsReport } from './recs-report';
 
 const K = 10;
 const HOLDOUT = 10;
@@ -203,6 +204,7 @@ function main(): void {
     reports.push(report);
   }
   if (values.json) console.log(JSON.stringify(reports, null, 2));
+  console.log(`report for the admin dashboard: ${writeRecsReport(reports, { k: K, holdout: HOLDOUT })}`);
 }
 
 main();

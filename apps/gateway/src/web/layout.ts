@@ -22,9 +22,11 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
   const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
   const nav = ctx.signedIn
     ? html`<li><a href="/app">${t('nav.studio')}</a></li>
-        <li><a href="/account">${t('nav.account')}</a></li>
+        <li><a href="/shop">${t('nav.shop')}</a></li>
+        <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
+        <li><a href="/account">${t('nav.account')}</a></li>
         <li>
           <form method="post" action="/logout">
             ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>
