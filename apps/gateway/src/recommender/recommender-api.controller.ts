@@ -72,6 +72,14 @@ export class RecommendationsApiController {
     return this.relay.relay(c, req, res, 'GET', '/v1/recommendations/health');
   }
 
+  @Get('recommendations/metrics')
+  @ApiOperation({
+    summary: 'Latest offline evaluation (npm run eval:recs) as a table with ratios to popularity (admin)',
+  })
+  metrics(@CurrentCaller() c: Caller, @Req() req: Request, @Res() res: Response) {
+    return this.relay.relay(c, req, res, 'GET', '/v1/recommendations/metrics');
+  }
+
   @Get('items/:id/similar')
   similar(@CurrentCaller() c: Caller, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     return this.relay.relay(c, req, res, 'GET', `/v1/items/${segment(id)}/similar`);
