@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import jwt from 'jsonwebtoken';
 import sharp from 'sharp';
@@ -22,7 +23,10 @@ describe('recommender behind the gateway', () => {
   const mesh = new TestMesh({
     services: ['gateway', 'recommender'],
     env: { TRUST_PROXY_HOPS: '1', ADMIN_EMAILS: ADMIN, RECOMMENDER_REFRESH_INTERVAL_MS: '1000' },
-    serviceEnv: { recommender: { ALLOW_DEV_USER_HEADER: 'false' } },
+    // An empty models dir: no checkpoint and no offline report, whatever this checkout has produced.
+    serviceEnv: {
+      recommender: { ALLOW_DEV_USER_HEADER: 'false', RECOMMENDER_MODELS_DIR: mkdtempSync(join(tmpdir(), 'models-')) },
+    },
   });
   const gw = () => mesh.supervisor.url('gateway');
   type User = Awaited<ReturnType<typeof apiUser>> & { id: string };
@@ -158,6 +162,17 @@ describe('recommender behind the gateway', () => {
     const huge = await call('POST', '/v1/photos', alice, Buffer.alloc(11 * 1024 * 1024, 1), 'image/jpeg');
     expect(huge).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
     expect(await mesh.query('SELECT 1 FROM recommender.photos')).toHaveLength(before.length);
+  });
+
+  it('passes the recommender’s role checks through: offline metrics are for admins', async () => {
+    expect(await call('GET', '/v1/recommendations/metrics', alice)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
+    expect(await call('GET', '/v1/recommendations/metrics', admin)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'no_report' } },
+    });
   });
 
   it('the recommender refuses callers the gateway did not sign', async () => {
