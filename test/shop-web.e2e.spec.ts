@@ -261,6 +261,8 @@ describe('web shop (gateway → recommender)', () => {
     const denied = await customer.goto(`${url}/admin/recommender`);
     expect(denied?.status()).toBe(404);
     expect(await customer.locator('[data-health]').count()).toBe(0);
+    await customer.goto(`${url}/shop`);
+    expect(await customer.locator('a[href="/admin/recommender"]').count()).toBe(0);
     await context.close();
 
     const adminContext = await browser.newContext({ viewport: PHONE, locale: 'en-GB' });
@@ -271,7 +273,9 @@ describe('web shop (gateway → recommender)', () => {
     await page.getByLabel('Пароль').fill(PASSWORD);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.waitForURL(/\/app$/);
-    const res = await page.goto(`${url}/admin/recommender`);
+    // Admins find the dashboard in the navigation.
+    await page.locator('nav a[href="/admin/recommender"]').click();
+    const res = await page.reload();
     expect(res?.status()).toBe(200);
     const field = (name: string) => page.locator(`[data-health] [data-field="${name}"]`).textContent();
     expect(await field('model')).toBe('построена');

@@ -7,6 +7,8 @@ export interface PageContext {
   t: Translate;
   /** Signed in (shows studio/account/logout instead of login/register). */
   signedIn: boolean;
+  /** Shows the admin pages in the navigation (the pages themselves check the role again). */
+  admin?: boolean;
   csrf: string;
   /** Current path with query, for the language switch to come back to. */
   path: string;
@@ -26,6 +28,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
+        ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}
         <li><a href="/account">${t('nav.account')}</a></li>
         <li>
           <form method="post" action="/logout">
