@@ -6,7 +6,8 @@
  *    rerank, relevance threshold, DPP, explanations) — p50/p99 per strategy, with and without a 1% hard filter —
  *    against the index's bare top-10 query for the same Rocchio target on the same vectors (the ratio).
  * 2. Annotation throughput (photos/s) on fashion-product-images 300x400 photos: colour + pattern + MobileNetV2
- *    embedding, and with the @vladmandic/human face/object extractor added.
+ *    embedding, and with the @vladmandic/human face/object extractor added, with VISUAL_SEGMENTATION off and on
+ *    (the person mask runs only on photos with a face; the run says how many had one).
  *
  *   node dist/scripts/bench/bench-visual-search.js [--items 100000] [--queries 200] [--photos 60]
  */
@@ -141,19 +142,34 @@ async function main(): Promise<void> {
   const dir = join(values.data, 'images_300x400');
   const files = readdirSync(dir).sort().slice(0, Number(values.photos));
   const bytes = await Promise.all(files.map((f) => readFile(join(dir, f))));
-  for (const extractors of ['colour,pattern', 'colour,pattern,human']) {
+  const annotationRuns: Array<[string, 'on' | 'off']> = [
+    ['colour,pattern', 'off'],
+    ['colour,pattern,human', 'off'],
+    ['colour,pattern,human', 'on'],
+  ];
+  let baseline = 0;
+  for (const [extractors, segmentation] of annotationRuns) {
     const config = loadConfig('recommender', {
       VISUAL_EXTRACTORS: extractors,
+      VISUAL_SEGMENTATION: segmentation,
       RECOMMENDER_IMAGE_FEATURES: 'mobilenet',
     });
     const annotator = new PhotoAnnotator(config);
     await annotator.annotate(bytes[0]); // model loading and warm-up outside the clock
+    let withFace = 0;
     t = process.hrtime.bigint();
-    for (const b of bytes) await annotator.annotate(b);
+    for (const b of bytes) {
+      const { attributes } = await annotator.annotate(b);
+      if (attributes.some((a) => a.name === 'age_group' || a.name === 'gender')) withFace++;
+    }
     const seconds = ms(process.hrtime.bigint() - t) / 1000;
+    const rate = bytes.length / seconds;
+    baseline ||= rate;
+    const human = extractors.includes('human') ? `, VISUAL_SEGMENTATION=${segmentation}, ${withFace} with a face` : '';
     console.log(
-      `annotation [${extractors} + MobileNetV2 embedding]: ${bytes.length} photos (300x400) in ${seconds.toFixed(1)} s = ` +
-        `${(bytes.length / seconds).toFixed(1)} photos/s (one worker, sequential)`,
+      `annotation [${extractors} + MobileNetV2 embedding${human}]: ${bytes.length} photos (300x400) in ` +
+        `${seconds.toFixed(1)} s = ${rate.toFixed(2)} photos/s (${(rate / baseline).toFixed(2)}x of the first ` +
+        `row; one worker, sequential)`,
     );
   }
 }

@@ -96,6 +96,7 @@ function attributeSources(attributes: AttributeValue[]): Record<string, string> 
 
 const countBy = (xs: string[]) =>
   [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([k, n]) => `${k} ×${n}`)
     .join(', ');
 
@@ -298,6 +299,12 @@ async function main(): Promise<void> {
       'clothing_colour',
       { ...old, results: keep(old.results) },
       { ...seg, results: keep(seg.results) },
+    );
+    // No hair labels here, but studio models rarely have white or grey hair: white/grey is the backdrop leaking in.
+    const hairValues = (r: Predictions) => countBy(keep(r).map((x) => x.predicted.hair_colour ?? 'no value'));
+    console.log(
+      `Hair colour read on the same ${withFace.size} model photos (unlabelled, white studio backdrop) · face regions: ` +
+        `${hairValues(old.results)}\n  · segmentation: ${hairValues(seg.results)}`,
     );
   }
 }
