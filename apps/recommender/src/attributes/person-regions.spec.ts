@@ -24,8 +24,8 @@ function scene(options: { bald?: boolean } = {}): { photo: DecodedPhoto; mask: P
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const head = ((x + 0.5 - 60) / 22) ** 2 + ((y + 0.5 - 70) / 30) ** 2 <= 1;
-      const neck = x >= 52 && x < 68 && y >= 96 && y < 106;
-      const shirt = x >= 45 && x < 75 && y >= 106;
+      const neck = x >= 52 && x < 68 && y >= 96 && y < 114; // reaches into the torso box (from y = 110)
+      const shirt = x >= 45 && x < 75 && y >= 114;
       let colour = WALL;
       if (head) colour = y < 52 && !options.bald ? HAIR : SKIN;
       else if (neck) colour = SKIN;

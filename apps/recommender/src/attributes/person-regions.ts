@@ -77,8 +77,9 @@ function skinTest(photo: DecodedPhoto, skin: Lab): (i: number) => boolean {
  *   ΔE00 `SKIN_DELTA_E` of it;
  * - hair = person pixels in the band from 0.6 face heights above the box to the middle of the cheeks, 0.3 face
  *   widths either side, outside the face ellipse, minus skin;
- * - clothing = person pixels from 0.2 to 2.2 face heights below the box (under the chin and neck, down the torso,
- *   not the legs of a full-length shot), 1 face width either side, minus skin.
+ * - clothing = person pixels in the same torso box the fixed-box reading uses (0.3–1.8 face heights below the box,
+ *   0.4 face widths either side), minus skin: only which pixels count changes, not where. (A wider, taller box
+ *   scored the same on the studio shots of eval:attributes.)
  */
 export function personRegions(photo: DecodedPhoto, mask: PersonMask, face: Box): PersonRegions | undefined {
   if (mask.width !== photo.width || mask.height !== photo.height) return undefined;
@@ -129,6 +130,6 @@ export function personRegions(photo: DecodedPhoto, mask: PersonMask, face: Box):
     return Uint8Array.from(out);
   };
   const hair = collect([x - 0.3 * w, y - 0.6 * h, 1.6 * w, 1.15 * h], (px, py) => !inFace(px, py));
-  const clothing = collect([x - w, y + 1.2 * h, 3 * w, 2 * h], () => true);
+  const clothing = collect([x - 0.4 * w, y + 1.3 * h, 1.8 * w, 1.5 * h], () => true);
   return { hair, clothing, skin, faceCoverage };
 }
