@@ -394,6 +394,15 @@ describe('k8s', () => {
     }
   });
 
+  it('recommender: the same VISUAL_SEGMENTATION as compose, a value its config accepts', () => {
+    const value = must(
+      k8s.containerEnv(containerOf(deployment('recommender').spec.template, 'recommender')).get('VISUAL_SEGMENTATION'),
+      'k8s VISUAL_SEGMENTATION',
+    );
+    expect(value).toBe(composeEnv(must(compose.services.recommender, 'compose recommender')).VISUAL_SEGMENTATION);
+    expect(loadConfig('recommender', { VISUAL_SEGMENTATION: value }).env.VISUAL_SEGMENTATION).toBe(value);
+  });
+
   describe.each(SERVICES)('%s', (app) => {
     const template = () => deployment(app).spec.template;
     const container = () => containerOf(template(), app);

