@@ -42,6 +42,8 @@ const CANDIDATES_PER_SOURCE = SERVED_HYBRID.candidatesPerSource;
 const EASE_MAX_ITEMS = 1000;
 /** The DPP stage picks k from this many × k of the best blended candidates. */
 const DIVERSITY_POOL_FACTOR = 3;
+/** Style modes draw their seats from this many × k of the ranked candidates. */
+const STYLE_POOL_FACTOR = 6;
 /** The caller's most recent studio verdicts that shape the content profile. */
 const STUDIO_FEEDBACK_LIMIT = 50;
 
@@ -310,7 +312,8 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const chosen = new Set(outcome.order);
     const ranking = [...outcome.order, ...ranked.map((_, i) => i).filter((i) => !chosen.has(i))];
     const style = await this.styleModes(model, userId, history);
-    const modeOf = ranking.map((i) => {
+    const modeOf = ranking.map((i, position) => {
+      if (!style || position >= k * STYLE_POOL_FACTOR) return -1;
       const entry = model.entries[ranked[i].item];
       const v = style && model.vectors.get(entry.id);
       const mode = style && v ? modeOfEmbedding(style.styles, photoEmbeddingOfItemVector(v)) : -1;
@@ -329,7 +332,8 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
       const e = model.entries[r.item];
       const reasons = this.explain(model, e, r.contributions, history, studio);
       if (candidate >= k && position < k) reasons.push('adds variety: unlike the items ranked above it');
-      if (style && position >= k) reasons.push(`from your style: ${style.labels[modeOf[position]]}`);
+      if (style && position >= k && modeOf[position] >= 0)
+        reasons.push(`from your style: ${style.labels[modeOf[position]]}`);
       return {
         itemId: e.id,
         title: e.title,

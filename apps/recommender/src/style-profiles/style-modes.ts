@@ -30,6 +30,8 @@ const VARIANCE_FLOOR = 0.2;
 const TEST_DIMENSIONS = 1;
 /** A new item belongs to a mode if its nearest liked item there is this close, relative to the mode's loosest pair. */
 const MEMBERSHIP_SLACK = 0.95;
+/** Liked embeddings kept per mode for the membership test. */
+const MAX_MEMBER_VECTORS = 100;
 
 interface Gaussian {
   mean: number[];
@@ -163,7 +165,8 @@ function cosine(a: Float32Array, b: Float32Array): number {
 
 /** A mode's liked embeddings and the loosest nearest-neighbour cosine among them (times the slack). */
 function membership(items: readonly LikedItem[], members: number[]): { vectors: Float32Array[]; threshold: number } {
-  const vectors = members.map((i) => items[i].vector);
+  // At most 100 likes stand for a large mode: the nearest-neighbour test stays cheap per candidate.
+  const vectors = members.slice(-MAX_MEMBER_VECTORS).map((i) => items[i].vector);
   let loosest = 1;
   vectors.forEach((v, a) => {
     const nearest = Math.max(...vectors.map((w, b) => (a === b ? -1 : cosine(v, w))));
