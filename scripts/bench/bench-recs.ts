@@ -23,7 +23,7 @@ import {
   type VectorIndex,
 } from '@atelier/vector-index';
 import { migrateAll, provisionAll } from '../db';
-import { MeshSupervisor } from '../mesh/mesh-supervisor';
+import { MeshSupervisor, randomBasePort } from '../mesh/mesh-supervisor';
 import { throwawayEnvironment } from '../mesh/throwaway-environment';
 
 const D = 256;
@@ -108,7 +108,7 @@ async function benchHttp(): Promise<void> {
   await migrateAll(env);
   const mesh = new MeshSupervisor({
     env,
-    basePort: 24000 + Math.floor(Math.random() * 4000) * 6,
+    basePort: randomBasePort(),
     logDir: resolve(__dirname, '..', '..', '..', 'var', 'bench-logs', id),
   });
   try {
