@@ -18,6 +18,7 @@ import { loadConfig } from '@atelier/config';
 import { HnswVectorIndex, randomUnitVectors } from '@atelier/vector-index';
 import { AttributeSchema } from '../../apps/recommender/src/attributes/attribute-schema';
 import { PhotoAnnotator } from '../../apps/recommender/src/attributes/photo-annotator';
+import { ContrastiveEncoder } from '../../apps/recommender/src/contrastive/contrastive-encoder';
 import type { AttributeReading } from '../../apps/recommender/src/visual-search/attribute-profile';
 import { VisualCatalogIndex, type CatalogPhoto } from '../../apps/recommender/src/visual-search/visual-catalog-index';
 import {
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
       VISUAL_EXTRACTORS: extractors,
       RECOMMENDER_IMAGE_FEATURES: 'mobilenet',
     });
-    const annotator = new PhotoAnnotator(config);
+    const annotator = new PhotoAnnotator(config, new ContrastiveEncoder(config));
     await annotator.annotate(bytes[0]); // model loading and warm-up outside the clock
     t = process.hrtime.bigint();
     for (const b of bytes) await annotator.annotate(b);

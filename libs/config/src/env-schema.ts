@@ -258,8 +258,9 @@ export const ENV_SHAPES = {
     PHOTO_MAX_BYTES: int(10 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     // Decoded pixel limit: larger images (decompression bombs) are refused before decoding.
     PHOTO_MAX_PIXELS: int(25_000_000, 64 * 64, 100_000_000),
-    // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm.
-    VISUAL_EXTRACTORS: z.string().default('colour,pattern,human'),
+    // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm,
+    // contrastive (zero-shot product type; active only while a contrastive checkpoint is loaded).
+    VISUAL_EXTRACTORS: z.string().default('colour,pattern,human,contrastive'),
     // Any OpenAI-compatible vision chat endpoint (vLLM serving Qwen2.5-VL, ...) for the vlm extractor.
     VLM_BASE_URL: z.string().url().default('http://127.0.0.1:8000/v1'),
     VLM_API_KEY: z.string().default(''),

@@ -12,6 +12,14 @@ export const CONTRASTIVE_CHECKPOINT = 'contrastive-v1.json';
 export const CONTRASTIVE_IMAGE_INPUT = IMAGE_DIMENSIONS + COLOUR_DIMENSIONS;
 export const CONTRASTIVE_TEXT_INPUT = TEXT_DIMENSIONS;
 
+/** Which products the towers were trained on, so an evaluation can prove its items were never seen. */
+export interface ContrastiveSplit {
+  /** The held-out rule, e.g. `fashion-product-images id % 5 == 1`. */
+  heldOut: string;
+  /** Product ids of every training pair. */
+  trainIds: string[];
+}
+
 export interface ContrastiveCheckpoint {
   format: 'atelier-contrastive-v1';
   trainedAt: string;
@@ -19,6 +27,8 @@ export interface ContrastiveCheckpoint {
   bm25: Bm25State;
   weights: ContrastiveWeights;
   metrics: Record<string, number>;
+  /** Absent in checkpoints written before the split was recorded. */
+  split?: ContrastiveSplit;
 }
 
 /** The image tower's input row for an item: [MobileNetV2 | colour], either block zeros when missing. */
@@ -34,6 +44,7 @@ export async function saveContrastiveCheckpoint(
   model: ContrastiveModel,
   bm25: Bm25Vectorizer,
   metrics: Record<string, number>,
+  split?: ContrastiveSplit,
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, CONTRASTIVE_CHECKPOINT);
@@ -43,6 +54,7 @@ export async function saveContrastiveCheckpoint(
     bm25: bm25.state(),
     weights: model.toJSON(),
     metrics,
+    split,
   };
   // Write then rename: a service starting mid-write never sees half a file.
   await writeFile(`${file}.tmp`, JSON.stringify(checkpoint));
@@ -55,6 +67,7 @@ export interface LoadedContrastive {
   bm25: Bm25Vectorizer;
   file: string;
   trainedAt: string;
+  split?: ContrastiveSplit;
 }
 
 /** The checkpoint in `dir`, or undefined when none was trained yet. */
@@ -72,5 +85,6 @@ export async function loadContrastiveCheckpoint(dir: string): Promise<LoadedCont
     bm25: Bm25Vectorizer.fromState(checkpoint.bm25),
     file,
     trainedAt: checkpoint.trainedAt,
+    split: checkpoint.split,
   };
 }

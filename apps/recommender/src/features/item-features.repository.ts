@@ -46,6 +46,14 @@ export class ItemFeaturesRepository {
     }));
   }
 
+  /** Changes of the item features alone (not interactions): what derived item indexes rebuild on. */
+  async featuresVersion(): Promise<string> {
+    const rows = (await this.dataSource.query(
+      `SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS v FROM recommender.item_features`,
+    )) as Array<{ v: string }>;
+    return rows[0].v;
+  }
+
   /** Changes since a refresh: cheap enough to poll. */
   async version(): Promise<string> {
     const rows = (await this.dataSource.query(
