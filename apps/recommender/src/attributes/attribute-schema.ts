@@ -15,8 +15,9 @@ export interface AttributeValueSpec {
   /** Representative sRGB of a colour value (its similarity comes from CIEDE2000 between these). */
   rgb?: [number, number, number];
   /**
-   * How English catalogues name this value ("tshirts", "sports shoes"): the prompts the contrastive text tower
-   * embeds for zero-shot classification (the English label when absent). "t-shirt" itself would tokenise to "shirt".
+   * How English catalogues name this value ("tshirts", "sports shoes", "men"): the prompts the contrastive text
+   * tower embeds for zero-shot classification and what a Russian query word for the value becomes for that tower
+   * (the English label when absent). "t-shirt" itself would tokenise to "shirt".
    */
   terms?: string[];
 }
@@ -90,7 +91,7 @@ export const ATTRIBUTE_SCHEMA: readonly AttributeSpec[] = [
     category: 'appearance',
     kind: 'nominal',
     label: w('gender', 'пол'),
-    values: [v('female', 'female', 'женский'), v('male', 'male', 'мужской')],
+    values: [t('female', 'female', 'женский', ['women']), t('male', 'male', 'мужской', ['men'])],
   },
   {
     name: 'age_group',

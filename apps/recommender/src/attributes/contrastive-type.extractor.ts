@@ -1,3 +1,4 @@
+import { CONTRASTIVE_PHOTO_BOX, toPhotoBox } from '../contrastive/contrastive-checkpoint';
 import { ContrastiveEncoder } from '../contrastive/contrastive-encoder';
 import { ZeroShotClassifier } from '../contrastive/zero-shot-classifier';
 import { imageColourFeatures } from '../features/colour-features';
@@ -27,7 +28,9 @@ export class ContrastiveTypeExtractor implements AttributeExtractor {
 
   async extract(photo: DecodedPhoto): Promise<ExtractionResult> {
     if (!this.encoder.ready) return { attributes: [] };
-    const features = photo.features?.image ? photo.features : await photoFeatures(photo.jpeg);
+    // The tower reads photos as small as it was trained on: larger ones are scaled into its photo box first.
+    const fits = photo.width <= CONTRASTIVE_PHOTO_BOX.width && photo.height <= CONTRASTIVE_PHOTO_BOX.height;
+    const features = fits && photo.features?.image ? photo.features : await photoFeatures(photo.jpeg);
     const [embedding] = this.encoder.encodeImages([features]);
     const [best] = this.typeClassifier().classify(embedding);
     return {
@@ -49,8 +52,8 @@ export class ContrastiveTypeExtractor implements AttributeExtractor {
   }
 }
 
-/** The image tower's inputs for a photo: MobileNetV2 features and the colour histogram. */
+/** The image tower's inputs for a photo: MobileNetV2 features of it in the photo box, and its colour histogram. */
 async function photoFeatures(jpeg: Buffer): Promise<{ image: Float32Array; colour: Float32Array }> {
-  const [image] = await (await ImageEmbedder.load()).embed([jpeg]);
+  const [image] = await (await ImageEmbedder.load()).embed([(await toPhotoBox(jpeg)) ?? jpeg]);
   return { image, colour: await imageColourFeatures(jpeg) };
 }

@@ -53,9 +53,13 @@ export class ContrastiveEncoder implements OnModuleInit {
 
   /** The query's joint-space embedding from the words the text tower knows; undefined without a checkpoint. */
   encodeQuery(query: string): EncodedQuery | undefined {
+    return this.encodeStems(stemTokens(query));
+  }
+
+  /** As encodeQuery, for words already stemmed (`stemTokens`). */
+  encodeStems(stems: readonly string[]): EncodedQuery | undefined {
     if (!this.loaded) return undefined;
     const { bm25, model } = this.loaded;
-    const stems = stemTokens(query);
     const terms = stems.filter((t) => bm25.knows(t));
     const ignored = [...new Set(stems.filter((t) => !bm25.knows(t)))];
     if (terms.length === 0) return { terms, ignored };

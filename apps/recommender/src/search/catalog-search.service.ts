@@ -1,9 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '@atelier/service-kit';
+import { AttributeSchema } from '../attributes/attribute-schema';
 import { ContrastiveEncoder } from '../contrastive/contrastive-encoder';
 import { ItemRepository, type ItemRow, type SearchHit } from '../catalog/item.repository';
 import { toItemView, type ItemView } from '../catalog/item-view';
 import { reciprocalRankFusion, RRF_K, type SearchSource } from './rank-fusion';
+import { QueryTranslator } from './query-translator';
 import { SemanticItemIndex } from './semantic-item-index';
 
 export const SEARCH_MODES = ['hybrid', 'lexical', 'semantic'] as const;
@@ -31,6 +33,8 @@ export interface SearchResponse {
   semantic: boolean;
   /** Query words the text tower never saw in training and so left out of the semantic query. */
   ignoredTerms?: string[];
+  /** Russian attribute words read as these English schema labels for the (English-trained) text tower. */
+  translated?: string[];
   /** How the two lists were combined (hybrid only). */
   fusion?: { method: 'rrf'; k: number };
   items: SearchResultItem[];
@@ -39,11 +43,14 @@ export interface SearchResponse {
 /**
  * Catalogue search. Lexical: PostgreSQL full text (English + Russian stemming) or word trigram similarity.
  * Semantic (with a contrastive checkpoint): the query through the text tower, nearest items by their photos'
- * image-tower embeddings. Hybrid (the default when a checkpoint is loaded) fuses both ranked lists with reciprocal
- * rank fusion and says per item which retriever found it. Without a checkpoint it is the lexical search, unchanged.
+ * image-tower embeddings (Russian attribute words read through the schema's labels first: the tower knows English
+ * only). Hybrid (the default when a checkpoint is loaded) fuses both ranked lists with reciprocal rank fusion and
+ * says per item which retriever found it. Without a checkpoint it is the lexical search, unchanged.
  */
 @Injectable()
 export class CatalogSearchService {
+  private readonly translator = new QueryTranslator(new AttributeSchema());
+
   constructor(
     private readonly items: ItemRepository,
     private readonly encoder: ContrastiveEncoder,
@@ -70,19 +77,21 @@ export class CatalogSearchService {
     }
 
     const depth = Math.max(limit, FUSION_DEPTH);
-    const encoded = this.encoder.encodeQuery(query);
+    const english = this.translator.translate(query);
+    const encoded = this.encoder.encodeStems(english.stems);
     const [lexical, visual] = await Promise.all([
       mode === 'hybrid' ? this.items.search(query, depth) : Promise.resolve([]),
       encoded?.embedding ? this.semanticIndex.search(encoded.embedding, mode === 'semantic' ? limit : depth) : [],
     ]);
     const ignoredTerms = encoded?.ignored ?? [];
+    const translated = english.translated.map((t) => t.to);
     if (mode === 'semantic') {
       const rows = await this.items.findByIds(visual.map((h) => h.id));
       const items = visual.flatMap((h) => {
         const row = rows.get(h.id);
         return row ? [visualItem(row, h.score)] : [];
       });
-      return { query, mode, semantic: true, ignoredTerms, items };
+      return { query, mode, semantic: true, ignoredTerms, translated, items };
     }
 
     const fused = reciprocalRankFusion([
@@ -108,7 +117,7 @@ export class CatalogSearchService {
         },
       ];
     });
-    return { query, mode, semantic: true, ignoredTerms, fusion: { method: 'rrf', k: RRF_K }, items };
+    return { query, mode, semantic: true, ignoredTerms, translated, fusion: { method: 'rrf', k: RRF_K }, items };
   }
 }
 

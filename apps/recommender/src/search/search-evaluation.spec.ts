@@ -1,5 +1,6 @@
 import { AttributeSchema } from '../attributes/attribute-schema';
 import {
+  agreeAdjective,
   buildLabelQueries,
   labelQueryText,
   meanScores,
@@ -42,7 +43,15 @@ describe('search evaluation', () => {
   it('writes queries from labels in English and, through the schema, in Russian', () => {
     const labels = { baseColour: 'Navy Blue', gender: 'Men', articleType: 'Tshirts' };
     expect(labelQueryText(labels, 'en', schema)).toBe('navy blue men tshirts');
-    expect(labelQueryText(labels, 'ru', schema)).toBe('тёмно-синий мужской футболка');
+    expect(labelQueryText(labels, 'ru', schema)).toBe('тёмно-синяя мужская футболка');
+    expect(labelQueryText({ baseColour: 'Black', gender: 'Women', articleType: 'Jeans' }, 'ru', schema)).toBe(
+      'чёрные женские джинсы',
+    );
+    expect(labelQueryText({ baseColour: 'Blue', gender: 'Unisex', articleType: 'Casual Shoes' }, 'ru', schema)).toBe(
+      'синие унисекс туфли',
+    );
+    expect(agreeAdjective('голубой', 'pl')).toBe('голубые');
+    expect(agreeAdjective('белый', 'n')).toBe('белое');
     expect(labelQueryText({ ...labels, articleType: 'Night suits' }, 'ru', schema)).toBeUndefined();
   });
 

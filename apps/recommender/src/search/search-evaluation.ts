@@ -66,10 +66,48 @@ const GENDER_RU: Readonly<Record<string, string>> = {
   Unisex: 'унисекс',
 };
 
+/** Grammatical gender (or plural) of the schema's Russian product-type nouns, for adjective agreement. */
+const RU_NOUN_FORM: Readonly<Record<string, 'm' | 'f' | 'n' | 'pl'>> = {
+  't-shirt': 'f',
+  shirt: 'f',
+  top: 'm',
+  kurta: 'f',
+  sweater: 'm',
+  jacket: 'f',
+  dress: 'n',
+  saree: 'n',
+  skirt: 'f',
+  jeans: 'pl',
+  trousers: 'pl',
+  shorts: 'pl',
+  innerwear: 'n',
+  socks: 'pl',
+  shoes: 'pl',
+  sneakers: 'pl',
+  sandals: 'pl',
+  bag: 'f',
+  wallet: 'm',
+  belt: 'm',
+  watch: 'pl',
+  sunglasses: 'pl',
+  cap: 'f',
+  jewellery: 'pl',
+  accessory: 'm',
+};
+
+/** A masculine adjective ("синий", "мужской", "тёмно-синий") agreed with a noun's gender or plural. */
+export function agreeAdjective(adjective: string, form: 'm' | 'f' | 'n' | 'pl'): string {
+  const m = /^(.*?)(н)ий$|^(.*?)([кгхжшчщ])(?:ий|ой)$|^(.*?)(?:ый|ой)$/.exec(adjective);
+  if (!m || form === 'm') return adjective;
+  if (m[2]) return m[1] + 'н' + { f: 'яя', n: 'ее', pl: 'ие' }[form];
+  if (m[4]) return m[3] + m[4] + { f: 'ая', n: 'ое', pl: 'ие' }[form];
+  return m[5] + { f: 'ая', n: 'ое', pl: 'ые' }[form];
+}
+
 /**
  * The query for one label triple: English "navy blue men tshirts" from the labels as written, or Russian
- * "тёмно-синий мужской футболка" from the attribute schema's Russian labels (undefined when a label has no schema
- * counterpart). Word order and agreement are a shopper's, not a grammarian's: the stemmers fold the endings.
+ * "тёмно-синяя мужская футболка" from the attribute schema's Russian labels, adjectives agreed with the noun as a
+ * shopper writes them (undefined when a label has no schema counterpart).
  */
 export function labelQueryText(
   labels: LabelQuery['labels'],
@@ -79,12 +117,12 @@ export function labelQueryText(
   if (language === 'en') return `${labels.baseColour} ${labels.gender} ${labels.articleType}`.toLowerCase();
   const colour = BASE_COLOUR_TO_SCHEMA[labels.baseColour];
   const type = ARTICLE_TYPE_TO_PRODUCT_TYPE[labels.articleType];
-  const ru = [
-    colour && schema.value('colour', colour)?.label.ru,
-    GENDER_RU[labels.gender],
-    type && schema.value('product_type', type)?.label.ru,
-  ];
-  return ru.every(Boolean) ? ru.join(' ') : undefined;
+  const colourRu = colour && schema.value('colour', colour)?.label.ru;
+  const typeRu = type && schema.value('product_type', type)?.label.ru;
+  const genderRu = GENDER_RU[labels.gender];
+  if (!colourRu || !typeRu || !genderRu) return undefined;
+  const form = RU_NOUN_FORM[type] ?? 'm';
+  return [agreeAdjective(colourRu, form), agreeAdjective(genderRu, form), typeRu].join(' ');
 }
 
 /** Whether every stemmed word of the query occurs among the stemmed words of the title. */

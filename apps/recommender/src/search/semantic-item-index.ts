@@ -17,7 +17,8 @@ export interface SemanticIndexHealth {
  * rebuilt from `item_features` at start and whenever the stored features changed (checked every
  * RECOMMENDER_REFRESH_INTERVAL_MS, which catches items another replica indexed), and updated at once when this
  * replica's worker indexes an item. Items without CNN features (no photo, or features off) are left out: the tower
- * was trained on photos. Inactive without a checkpoint.
+ * was trained on photos. Large photos are read through their thumbnail features (the towers' photo box). Inactive
+ * without a checkpoint.
  */
 @Injectable()
 export class SemanticItemIndex implements OnApplicationBootstrap, OnModuleDestroy {
@@ -65,7 +66,7 @@ export class SemanticItemIndex implements OnApplicationBootstrap, OnModuleDestro
       index.remove(features.itemId);
       return;
     }
-    const [embedding] = this.encoder.encodeImages([features]);
+    const [embedding] = this.encoder.encodeImages([towerInput(features)]);
     index.upsert(features.itemId, embedding);
   }
 
@@ -96,10 +97,15 @@ export class SemanticItemIndex implements OnApplicationBootstrap, OnModuleDestro
       this.config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw'
         ? new HnswVectorIndex(dimensions)
         : new ExactVectorIndex(dimensions, Math.max(1, rows.length));
-    const embeddings = this.encoder.encodeImages(rows);
+    const embeddings = this.encoder.encodeImages(rows.map(towerInput));
     rows.forEach((f, i) => index.upsert(f.itemId, embeddings[i]));
     this.index = index;
     this.version = version;
     this.logger.log(`semantic index rebuilt: ${index.size()} items (${index.kind}), ${Date.now() - started} ms`);
   }
+}
+
+/** The image tower's inputs of an item: thumbnail features when the photo was larger than the towers' photo box. */
+function towerInput(f: ItemFeatures): { image: Float32Array | null; colour: Float32Array | null } {
+  return { image: f.towerImage ?? f.image, colour: f.colour };
 }
