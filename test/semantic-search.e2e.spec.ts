@@ -109,8 +109,10 @@ describe('semantic catalogue search (recommender with a contrastive checkpoint)'
       expect(i.title.toLowerCase()).toContain('watch');
     }
     for (const id of terseWatches) expect(r.items.map((i) => i.externalId)).not.toContain(id);
-    expect((await call('GET', '/v1/catalog/search?q=watches&mode=semantic')).body).toMatchObject({
-      error: { code: 'semantic_unavailable' },
+    expect(await search('watches', '&mode=hybrid')).toMatchObject({ mode: 'lexical', semantic: false, items: r.items });
+    expect(await call('GET', '/v1/catalog/search?q=watches&mode=semantic')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'semantic_unavailable' } },
     });
     expect((await health()).semanticSearch).toMatchObject({ enabled: false, indexed: 0 });
   });

@@ -65,7 +65,8 @@ export class CatalogSearchService {
         'semantic search needs a contrastive checkpoint (npm run train:contrastive), none is loaded',
       );
     }
-    const mode: SearchMode = requested ?? (this.encoder.ready ? 'hybrid' : 'lexical');
+    // Without a checkpoint a hybrid request is the lexical search it always was (and says so).
+    const mode: SearchMode = this.encoder.ready ? (requested ?? 'hybrid') : 'lexical';
     if (mode === 'lexical') {
       const hits = await this.items.search(query, limit);
       return {

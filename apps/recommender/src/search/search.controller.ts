@@ -9,7 +9,9 @@ import { CatalogSearchService, SEARCH_MODES, type SearchMode, type SearchRespons
 export class SearchController {
   constructor(private readonly search: CatalogSearchService) {}
 
-  /** `mode`: hybrid (default with a checkpoint), lexical (default without), semantic (409 without a checkpoint). */
+  /**
+   * `mode`: hybrid (default with a checkpoint), lexical (what hybrid is without one), semantic (409 without one).
+   */
   @Get('search')
   async find(
     @Query('q') q: string | undefined,
