@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TestMesh } from './support/test-mesh';
 
@@ -10,9 +11,11 @@ interface Json {
 
 /** The recommender on its own: catalog import, search, interactions, recommendations, async tasks over RabbitMQ. */
 describe('recommender', () => {
+  // An empty models dir: no contrastive checkpoint, whatever a developer trained into var/models.
+  const modelsDir = mkdtempSync(join(tmpdir(), 'atelier-models-'));
   const mesh = new TestMesh({
     services: ['recommender'],
-    env: { RECOMMENDER_REFRESH_INTERVAL_MS: '1000' },
+    env: { RECOMMENDER_REFRESH_INTERVAL_MS: '1000', RECOMMENDER_MODELS_DIR: modelsDir },
   });
   const base = () => mesh.supervisor.url('recommender');
   const shop = mesh.newUser();
@@ -47,7 +50,10 @@ describe('recommender', () => {
   beforeAll(async () => {
     await mesh.start();
   });
-  afterAll(() => mesh.stop());
+  afterAll(async () => {
+    await mesh.stop();
+    rmSync(modelsDir, { recursive: true, force: true });
+  });
 
   it('imports a CSV catalogue for shops and admins only, all rows or none', async () => {
     const path = '/v1/catalog/import?category_columns=masterCategory,subCategory,articleType';
@@ -126,11 +132,12 @@ describe('recommender', () => {
   });
 
   it('finds titles by stemmed full text in Russian and English and by trigram similarity despite typos', async () => {
-    const search = async (q: string) =>
-      (await call('GET', `/v1/catalog/search?q=${encodeURIComponent(q)}&limit=5`, alice)).body.items as Array<{
-        title: string;
-        categoryPath: string[];
-      }>;
+    const search = async (q: string) => {
+      const { body } = await call('GET', `/v1/catalog/search?q=${encodeURIComponent(q)}&limit=5`, alice);
+      // Without a contrastive checkpoint the search is full text only, and says so.
+      expect(body).toMatchObject({ mode: 'lexical', semantic: false });
+      return body.items as Array<{ title: string; categoryPath: string[]; matchedBy: string[] }>;
+    };
     expect((await search('платья'))[0].title).toBe('Синее летнее платье');
     const watches = await search('watch');
     expect(watches.length).toBeGreaterThan(0);

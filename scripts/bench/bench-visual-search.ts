@@ -19,6 +19,7 @@ import { loadConfig } from '@atelier/config';
 import { HnswVectorIndex, randomUnitVectors } from '@atelier/vector-index';
 import { AttributeSchema } from '../../apps/recommender/src/attributes/attribute-schema';
 import { PhotoAnnotator } from '../../apps/recommender/src/attributes/photo-annotator';
+import { ContrastiveEncoder } from '../../apps/recommender/src/contrastive/contrastive-encoder';
 import type { AttributeReading } from '../../apps/recommender/src/visual-search/attribute-profile';
 import { VisualCatalogIndex, type CatalogPhoto } from '../../apps/recommender/src/visual-search/visual-catalog-index';
 import {
@@ -147,16 +148,14 @@ async function main(): Promise<void> {
     ['colour,pattern,human', 'off'],
     ['colour,pattern,human', 'on'],
   ];
-  const annotators = annotationRuns.map(
-    ([extractors, segmentation]) =>
-      new PhotoAnnotator(
-        loadConfig('recommender', {
-          VISUAL_EXTRACTORS: extractors,
-          VISUAL_SEGMENTATION: segmentation,
-          RECOMMENDER_IMAGE_FEATURES: 'mobilenet',
-        }),
-      ),
-  );
+  const annotators = annotationRuns.map(([extractors, segmentation]) => {
+    const config = loadConfig('recommender', {
+      VISUAL_EXTRACTORS: extractors,
+      VISUAL_SEGMENTATION: segmentation,
+      RECOMMENDER_IMAGE_FEATURES: 'mobilenet',
+    });
+    return new PhotoAnnotator(config, new ContrastiveEncoder(config));
+  });
   for (const annotator of annotators) await annotator.annotate(bytes[0]); // model loading and warm-up off the clock
   // Round-robin per photo, each configuration on its own clock: load from other work on the machine falls on all.
   const spent = annotators.map(() => 0);

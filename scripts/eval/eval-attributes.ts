@@ -10,13 +10,17 @@
  *   from the person mask (on), side by side with per-class recall, where each value came from and the cost.
  * - clothing: the same two readings of clothing_colour on fashion-product-images Topwear photos where Human finds a
  *   face (the model wears the product: truth = its baseColour).
+ * - product type: ContrastiveTypeExtractor (zero-shot with the contrastive towers of the checkpoint in --models) on
+ *   the checkpoint's held-out fashion photos (id % 5 == 1, none among its training ids), articleType mapped to the
+ *   schema's product_type; 60x80 photos (the training resolution) and 300x400 ones. Skipped without a checkpoint.
  * Every row is compared with the majority-class baseline measured on the same images.
  *
  *   node dist/scripts/eval/eval-attributes.js [--data DIR] [--limit N] [--clothing-photos N]
- *     [--sections colour,pattern,faces,clothing] [--skip-faces]
+ *     [--sections colour,pattern,faces,clothing,type] [--skip-faces] [--models DIR] [--only-type]
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '@atelier/config';
 import { AttributeSchema } from '../../apps/recommender/src/attributes/attribute-schema';
 import type { AttributeExtractor, AttributeValue } from '../../apps/recommender/src/attributes/attribute-extractor';
 import {
@@ -24,6 +28,7 @@ import {
   defaultSharedDataDir,
   loadCelebA,
   loadFashionColours,
+  loadFashionTypes,
   loadHmPatterns,
   perClassRecall,
   predictedLabels,
@@ -32,21 +37,28 @@ import {
   type LabelledImage,
 } from '../../apps/recommender/src/attributes/attribute-evaluation';
 import { ColourAttributeExtractor } from '../../apps/recommender/src/attributes/colour-attribute.extractor';
+import { ContrastiveTypeExtractor } from '../../apps/recommender/src/attributes/contrastive-type.extractor';
+import { ContrastiveEncoder } from '../../apps/recommender/src/contrastive/contrastive-encoder';
+import { loadContrastiveCheckpoint } from '../../apps/recommender/src/contrastive/contrastive-checkpoint';
 import { HumanAttributeExtractor } from '../../apps/recommender/src/attributes/human-attribute.extractor';
 import { PatternAttributeExtractor } from '../../apps/recommender/src/attributes/pattern-attribute.extractor';
 import { decodePhoto } from '../../apps/recommender/src/attributes/photo-annotator';
 
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * x).toFixed(1)}%`);
 
-async function predict(
-  images: LabelledImage[],
-  extractor: AttributeExtractor,
-): Promise<Array<{ image: LabelledImage; predicted: Record<string, string>; sources: Record<string, string> }>> {
+interface Prediction {
+  image: LabelledImage;
+  predicted: Record<string, string>;
+  sources: Record<string, string>;
+  confidence: Record<string, number>;
+}
+
+async function predict(images: LabelledImage[], extractor: AttributeExtractor): Promise<Prediction[]> {
   const out = [];
   for (const image of images) {
     const photo = await decodePhoto(await readFile(image.file));
     const { attributes } = await extractor.extract(photo);
-    out.push({ image, predicted: predictedLabels(attributes), sources: attributeSources(attributes) });
+    out.push(toPrediction(image, attributes));
   }
   return out;
 }
@@ -81,11 +93,20 @@ async function predictPaired(
       const started = process.hrtime.bigint();
       const { attributes } = await extractor.extract(photo);
       runs[i].msPerPhoto += Number(process.hrtime.bigint() - started) / 1e6;
-      runs[i].results.push({ image, predicted: predictedLabels(attributes), sources: attributeSources(attributes) });
+      runs[i].results.push(toPrediction(image, attributes));
     }
   }
   for (const r of runs) r.msPerPhoto /= images.length;
   return runs;
+}
+
+function toPrediction(image: LabelledImage, attributes: AttributeValue[]): Prediction {
+  return {
+    image,
+    predicted: predictedLabels(attributes),
+    sources: attributeSources(attributes),
+    confidence: Object.fromEntries(attributes.map((a) => [a.name, a.confidence])),
+  };
 }
 
 function attributeSources(attributes: AttributeValue[]): Record<string, string> {
@@ -195,14 +216,76 @@ function printTable(title: string, reports: AgreementReport[]): void {
   );
 }
 
+const HELD_OUT_RULE = 'fashion-product-images id % 5 == 1';
+
+/** Zero-shot product type with the contrastive towers on the checkpoint's held-out photos. */
+async function evaluateProductType(schema: AttributeSchema, dataDir: string, modelsDir: string, limit: number) {
+  const checkpoint = await loadContrastiveCheckpoint(modelsDir);
+  if (!checkpoint) {
+    console.log(`\nProduct type — skipped: no contrastive checkpoint in ${modelsDir} (npm run train:contrastive)`);
+    return;
+  }
+  if (checkpoint.split?.heldOut !== HELD_OUT_RULE) {
+    throw new Error(`${checkpoint.file} does not record the split "${HELD_OUT_RULE}": retrain it`);
+  }
+  const trained = new Set(checkpoint.split.trainIds);
+  const heldOut = (id: string) => Number(id) % 5 === 1 && !trained.has(id);
+  const encoder = new ContrastiveEncoder(loadConfig('recommender', { RECOMMENDER_MODELS_DIR: modelsDir }));
+  await encoder.onModuleInit();
+  const extractor = new ContrastiveTypeExtractor(schema, encoder);
+  const classifier = extractor.typeClassifier();
+  console.log(
+    `\nProduct type — zero-shot with ${checkpoint.file} (temperature ${classifier.temperature.toFixed(3)}, ` +
+      `${classifier.values.length} schema types` +
+      (classifier.unencodable.length ? `; no known word for: ${classifier.unencodable.join(', ')}` : '') +
+      `); held-out photos only (${HELD_OUT_RULE}, none among the ${trained.size} training ids)`,
+  );
+  const pair = (a: string, b: string) => `${a}~${b} ${classifier.classSimilarity(a, b)?.toFixed(2) ?? '—'}`;
+  console.log(
+    `Text-tower cosine of type prompts vs the schema's similarity data: ${pair('shirt', 't-shirt')}, ` +
+      `${pair('shirt', 'shoes')}, ${pair('jeans', 'trousers')}, ${pair('sneakers', 'shoes')}, ${pair('watch', 'bag')} ` +
+      `(schema: shirt~t-shirt ${schema.similarity('product_type', 'shirt', 't-shirt')}, ` +
+      `shirt~shoes ${schema.similarity('product_type', 'shirt', 'shoes')})`,
+  );
+  for (const folder of ['images_60x80', 'images_300x400']) {
+    const set = loadFashionTypes(dataDir, folder, heldOut);
+    const images = set.images.slice(0, limit);
+    const started = Date.now();
+    const results = await predict(images, extractor);
+    const r = report(schema, results, 'product_type');
+    printTable(
+      `Product type — fashion-product-images/${folder}, held out (${r.n} photos, ${set.unmapped} with an article ` +
+        `type outside the schema left out; ${((Date.now() - started) / Math.max(1, r.n)).toFixed(0)} ms/photo)`,
+      [r],
+    );
+    const conf = (right: boolean) => {
+      const xs = results
+        .filter((x) => (x.predicted.product_type === x.image.labels.product_type) === right)
+        .map((x) => x.confidence.product_type ?? 0);
+      return xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2) : '—';
+    };
+    console.log(`Mean confidence (softmax at the checkpoint's temperature): right ${conf(true)}, wrong ${conf(false)}`);
+    console.log('Per-class recall:');
+    console.table(perClassRecall(r).map((c) => ({ ...c, recall: pct(c.recall) })));
+    console.log(
+      'Top confusions: ' +
+        topConfusions(r)
+          .map((c) => `${c.truth}→${c.predicted} ×${c.count}`)
+          .join(', '),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string', default: defaultSharedDataDir() },
       limit: { type: 'string' },
       'clothing-photos': { type: 'string', default: '200' },
-      sections: { type: 'string', default: 'colour,pattern,faces,clothing' },
+      sections: { type: 'string', default: 'colour,pattern,faces,clothing,type' },
       'skip-faces': { type: 'boolean', default: false },
+      models: { type: 'string', default: loadConfig('recommender', {}).env.RECOMMENDER_MODELS_DIR },
+      'only-type': { type: 'boolean', default: false },
     },
   });
   const limit = values.limit ? Number(values.limit) : Infinity;
@@ -212,6 +295,10 @@ async function main(): Promise<void> {
     sections.delete('clothing');
   }
   const schema = new AttributeSchema();
+  if (values['only-type']) {
+    await evaluateProductType(schema, values.data, values.models, limit);
+    return;
+  }
 
   if (sections.has('colour')) {
     const fashion = loadFashionColours(values.data);
@@ -307,6 +394,8 @@ async function main(): Promise<void> {
         `${hairValues(old.results)}\n  · segmentation: ${hairValues(seg.results)}`,
     );
   }
+
+  if (sections.has('type')) await evaluateProductType(schema, values.data, values.models, limit);
 }
 
 main().catch((err: unknown) => {

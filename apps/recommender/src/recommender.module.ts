@@ -10,12 +10,14 @@ import { RECOMMENDER_MIGRATIONS } from './migrations';
 import { PhotosModule } from './photos/photos.module';
 import { StyleProfilesModule } from './style-profiles/style-profiles.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
+import { SearchModule } from './search/search.module';
 
 @Module({
   imports: [
     ...serviceInfrastructure({ service: 'recommender', migrations: RECOMMENDER_MIGRATIONS }),
     StorageModule.forService(),
     CatalogModule,
+    SearchModule,
     InteractionsModule,
     RecommendationsModule,
     PhotosModule,

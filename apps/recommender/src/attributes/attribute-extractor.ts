@@ -13,6 +13,8 @@ export interface DecodedPhoto {
   width: number;
   height: number;
   jpeg: Buffer;
+  /** MobileNetV2 features (null when they are off) and colour histogram, when the annotator computed them already. */
+  features?: { image: Float32Array | null; colour: Float32Array };
 }
 
 export interface ExtractionResult {

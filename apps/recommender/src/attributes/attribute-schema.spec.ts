@@ -36,6 +36,10 @@ describe('attribute schema', () => {
     expect(schema.similarity('gender', 'female', 'male')).toBe(0);
     expect(schema.similarity('product_type', 'jeans', 'trousers')).toBeCloseTo(0.7);
     expect(schema.similarity('product_type', 'trousers', 'jeans')).toBeCloseTo(0.7);
+    expect(schema.similarity('product_type', 'shirt', 't-shirt')).toBeGreaterThan(
+      schema.similarity('product_type', 'shirt', 'shoes'),
+    );
+    expect(schema.value('product_type', 'kurta')?.label.ru).toBe('курта');
     expect(schema.similarity('colour', 'red', 'not-a-colour')).toBe(0);
   });
 

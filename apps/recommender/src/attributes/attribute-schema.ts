@@ -14,6 +14,12 @@ export interface AttributeValueSpec {
   label: Wording;
   /** Representative sRGB of a colour value (its similarity comes from CIEDE2000 between these). */
   rgb?: [number, number, number];
+  /**
+   * How English catalogues name this value ("tshirts", "sports shoes", "men"): the prompts the contrastive text
+   * tower embeds for zero-shot classification and what a Russian query word for the value becomes for that tower
+   * (the English label when absent). "t-shirt" itself would tokenise to "shirt".
+   */
+  terms?: string[];
 }
 
 export interface AttributeSpec {
@@ -33,6 +39,11 @@ const v = (value: string, en: string, ru: string, rgb?: [number, number, number]
   value,
   label: w(en, ru),
   rgb,
+});
+const t = (value: string, en: string, ru: string, terms: string[]): AttributeValueSpec => ({
+  value,
+  label: w(en, ru),
+  terms,
 });
 
 // Garment and product colours; fashion-product-images' baseColour names map onto these.
@@ -80,7 +91,7 @@ export const ATTRIBUTE_SCHEMA: readonly AttributeSpec[] = [
     category: 'appearance',
     kind: 'nominal',
     label: w('gender', 'пол'),
-    values: [v('female', 'female', 'женский'), v('male', 'male', 'мужской')],
+    values: [t('female', 'female', 'женский', ['women']), t('male', 'male', 'мужской', ['men'])],
   },
   {
     name: 'age_group',
@@ -225,36 +236,57 @@ export const ATTRIBUTE_SCHEMA: readonly AttributeSpec[] = [
     kind: 'nominal',
     label: w('product type', 'тип товара'),
     values: [
-      v('t-shirt', 't-shirt', 'футболка'),
-      v('shirt', 'shirt', 'рубашка'),
-      v('top', 'top', 'топ'),
-      v('sweater', 'sweater', 'свитер'),
-      v('jacket', 'jacket', 'куртка'),
-      v('dress', 'dress', 'платье'),
-      v('skirt', 'skirt', 'юбка'),
-      v('jeans', 'jeans', 'джинсы'),
-      v('trousers', 'trousers', 'брюки'),
-      v('shorts', 'shorts', 'шорты'),
-      v('shoes', 'shoes', 'туфли'),
-      v('sneakers', 'sneakers', 'кроссовки'),
-      v('sandals', 'sandals', 'сандалии'),
-      v('bag', 'bag', 'сумка'),
-      v('watch', 'watch', 'часы'),
-      v('accessory', 'accessory', 'аксессуар'),
+      t('t-shirt', 't-shirt', 'футболка', ['tshirts', 'tee']),
+      t('shirt', 'shirt', 'рубашка', ['shirts']),
+      t('top', 'top', 'топ', ['tops', 'tunics']),
+      t('kurta', 'kurta', 'курта', ['kurtas', 'kurtis']),
+      t('sweater', 'sweater', 'свитер', ['sweaters', 'sweatshirts']),
+      t('jacket', 'jacket', 'куртка', ['jackets', 'blazers']),
+      t('dress', 'dress', 'платье', ['dresses']),
+      t('saree', 'saree', 'сари', ['sarees']),
+      t('skirt', 'skirt', 'юбка', ['skirts']),
+      t('jeans', 'jeans', 'джинсы', ['jeans', 'denim jeans']),
+      t('trousers', 'trousers', 'брюки', ['trousers', 'track pants']),
+      t('shorts', 'shorts', 'шорты', ['shorts']),
+      t('innerwear', 'underwear', 'нижнее бельё', ['innerwear', 'briefs', 'bra', 'trunks']),
+      t('socks', 'socks', 'носки', ['socks']),
+      t('shoes', 'shoes', 'туфли', ['casual shoes', 'formal shoes', 'heels', 'flats']),
+      t('sneakers', 'sneakers', 'кроссовки', ['sneakers', 'sports shoes']),
+      t('sandals', 'sandals', 'сандалии', ['sandals', 'flip flops']),
+      t('bag', 'bag', 'сумка', ['bags', 'handbags', 'backpacks', 'clutches']),
+      t('wallet', 'wallet', 'кошелёк', ['wallets']),
+      t('belt', 'belt', 'ремень', ['belts']),
+      t('watch', 'watch', 'часы', ['watches']),
+      t('sunglasses', 'sunglasses', 'солнцезащитные очки', ['sunglasses']),
+      t('cap', 'cap', 'кепка', ['caps', 'hats']),
+      t('jewellery', 'jewellery', 'украшения', ['jewellery', 'earrings', 'necklace', 'pendant', 'bracelet']),
+      t('accessory', 'accessory', 'аксессуар', ['accessories', 'ties', 'scarves']),
     ],
     related: [
       ['t-shirt', 'top', 0.6],
       ['t-shirt', 'shirt', 0.5],
       ['shirt', 'top', 0.5],
+      ['kurta', 'top', 0.5],
+      ['kurta', 'shirt', 0.3],
+      ['kurta', 'dress', 0.4],
+      ['saree', 'dress', 0.3],
       ['sweater', 'jacket', 0.4],
       ['jeans', 'trousers', 0.7],
       ['trousers', 'shorts', 0.4],
+      ['innerwear', 'socks', 0.3],
       ['shoes', 'sneakers', 0.5],
       ['shoes', 'sandals', 0.5],
       ['sneakers', 'sandals', 0.3],
       ['dress', 'skirt', 0.4],
+      ['bag', 'wallet', 0.4],
       ['bag', 'accessory', 0.4],
+      ['wallet', 'accessory', 0.4],
+      ['belt', 'accessory', 0.5],
       ['watch', 'accessory', 0.4],
+      ['watch', 'jewellery', 0.3],
+      ['sunglasses', 'accessory', 0.4],
+      ['cap', 'accessory', 0.4],
+      ['jewellery', 'accessory', 0.5],
     ],
   },
   {

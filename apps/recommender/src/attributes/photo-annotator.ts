@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { ContrastiveEncoder } from '../contrastive/contrastive-encoder';
 import { COLOUR_DIMENSIONS, imageColourFeatures } from '../features/colour-features';
 import { IMAGE_DIMENSIONS, IMAGE_MODEL, ImageEmbedder } from '../features/image-embedder';
 import { AttributeSchema } from './attribute-schema';
 import type { AttributeExtractor, AttributeValue, DecodedPhoto } from './attribute-extractor';
 import { ColourAttributeExtractor } from './colour-attribute.extractor';
+import { ContrastiveTypeExtractor } from './contrastive-type.extractor';
 import { HumanAttributeExtractor } from './human-attribute.extractor';
 import { PatternAttributeExtractor } from './pattern-attribute.extractor';
 import { VlmAttributeExtractor } from './vlm-attribute.extractor';
@@ -64,23 +66,29 @@ export class PhotoAnnotator {
   readonly schema = new AttributeSchema();
   private readonly extractors: AttributeExtractor[];
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'recommender'>) {
-    this.extractors = buildExtractors(this.schema, config);
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'recommender'>,
+    encoder: ContrastiveEncoder,
+  ) {
+    this.extractors = buildExtractors(this.schema, config, encoder);
   }
 
+  /** The extractors that run now (the contrastive one only while a checkpoint is loaded). */
   extractorNames(): string[] {
-    return this.extractors.map((e) => e.name);
+    return this.extractors.filter((e) => !(e instanceof ContrastiveTypeExtractor) || e.active).map((e) => e.name);
   }
 
   async annotate(bytes: Buffer): Promise<PhotoAnnotation> {
     const photo = await decodePhoto(bytes);
-    const results = [];
-    for (const e of this.extractors) results.push(await e.extract(photo));
+    // Embedding features first: the contrastive extractor reads the same MobileNetV2 features.
     const colour = await imageColourFeatures(photo.jpeg);
     const image =
       this.config.env.RECOMMENDER_IMAGE_FEATURES === 'mobilenet'
         ? (await (await ImageEmbedder.load()).embed([photo.jpeg]))[0]
         : null;
+    photo.features = { image, colour };
+    const results = [];
+    for (const e of this.extractors) results.push(await e.extract(photo));
     return {
       attributes: mergeAttributes(
         this.schema,
@@ -93,7 +101,11 @@ export class PhotoAnnotator {
   }
 }
 
-export function buildExtractors(schema: AttributeSchema, config: ServiceConfig<'recommender'>): AttributeExtractor[] {
+export function buildExtractors(
+  schema: AttributeSchema,
+  config: ServiceConfig<'recommender'>,
+  encoder: ContrastiveEncoder,
+): AttributeExtractor[] {
   const env = config.env;
   return env.VISUAL_EXTRACTORS.split(',')
     .map((s) => s.trim())
@@ -113,8 +125,10 @@ export function buildExtractors(schema: AttributeSchema, config: ServiceConfig<'
             model: env.VLM_MODEL,
             timeoutMs: env.VLM_TIMEOUT_MS,
           });
+        case 'contrastive':
+          return new ContrastiveTypeExtractor(schema, encoder);
         default:
-          throw new Error(`VISUAL_EXTRACTORS: unknown extractor ${name} (colour, pattern, human, vlm)`);
+          throw new Error(`VISUAL_EXTRACTORS: unknown extractor ${name} (colour, pattern, human, vlm, contrastive)`);
       }
     });
 }

@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  DefaultValuePipe,
   Get,
   Headers,
   HttpCode,
@@ -16,7 +15,6 @@ import {
 import type { Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
 import { ApiError } from '@atelier/service-kit';
-import { boundedInt } from '../http/bounded-int.pipe';
 import { DevCallerGuard, RequireRoles } from '../identity/dev-caller.guard';
 import { CatalogFormatError, csvToItems, jsonToItems, validateItems } from './catalog-file-parser';
 import { CatalogWriter, type UpsertedItem } from './catalog-writer';
@@ -76,22 +74,6 @@ export class CatalogController {
     })();
     const items = await this.write(dtos);
     return { imported: items.length, created: items.filter((i) => i.created).length, items };
-  }
-
-  @Get('search')
-  async search(
-    @Query('q') q: string | undefined,
-    @Query('limit', new DefaultValuePipe(20), boundedInt('limit', 1, 100)) limit: number,
-  ): Promise<{ query: string; items: Array<ItemView & { rank: number; similarity: number }> }> {
-    const query = (q ?? '').trim();
-    if (query.length === 0 || query.length > 200) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'q must be 1-200 characters');
-    }
-    const hits = await this.items.search(query, limit);
-    return {
-      query,
-      items: hits.map((h) => ({ ...toItemView(h), rank: Number(h.rank), similarity: Number(h.similarity) })),
-    };
   }
 
   @Get('items/:id')

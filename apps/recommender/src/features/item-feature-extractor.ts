@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ObjectStorage } from '@atelier/storage';
+import { toPhotoBox } from '../contrastive/contrastive-checkpoint';
 import { imageColourFeatures, namedColourFeatures } from './colour-features';
 import { IMAGE_MODEL, ImageEmbedder } from './image-embedder';
 import type { ItemFeatures } from './item-features.repository';
 import { itemTokens, type TextSource } from './text-vectorizer';
 
-/** Computes an item's stored representations: text tokens, colour histogram, CNN image features. */
+/**
+ * Computes an item's stored representations: text tokens, colour histogram, CNN image features (of the photo and,
+ * when it is larger, of its thumbnail in the contrastive towers' photo box).
+ */
 @Injectable()
 export class ItemFeatureExtractor {
   private readonly logger = new Logger('ItemFeatureExtractor');
@@ -21,12 +25,23 @@ export class ItemFeatureExtractor {
     if (item.imageKey && !bytes) this.logger.warn(`image ${item.imageKey} of item ${item.id} is missing`);
     let colour = namedColourFeatures(item.attributes) ?? null;
     let image: Float32Array | null = null;
+    let towerImage: Float32Array | null = null;
     if (bytes) {
       colour = await imageColourFeatures(bytes);
       if (this.config.env.RECOMMENDER_IMAGE_FEATURES === 'mobilenet') {
-        [image] = await (await ImageEmbedder.load()).embed([bytes]);
+        const embedder = await ImageEmbedder.load();
+        // Larger photos also get features of their thumbnail in the contrastive towers' photo box.
+        const thumbnail = await toPhotoBox(bytes);
+        [image, towerImage = null] = await embedder.embed(thumbnail ? [bytes, thumbnail] : [bytes]);
       }
     }
-    return { itemId: item.id, tokens: itemTokens(item), colour, image, imageModel: image ? IMAGE_MODEL : null };
+    return {
+      itemId: item.id,
+      tokens: itemTokens(item),
+      colour,
+      image,
+      imageModel: image ? IMAGE_MODEL : null,
+      towerImage,
+    };
   }
 }

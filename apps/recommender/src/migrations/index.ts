@@ -2,6 +2,7 @@ import { InitRecommender1763712000000 } from './1763712000000-init-recommender';
 import { CatalogInteractions1763780000000 } from './1763780000000-catalog-interactions';
 import { PhotosStyleProfiles1763790000000 } from './1763790000000-photos-style-profiles';
 import { StudioFeedback1763800000000 } from './1763800000000-studio-feedback';
+import { ItemTowerFeatures1763810000000 } from './1763810000000-item-tower-features';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const RECOMMENDER_MIGRATIONS = [
   CatalogInteractions1763780000000,
   PhotosStyleProfiles1763790000000,
   StudioFeedback1763800000000,
+  ItemTowerFeatures1763810000000,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PhotoAnnotator } from '../attributes/photo-annotator';
+import { FeaturesModule } from '../features/features.module';
 import { VisualSearchController } from '../visual-search/visual-search.controller';
 import { VisualSearchService } from '../visual-search/visual-search.service';
 import { PhotoRepository } from './photo.repository';
@@ -9,6 +10,7 @@ import { PhotosController } from './photos.controller';
 
 /** Photos, their annotation by the worker, and visual search over them. */
 @Module({
+  imports: [FeaturesModule],
   controllers: [PhotosController, VisualSearchController],
   providers: [PhotoRepository, PhotoUploads, PhotoAnnotator, PhotoUploadedHandler, VisualSearchService],
   exports: [PhotoRepository, PhotoAnnotator],

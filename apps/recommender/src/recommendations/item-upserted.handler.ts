@@ -4,11 +4,13 @@ import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/mes
 import { ItemRepository } from '../catalog/item.repository';
 import { ItemFeatureExtractor } from '../features/item-feature-extractor';
 import { ItemFeaturesRepository } from '../features/item-features.repository';
+import { SemanticItemIndex } from '../search/semantic-item-index';
 import { RecommendationEngine } from './recommendation-engine';
 
 /**
  * Indexes a created or changed item: text tokens, colour and CNN image features are computed once and stored,
- * and the item goes into the vector index at once (new items are recommendable by content before any rebuild).
+ * and the item goes into the vector indexes at once (new items are recommendable by content and findable by
+ * semantic search before any rebuild).
  */
 @Injectable()
 @HandlesEvent('catalog.item_upserted')
@@ -18,6 +20,7 @@ export class ItemUpsertedHandler implements EventHandler<'catalog.item_upserted'
     private readonly extractor: ItemFeatureExtractor,
     private readonly features: ItemFeaturesRepository,
     private readonly engine: RecommendationEngine,
+    private readonly semanticIndex: SemanticItemIndex,
   ) {}
 
   async handle(event: EventPayload<'catalog.item_upserted'>, ctx: EventContext): Promise<void> {
@@ -34,5 +37,6 @@ export class ItemUpsertedHandler implements EventHandler<'catalog.item_upserted'
     });
     await this.features.upsert(ctx.manager, features);
     this.engine.upsertItem(row, features);
+    this.semanticIndex.upsert(features);
   }
 }

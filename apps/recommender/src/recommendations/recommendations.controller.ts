@@ -20,6 +20,7 @@ import { itemIdPipe } from '../catalog/catalog.controller';
 import { ApiError } from '@atelier/service-kit';
 import { boundedInt } from '../http/bounded-int.pipe';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
+import { SemanticItemIndex } from '../search/semantic-item-index';
 import { RecommendationEngine, type Recommendation, type RecommendationList } from './recommendation-engine';
 import { RecommendationTaskRepository } from './recommendation-task.repository';
 
@@ -44,6 +45,7 @@ export class RecommendationsController {
     private readonly tasks: RecommendationTaskRepository,
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly semanticIndex: SemanticItemIndex,
   ) {}
 
   /** Synchronous top-k for the caller. */
@@ -107,6 +109,6 @@ export class RecommendationsController {
   /** Model and index health for dashboards. */
   @Get('recommendations/health')
   health() {
-    return this.engine.health();
+    return { ...this.engine.health(), semanticSearch: this.semanticIndex.health() };
   }
 }

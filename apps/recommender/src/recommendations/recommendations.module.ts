@@ -4,6 +4,7 @@ import { FeaturesModule } from '../features/features.module';
 import { InteractionsModule } from '../interactions/interactions.module';
 import { StudioFeedbackModule } from '../studio-feedback/studio-feedback.module';
 import { StyleProfilesModule } from '../style-profiles/style-profiles.module';
+import { SearchModule } from '../search/search.module';
 import { ItemUpsertedHandler } from './item-upserted.handler';
 import { RecommendationEngine } from './recommendation-engine';
 import { RecommendationRequestedHandler } from './recommendation-requested.handler';
@@ -11,7 +12,7 @@ import { RecommendationTaskRepository } from './recommendation-task.repository';
 import { RecommendationsController } from './recommendations.controller';
 
 @Module({
-  imports: [CatalogModule, FeaturesModule, InteractionsModule, StudioFeedbackModule, StyleProfilesModule],
+  imports: [CatalogModule, FeaturesModule, InteractionsModule, SearchModule, StudioFeedbackModule, StyleProfilesModule],
   controllers: [RecommendationsController],
   providers: [RecommendationEngine, RecommendationTaskRepository, RecommendationRequestedHandler, ItemUpsertedHandler],
 })
