@@ -8,7 +8,14 @@ export {
   type SearchOptions,
 } from './vector-index';
 export { ExactVectorIndex } from './exact-vector-index';
-export { HnswVectorIndex, type HnswOptions } from './hnsw-vector-index';
+export {
+  HnswVectorIndex,
+  DEFAULT_HNSW_OPTIONS,
+  HNSW_QUANTIZATIONS,
+  type HnswOptions,
+  type HnswQuantization,
+  type HnswUpsertOutcome,
+} from './hnsw-vector-index';
 export { TopK } from './top-k';
 export { recallAtK, randomUnitVectors } from './recall';
 export {
