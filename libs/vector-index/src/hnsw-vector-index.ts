@@ -3,7 +3,7 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { TopK } from './top-k';
-import { assertDimensions, type SearchOptions, VectorIndex, type VectorHit } from './vector-index';
+import { assertDimensions, type SearchOptions, type UpsertOutcome, VectorIndex, type VectorHit } from './vector-index';
 
 /** How usearch stores the vectors the graph navigates by (the exact float32 copy is always kept beside it). */
 export type HnswQuantization = 'f32' | 'f16' | 'bf16' | 'i8';
@@ -54,9 +54,6 @@ const SCALAR: Record<HnswQuantization, ScalarKind> = {
   i8: ScalarKind.I8,
 };
 
-/** What an upsert did: a new node, a node re-inserted into the graph, only its exact copy moved, or nothing. */
-export type HnswUpsertOutcome = 'added' | 'relinked' | 'moved' | 'unchanged';
-
 /** Written by `save` next to the graph and the exact vectors; the snapshot is the generation it names. */
 interface HnswManifest {
   format: 1;
@@ -77,7 +74,7 @@ const MANIFEST_FORMAT = 1;
  */
 export class HnswVectorIndex extends VectorIndex {
   readonly kind = 'hnsw';
-  readonly options: Readonly<HnswOptions>;
+  private opts: Readonly<HnswOptions>;
   private readonly index: Index;
   private ids: Array<string | null> = [];
   private readonly slots = new Map<string, number>();
@@ -92,18 +89,29 @@ export class HnswVectorIndex extends VectorIndex {
     options: Partial<HnswOptions> = {},
   ) {
     super();
-    this.options = Object.freeze(validateOptions({ ...DEFAULT_HNSW_OPTIONS, ...stripUndefined(options) }));
+    this.opts = Object.freeze(validateOptions({ ...DEFAULT_HNSW_OPTIONS, ...stripUndefined(options) }));
     this.index = new Index({
       dimensions,
       metric: MetricKind.IP,
-      quantization: SCALAR[this.options.quantization],
-      connectivity: this.options.connectivity,
-      expansion_add: this.options.expansionAdd,
-      expansion_search: this.options.expansionSearch,
+      quantization: SCALAR[this.opts.quantization],
+      connectivity: this.opts.connectivity,
+      expansion_add: this.opts.expansionAdd,
+      // usearch searches with max(its own ef, results wanted); `search` always asks for at least our ef,
+      // so keeping usearch's at 1 leaves the beam to `expansionSearch` (changeable, and not lost on load).
+      expansion_search: 1,
       multi: false,
     });
     this.data = new Float32Array(dimensions * 64);
     this.drift = new Float32Array(64);
+  }
+
+  get options(): Readonly<HnswOptions> {
+    return this.opts;
+  }
+
+  /** Changes the search beam (ef) of this index: the recall/latency trade-off, no rebuild needed. */
+  setExpansionSearch(expansionSearch: number): void {
+    this.opts = Object.freeze(validateOptions({ ...this.opts, expansionSearch }));
   }
 
   size(): number {
@@ -120,7 +128,7 @@ export class HnswVectorIndex extends VectorIndex {
     return slot === undefined ? undefined : this.data.slice(slot * this.dimensions, (slot + 1) * this.dimensions);
   }
 
-  upsert(id: string, vector: Float32Array): HnswUpsertOutcome {
+  upsert(id: string, vector: Float32Array): UpsertOutcome {
     assertDimensions(this.dimensions, vector);
     const slot = this.slots.get(id);
     if (slot === undefined) {
@@ -132,7 +140,7 @@ export class HnswVectorIndex extends VectorIndex {
     const moved = this.distanceToStored(slot, vector);
     if (moved === 0) return 'unchanged';
     this.data.set(vector, slot * this.dimensions);
-    if (this.drift[slot] + moved < this.options.relinkDistance) {
+    if (this.drift[slot] + moved < this.opts.relinkDistance) {
       this.drift[slot] += moved;
       return 'moved';
     }
@@ -171,7 +179,7 @@ export class HnswVectorIndex extends VectorIndex {
     this.index.add(
       BigUint64Array.from(fresh, (s) => BigInt(s)),
       block,
-      this.options.threads,
+      this.opts.threads,
     );
     return fresh.length;
   }
@@ -187,7 +195,6 @@ export class HnswVectorIndex extends VectorIndex {
     return true;
   }
 
-  /** Ids currently stored (for reconciling with the source of truth). */
   storedIds(): IterableIterator<string> {
     return this.slots.keys();
   }
@@ -197,8 +204,8 @@ export class HnswVectorIndex extends VectorIndex {
     const size = this.slots.size;
     if (k <= 0 || size === 0) return [];
     // Exclusions are filtered after the graph search, so ask for enough extra neighbours to cover them. Asking
-    // for at least `expansionSearch` results pins the beam width: usearch searches with max(ef, wanted).
-    let want = Math.min(size, Math.max(this.options.expansionSearch, k + (options.exclude?.size ?? 0)));
+    // for at least `expansionSearch` results sets the beam width: usearch searches with max(its ef = 1, wanted).
+    let want = Math.min(size, Math.max(this.opts.expansionSearch, k + (options.exclude?.size ?? 0)));
     for (;;) {
       const matches = this.index.search(query, want, 1);
       const top = new TopK<string>(k);
@@ -227,7 +234,7 @@ export class HnswVectorIndex extends VectorIndex {
     Buffer.from(this.data.buffer, this.data.byteOffset, slots * d * 4).copy(body, 0);
     Buffer.from(this.drift.buffer, this.drift.byteOffset, slots * 4).copy(body, slots * d * 4);
     await writeFile(`${path}.${generation}.vectors`, body);
-    const { threads: _threads, ...persisted } = this.options;
+    const { threads: _threads, ...persisted } = this.opts;
     const manifest: HnswManifest = {
       format: MANIFEST_FORMAT,
       dimensions: d,

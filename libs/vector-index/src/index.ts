@@ -6,6 +6,7 @@ export {
   assertDimensions,
   type VectorHit,
   type SearchOptions,
+  type UpsertOutcome,
 } from './vector-index';
 export { ExactVectorIndex } from './exact-vector-index';
 export {
@@ -14,7 +15,6 @@ export {
   HNSW_QUANTIZATIONS,
   type HnswOptions,
   type HnswQuantization,
-  type HnswUpsertOutcome,
 } from './hnsw-vector-index';
 export { TopK } from './top-k';
 export { recallAtK, randomUnitVectors } from './recall';
