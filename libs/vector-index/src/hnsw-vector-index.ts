@@ -89,7 +89,7 @@ export class HnswVectorIndex extends VectorIndex {
     options: Partial<HnswOptions> = {},
   ) {
     super();
-    this.opts = Object.freeze(validateOptions({ ...DEFAULT_HNSW_OPTIONS, ...stripUndefined(options) }));
+    this.opts = resolveHnswOptions(options);
     this.index = new Index({
       dimensions,
       metric: MetricKind.IP,
@@ -228,7 +228,9 @@ export class HnswVectorIndex extends VectorIndex {
   async save(path: string): Promise<void> {
     const generation = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const d = this.dimensions;
-    const slots = this.ids.length;
+    // Everything is captured before the first await: upserts may run while the files are written.
+    const ids = [...this.ids];
+    const slots = ids.length;
     this.index.save(`${path}.${generation}.usearch`);
     const body = Buffer.alloc(slots * d * 4 + slots * 4);
     Buffer.from(this.data.buffer, this.data.byteOffset, slots * d * 4).copy(body, 0);
@@ -240,7 +242,7 @@ export class HnswVectorIndex extends VectorIndex {
       dimensions: d,
       options: persisted,
       generation,
-      slots: this.ids,
+      slots: ids,
     };
     await writeFile(`${path}.tmp`, JSON.stringify(manifest));
     await rename(`${path}.tmp`, path);
@@ -323,6 +325,11 @@ export class HnswVectorIndex extends VectorIndex {
     }
     return Math.sqrt(s);
   }
+}
+
+/** The defaults overlaid with the given options (undefined ones ignored), validated. */
+export function resolveHnswOptions(options: Partial<HnswOptions> = {}): Readonly<HnswOptions> {
+  return Object.freeze(validateOptions({ ...DEFAULT_HNSW_OPTIONS, ...stripUndefined(options) }));
 }
 
 function stripUndefined<T extends object>(options: T): Partial<T> {

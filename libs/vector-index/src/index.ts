@@ -13,6 +13,7 @@ export {
   HnswVectorIndex,
   DEFAULT_HNSW_OPTIONS,
   HNSW_QUANTIZATIONS,
+  resolveHnswOptions,
   type HnswOptions,
   type HnswQuantization,
 } from './hnsw-vector-index';

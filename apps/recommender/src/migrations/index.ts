@@ -1,10 +1,12 @@
 import { InitRecommender1763712000000 } from './1763712000000-init-recommender';
 import { CatalogInteractions1763780000000 } from './1763780000000-catalog-interactions';
 import { PhotosStyleProfiles1763790000000 } from './1763790000000-photos-style-profiles';
+import { ItemVectors1763800000000 } from './1763800000000-item-vectors';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
   InitRecommender1763712000000,
   CatalogInteractions1763780000000,
   PhotosStyleProfiles1763790000000,
+  ItemVectors1763800000000,
 ];

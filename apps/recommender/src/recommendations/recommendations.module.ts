@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { FeaturesModule } from '../features/features.module';
 import { InteractionsModule } from '../interactions/interactions.module';
+import { ItemIndexModule } from '../item-index/item-index.module';
 import { ItemUpsertedHandler } from './item-upserted.handler';
 import { RecommendationEngine } from './recommendation-engine';
 import { RecommendationRequestedHandler } from './recommendation-requested.handler';
@@ -9,7 +10,7 @@ import { RecommendationTaskRepository } from './recommendation-task.repository';
 import { RecommendationsController } from './recommendations.controller';
 
 @Module({
-  imports: [CatalogModule, FeaturesModule, InteractionsModule],
+  imports: [CatalogModule, FeaturesModule, InteractionsModule, ItemIndexModule],
   controllers: [RecommendationsController],
   providers: [RecommendationEngine, RecommendationTaskRepository, RecommendationRequestedHandler, ItemUpsertedHandler],
 })
