@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { TopK } from './top-k';
@@ -134,7 +135,7 @@ export class HnswVectorIndex extends VectorIndex {
     if (slot === undefined) {
       const fresh = this.claimSlot(id);
       this.data.set(vector, fresh * this.dimensions);
-      this.index.add(BigInt(fresh), vector, 1);
+      this.insert([fresh], vector);
       return 'added';
     }
     const moved = this.distanceToStored(slot, vector);
@@ -146,7 +147,7 @@ export class HnswVectorIndex extends VectorIndex {
     }
     this.drift[slot] = 0;
     this.index.remove(BigInt(slot));
-    this.index.add(BigInt(slot), vector, 1);
+    this.insert([slot], vector);
     return 'relinked';
   }
 
@@ -282,6 +283,29 @@ export class HnswVectorIndex extends VectorIndex {
       throw new Error(`HNSW snapshot graph has ${index.index.size()} nodes, its manifest ${index.slots.size}`);
     }
     return index;
+  }
+
+  /**
+   * Inserts rows under their slots. usearch keeps one insert context per thread, sized by its last capacity
+   * reservation (made by the add that needs more room, or by load): every add passes the same thread count, so a
+   * batch never runs on more threads than there are contexts. A failed insert frees the slots it did not fill.
+   */
+  private insert(slots: number[], rows: Float32Array): void {
+    const hardware = Math.max(1, cpus().length);
+    const threads = Math.min(this.opts.threads || hardware, hardware);
+    const keys = BigUint64Array.from(slots, (s) => BigInt(s));
+    try {
+      this.index.add(keys, rows, threads);
+    } catch (err) {
+      const present = this.index.contains(keys) as boolean | boolean[];
+      slots.forEach((slot, i) => {
+        if ((Array.isArray(present) ? present[i] : present) || this.ids[slot] === null) return;
+        this.slots.delete(this.ids[slot] as string);
+        this.ids[slot] = null;
+        this.free.push(slot);
+      });
+      throw err;
+    }
   }
 
   private claimSlot(id: string): number {

@@ -200,6 +200,34 @@ describe('HnswVectorIndex options', () => {
     expect(found[0][0].score).toBeCloseTo(movedExact.search(row(queries, 0, d), 1)[0].score, 6);
   });
 
+  it('mixes single upserts, relinks, removals and multi-threaded batches without running out of insert contexts', async () => {
+    // usearch sizes its per-thread insert contexts when an add grows the capacity; single-threaded adds used to
+    // leave one context, and a later batch that fit the capacity raced two threads for it (a real service log:
+    // "Reserve capacity ahead of insertions!" mid-batch, some rows in the graph, others not).
+    const wide = 512;
+    const vectors = randomUnitVectors(200, wide, 31);
+    const at = (i: number) => vectors.subarray(i * wide, (i + 1) * wide);
+    for (let trial = 0; trial < 10; trial++) {
+      const index = new HnswVectorIndex(wide);
+      for (let i = 0; i < 61; i++) index.upsert(`i${i}`, at(i));
+      for (let i = 0; i < 57; i++) expect(index.upsert(`i${i}`, at(100 + i))).toBe('relinked');
+      for (let i = 57; i < 61; i++) index.remove(`i${i}`);
+      const batch = Array.from({ length: 23 }, (_, j) => `b${j}`);
+      expect(index.addBatch(batch, vectors.subarray(160 * wide, 183 * wide))).toBe(23);
+      expect(index.size()).toBe(80);
+      expect(index.search(at(170), 1)[0].id).toBe('b10');
+      if (trial === 0) {
+        const dir = mkdtempSync(join(tmpdir(), 'hnsw-'));
+        try {
+          await index.save(join(dir, 'mixed.hnsw'));
+          expect((await HnswVectorIndex.load(join(dir, 'mixed.hnsw'))).size()).toBe(80); // node count checked
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  });
+
   it('rejects options out of range', () => {
     expect(() => new HnswVectorIndex(d, { connectivity: 1 })).toThrow(/connectivity/);
     expect(() => new HnswVectorIndex(d, { expansionSearch: 0 })).toThrow(/expansionSearch/);

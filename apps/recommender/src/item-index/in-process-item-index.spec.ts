@@ -107,5 +107,12 @@ describe('InProcessItemIndex (exact)', () => {
     expect(await index.sync(vectors)).toMatchObject({ added: 0, moved: 1, removed: 1, unchanged: n - 2 });
     expect((await index.search(row(queries, 0), 1))[0].id).toBe('item-0');
     expect(await index.persist()).toBe(false);
+    // Ids upserted after the vectors were read (`keep`) are neither removed nor overwritten by a stale snapshot.
+    await index.upsert('item-late', row(queries, 1));
+    const stale = new Map(vectors);
+    stale.set('item-0', row(data, 0));
+    expect(await index.sync(stale, new Set(['item-late', 'item-0']))).toMatchObject({ removed: 0, moved: 0 });
+    expect((await index.search(row(queries, 1), 1))[0].id).toBe('item-late');
+    expect((await index.search(row(queries, 0), 1))[0].id).toBe('item-0');
   });
 });

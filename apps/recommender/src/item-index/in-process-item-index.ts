@@ -32,8 +32,11 @@ export const emptyStats = (): ItemIndexSyncStats => ({
 export interface ItemIndexBackend {
   readonly kind: 'exact' | 'hnsw' | 'pgvector';
   size(): number;
-  /** Makes the index hold exactly these vectors, touching only what changed. */
-  sync(vectors: ReadonlyMap<string, Float32Array>): Promise<ItemIndexSyncStats>;
+  /**
+   * Makes the index hold exactly these vectors, touching only what changed; ids in `keep` (upserted after the
+   * vectors were read) stay as they are, whether in `vectors` or not.
+   */
+  sync(vectors: ReadonlyMap<string, Float32Array>, keep?: ReadonlySet<string>): Promise<ItemIndexSyncStats>;
   upsert(id: string, vector: Float32Array): Promise<UpsertOutcome>;
   search(query: Float32Array, k: number, options?: SearchOptions): Promise<VectorHit[]>;
   /** Writes a snapshot if the backend keeps one and something changed since the last; true when written. */
@@ -102,14 +105,15 @@ export class InProcessItemIndex implements ItemIndexBackend {
     return this.index.size();
   }
 
-  async sync(vectors: ReadonlyMap<string, Float32Array>): Promise<ItemIndexSyncStats> {
+  async sync(vectors: ReadonlyMap<string, Float32Array>, keep?: ReadonlySet<string>): Promise<ItemIndexSyncStats> {
     const started = Date.now();
     const stats = emptyStats();
     for (const id of [...this.index.storedIds()]) {
-      if (!vectors.has(id) && this.index.remove(id)) stats.removed++;
+      if (!vectors.has(id) && !keep?.has(id) && this.index.remove(id)) stats.removed++;
     }
     const fresh: string[] = [];
     for (const [id, vector] of vectors) {
+      if (keep?.has(id)) continue;
       if (this.index.has(id)) stats[this.index.upsert(id, vector)]++;
       else fresh.push(id);
     }

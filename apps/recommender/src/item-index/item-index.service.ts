@@ -19,6 +19,12 @@ import { PgVectorItemIndex } from './pgvector-item-index';
  * catalogue change. HNSW still scores with the current vectors; pgvector scores may lag by at most this much.
  */
 export const REWRITE_DISTANCE = 0.01;
+export interface ItemIndexState {
+  /** hnsw: whether the snapshot was loaded at start (else why not); null for the other indexes. */
+  snapshot: 'loaded' | 'none' | 'mismatched' | 'unreadable' | null;
+  lastSync: ItemIndexSyncStats | null;
+}
+
 /** A changed HNSW index is written to its snapshot at most this often (and at shutdown). */
 const SAVE_DELAY_MS = 5_000;
 
@@ -68,6 +74,9 @@ export class ItemIndexService implements OnModuleInit, BeforeApplicationShutdown
   private saveTimer?: NodeJS.Timeout;
   private saving?: Promise<void>;
   private lastSync?: ItemIndexSyncStats;
+  /** Upserts so far, and the count at each id's last upsert: a sync leaves ids upserted after its mark alone. */
+  private upserts = 0;
+  private readonly upsertedAt = new Map<string, number>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'recommender'>,
@@ -104,14 +113,29 @@ export class ItemIndexService implements OnModuleInit, BeforeApplicationShutdown
     return this.backend?.size() ?? 0;
   }
 
-  /** The last reconciliation's counts, for the health route. */
-  lastSyncStats(): ItemIndexSyncStats | undefined {
-    return this.lastSync;
+  /** For the health route: how the snapshot was used at start, and what the last refresh changed. */
+  state(): ItemIndexState {
+    return {
+      snapshot:
+        this.backend instanceof InProcessItemIndex && this.backend.kind === 'hnsw' ? this.backend.restored : null,
+      lastSync: this.lastSync ?? null,
+    };
   }
 
-  /** Makes the index hold exactly these item vectors (called on every model refresh). */
-  async sync(vectors: ReadonlyMap<string, Float32Array>): Promise<ItemIndexSyncStats> {
-    const stats = await this.ready().sync(vectors);
+  /** Taken before reading the vectors for `sync`. */
+  mark(): number {
+    return this.upserts;
+  }
+
+  /**
+   * Makes the index hold exactly these item vectors (called on every model refresh). Items upserted after `mark`
+   * (the catalogue handler, while the refresh was reading) are newer than `vectors`: they are neither overwritten
+   * nor removed.
+   */
+  async sync(vectors: ReadonlyMap<string, Float32Array>, mark = this.upserts): Promise<ItemIndexSyncStats> {
+    const newer = new Set([...this.upsertedAt].filter(([, at]) => at > mark).map(([id]) => id));
+    const stats = await this.ready().sync(vectors, newer);
+    for (const [id, at] of this.upsertedAt) if (at <= mark) this.upsertedAt.delete(id);
     this.lastSync = stats;
     if (stats.added + stats.relinked + stats.moved + stats.removed > 0) {
       this.logger.log(
@@ -124,6 +148,7 @@ export class ItemIndexService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   async upsert(id: string, vector: Float32Array): Promise<UpsertOutcome> {
+    this.upsertedAt.set(id, ++this.upserts);
     const outcome = await this.ready().upsert(id, vector);
     if (outcome !== 'unchanged') this.scheduleSave();
     return outcome;

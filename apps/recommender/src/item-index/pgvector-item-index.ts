@@ -74,12 +74,13 @@ export class PgVectorItemIndex implements ItemIndexBackend {
     return this.written.size;
   }
 
-  async sync(vectors: ReadonlyMap<string, Float32Array>): Promise<ItemIndexSyncStats> {
+  async sync(vectors: ReadonlyMap<string, Float32Array>, keep?: ReadonlySet<string>): Promise<ItemIndexSyncStats> {
     const started = Date.now();
     const stats = emptyStats();
     const ids: string[] = [];
     const rows: Float32Array[] = [];
     for (const [id, vector] of vectors) {
+      if (keep?.has(id)) continue;
       const before = this.written.get(id);
       if (before && this.close(before, vector)) {
         stats.unchanged++;
@@ -93,10 +94,10 @@ export class PgVectorItemIndex implements ItemIndexBackend {
       await this.index.upsertBatch(ids.slice(start, start + WRITE_BATCH), rows.slice(start, start + WRITE_BATCH));
     }
     ids.forEach((id, i) => this.written.set(id, Float32Array.from(rows[i])));
-    const gone = [...this.written.keys()].filter((id) => !vectors.has(id));
+    const gone = [...this.written.keys()].filter((id) => !vectors.has(id) && !keep?.has(id));
     if (!this.synced) {
       // Rows of items deleted while this process was not running are only known to the table.
-      stats.removed = await this.index.retainOnly([...vectors.keys()]);
+      stats.removed = await this.index.retainOnly([...vectors.keys(), ...(keep ?? [])]);
       this.synced = true;
     } else {
       for (const id of gone) if (await this.index.remove(id)) stats.removed++;

@@ -11,7 +11,7 @@ import { ItemFeaturesRepository, type ItemFeatures } from '../features/item-feat
 import { blockSimilarity, composeItemVector, ITEM_VECTOR_DIMENSIONS, TEXT_DIMENSIONS } from '../features/item-vector';
 import { Bm25Vectorizer } from '../features/text-vectorizer';
 import { InteractionRepository, type InteractionRow } from '../interactions/interaction.repository';
-import { ItemIndexService } from '../item-index/item-index.service';
+import { ItemIndexService, type ItemIndexState } from '../item-index/item-index.service';
 import type { InteractionKind } from '../interactions/interaction-kinds';
 
 /**
@@ -139,11 +139,19 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     return this.refreshing;
   }
 
-  health(): { items: number; indexed: number; index: string; collaborative: string; version: string } {
+  health(): {
+    items: number;
+    indexed: number;
+    index: string;
+    indexState: ItemIndexState;
+    collaborative: string;
+    version: string;
+  } {
     return {
       items: this.model?.entries.length ?? 0,
       indexed: this.itemIndex.size(),
       index: this.itemIndex.kind,
+      indexState: this.itemIndex.state(),
       collaborative: this.model?.ease ? 'ease' : this.model?.knn ? 'item-knn' : 'none',
       version: this.version,
     };
@@ -153,6 +161,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const version = await this.features.version();
     if (!force && version === this.version && this.model) return;
     const started = Date.now();
+    const indexMark = this.itemIndex.mark();
     const [rows, features, aggregated] = await Promise.all([
       this.items.all(),
       this.features.all(),
@@ -169,7 +178,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
       vectors.set(e.id, composeItemVector(bm25.vector(f.tokens), f.colour, f.image));
     }
     // The index outlives the model: only vectors that changed since the last refresh (or snapshot) are written.
-    await this.itemIndex.sync(vectors);
+    await this.itemIndex.sync(vectors, indexMark);
     // Collaborative part: users and items as dense indices of this snapshot.
     const users = new Map<string, number>();
     const train: Interaction[] = [];
@@ -293,6 +302,8 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const scores = new Map<string, { content: number; collaborative: number }>();
     if (vector) {
       for (const hit of await this.itemIndex.search(vector, k * 3, { exclude: new Set([itemId]) })) {
+        // The index may already hold an item this model has not loaded yet (upserted during its refresh).
+        if (!model.byId.has(hit.id)) continue;
         scores.set(hit.id, { content: hit.score, collaborative: 0 });
       }
     }
