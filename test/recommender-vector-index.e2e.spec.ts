@@ -71,7 +71,7 @@ describe('recommender vector index (hnsw): snapshot, restart, incremental update
     expect(indexed.indexState.snapshot).toBe('none');
 
     await mesh.supervisor.stop('recommender'); // SIGTERM: the snapshot is written before exit
-    expect(existsSync(join(indexDir, 'items.hnsw'))).toBe(true);
+    expect(existsSync(join(indexDir, `items-${mesh.database}.hnsw`))).toBe(true);
     expect(readdirSync(indexDir).filter((f) => f.endsWith('.usearch'))).toHaveLength(1);
 
     await mesh.supervisor.start('recommender');

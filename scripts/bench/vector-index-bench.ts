@@ -133,35 +133,36 @@ export function benchDataset(set: Dataset, o: IndexBenchOptions): void {
     `| exact scan (baseline, built in ${exactBuild} ms) | ${ms(e.p50)} ms | ${ms(e.p99)} ms | ${ms(e.cpuP50)} ms | ` +
       `${ms(e.cpuP99)} ms | ${e.qps.toFixed(0)} | 1.000 | ×1 |`,
   );
-  let firstAtAim: { ef: number; h: Timing; recall: number } | undefined;
-  let bestWithinBudget: { ef: number; h: Timing; recall: number } | undefined;
+  const sweep: Array<{ ef: number; h: Timing; recall: number }> = [];
   for (const ef of o.efs) {
     hnsw.setExpansionSearch(ef);
     timeQueries(hnsw, queries, d, Math.min(20, queryCount)); // warm-up
     const h = timeQueries(hnsw, queries, d, queryCount);
     const recall = recallWithTies(e.results, h.results.slice(0, recallCount));
+    sweep.push({ ef, h, recall });
     console.log(
       `| HNSW ef = ${ef} | ${ms(h.p50)} ms | ${ms(h.p99)} ms | ${ms(h.cpuP50)} ms | ${ms(h.cpuP99)} ms | ` +
         `${h.qps.toFixed(0)} | ${recall.toFixed(3)} | ×${(e.p50 / h.p50).toFixed(1)} |`,
     );
-    if (!firstAtAim && recall >= AIM.recall) firstAtAim = { ef, h, recall };
-    if (h.p99 <= AIM.p99Ms && (!bestWithinBudget || recall > bestWithinBudget.recall))
-      bestWithinBudget = { ef, h, recall };
   }
-  if (firstAtAim) {
-    const { ef, h } = firstAtAim;
-    const verdict =
-      h.p99 <= AIM.p99Ms ? 'met' : `missed: p99 is ×${(h.p99 / AIM.p99Ms).toFixed(1)} the ${AIM.p99Ms} ms budget`;
-    console.log(
-      `aim (recall@10 ≥ ${AIM.recall}, p99 ≤ ${AIM.p99Ms} ms): smallest ef reaching the recall is ${ef}, ` +
-        `p99 ${ms(h.p99)} ms wall / ${ms(h.cpuP99)} ms CPU → ${verdict}`,
-    );
-  } else console.log(`aim: no swept ef reached recall@10 ≥ ${AIM.recall}`);
-  if (bestWithinBudget)
-    console.log(
-      `best recall with p99 ≤ ${AIM.p99Ms} ms: ${bestWithinBudget.recall.toFixed(3)} at ef = ${bestWithinBudget.ef}`,
-    );
-  else console.log(`no swept ef kept p99 ≤ ${AIM.p99Ms} ms`);
+  const verdict = (p99: number) => (p99 <= AIM.p99Ms ? 'met' : `missed, ×${(p99 / AIM.p99Ms).toFixed(1)} the budget`);
+  const atAim = sweep.find((r) => r.recall >= AIM.recall);
+  console.log(
+    atAim
+      ? `aim (recall@10 ≥ ${AIM.recall} with p99 ≤ ${AIM.p99Ms} ms): smallest swept ef reaching the recall is ` +
+          `${atAim.ef}: p99 ${ms(atAim.h.p99)} ms wall-clock (${verdict(atAim.h.p99)}), ` +
+          `${ms(atAim.h.cpuP99)} ms CPU time (${verdict(atAim.h.cpuP99)})`
+      : `aim: no swept ef reached recall@10 ≥ ${AIM.recall}`,
+  );
+  const best = (p99: (t: Timing) => number) =>
+    sweep.filter((r) => p99(r.h) <= AIM.p99Ms).sort((a, b) => b.recall - a.recall)[0];
+  const bestWall = best((t) => t.p99);
+  const bestCpu = best((t) => t.cpuP99);
+  console.log(
+    `best recall@10 within p99 ≤ ${AIM.p99Ms} ms: ` +
+      `${bestWall ? `${bestWall.recall.toFixed(3)} at ef = ${bestWall.ef}` : 'none'} (wall-clock), ` +
+      `${bestCpu ? `${bestCpu.recall.toFixed(3)} at ef = ${bestCpu.ef}` : 'none'} (CPU time)`,
+  );
 }
 
 function loadavg(): string {

@@ -181,6 +181,20 @@ export class PgVectorIndex implements AsyncVectorIndex {
     return rows.length > 0;
   }
 
+  /** The stored vectors of these ids (absent ids are left out). */
+  async vectors(ids: readonly string[]): Promise<Map<string, Float32Array>> {
+    const { rows } = await this.sql.query(
+      `SELECT id, embedding::text AS literal FROM ${this.table} WHERE id = ANY($1::text[])`,
+      [[...ids]],
+    );
+    return new Map(
+      (rows as Array<{ id: string; literal: string }>).map((r) => [
+        r.id,
+        Float32Array.from(r.literal.slice(1, -1).split(','), Number),
+      ]),
+    );
+  }
+
   /** Deletes every row whose id is not in `ids`; returns how many went. */
   async retainOnly(ids: readonly string[]): Promise<number> {
     const { rows } = await this.sql.query(`DELETE FROM ${this.table} WHERE id <> ALL($1::text[]) RETURNING id`, [

@@ -90,6 +90,13 @@ describe('InProcessItemIndex (hnsw) — snapshot and incremental sync', () => {
     expect(warnings.pop()).toMatch(/64 dimensions/);
     // A different search beam is not a different graph: it loads.
     expect((await InProcessItemIndex.hnsw(d, { ...options, expansionSearch: 40 }, dir, warn)).restored).toBe('loaded');
+    // A directory that cannot be created (a file is in the way): the index works, unpersisted.
+    writeFileSync(join(dir, 'a-file'), '');
+    const unsaved = await InProcessItemIndex.hnsw(d, options, join(dir, 'a-file', 'sub'), warn);
+    expect(warnings.pop()).toMatch(/not usable.*not persisted/);
+    await unsaved.sync(new Map([...catalogue()].slice(0, 10)));
+    expect(unsaved.size()).toBe(10);
+    expect(await unsaved.persist()).toBe(false);
     writeFileSync(join(dir, 'items.hnsw'), '{"format":1,"truncated');
     const broken = await InProcessItemIndex.hnsw(d, options, dir, warn);
     expect(broken.restored).toBe('unreadable');

@@ -47,7 +47,7 @@ export interface ItemIndexBackend {
 const INSERT_BATCH = 512;
 
 /**
- * The exact scan or the HNSW graph, in this process. HNSW keeps a snapshot (`items.hnsw` + generation files) in
+ * The exact scan or the HNSW graph, in this process. HNSW keeps a snapshot (a manifest + generation files) in
  * `dir`: loaded at start when its dimensions and graph options match the configuration, so a restart only applies
  * what changed since the snapshot; anything unreadable or mismatched is set aside and the graph is rebuilt.
  */
@@ -66,14 +66,24 @@ export class InProcessItemIndex implements ItemIndexBackend {
     return new InProcessItemIndex('exact', new ExactVectorIndex(dimensions), undefined, 'none');
   }
 
+  /**
+   * `name` is the snapshot's file name in `dir` (one writer per file: the service names it after its database).
+   * A directory that cannot be created leaves the index without a snapshot (a warning, not a failed start).
+   */
   static async hnsw(
     dimensions: number,
     options: Partial<HnswOptions>,
     dir: string,
     warn: (message: string) => void,
+    name = 'items.hnsw',
   ): Promise<InProcessItemIndex> {
-    await mkdir(dir, { recursive: true });
-    const snapshot = join(dir, 'items.hnsw');
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      warn(`HNSW snapshot directory ${dir} is not usable (${(err as Error).message}); the graph is not persisted`);
+      return new InProcessItemIndex('hnsw', new HnswVectorIndex(dimensions, options), undefined, 'none');
+    }
+    const snapshot = join(dir, name);
     if (!existsSync(snapshot)) {
       return new InProcessItemIndex('hnsw', new HnswVectorIndex(dimensions, options), snapshot, 'none');
     }

@@ -93,8 +93,13 @@ export class ItemIndexService implements OnModuleInit, BeforeApplicationShutdown
         rewriteDistance: REWRITE_DISTANCE,
       });
     } else if (env.RECOMMENDER_VECTOR_INDEX === 'hnsw') {
-      const hnsw = await InProcessItemIndex.hnsw(d, hnswOptionsOf(env), env.RECOMMENDER_VECTOR_INDEX_DIR, (m) =>
-        this.logger.warn(m),
+      // One snapshot per database, so services of different databases (test meshes) never share a file.
+      const hnsw = await InProcessItemIndex.hnsw(
+        d,
+        hnswOptionsOf(env),
+        env.RECOMMENDER_VECTOR_INDEX_DIR,
+        (m) => this.logger.warn(m),
+        `items-${this.config.database.database}.hnsw`,
       );
       this.logger.log(
         hnsw.restored === 'loaded'

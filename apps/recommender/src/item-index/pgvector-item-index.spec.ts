@@ -75,6 +75,11 @@ describe('PgVectorItemIndex on PGlite', () => {
       expect(got.map((h) => h.id)).toEqual(expected.map((h) => h.id));
       got.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 4));
     }
+    // A restarted process finds the rows in the table and rewrites none of them.
+    const restarted = await PgVectorItemIndex.open(db, d, options);
+    const current = new Map(changed);
+    current.set('item-2', row(data, 2)); // what the table holds for it
+    expect(await restarted.sync(current)).toMatchObject({ added: 0, moved: 0, removed: 0, unchanged: n - 1 });
     expect(await index.upsert('item-new', row(queries, 5))).toBe('added');
     expect(await index.upsert('item-new', row(queries, 5))).toBe('unchanged');
     expect((await index.search(row(queries, 5), 1))[0].id).toBe('item-new');

@@ -21,8 +21,9 @@ export const itemVectorsOptions = (dimensions: number, efSearch: number): PgVect
   efSearch: Math.min(1000, efSearch),
 });
 
-/** Rows written per INSERT … ON CONFLICT statement (each vector travels as ~10 characters per dimension). */
+/** Rows written per INSERT … ON CONFLICT statement, read per SELECT (a vector travels as ~10 characters a dimension). */
 const WRITE_BATCH = 200;
+const READ_BATCH = 500;
 
 /** Thrown at start when pgvector is selected but cannot work: the message says what to do. */
 export class PgVectorUnavailableError extends Error {}
@@ -32,7 +33,7 @@ export class PgVectorUnavailableError extends Error {}
  * The process remembers what it wrote (a copy per item), so a model refresh writes only vectors that moved at least
  * `rewriteDistance` (Euclidean, unit vectors) from the stored row — re-fitted IDF weights nudge every text vector
  * on each catalogue change; scores may lag the current vectors by at most that much. The first sync after a start
- * rewrites every row and deletes rows of items that no longer exist.
+ * reads the stored rows back (so a restart rewrites nothing unchanged) and deletes rows of items that no longer exist.
  */
 export class PgVectorItemIndex implements ItemIndexBackend {
   readonly kind = 'pgvector';
@@ -77,6 +78,13 @@ export class PgVectorItemIndex implements ItemIndexBackend {
   async sync(vectors: ReadonlyMap<string, Float32Array>, keep?: ReadonlySet<string>): Promise<ItemIndexSyncStats> {
     const started = Date.now();
     const stats = emptyStats();
+    if (!this.synced) {
+      // After a start, what the table already holds counts as written: unchanged rows are not rewritten.
+      const known = [...vectors.keys()];
+      for (let start = 0; start < known.length; start += READ_BATCH) {
+        for (const [id, v] of await this.index.vectors(known.slice(start, start + READ_BATCH))) this.written.set(id, v);
+      }
+    }
     const ids: string[] = [];
     const rows: Float32Array[] = [];
     for (const [id, vector] of vectors) {
