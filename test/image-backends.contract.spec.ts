@@ -53,7 +53,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-function config(): ServiceConfig<'generator'> {
+function config(over: Record<string, string> = {}): ServiceConfig<'generator'> {
   return loadConfig('generator', {
     HF_API_URL: `${server.url}/hf-inference`,
     HF_API_TOKEN: 'hf_test_token',
@@ -64,6 +64,7 @@ function config(): ServiceConfig<'generator'> {
     A1111_URL: server.url,
     A1111_AUTH: 'user:secret',
     A1111_MODEL: 'v1-5-pruned-emaonly',
+    ...over,
   });
 }
 
@@ -108,7 +109,11 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 interface Api {
   name: string;
   path: RegExp;
-  make(sleeps: number[]): ImageBackend;
+  make(sleeps: number[], cfg?: ServiceConfig<'generator'>): ImageBackend;
+  /** The env key of its credentials and the Authorization header they become. */
+  credentials: { env: string; header: string };
+  /** The Accept header it sends. */
+  accept: string;
   /** Answers a successful call with images of the given size. */
   succeed(res: ServerResponse, body: string, width: number, height: number): Promise<void>;
   /** Answers 200 with bytes that are not an image, in the API's own envelope. */
@@ -120,7 +125,9 @@ const APIS: Api[] = [
   {
     name: 'hf',
     path: /^\/hf-inference\/models\/stabilityai\/sdxl-turbo$/,
-    make: (sleeps) => new HfInferenceBackend(config(), client(sleeps)),
+    make: (sleeps, cfg = config()) => new HfInferenceBackend(cfg, client(sleeps)),
+    credentials: { env: 'HF_API_TOKEN', header: 'Bearer hf_test_token' },
+    accept: 'image/png',
     async succeed(res, _body, width, height) {
       res.writeHead(200, { 'content-type': 'image/jpeg' });
       res.end(await jpeg(width, height));
@@ -134,7 +141,9 @@ const APIS: Api[] = [
   {
     name: 'openai',
     path: /^\/v1\/images\/generations$/,
-    make: (sleeps) => new OpenAiImagesBackend(config(), client(sleeps)),
+    make: (sleeps, cfg = config()) => new OpenAiImagesBackend(cfg, client(sleeps)),
+    credentials: { env: 'OPENAI_IMAGES_API_KEY', header: 'Bearer sk-test' },
+    accept: '*/*',
     async succeed(res, body, width, height) {
       const n = (JSON.parse(body) as { n: number }).n;
       const images = await Promise.all(Array.from({ length: n }, () => png(width, height)));
@@ -148,7 +157,9 @@ const APIS: Api[] = [
   {
     name: 'a1111',
     path: /^\/sdapi\/v1\/txt2img$/,
-    make: (sleeps) => new A1111Backend(config(), client(sleeps)),
+    make: (sleeps, cfg = config()) => new A1111Backend(cfg, client(sleeps)),
+    credentials: { env: 'A1111_AUTH', header: `Basic ${Buffer.from('user:secret').toString('base64')}` },
+    accept: '*/*',
     async succeed(res, body, width, height) {
       const parsed = JSON.parse(body) as { batch_size: number; seed: number };
       const images = await Promise.all(
@@ -192,6 +203,22 @@ describe.each(APIS)('$name backend contract', (api) => {
     expect(server.requests[0].path).toMatch(api.path);
     expect(server.requests[0].method).toBe('POST');
     expect(sleeps).toEqual([]);
+  });
+
+  it('POSTs JSON with its credentials, and no Authorization header when none are configured', async () => {
+    const seen: Array<Record<string, string | undefined>> = [];
+    handler = (req, body, res) => {
+      const { authorization, accept } = req.headers;
+      seen.push({ type: req.headers['content-type'], authorization, accept });
+      void api.succeed(res, body, api.req.width, api.req.height);
+    };
+    const one = { ...api.req, n: 1 };
+    await api.make([]).generate(one);
+    await api.make([], config({ [api.credentials.env]: '' })).generate(one);
+    expect(seen).toEqual([
+      { type: 'application/json', authorization: api.credentials.header, accept: api.accept },
+      { type: 'application/json', authorization: undefined, accept: api.accept },
+    ]);
   });
 
   it('treats 401 as fatal and calls once', async () => {
@@ -354,6 +381,22 @@ describe('openai request shape', () => {
     handler = (_req, _body, res) => json(res, 200, { data: [] });
     const err = await failure(new OpenAiImagesBackend(config(), client([])).generate(request()));
     expect((err as FatalError).code).toBe('backend_bad_answer');
+  });
+});
+
+describe.each([
+  { api: APIS[1], message: 'openai images answer is not JSON' },
+  { api: APIS[2], message: 'a1111 answer is not JSON' },
+])('$api.name answer that is not JSON', ({ api, message }) => {
+  it('is fatal (backend_bad_answer) after one call', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>a login page, not the API</html>');
+    };
+    const err = await failure(api.make([]).generate(api.req));
+    expect(err).toBeInstanceOf(FatalError);
+    expect([(err as FatalError).code, err.message]).toEqual(['backend_bad_answer', message]);
+    expect(server.requests).toHaveLength(1);
   });
 });
 

@@ -16,8 +16,9 @@ const CHROMIUM_ARGS = [
 async function readEvents(
   url: string,
   headers: Record<string, string>,
+  signal?: AbortSignal,
 ): Promise<Array<{ id?: string; event: string; data: Record<string, unknown> }>> {
-  const res = await fetch(url, { headers });
+  const res = await fetch(url, { headers, signal });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const text = await res.text();
@@ -34,7 +35,11 @@ async function readEvents(
 
 /** The web studio in real headless Chromium against a whole mesh, and the live API it uses. */
 describe('web studio and live API', () => {
-  const mesh = new TestMesh({ env: { ALLOW_DEV_USER_HEADER: 'false', TRUST_PROXY_HOPS: '1' } });
+  // Streams re-read the steps table only once a minute here, so live progress must come from the NOTIFY that
+  // the progress handlers send after their transactions commit.
+  const mesh = new TestMesh({
+    env: { ALLOW_DEV_USER_HEADER: 'false', TRUST_PROXY_HOPS: '1', SSE_POLL_INTERVAL_MS: '60000' },
+  });
   let url: string;
   let browser: Browser;
 
@@ -158,7 +163,8 @@ describe('web studio and live API', () => {
     const { id } = (await (
       await s.post('/v1/generations', { json: { prompt: 'insta пост весна', n: 1, width: 128, height: 128 } })
     ).json()) as { id: string };
-    const live = await readEvents(`${url}/v1/generations/${id}/events`, user.auth);
+    // Far below the one-minute poll: the stream ends because each committed step was announced.
+    const live = await readEvents(`${url}/v1/generations/${id}/events`, user.auth, AbortSignal.timeout(30000));
     expect(live.map((e) => e.event)).toEqual(['step', 'step', 'step', 'step', 'end']);
     expect(live.slice(0, 4).map((e) => e.data.event)).toEqual([
       'quota.reserved',

@@ -108,6 +108,8 @@ async function main(): Promise<void> {
             reserved = type === 'quota.reserved';
             await outbox.add(m, type, payload, { correlationId: generationId, causationId: envelope.eventId });
           },
+          // Billing's reservation registers no after-commit effects.
+          afterCommit: () => undefined,
         };
         const request = {
           generationId,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { migrateAll, provisionAll } from '../db';
 import { MeshClient } from '../mesh/mesh-client';
-import { MeshSupervisor } from '../mesh/mesh-supervisor';
+import { MeshSupervisor, randomBasePort } from '../mesh/mesh-supervisor';
 import { throwawayEnvironment } from '../mesh/throwaway-environment';
 
 const arg = (name: string, fallback: number): number => {
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const mesh = new MeshSupervisor({
     env,
     // A random free-ish range away from the dev ports (3000-3005) and the saga bench (31000).
-    basePort: 40000 + Math.floor(Math.random() * 2000) * 6,
+    basePort: randomBasePort(),
     logDir: resolve(__dirname, '..', '..', '..', 'var', 'bench-logs', id),
   });
   let plain: { url: string; stop: () => void } | undefined;

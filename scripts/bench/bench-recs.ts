@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HNSW_QUANTIZATIONS, type HnswQuantization } from '@atelier/vector-index';
 import { migrateAll, provisionAll } from '../db';
-import { MeshSupervisor } from '../mesh/mesh-supervisor';
+import { MeshSupervisor, randomBasePort } from '../mesh/mesh-supervisor';
 import { throwawayEnvironment } from '../mesh/throwaway-environment';
 import { benchDataset, catalogueDataset, clusteredDataset, randomDataset } from './vector-index-bench';
 
@@ -62,7 +62,7 @@ async function benchHttp(vectorIndex: string): Promise<void> {
   await migrateAll(env);
   const mesh = new MeshSupervisor({
     env,
-    basePort: 24000 + Math.floor(Math.random() * 4000) * 6,
+    basePort: randomBasePort(),
     logDir: resolve(__dirname, '..', '..', '..', 'var', 'bench-logs', id),
   });
   try {

@@ -6,7 +6,8 @@
  *    rerank, relevance threshold, DPP, explanations) — p50/p99 per strategy, with and without a 1% hard filter —
  *    against the index's bare top-10 query for the same Rocchio target on the same vectors (the ratio).
  * 2. Annotation throughput (photos/s) on fashion-product-images 300x400 photos: colour + pattern + MobileNetV2
- *    embedding, and with the @vladmandic/human face/object extractor added.
+ *    embedding, and with the @vladmandic/human face/object extractor added, with VISUAL_SEGMENTATION off and on
+ *    (the person mask runs only on photos with a face; the run says how many had one). Round-robin per photo.
  *
  *   node dist/scripts/bench/bench-visual-search.js [--items 100000] [--queries 200] [--photos 60]
  */
@@ -141,21 +142,44 @@ async function main(): Promise<void> {
   const dir = join(values.data, 'images_300x400');
   const files = readdirSync(dir).sort().slice(0, Number(values.photos));
   const bytes = await Promise.all(files.map((f) => readFile(join(dir, f))));
-  for (const extractors of ['colour,pattern', 'colour,pattern,human']) {
-    const config = loadConfig('recommender', {
-      VISUAL_EXTRACTORS: extractors,
-      RECOMMENDER_IMAGE_FEATURES: 'mobilenet',
-    });
-    const annotator = new PhotoAnnotator(config);
-    await annotator.annotate(bytes[0]); // model loading and warm-up outside the clock
-    t = process.hrtime.bigint();
-    for (const b of bytes) await annotator.annotate(b);
-    const seconds = ms(process.hrtime.bigint() - t) / 1000;
-    console.log(
-      `annotation [${extractors} + MobileNetV2 embedding]: ${bytes.length} photos (300x400) in ${seconds.toFixed(1)} s = ` +
-        `${(bytes.length / seconds).toFixed(1)} photos/s (one worker, sequential)`,
-    );
+  const annotationRuns: Array<[string, 'on' | 'off']> = [
+    ['colour,pattern', 'off'],
+    ['colour,pattern,human', 'off'],
+    ['colour,pattern,human', 'on'],
+  ];
+  const annotators = annotationRuns.map(
+    ([extractors, segmentation]) =>
+      new PhotoAnnotator(
+        loadConfig('recommender', {
+          VISUAL_EXTRACTORS: extractors,
+          VISUAL_SEGMENTATION: segmentation,
+          RECOMMENDER_IMAGE_FEATURES: 'mobilenet',
+        }),
+      ),
+  );
+  for (const annotator of annotators) await annotator.annotate(bytes[0]); // model loading and warm-up off the clock
+  // Round-robin per photo, each configuration on its own clock: load from other work on the machine falls on all.
+  const spent = annotators.map(() => 0);
+  let withFace = 0;
+  for (const b of bytes) {
+    for (const [i, annotator] of annotators.entries()) {
+      t = process.hrtime.bigint();
+      const { attributes } = await annotator.annotate(b);
+      spent[i] += ms(process.hrtime.bigint() - t) / 1000;
+      if (i === 1 && attributes.some((a) => a.name === 'age_group' || a.name === 'gender')) withFace++;
+    }
   }
+  console.log(`\nannotation: ${bytes.length} photos (300x400), ${withFace} with a face; one worker, sequential`);
+  console.log(
+    '| extractors + MobileNetV2 embedding | VISUAL_SEGMENTATION | s | photos/s | vs first row |\n|---|---|---|---|---|',
+  );
+  annotationRuns.forEach(([extractors, segmentation], i) => {
+    const rate = bytes.length / spent[i];
+    console.log(
+      `| ${extractors} | ${extractors.includes('human') ? segmentation : '—'} | ${spent[i].toFixed(1)} | ` +
+        `${rate.toFixed(2)} | ${(spent[0] / spent[i]).toFixed(2)}x |`,
+    );
+  });
 }
 
 void main().catch((err: unknown) => {

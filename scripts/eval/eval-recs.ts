@@ -2,10 +2,14 @@
  * Offline evaluation of the recommenders on real interaction data (npm run eval:recs).
  *
  * Protocol: per-user temporal leave-last-10-out. Each user's 10 most recent ratings are the test set; every
- * rating counts as an implicit positive. Hyper-parameters (EASE λ) and the hybrid's blend weights are chosen on a
- * validation split cut the same way from the training part only (the user's 10 ratings before the test ones),
- * then every model is refitted on the full training part and scored once on the test set.
- * Metrics at 10, averaged over test users; coverage = share of the catalogue recommended to anybody.
+ * rating counts as an implicit positive. Every hyper-parameter (EASE λ, recency half-lives, sequential-rule window,
+ * direction and popularity exponent, ALS factors/regularisation/confidence) and the hybrid's blend weights are
+ * chosen on a validation split cut the same way from the training part only (the user's 10 ratings before the test
+ * ones); then every model is refitted on the full training part and scored once on the test set.
+ * "hybrid" is the served pipeline (the sources and blend of the recommendation engine) with this dataset's
+ * validation choices; "hybrid (served)" is the same pipeline with the constants the engine actually ships
+ * (SERVED_HYBRID, chosen on MovieLens-100k validation). Metrics at 10, averaged over test users; coverage = share
+ * of the catalogue recommended to anybody. Diversification (DPP, style modes) is not part of this score.
  *
  *   node dist/scripts/eval/eval-recs.js [--data DIR] [--datasets movielens-100k,movielens-latest-small] [--json]
  */
@@ -18,11 +22,19 @@ import {
   learnBlendWeights,
   type BlendSource,
 } from '../../apps/recommender/src/algorithms/hybrid-blend';
-import { leaveLastOut } from '../../apps/recommender/src/algorithms/holdout-split';
+import { leaveLastOut, type Split } from '../../apps/recommender/src/algorithms/holdout-split';
+import { ImplicitAlsScorer, type ImplicitAlsOptions } from '../../apps/recommender/src/algorithms/implicit-als';
 import { ItemKnnScorer } from '../../apps/recommender/src/algorithms/item-knn';
 import { PopularityScorer } from '../../apps/recommender/src/algorithms/popularity';
 import { histories, RecencyWeightedScorer, TrendingScorer } from '../../apps/recommender/src/algorithms/recency';
 import { summarize, type MetricSummary } from '../../apps/recommender/src/algorithms/ranking-metrics';
+import { SequentialRulesScorer } from '../../apps/recommender/src/algorithms/sequential-rules';
+import {
+  HYBRID_SOURCES,
+  SERVED_HYBRID,
+  type HybridSource,
+  type ServedHybridConfig,
+} from '../../apps/recommender/src/algorithms/served-hybrid';
 import {
   topK,
   UserItemMatrix,
@@ -31,12 +43,30 @@ import {
 } from '../../apps/recommender/src/algorithms/user-item-matrix';
 import { Bm25Vectorizer, stemTokens } from '../../apps/recommender/src/features/text-vectorizer';
 import { defaultDataDir, loadMovielens100k, loadMovielensLatestSmall, type InteractionDataset } from './datasets';
+import { writeRecsReport } from './recs-report';
 
 const K = 10;
 const HOLDOUT = 10;
-const CANDIDATES = 100;
 /** EASE inverts a dense n×n matrix; larger catalogues use their most popular items (the rest via kNN/content). */
 const EASE_MAX_ITEMS = 2500;
+/** The engine scores a user from their 500 most recent interactions. */
+const HISTORY_LIMIT = 500;
+
+const GRID = {
+  lambda: [100, 200, 400, 800, 1500],
+  halfLife: [3, 5, 10, 20],
+  window: [20, 100],
+  backward: [0.25, 0.5],
+  popularityExponent: [0.3, 0.5],
+  contentHalfLife: [5, 10, 20],
+  als: [
+    { factors: 64, regularization: 10, alpha: 5 },
+    { factors: 64, regularization: 50, alpha: 5 },
+    { factors: 64, regularization: 10, alpha: 20 },
+    { factors: 64, regularization: 50, alpha: 20 },
+  ] as ImplicitAlsOptions[],
+};
+const ALS_ITERATIONS = 10;
 
 /** Content vectors of movies: BM25 over genre tokens, stemmed title words and the release decade. */
 function movieVectors(ds: InteractionDataset, dimensions = 256): Float32Array {
@@ -54,52 +84,72 @@ function movieVectors(ds: InteractionDataset, dimensions = 256): Float32Array {
   return out;
 }
 
-interface Fitted {
-  matrix: UserItemMatrix;
-  scorers: ItemScorer[];
-}
+/** Everything fitted on one training part (validation or full), with EASE fits shared across λ lookups. */
+class Fold {
+  readonly matrix: UserItemMatrix;
+  readonly history: Interaction[][];
+  readonly content: ContentScorer;
+  private readonly ease = new Map<number, CappedEaseScorer>();
 
-function fit(ds: InteractionDataset, train: Interaction[], vectors: Float32Array, lambda: number): Fitted {
-  const matrix = new UserItemMatrix(ds.users, ds.items, train);
-  const knn = new ItemKnnScorer(matrix, 100);
-  const history = histories(ds.users, train);
-  const ease = new CappedEaseScorer(matrix, lambda, EASE_MAX_ITEMS);
-  return {
-    matrix,
-    scorers: [
-      new PopularityScorer(matrix),
-      knn,
-      ease,
-      new ContentScorer(matrix, vectors, vectors.length / ds.items),
-      new RecencyWeightedScorer('recent-knn', knn, history),
-      new RecencyWeightedScorer('recent-ease', ease, history, 10),
-      new TrendingScorer(ds.items, train, history),
-    ],
-  };
-}
+  constructor(
+    readonly ds: InteractionDataset,
+    readonly train: Interaction[],
+    readonly test: Map<number, Set<number>>,
+    vectors: Float32Array,
+  ) {
+    this.matrix = new UserItemMatrix(ds.users, ds.items, train);
+    this.history = histories(ds.users, train);
+    this.content = new ContentScorer(this.matrix, vectors, vectors.length / ds.items);
+  }
 
-function evaluateScorer(f: Fitted, scorer: ItemScorer, test: Map<number, Set<number>>): MetricSummary {
-  const lists = [...test].map(([user, relevant]) => ({
-    ranked: topK(scorer.scores(user), K, f.matrix.seen(user)),
-    relevant,
-  }));
-  return summarize(lists, K, f.matrix.items);
-}
+  easeAt(lambda: number): CappedEaseScorer {
+    let e = this.ease.get(lambda);
+    if (!e) this.ease.set(lambda, (e = new CappedEaseScorer(this.matrix, lambda, EASE_MAX_ITEMS)));
+    return e;
+  }
 
-/** Per-user stage-1 candidates with every source's normalised score, computed once for many weight trials. */
-function hybridCandidates(f: Fitted, test: Map<number, Set<number>>) {
-  return [...test].map(([user, relevant]) => {
-    const sources: BlendSource[] = f.scorers.map((s) => ({
-      name: s.name,
-      scores: s.scores(user),
-      normalise: s.name === 'popularity' || s.name === 'trending' ? 'log' : 'max',
+  evaluate(scorer: ItemScorer): MetricSummary {
+    const lists = [...this.test].map(([user, relevant]) => ({
+      ranked: topK(scorer.scores(user), K, this.matrix.seen(user)),
+      relevant,
     }));
-    return { candidates: gatherCandidates(sources, CANDIDATES, f.matrix.seen(user)), relevant };
-  });
+    return summarize(lists, K, this.matrix.items);
+  }
+
+  recent(name: string, base: ConstructorParameters<typeof RecencyWeightedScorer>[1], halfLife: number) {
+    return new RecencyWeightedScorer(name, base, this.history, halfLife, HISTORY_LIMIT);
+  }
+
+  /** The engine's stage-1 sources under one configuration, named as the engine names them. */
+  hybridSources(config: ServedHybridConfig): Record<HybridSource, ItemScorer> {
+    const { halfLife: seqHalfLife, ...rules } = config.sequential;
+    return {
+      collaborative: this.recent(
+        'collaborative',
+        this.easeAt(config.collaborative.lambda),
+        config.collaborative.halfLife,
+      ),
+      sequential: this.recent('sequential', new SequentialRulesScorer(this.ds.items, this.history, rules), seqHalfLife),
+      content: this.recent('content', this.content, config.content.halfLife),
+      popularity: new PopularityScorer(this.matrix),
+    };
+  }
+
+  /** Per-user stage-1 candidates with every source's normalised score, computed once for many weight trials. */
+  candidates(sources: Record<HybridSource, ItemScorer>, perSource: number) {
+    return [...this.test].map(([user, relevant]) => {
+      const blendSources: BlendSource[] = HYBRID_SOURCES.map((name) => ({
+        name,
+        scores: sources[name].scores(user),
+        normalise: name === 'popularity' ? 'log' : 'max',
+      }));
+      return { candidates: gatherCandidates(blendSources, perSource, this.matrix.seen(user)), relevant };
+    });
+  }
 }
 
 function evaluateBlend(
-  users: ReturnType<typeof hybridCandidates>,
+  users: ReturnType<Fold['candidates']>,
   weights: Record<string, number>,
   items: number,
 ): MetricSummary {
@@ -110,50 +160,129 @@ function evaluateBlend(
   );
 }
 
+interface Tuned {
+  /** λ of plain (unweighted-history) EASE, the "ease" row. */
+  easeLambda: number;
+  als: ImplicitAlsOptions;
+  hybrid: ServedHybridConfig;
+}
+
+/** Every choice on the validation fold only. */
+function tune(v: Fold, log: (s: string) => void): Tuned {
+  const best = <T>(trials: Array<{ value: T; map: number }>) =>
+    trials.reduce((a, b) => (b.map > a.map + 1e-12 ? b : a));
+
+  const plain: Array<{ value: number; map: number }> = [];
+  const recent: Array<{ value: { lambda: number; halfLife: number }; map: number }> = [];
+  for (const lambda of GRID.lambda) {
+    const ease = v.easeAt(lambda);
+    plain.push({ value: lambda, map: v.evaluate(ease).map });
+    const line = [`  validation EASE λ=${lambda}: MAP@10 ${plain[plain.length - 1].map.toFixed(4)}`];
+    for (const halfLife of GRID.halfLife) {
+      const map = v.evaluate(v.recent('recent-ease', ease, halfLife)).map;
+      recent.push({ value: { lambda, halfLife }, map });
+      line.push(`half-life ${halfLife}: ${map.toFixed(4)}`);
+    }
+    log(line.join(', '));
+  }
+  const collaborative = best(recent).value;
+
+  const sequential: Array<{ value: ServedHybridConfig['sequential']; map: number }> = [];
+  for (const window of GRID.window)
+    for (const backward of GRID.backward)
+      for (const popularityExponent of GRID.popularityExponent) {
+        const options = { window, backward, popularityExponent, neighbours: SERVED_HYBRID.sequential.neighbours };
+        const rules = new SequentialRulesScorer(v.ds.items, v.history, options);
+        const line = [`  validation sequential window=${window} backward=${backward} γ=${popularityExponent}:`];
+        for (const halfLife of GRID.halfLife) {
+          const map = v.evaluate(v.recent('sequential', rules, halfLife)).map;
+          sequential.push({ value: { ...options, halfLife }, map });
+          line.push(`half-life ${halfLife}: ${map.toFixed(4)}`);
+        }
+        log(line.join(' '));
+      }
+
+  const content = GRID.contentHalfLife.map((halfLife) => ({
+    value: halfLife,
+    map: v.evaluate(v.recent('content', v.content, halfLife)).map,
+  }));
+  log(`  validation content by half-life: ${content.map((c) => `${c.value}: ${c.map.toFixed(4)}`).join(', ')}`);
+
+  const als = GRID.als.map((options) => {
+    const map = v.evaluate(new ImplicitAlsScorer(v.matrix, { ...options, iterations: ALS_ITERATIONS })).map;
+    log(`  validation ALS ${JSON.stringify(options)}: MAP@10 ${map.toFixed(4)}`);
+    return { value: options, map };
+  });
+
+  const hybrid: ServedHybridConfig = {
+    collaborative,
+    sequential: best(sequential).value,
+    content: { halfLife: best(content).value },
+    weights: SERVED_HYBRID.weights,
+    candidatesPerSource: SERVED_HYBRID.candidatesPerSource,
+  };
+  const users = v.candidates(v.hybridSources(hybrid), hybrid.candidatesPerSource);
+  const learned = learnBlendWeights(HYBRID_SOURCES, (w) => evaluateBlend(users, w, v.ds.items).map);
+  log(`  validation hybrid MAP@10 ${learned.value.toFixed(4)} with weights ${JSON.stringify(learned.weights)}`);
+  return {
+    easeLambda: best(plain).value,
+    als: best(als).value,
+    hybrid: { ...hybrid, weights: learned.weights as Record<HybridSource, number> },
+  };
+}
+
 interface DatasetReport {
   dataset: string;
   users: number;
   items: number;
   interactions: number;
-  lambda: number;
-  blendWeights: Record<string, number>;
+  split: string;
+  tuned: Tuned;
   rows: Array<{ recommender: string } & MetricSummary>;
 }
 
 function evaluateDataset(ds: InteractionDataset, log: (s: string) => void): DatasetReport {
   const vectors = movieVectors(ds);
-  const split = leaveLastOut(ds.interactions, HOLDOUT, HOLDOUT);
-  const validation = leaveLastOut(split.train, HOLDOUT, 5);
+  const split: Split = leaveLastOut(ds.interactions, HOLDOUT, HOLDOUT);
+  const validationSplit = leaveLastOut(split.train, HOLDOUT, 5);
+  const splitText =
+    `per-user temporal leave-last-${HOLDOUT}-out: test = each user's ${HOLDOUT} latest interactions ` +
+    `(${split.test.size} users with ≥ ${2 * HOLDOUT}); validation = the ${HOLDOUT} before those, carved from ` +
+    `training only (${validationSplit.test.size} users with ≥ ${HOLDOUT + 5} training interactions); every ` +
+    'parameter and blend weight chosen on validation, models refitted on the full training part for the test';
+  log(`  split: ${splitText}`);
+  const tuned = tune(new Fold(ds, validationSplit.train, validationSplit.test, vectors), log);
 
-  // Validation: EASE λ, then the hybrid's weights.
-  let lambda = 200;
-  let bestMap = -1;
-  for (const candidate of [50, 100, 200, 400, 800]) {
-    const matrix = new UserItemMatrix(ds.users, ds.items, validation.train);
-    const ease = new CappedEaseScorer(matrix, candidate, EASE_MAX_ITEMS);
-    const map = evaluateScorer({ matrix, scorers: [] }, ease, validation.test).map;
-    log(`  validation EASE λ=${candidate}: MAP@10 ${map.toFixed(4)}`);
-    if (map > bestMap) [bestMap, lambda] = [map, candidate];
-  }
-  const validationFit = fit(ds, validation.train, vectors, lambda);
-  const validationUsers = hybridCandidates(validationFit, validation.test);
-  const learned = learnBlendWeights(
-    validationFit.scorers.map((s) => s.name),
-    (w) => evaluateBlend(validationUsers, w, ds.items).map,
-  );
-  log(`  validation hybrid MAP@10 ${learned.value.toFixed(4)} with weights ${JSON.stringify(learned.weights)}`);
-
-  // Test: refit on the whole training part.
-  const f = fit(ds, split.train, vectors, lambda);
-  const rows = f.scorers.map((s) => ({ recommender: s.name, ...evaluateScorer(f, s, split.test) }));
-  rows.push({ recommender: 'hybrid', ...evaluateBlend(hybridCandidates(f, split.test), learned.weights, ds.items) });
+  // Test: refit on the whole training part, score once.
+  const f = new Fold(ds, split.train, split.test, vectors);
+  const knn = new ItemKnnScorer(f.matrix, 100);
+  const sources = f.hybridSources(tuned.hybrid);
+  const rows: Array<{ recommender: string } & MetricSummary> = [];
+  const row = (recommender: string, scorer: ItemScorer) => rows.push({ recommender, ...f.evaluate(scorer) });
+  row('popularity', sources.popularity);
+  row('trending', new TrendingScorer(ds.items, split.train, f.history));
+  row('item-knn', knn);
+  row('recent-knn', f.recent('recent-knn', knn, 5));
+  row('ease', f.easeAt(tuned.easeLambda));
+  row('als', new ImplicitAlsScorer(f.matrix, { ...tuned.als, iterations: ALS_ITERATIONS }));
+  row('content', f.content);
+  row('recent-ease (collaborative)', sources.collaborative);
+  row('sequential', sources.sequential);
+  row('recent-content', sources.content);
+  const hybridRow = (name: string, config: ServedHybridConfig, s = f.hybridSources(config)) =>
+    rows.push({
+      recommender: name,
+      ...evaluateBlend(f.candidates(s, config.candidatesPerSource), config.weights, ds.items),
+    });
+  hybridRow('hybrid', tuned.hybrid, sources);
+  hybridRow('hybrid (served)', SERVED_HYBRID);
   return {
     dataset: ds.name,
     users: ds.users,
     items: ds.items,
     interactions: ds.interactions.length,
-    lambda,
-    blendWeights: learned.weights,
+    split: splitText,
+    tuned,
     rows,
   };
 }
@@ -161,9 +290,10 @@ function evaluateDataset(ds: InteractionDataset, log: (s: string) => void): Data
 function printReport(r: DatasetReport): void {
   const pop = r.rows.find((x) => x.recommender === 'popularity');
   const ratio = (v: number, base: number | undefined) => (base ? `${(v / base).toFixed(2)}×` : '-');
+  console.log(`\n${r.dataset}: ${r.users} users, ${r.items} items, ${r.interactions} interactions; ${r.split}`);
   console.log(
-    `\n${r.dataset}: ${r.users} users, ${r.items} items, ${r.interactions} interactions; ` +
-      `per-user temporal leave-last-${HOLDOUT}-out; EASE λ=${r.lambda}; blend ${JSON.stringify(r.blendWeights)}`,
+    `chosen on validation: EASE λ=${r.tuned.easeLambda}; ALS ${JSON.stringify(r.tuned.als)}; ` +
+      `hybrid ${JSON.stringify({ ...r.tuned.hybrid, candidatesPerSource: undefined })}`,
   );
   console.log(
     '| recommender | P@10 | R@10 | MAP@10 | NDCG@10 | coverage | P@10 / pop | MAP@10 / pop | NDCG@10 / pop |',
@@ -175,6 +305,16 @@ function printReport(r: DatasetReport): void {
         `${row.ndcg.toFixed(4)} | ${row.coverage.toFixed(3)} | ${ratio(row.precision, pop?.precision)} | ` +
         `${ratio(row.map, pop?.map)} | ${ratio(row.ndcg, pop?.ndcg)} |`,
     );
+  }
+  if (r.dataset === 'movielens-100k') {
+    const { candidatesPerSource: _ignored, ...chosen } = r.tuned.hybrid;
+    const { candidatesPerSource: _served, ...served } = SERVED_HYBRID;
+    if (JSON.stringify(chosen) !== JSON.stringify(served)) {
+      console.log(
+        `NOTE: the engine's SERVED_HYBRID (${JSON.stringify(served)}) differs from this validation choice; ` +
+          'update apps/recommender/src/algorithms/served-hybrid.ts',
+      );
+    } else console.log('SERVED_HYBRID matches this validation choice.');
   }
 }
 
@@ -203,6 +343,7 @@ function main(): void {
     reports.push(report);
   }
   if (values.json) console.log(JSON.stringify(reports, null, 2));
+  console.log(`report for the admin dashboard: ${writeRecsReport(reports, { k: K, holdout: HOLDOUT })}`);
 }
 
 main();

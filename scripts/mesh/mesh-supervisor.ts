@@ -15,6 +15,12 @@ export interface MeshOptions {
 }
 
 /** Starts, stops and kills the six services as separate Node processes (as in production). */
+/**
+ * A random base for six consecutive service ports in 20000–31999: below Linux's ephemeral range (32768+), where
+ * the kernel hands out local ports to outgoing connections (PostgreSQL, RabbitMQ) that would collide with them.
+ */
+export const randomBasePort = (): number => 20000 + Math.floor(Math.random() * 2000) * 6;
+
 export class MeshSupervisor {
   private readonly processes = new Map<ServiceName, ChildProcess>();
   readonly ports: Record<ServiceName, number>;
@@ -48,6 +54,8 @@ export class MeshSupervisor {
     const child = spawn(process.execPath, [join(this.distDir, 'apps', service, 'src', 'main.js')], {
       env: {
         ...process.env,
+        // Service discovery for the one HTTP hop of the mesh (gateway → recommender).
+        RECOMMENDER_URL: this.url('recommender'),
         ...this.options.env,
         ...this.options.serviceEnv?.[service],
         HTTP_PORT: String(this.ports[service]),

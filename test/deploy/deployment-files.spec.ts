@@ -216,6 +216,16 @@ describe('docker-compose.yml', () => {
     expect(env.ALLOW_DEV_USER_HEADER).toBe('false');
   });
 
+  it('gateway reaches the recommender service on its port, both with the same internal caller key', () => {
+    const gateway = composeEnv(service('gateway'));
+    const recommender = composeEnv(service('recommender'));
+    const url = new URL(must(gateway.RECOMMENDER_URL, 'gateway RECOMMENDER_URL'));
+    expect([url.hostname, Number(url.port)]).toEqual(['recommender', DEFAULT_PORTS.recommender]);
+    expect(gateway.INTERNAL_CALLER_SECRET).toMatch(/^\$\{INTERNAL_CALLER_SECRET:\?/);
+    expect(recommender.INTERNAL_CALLER_SECRET).toBe(gateway.INTERNAL_CALLER_SECRET);
+    expect(recommender.ALLOW_DEV_USER_HEADER).toBe('false');
+  });
+
   it('postgres: pgvector image, pg_isready healthcheck, trust auth only on the private network', () => {
     const pg = service('postgres');
     expect(pg.image).toBe('pgvector/pgvector:pg16');
@@ -391,6 +401,15 @@ describe('k8s', () => {
     }
   });
 
+  it('recommender: the same VISUAL_SEGMENTATION as compose, a value its config accepts', () => {
+    const value = must(
+      k8s.containerEnv(containerOf(deployment('recommender').spec.template, 'recommender')).get('VISUAL_SEGMENTATION'),
+      'k8s VISUAL_SEGMENTATION',
+    );
+    expect(value).toBe(composeEnv(must(compose.services.recommender, 'compose recommender')).VISUAL_SEGMENTATION);
+    expect(loadConfig('recommender', { VISUAL_SEGMENTATION: value }).env.VISUAL_SEGMENTATION).toBe(value);
+  });
+
   describe.each(SERVICES)('%s', (app) => {
     const template = () => deployment(app).spec.template;
     const container = () => containerOf(template(), app);
@@ -414,6 +433,16 @@ describe('k8s', () => {
 
     it('gets only variables the service accepts (env and every envFrom key)', () => {
       expect(notAccepted(app, env().keys())).toEqual([]);
+    });
+
+    it('reads INTERNAL_CALLER_SECRET from the Secret when it forwards or verifies callers', () => {
+      const ref = container().env?.find((v) => v.name === 'INTERNAL_CALLER_SECRET')?.valueFrom?.secretKeyRef;
+      if (app === 'gateway' || app === 'recommender') expect(ref?.key).toBe('INTERNAL_CALLER_SECRET');
+      else expect(ref).toBeUndefined();
+      if (app === 'gateway')
+        expect(new URL(must(env().get('RECOMMENDER_URL'), 'RECOMMENDER_URL')).port).toBe(
+          String(DEFAULT_PORTS.recommender),
+        );
     });
 
     it('sets HTTP_PORT, if at all, to its DEFAULT_PORTS entry', () => {
@@ -547,6 +576,7 @@ describe('k8s', () => {
       OPENAI_IMAGES_API_KEY: 'change-me',
       HF_API_TOKEN: 'change-me',
       JWT_SECRET: 'change-me',
+      INTERNAL_CALLER_SECRET: 'change-me',
     });
   });
 

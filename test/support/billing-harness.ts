@@ -94,6 +94,8 @@ export class BillingHarness {
           emitted.push({ type, payload });
           await outbox.add(m, type, payload, { correlationId: generationId });
         },
+        // Billing's reservation registers no after-commit effects.
+        afterCommit: () => undefined,
       };
       const request = {
         generationId,

@@ -26,6 +26,11 @@ export async function startFakeHttpServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        // A test may leave a request held open on purpose; don't wait for it.
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

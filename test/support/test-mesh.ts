@@ -8,7 +8,7 @@ import { SERVICES, type ServiceName } from '@atelier/config';
 import { dropDatabase } from '@atelier/persistence';
 import { migrateAll, provisionAll } from '../../scripts/db';
 import { MeshClient } from '../../scripts/mesh/mesh-client';
-import { MeshSupervisor } from '../../scripts/mesh/mesh-supervisor';
+import { MeshSupervisor, randomBasePort } from '../../scripts/mesh/mesh-supervisor';
 
 export const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -52,7 +52,7 @@ export class TestMesh {
     this.supervisor = new MeshSupervisor({
       env: this.env,
       serviceEnv: options.serviceEnv,
-      basePort: 20000 + Math.floor(Math.random() * 4000) * 6,
+      basePort: randomBasePort(),
       logDir: resolve(__dirname, '..', '..', 'var', 'test-logs', this.id),
       distDir: resolve(__dirname, '..', '..', 'dist'),
     });

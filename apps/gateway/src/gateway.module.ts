@@ -13,6 +13,7 @@ import { ApiErrorFilter } from '@atelier/service-kit';
 import { ApiValidationPipe } from './http/api-validation.pipe';
 import { IdentityModule } from './identity/identity.module';
 import { GATEWAY_MIGRATIONS } from './migrations';
+import { RecommenderModule } from './recommender/recommender.module';
 import { WebModule } from './web/web.module';
 
 @Module({
@@ -34,6 +35,7 @@ import { WebModule } from './web/web.module';
     GenerationsModule,
     BrandProfilesModule,
     BillingHttpModule,
+    RecommenderModule,
     WebModule,
   ],
   controllers: [...SERVICE_CONTROLLERS],

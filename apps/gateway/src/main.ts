@@ -1,9 +1,10 @@
 import cookieParser from 'cookie-parser';
+import { json, raw, text } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@atelier/config';
 import { bootstrapService } from '@atelier/service-kit';
 import { GatewayModule } from './gateway.module';
-import { rejectUnsupportedBodies } from './http/api-validation.pipe';
+import { PHOTO_BODY_TYPES, rejectUnsupportedBodies } from './http/api-validation.pipe';
 import { setupOpenApi } from './http/openapi';
 
 void bootstrapService('gateway', GatewayModule, {
@@ -16,6 +17,11 @@ void bootstrapService('gateway', GatewayModule, {
     // req.ip (rate limits) from X-Forwarded-For only across the configured proxy hops.
     express.set('trust proxy', config.env.TRUST_PROXY_HOPS);
     express.use(rejectUnsupportedBodies);
+    // Uploads relayed to the recommender get room for their bodies; everything else keeps the small JSON limit.
+    const uploadLimit = config.env.UPLOAD_MAX_BYTES;
+    express.use('/v1/photos', raw({ type: PHOTO_BODY_TYPES, limit: uploadLimit }));
+    express.use('/v1/catalog/import', text({ type: 'text/csv', limit: uploadLimit }), json({ limit: uploadLimit }));
+    express.use('/v1/catalog/items', json({ limit: uploadLimit }));
     express.useBodyParser('json', { limit: '64kb' });
     // The web studio's forms.
     express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 50 });

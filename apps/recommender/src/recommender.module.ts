@@ -5,6 +5,7 @@ import { StorageModule } from '@atelier/storage';
 import { CatalogModule } from './catalog/catalog.module';
 import { ApiErrorFilter, validationErrorFactory } from '@atelier/service-kit';
 import { InteractionsModule } from './interactions/interactions.module';
+import { OfflineMetricsModule } from './offline-metrics/offline-metrics.module';
 import { RECOMMENDER_MIGRATIONS } from './migrations';
 import { PhotosModule } from './photos/photos.module';
 import { StyleProfilesModule } from './style-profiles/style-profiles.module';
@@ -19,6 +20,7 @@ import { RecommendationsModule } from './recommendations/recommendations.module'
     RecommendationsModule,
     PhotosModule,
     StyleProfilesModule,
+    OfflineMetricsModule,
   ],
   controllers: SERVICE_CONTROLLERS,
   providers: [

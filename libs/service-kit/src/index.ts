@@ -5,3 +5,9 @@ export { PUBLIC_ROUTE, PublicRoute } from './public-route';
 export { ReadinessChecks, ReadinessModule, type ReadinessState } from './readiness-checks';
 export { ApiError, ApiErrorFilter, ErrorPages, validationErrorFactory, type ApiErrorBody } from './api-error';
 export { PeriodicTask } from './periodic-task';
+export {
+  INTERNAL_CALLER_HEADER,
+  signInternalCaller,
+  verifyInternalCaller,
+  type InternalCaller,
+} from './internal-caller';

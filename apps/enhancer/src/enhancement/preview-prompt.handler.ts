@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { RpcRequest } from '@atelier/contracts';
 import { FatalError, HandlesRequest, RpcClient, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
 import { PromptEnhancer } from './prompt-enhancer.service';
@@ -12,7 +11,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 export class PreviewPromptHandler implements RequestHandler<'enhancer.preview_prompt'> {
   constructor(
     private readonly enhancer: PromptEnhancer,
-    private readonly dataSource: DataSource,
     private readonly rpc: RpcClient,
   ) {}
 
@@ -23,7 +21,7 @@ export class PreviewPromptHandler implements RequestHandler<'enhancer.preview_pr
       throw new FatalError('prompt: 1 to 2000 characters', 'invalid_request');
     // The preview shows what a generation would get, so it honours the same plan feature.
     const account = await this.rpc.call('billing.get_account', { userId: r.userId }).catch(() => undefined);
-    const e = await this.enhancer.enhance(this.dataSource.manager, r.prompt, {
+    const e = await this.enhancer.enhance(r.prompt, {
       userId: r.userId,
       platformHint: r.platform,
       goalHint: r.goal,

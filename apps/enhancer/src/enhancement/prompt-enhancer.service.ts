@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { ChosenFragment } from '../backends/enhancement-backend';
+import { DataSource } from 'typeorm';
+import type { BackendInput, BackendResult, ChosenFragment } from '../backends/enhancement-backend';
 import { EnhancementBackends } from '../backends/enhancement-backends';
 import { BrandProfiles, toBrandStyle } from '../brand-profiles/brand-profiles.service';
 import { brandScope, PolicyStatsRepository, userScope } from '../policy/policy-stats.repository';
 import { PromptPolicy } from '../policy/prompt-policy';
-import { cleanPrompt, detectPlatformAndGoal, type PromptOperation } from '../prompt-rules';
+import { cleanPrompt, detectPlatformAndGoal, type Detection, type PromptOperation } from '../prompt-rules';
 import { detectLanguage, RussianTranslator, type Language } from '../translation';
 
 export interface Enhancement {
@@ -44,10 +44,30 @@ export interface EnhanceOptions {
   brandProfileId?: string;
 }
 
+/** What the read phase gathered: the backend's input, and what the result records besides the backend's answer. */
+interface EnhancementRequest {
+  input: BackendInput;
+  cleanedOperations: PromptOperation[];
+  detection: Detection;
+  language: Language;
+}
+
+/** The model phase's answer: the backend that answered, or the built-in fallback with why. */
+interface ModelAnswer {
+  result: BackendResult;
+  backend: string;
+  fallbackFrom: string;
+  fallbackReason: string;
+}
+
 /**
  * Cleans the request, detects language, platform and goal, loads the brand profile, lets the learned
  * policy pick modifiers, and asks the configured backend for the English prompt — falling back to the
  * built-in backend (recorded) when an LLM backend fails.
+ *
+ * It writes nothing and holds no transaction: the read phase runs each query on its own pooled connection
+ * (autocommit) and releases it before the model phase, which may wait on an LLM for up to timeout × attempts.
+ * Whoever stores the result does so in its own transaction afterwards (the quota.reserved handler's `handle`).
  */
 @Injectable()
 export class PromptEnhancer {
@@ -59,16 +79,26 @@ export class PromptEnhancer {
     private readonly brandProfiles: BrandProfiles,
     private readonly stats: PolicyStatsRepository,
     private readonly policy: PromptPolicy,
+    private readonly dataSource: DataSource,
   ) {}
 
-  async enhance(m: EntityManager, raw: string, opts: EnhanceOptions): Promise<Enhancement> {
+  async enhance(raw: string, opts: EnhanceOptions): Promise<Enhancement> {
     const started = performance.now();
+    const request = await this.read(raw, opts);
+    const answer = await this.askModel(request.input);
+    return this.describe(request, answer, Math.round(performance.now() - started));
+  }
+
+  /** Read phase: rules on the text, then the brand profile and the policy's statistics, outside any transaction. */
+  private async read(raw: string, opts: EnhanceOptions): Promise<EnhancementRequest> {
     const cleaned = cleanPrompt(raw);
     const detection = detectPlatformAndGoal(cleaned.text, {
       platform: opts.platformHint || undefined,
       goal: opts.goalHint || undefined,
     });
     const language = detectLanguage(cleaned.text, this.translator.englishLexicon);
+    // The profile and the counts need no common snapshot: the counts are only the policy's prior.
+    const m = this.dataSource.manager;
     const profile = await this.brandProfiles.forPrompt(m, opts.userId, opts.brandProfileId);
     const brand = profile ? toBrandStyle(profile) : undefined;
     const fragments = opts.autoEnhance
@@ -80,30 +110,49 @@ export class PromptEnhancer {
           ),
         )
       : [];
-    const input = {
-      cleaned: cleaned.text,
-      language: language.language,
-      detection,
-      brand,
-      fragments,
-      autoEnhance: opts.autoEnhance,
-    };
-
-    const configured = this.backends.configured;
-    let fallbackFrom = '';
-    let fallbackReason = '';
-    let result;
-    try {
-      result = await configured.enhance(input);
-    } catch (err) {
-      fallbackFrom = configured.name;
-      fallbackReason = err instanceof Error ? err.message.slice(0, 300) : String(err);
-      this.logger.warn(`${configured.name} failed, using ${this.backends.builtin.name}: ${fallbackReason}`);
-      result = this.backends.builtin.enhanceSync(input);
-    }
-    const backend = fallbackFrom ? this.backends.builtin.name : configured.name;
     return {
-      cleaned: cleaned.text,
+      input: {
+        cleaned: cleaned.text,
+        language: language.language,
+        detection,
+        brand,
+        fragments,
+        autoEnhance: opts.autoEnhance,
+      },
+      cleanedOperations: cleaned.operations,
+      detection,
+      language: language.language,
+    };
+  }
+
+  /** Model phase: the configured backend, or the built-in one (recorded) when it fails for any reason. */
+  private async askModel(input: BackendInput): Promise<ModelAnswer> {
+    const configured = this.backends.configured;
+    try {
+      return {
+        result: await configured.enhance(input),
+        backend: configured.name,
+        fallbackFrom: '',
+        fallbackReason: '',
+      };
+    } catch (err) {
+      const fallbackReason = err instanceof Error ? err.message.slice(0, 300) : String(err);
+      this.logger.warn(`${configured.name} failed, using ${this.backends.builtin.name}: ${fallbackReason}`);
+      return {
+        result: this.backends.builtin.enhanceSync(input),
+        backend: this.backends.builtin.name,
+        fallbackFrom: configured.name,
+        fallbackReason,
+      };
+    }
+  }
+
+  private describe(request: EnhancementRequest, answer: ModelAnswer, latencyMs: number): Enhancement {
+    const { input, detection, language } = request;
+    const { result, backend, fallbackFrom, fallbackReason } = answer;
+    const brand = input.brand;
+    return {
+      cleaned: input.cleaned,
       enhanced: result.prompt,
       negativePrompt: result.negativePrompt,
       platform: detection.platform,
@@ -113,13 +162,13 @@ export class PromptEnhancer {
       goalConfidence: detection.goalConfidence,
       targetWidth: detection.width,
       targetHeight: detection.height,
-      language: language.language,
+      language,
       operations: [
-        ...cleaned.operations,
+        ...request.cleanedOperations,
         {
           name: 'detect',
           detail:
-            `language=${language.language} platform=${detection.platform} (${detection.platformSource}, ${detection.platformConfidence}) ` +
+            `language=${language} platform=${detection.platform} (${detection.platformSource}, ${detection.platformConfidence}) ` +
             `goal=${detection.goal} (${detection.goalSource}, ${detection.goalConfidence}) ` +
             `${detection.aspectRatio} ${detection.width}x${detection.height} (${detection.matched.join(', ') || 'no rule matched'})`,
         },
@@ -128,17 +177,17 @@ export class PromptEnhancer {
           ? [{ name: 'backend_fallback', detail: `${fallbackFrom} → ${backend}: ${fallbackReason}` }]
           : []),
         ...result.operations,
-        ...fragments.map((f) => ({ name: 'policy_reason', detail: f.reason })),
+        ...input.fragments.map((f) => ({ name: 'policy_reason', detail: f.reason })),
       ],
       enhancer: backend,
       backend,
       fallbackFrom,
       fallbackReason,
       brandProfileId: brand?.id ?? '',
-      fragments,
+      fragments: input.fragments,
       transliterated: result.transliterated,
-      latencyMs: Math.round(performance.now() - started),
-      autoEnhanced: opts.autoEnhance,
+      latencyMs,
+      autoEnhanced: input.autoEnhance,
     };
   }
 }

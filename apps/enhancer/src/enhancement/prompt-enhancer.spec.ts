@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { BuiltinBackend } from '../backends/builtin-backend';
 import type { EnhancementBackends } from '../backends/enhancement-backends';
 import { OllamaBackend } from '../backends/ollama-backend';
@@ -14,11 +14,11 @@ const builtin = new BuiltinBackend(translator);
 // Persistence ports replaced by fakes: no brand profile, no feedback yet.
 const profiles = { forPrompt: async () => undefined } as unknown as BrandProfiles;
 const stats = { load: async () => EMPTY_STATS } as unknown as PolicyStatsRepository;
-const manager = {} as EntityManager;
+const dataSource = { manager: {} } as DataSource;
 
 function enhancerWith(configured: EnhancementBackends['configured']): PromptEnhancer {
   const backends = { builtin, configured } as EnhancementBackends;
-  return new PromptEnhancer(backends, translator, profiles, stats, new PromptPolicy(seededRandom(1)));
+  return new PromptEnhancer(backends, translator, profiles, stats, new PromptPolicy(seededRandom(1)), dataSource);
 }
 
 describe('PromptEnhancer', () => {
@@ -31,7 +31,7 @@ describe('PromptEnhancer', () => {
       maxAttempts: 2,
       retryDelayMs: 5,
     });
-    const e = await enhancerWith(ollama).enhance(manager, 'баннер для кофейни, осень, скидка 20%', {
+    const e = await enhancerWith(ollama).enhance('баннер для кофейни, осень, скидка 20%', {
       userId: '00000000-0000-4000-8000-000000000001',
       autoEnhance: true,
     });
@@ -44,7 +44,7 @@ describe('PromptEnhancer', () => {
   });
 
   it('honours auto_prompt_enhance off: cleaned and translated only, no fragments, no styling', async () => {
-    const e = await enhancerWith(builtin).enhance(manager, 'insta пост новая коллекция платьев 🌸', {
+    const e = await enhancerWith(builtin).enhance('insta пост новая коллекция платьев 🌸', {
       userId: '00000000-0000-4000-8000-000000000001',
       autoEnhance: false,
     });

@@ -2,26 +2,46 @@ import { Injectable } from '@nestjs/common';
 import type { EventPayload } from '@atelier/contracts';
 import { FatalError, HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
 import { EnhancementRepository } from './enhancement.repository';
-import { PromptEnhancer } from './prompt-enhancer.service';
+import { PromptEnhancer, type Enhancement } from './prompt-enhancer.service';
 
+type QuotaReserved = EventPayload<'quota.reserved'>;
+
+function paramsOf(event: QuotaReserved): NonNullable<QuotaReserved['params']> {
+  if (!event.params) throw new FatalError('quota.reserved without params', 'invalid_payload');
+  return event.params;
+}
+
+/**
+ * Enhances a reserved request in two steps, so no DB connection waits on an LLM:
+ * - `prepare` (no transaction open): reads the brand profile and the policy's counts, then asks the backend;
+ * - `handle` (the inbox transaction): writes the enhancement row (with the policy's choice) and prompt.enhanced.
+ *
+ * A brand profile edited or deleted between the two is not re-checked: the row and the event describe the profile
+ * the prompt was actually built from, as if the edit had come just after the enhancement (the old in-transaction
+ * read, under READ COMMITTED without a row lock, gave no stronger guarantee). Refusing and retrying would pay for
+ * another LLM call and could starve under repeated edits; feedback then counts for the profile that was used.
+ */
 @Injectable()
 @HandlesEvent('quota.reserved')
-export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
+export class QuotaReservedHandler implements EventHandler<'quota.reserved', Enhancement> {
   constructor(
     private readonly enhancer: PromptEnhancer,
     private readonly repo: EnhancementRepository,
   ) {}
 
-  async handle(event: EventPayload<'quota.reserved'>, ctx: EventContext): Promise<void> {
-    const params = event.params;
-    if (!params) throw new FatalError('quota.reserved without params', 'invalid_payload');
-    const result = await this.enhancer.enhance(ctx.manager, params.prompt, {
+  async prepare(event: QuotaReserved): Promise<Enhancement> {
+    const params = paramsOf(event);
+    return this.enhancer.enhance(params.prompt, {
       userId: event.userId,
       platformHint: params.platform,
       goalHint: params.goal,
       // The plan decides: without the feature the prompt is cleaned and translated, never styled (absent: old producer).
       autoEnhance: event.features?.autoPromptEnhance ?? true,
     });
+  }
+
+  async handle(event: QuotaReserved, ctx: EventContext, result: Enhancement): Promise<void> {
+    const params = paramsOf(event);
     await this.repo.insert(ctx.manager, event.generationId, event.userId, params.prompt, result);
     await ctx.emit('prompt.enhanced', {
       generationId: event.generationId,
@@ -53,7 +73,7 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved'> {
     });
   }
 
-  async onGiveUp(event: EventPayload<'quota.reserved'>, failure: GiveUpReason, ctx: EventContext): Promise<void> {
+  async onGiveUp(event: QuotaReserved, failure: GiveUpReason, ctx: EventContext): Promise<void> {
     await ctx.emit('generation.failed', {
       generationId: event.generationId,
       userId: event.userId,

@@ -1,9 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
+import { ApiError } from '@atelier/service-kit';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import { PageQueryDto } from '../http/page-query.dto';
 import { Roles } from '../identity/caller';
-import { UserProfileDto } from './auth.dto';
+import { SetRoleDto, UserProfileDto } from './auth.dto';
 import { toProfile } from './user-accounts.service';
 import { UsersRepository } from './users.repository';
 
@@ -30,5 +31,14 @@ export class AdminUsersController {
       items: page.map(toProfile),
       nextCursor: rows.length > q.limit && last ? encodeCursor({ createdUs: last.created_us, id: last.id }) : null,
     };
+  }
+
+  /** Makes an account a shop (catalogue management), an admin, or a plain user again. */
+  @Put(':id/role')
+  @ApiOkResponse({ type: UserProfileDto })
+  async setRole(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetRoleDto): Promise<UserProfileDto> {
+    const user = await this.users.setRole(id, dto.role);
+    if (!user) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'user not found');
+    return toProfile(user);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ROLES, type Role } from '../identity/caller';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
 export class RegisterDto {
@@ -56,7 +57,7 @@ export class RefreshDto {
 export class UserProfileDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
-  @ApiProperty({ enum: ['user', 'admin'] }) role!: string;
+  @ApiProperty({ enum: ROLES }) role!: string;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ enum: ['ru', 'en'] }) locale!: string;
   @ApiProperty() createdAt!: Date;
@@ -78,3 +79,9 @@ export class RegisteredDto {
 
 /** Endpoints that take no fields: any field is an error (400), not silently ignored. */
 export class EmptyDto {}
+
+export class SetRoleDto {
+  @ApiProperty({ enum: ROLES, description: 'takes effect with the next access token (at most its lifetime later)' })
+  @IsIn(ROLES)
+  role!: Role;
+}

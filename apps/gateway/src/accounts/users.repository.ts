@@ -44,6 +44,12 @@ export class UsersRepository {
     return rows[0];
   }
 
+  /** The account with its new role; undefined when there is no such user. */
+  async setRole(id: string, role: Role): Promise<UserRow | undefined> {
+    await this.dataSource.query(`UPDATE gateway.users SET role = $2, updated_at = now() WHERE id = $1`, [id, role]);
+    return this.findById(id);
+  }
+
   async touchLogin(id: string): Promise<void> {
     await this.dataSource.query(`UPDATE gateway.users SET last_login_at = now() WHERE id = $1`, [id]);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventPayload, EventType } from '@atelier/contracts';
 import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { GenerationStepsFeed } from './generation-steps-feed';
 import {
   GenerationReadModelRepository,
   type GenerationPatch,
@@ -11,19 +12,25 @@ import {
 @Injectable()
 abstract class ProgressHandler<T extends EventType> implements EventHandler<T> {
   protected abstract readonly status: GenerationStatus;
-  constructor(private readonly readModel: GenerationReadModelRepository) {}
+  constructor(
+    private readonly readModel: GenerationReadModelRepository,
+    private readonly feed: GenerationStepsFeed,
+  ) {}
 
   protected abstract patch(event: EventPayload<T>): GenerationPatch;
   protected abstract generationId(event: EventPayload<T>): string;
 
   async handle(event: EventPayload<T>, ctx: EventContext): Promise<void> {
-    await this.readModel.advance(
+    const id = this.generationId(event);
+    const { recorded } = await this.readModel.advance(
       ctx.manager,
-      this.generationId(event),
+      id,
       this.status,
       { eventId: ctx.envelope.eventId, eventType: ctx.envelope.type },
       this.patch(event),
     );
+    // After commit: a NOTIFY inside the transaction would serialise every commit of the database on its queue lock.
+    if (recorded) ctx.afterCommit(() => this.feed.announce(id));
   }
 }
 

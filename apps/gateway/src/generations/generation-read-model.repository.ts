@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { afterCursorSql, CREATED_US_SQL, type Cursor } from '../http/pagination';
 
-/** NOTIFY channel (payload: generation id) raised in the transaction that records a step; delivered on commit. */
+/** NOTIFY channel (payload: generation id) raised after the transaction that records a step has committed. */
 export const STEPS_CHANNEL = 'gateway_generation_steps';
 
 export type GenerationStatus =
@@ -98,7 +98,7 @@ export class GenerationReadModelRepository {
 
   /**
    * Applies a saga step if it moves the generation forward (terminal states are final) and records it.
-   * Returns false when the step was stale.
+   * `advanced` is false when the step was stale; `recorded` says whether the step is new (streams have news).
    */
   async advance(
     m: EntityManager,
@@ -106,7 +106,7 @@ export class GenerationReadModelRepository {
     status: GenerationStatus,
     step: { eventId: string; eventType: string },
     patch: GenerationPatch = {},
-  ): Promise<boolean> {
+  ): Promise<{ advanced: boolean; recorded: boolean }> {
     const columns = Object.keys(patch) as Array<keyof GenerationPatch>;
     const sets = columns.map((c, i) => `${c} = $${i + 4}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
     const values = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(patch[c]) : patch[c]));
@@ -126,9 +126,7 @@ export class GenerationReadModelRepository {
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [id, step.eventId, step.eventType, status],
     )) as unknown[];
-    // Wakes the live event streams of every gateway replica once this transaction commits.
-    if (inserted.length > 0) await m.query('SELECT pg_notify($1, $2)', [STEPS_CHANNEL, id]);
-    return result[1] > 0;
+    return { advanced: result[1] > 0, recorded: inserted.length > 0 };
   }
 
   /** Scoped to the owner: another user's id reads as not found. */

@@ -7,13 +7,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { STEPS_CHANNEL } from './generation-read-model.repository';
 
 /**
- * In-process fan-out of "generation X has a new step" to its open event streams. The progress handlers
- * raise a NOTIFY in the transaction that records the step, so the signal arrives only after commit and in
- * every gateway replica (whichever consumed the event); streams also poll as a safety net.
+ * Fan-out of "generation X has a new step" to its open event streams in every gateway replica (whichever
+ * consumed the event): the progress handlers announce it with a NOTIFY once the step's transaction has
+ * committed (not inside it, where NOTIFY's queue lock would serialise all commits); streams also poll.
  */
 @Injectable()
 export class GenerationStepsFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,7 +23,10 @@ export class GenerationStepsFeed implements OnApplicationBootstrap, BeforeApplic
   private listener?: Client;
   private stopped = false;
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>) {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>,
+    private readonly dataSource: DataSource,
+  ) {
     // One listener per open stream; thousands of watchers are expected, not a leak.
     this.emitter.setMaxListeners(0);
   }
@@ -35,6 +39,11 @@ export class GenerationStepsFeed implements OnApplicationBootstrap, BeforeApplic
   subscribe(generationId: string, onStep: () => void): () => void {
     this.emitter.on(generationId, onStep);
     return () => this.emitter.off(generationId, onStep);
+  }
+
+  /** Tells every replica's streams (this one's included, through its LISTEN) that the generation has a new step. */
+  async announce(generationId: string): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [STEPS_CHANNEL, generationId]);
   }
 
   /** Signals this replica's streams directly (tests, and the poller). */

@@ -40,12 +40,21 @@ const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 
+export const PHOTO_BODY_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** The routes that also take another body: the raw photo and a CSV catalogue, both relayed to the recommender. */
+export const UPLOAD_ROUTES: ReadonlyArray<{ path: string; types: readonly string[] }> = [
+  { path: '/v1/photos', types: PHOTO_BODY_TYPES },
+  { path: '/v1/catalog/import', types: ['text/csv'] },
+];
+
 /** A body in any other media type is refused (415) instead of being silently ignored. */
 export function rejectUnsupportedBodies(req: Request, res: Response, next: NextFunction): void {
   const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
-  if (!empty && req.is(BODY_TYPES) === false) {
+  const accepted = [...BODY_TYPES, ...(UPLOAD_ROUTES.find((r) => r.path === req.path)?.types ?? [])];
+  if (!empty && req.is(accepted) === false) {
     res.status(415).json({
-      error: { code: 'unsupported_media_type', message: `send ${BODY_TYPES.join(' or ')}` },
+      error: { code: 'unsupported_media_type', message: `send ${accepted.join(' or ')}` },
     } satisfies ApiErrorBody);
     return;
   }

@@ -67,8 +67,9 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     const devUser = req.header('x-user-id');
     if (devUser !== undefined && this.config.env.ALLOW_DEV_USER_HEADER) {
       if (!UUID.test(devUser)) throw unauthenticated('x-user-id must be a UUID');
-      // Development only: `x-user-role: admin` stands in for an admin account.
-      const role = req.header('x-user-role') === 'admin' ? 'admin' : 'user';
+      // Development only: `x-user-role: admin|shop` stands in for such an account.
+      const asked = req.header('x-user-role');
+      const role: Role = asked === 'admin' || asked === 'shop' ? asked : 'user';
       return { userId: devUser.toLowerCase(), role, via: 'dev-header' };
     }
     return undefined;

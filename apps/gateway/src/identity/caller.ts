@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { PUBLIC_ROUTE, PublicRoute } from '@atelier/service-kit';
 import { ApiError } from '@atelier/service-kit';
 
-export const ROLES = ['user', 'admin'] as const;
+export const ROLES = ['user', 'shop', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as the global AuthGuard established it. */

@@ -1,6 +1,12 @@
 import { InitGateway1763712000000 } from './1763712000000-init-gateway';
 import { GenerationJudging1763770000001 } from './1763770000001-generation-judging';
 import { Accounts1763730000000 } from './1763730000000-accounts';
+import { ShopRole1763800000000 } from './1763800000000-shop-role';
 
 /** Every migration of the gateway schema, in order. */
-export const GATEWAY_MIGRATIONS = [InitGateway1763712000000, Accounts1763730000000, GenerationJudging1763770000001];
+export const GATEWAY_MIGRATIONS = [
+  InitGateway1763712000000,
+  Accounts1763730000000,
+  GenerationJudging1763770000001,
+  ShopRole1763800000000,
+];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { VISUAL_ASSETS } from './visual-assets';
 
 // Served from the gateway itself (no CDN): one stylesheet and one small script for progressive enhancement.
 
@@ -55,6 +56,44 @@ dl.facts dd { margin:0; }
 .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 details summary { cursor:pointer; font-weight:600; }
 @media (max-width: 30rem) { h1 { font-size:1.35rem; } main { padding:.75rem; } }
+/* Shop, "for you" and the recommender dashboard. */
+form.search { max-width:40rem; }
+.search-row { display:flex; gap:.5rem; }
+.search-row input { flex:1; min-width:0; }
+.products { list-style:none; padding:0; display:grid; gap:1rem; grid-template-columns:repeat(auto-fill, minmax(10.5rem, 1fr)); }
+.product { border:1px solid var(--line); border-radius:8px; padding:.6rem; background:var(--card); min-width:0; }
+.product-link { display:block; text-decoration:none; color:var(--fg); }
+.product-photo { display:flex; align-items:center; justify-content:center; aspect-ratio:3/4; background:#fff;
+  border-radius:6px; overflow:hidden; }
+.product-photo img, .item-photo img { width:100%; height:100%; object-fit:contain; display:block; }
+.product-title { display:block; font-weight:600; margin-top:.4rem; overflow-wrap:anywhere; }
+.product-link:hover .product-title { text-decoration:underline; }
+.product p { margin:.25rem 0 0; }
+.price { font-weight:700; }
+.price.big { font-size:1.4rem; margin:.25rem 0 .75rem; }
+.category, .match, .place, .no-photo { font-size:.85rem; color:var(--muted); }
+.why { font-size:.9rem; margin-top:.4rem; }
+.why-label { font-weight:600; }
+.reasons { margin:.15rem 0 0; padding-left:1.1rem; }
+.reasons .placement { color:var(--muted); }
+.item-page { display:grid; gap:1rem 1.5rem; grid-template-columns:minmax(0, 18rem) minmax(0, 1fr); align-items:start; }
+.item-photo { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.5rem; aspect-ratio:3/4;
+  display:flex; align-items:center; justify-content:center; }
+.item-info { min-width:0; }
+.item-info h1 { margin-top:0; overflow-wrap:anywhere; }
+.table-scroll { overflow-x:auto; max-width:100%; }
+table.metrics { border-collapse:collapse; font-size:.9rem; min-width:100%; }
+table.metrics th, table.metrics td { padding:.35rem .6rem; border-bottom:1px solid var(--line); text-align:right;
+  white-space:nowrap; }
+table.metrics thead th { white-space:normal; vertical-align:bottom; min-width:4.5rem; }
+table.metrics th[scope="row"], table.metrics thead th:first-child { text-align:left; }
+svg.chart { width:100%; max-width:36rem; height:auto; display:block; margin:1rem 0; }
+svg.chart text { fill:var(--fg); }
+svg.chart .bar { fill:var(--accent); }
+svg.chart .bar.base { fill:#8a8a8a; }
+svg.chart .baseline { stroke:var(--bad); stroke-width:2; stroke-dasharray:4 3; }
+dl.facts dd { min-width:0; overflow-wrap:anywhere; }
+@media (max-width: 36rem) { .item-page { grid-template-columns:1fr; } .item-photo { max-width:16rem; } }
 `;
 
 const JS = `
@@ -135,6 +174,31 @@ const JS = `
       if (live) live.textContent = live.getAttribute('data-saved') || '';
     });
   });
+
+  // Shop: like / dislike / add to cart through the JSON API; the forms still post without JavaScript.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches('form[data-interaction]')) return;
+    var button = e.submitter;
+    if (!button || !button.value) return;
+    e.preventDefault();
+    var kind = button.value;
+    postWithRefresh('/v1/interactions', { itemId: form.getAttribute('data-interaction'), kind: kind }).then(function (res) {
+      if (!res.ok) {
+        var hidden = document.createElement('input');
+        hidden.type = 'hidden'; hidden.name = 'kind'; hidden.value = kind;
+        form.appendChild(hidden);
+        form.submit();
+        return;
+      }
+      if (kind === 'add_to_cart') button.setAttribute('aria-pressed', 'true');
+      else form.querySelectorAll('button.like, button.dislike').forEach(function (b) {
+        b.setAttribute('aria-pressed', String(b === button));
+      });
+      var live = form.querySelector('[role="status"]');
+      if (live) live.textContent = live.getAttribute('data-saved-' + kind) || '';
+    });
+  });
 })();
 `;
 
@@ -150,4 +214,7 @@ export interface Asset {
 export const ASSETS = {
   css: { path: `/assets/studio.${version(CSS)}.css`, body: CSS, type: 'text/css; charset=utf-8' },
   js: { path: `/assets/studio.${version(JS)}.js`, body: JS, type: 'text/javascript; charset=utf-8' },
+  // Visual search and style profile pages (visual-assets.ts).
+  visualCss: VISUAL_ASSETS.css,
+  visualJs: VISUAL_ASSETS.js,
 } as const satisfies Record<string, Asset>;

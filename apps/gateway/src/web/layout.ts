@@ -1,4 +1,4 @@
-import { ASSETS } from './assets';
+import { ASSETS, type Asset } from './assets';
 import { html, type SafeHtml } from './html';
 import type { Lang, Translate } from './i18n';
 
@@ -7,6 +7,8 @@ export interface PageContext {
   t: Translate;
   /** Signed in (shows studio/account/logout instead of login/register). */
   signedIn: boolean;
+  /** Shows the admin pages in the navigation (the pages themselves check the role again). */
+  admin?: boolean;
   csrf: string;
   /** Current path with query, for the language switch to come back to. */
   path: string;
@@ -16,11 +18,17 @@ export function csrfField(ctx: PageContext): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrf}" />`;
 }
 
-export function layout(ctx: PageContext, title: string, body: SafeHtml): string {
+/** `extra`: page-specific stylesheets and scripts (same-origin assets) after the shared ones. */
+export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: readonly Asset[] = []): string {
   const { t } = ctx;
   const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
   const nav = ctx.signedIn
     ? html`<li><a href="/app">${t('nav.studio')}</a></li>
+        <li><a href="/shop">${t('nav.shop')}</a></li>
+        <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
+        <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
+        <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
+        ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}
         <li><a href="/account">${t('nav.account')}</a></li>
         <li>
           <form method="post" action="/logout">
@@ -36,6 +44,11 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): string 
       <title>${title} · ${t('app.name')}</title>
       <link rel="stylesheet" href="${ASSETS.css.path}" />
       <script src="${ASSETS.js.path}" defer></script>
+      ${extra.map((a) =>
+        a.type.startsWith('text/css')
+          ? html`<link rel="stylesheet" href="${a.path}" />`
+          : html`<script src="${a.path}" defer></script>`,
+      )}
     </head>
     <body>
       <a class="skip" href="#main">${t('nav.skip')}</a>

@@ -49,7 +49,14 @@ export class WebSession {
     const lang = isLang(chosen) ? chosen : DEFAULT_LANG;
     return {
       caller,
-      ctx: { lang, t: translator(lang), signedIn: caller !== undefined, csrf, path: req.originalUrl },
+      ctx: {
+        lang,
+        t: translator(lang),
+        signedIn: caller !== undefined,
+        admin: caller?.role === 'admin',
+        csrf,
+        path: req.originalUrl,
+      },
     };
   }
 

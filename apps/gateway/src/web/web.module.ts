@@ -2,16 +2,22 @@ import { Module } from '@nestjs/common';
 import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { GenerationsModule } from '../generations/generations.module';
+import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
+import { RecommenderDashboardController } from './recommender-dashboard.controller';
+import { ShopReads } from './shop-reads';
+import { ShopController } from './shop.controller';
+import { StyleProfileReader } from './style-profile-reader';
+import { VisualSearchWebController } from './visual-search.controller';
 import { WebErrorPages } from './web-error-pages';
 import { WebController } from './web.controller';
 import { WebSession } from './web-session';
 
 /** The web studio served by the gateway (server-rendered pages, no CDN). */
 @Module({
-  imports: [AccountsModule, AccountModule, GenerationsModule],
-  controllers: [WebController],
-  providers: [WebSession, { provide: ErrorPages, useClass: WebErrorPages }],
+  imports: [AccountsModule, AccountModule, GenerationsModule, RecommenderModule],
+  controllers: [WebController, VisualSearchWebController, ShopController, RecommenderDashboardController],
+  providers: [WebSession, StyleProfileReader, ShopReads, { provide: ErrorPages, useClass: WebErrorPages }],
   exports: [ErrorPages],
 })
 export class WebModule {}

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { Injectable } from '@nestjs/common';
 import { FatalError } from '@atelier/messaging';
-import { BackendHttpClient } from '../http/backend-http-client';
-import { ImageBackend, type BackendOutput, type ImageRequest } from './image-backend';
+import { HttpImageBackend } from './http-image-backend';
+import type { BackendOutput, ImageRequest } from './image-backend';
 
 interface Txt2ImgResponse {
   images?: unknown;
@@ -19,29 +18,17 @@ interface Txt2ImgInfo {
  * answered as base64 PNGs plus an `info` JSON string naming the seeds and model actually used.
  */
 @Injectable()
-export class A1111Backend extends ImageBackend {
+export class A1111Backend extends HttpImageBackend {
   readonly name = 'a1111';
   readonly version = '1';
-
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'generator'>,
-    private readonly http: BackendHttpClient,
-  ) {
-    super();
-  }
 
   async generate(request: ImageRequest): Promise<BackendOutput> {
     const env = this.config.env;
     // A1111 seeds are signed 32-bit-ish ints in practice (-1 = random); keep ours in [0, 2^32).
     const seed = Number(request.seed & 0xffff_ffffn);
-    const answer = await this.http.post(
-      this.name,
+    const answer = await this.postJson(
       new URL('/sdapi/v1/txt2img', env.A1111_URL),
       {
-        'content-type': 'application/json',
-        ...(env.A1111_AUTH ? { authorization: `Basic ${Buffer.from(env.A1111_AUTH).toString('base64')}` } : {}),
-      },
-      JSON.stringify({
         prompt: request.prompt,
         steps: request.steps,
         cfg_scale: request.guidance,
@@ -54,14 +41,10 @@ export class A1111Backend extends ImageBackend {
         send_images: true,
         save_images: false,
         ...(env.A1111_MODEL ? { override_settings: { sd_model_checkpoint: env.A1111_MODEL } } : {}),
-      }),
+      },
+      { authorization: env.A1111_AUTH && `Basic ${Buffer.from(env.A1111_AUTH).toString('base64')}` },
     );
-    let body: Txt2ImgResponse;
-    try {
-      body = JSON.parse(answer.body.toString('utf8')) as Txt2ImgResponse;
-    } catch {
-      throw new FatalError('a1111 answer is not JSON', 'backend_bad_answer');
-    }
+    const body = this.parseJsonAnswer<Txt2ImgResponse>(answer);
     const images = Array.isArray(body?.images) ? body.images.filter((v): v is string => typeof v === 'string') : [];
     if (images.length < request.n) {
       throw new FatalError(`a1111 answered ${images.length} images, asked for ${request.n}`, 'backend_bad_answer');

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
+import { Injectable } from '@nestjs/common';
 import { FatalError } from '@atelier/messaging';
-import { BackendHttpClient } from '../http/backend-http-client';
-import { ImageBackend, type BackendImage, type BackendOutput, type ImageRequest } from './image-backend';
+import { bearer, HttpImageBackend } from './http-image-backend';
+import type { BackendImage, BackendOutput, ImageRequest } from './image-backend';
 
 /**
  * Hugging Face Inference API (text-to-image task): POST {inputs, parameters} to `<HF_API_URL>/models/<HF_MODEL>`,
@@ -11,16 +10,9 @@ import { ImageBackend, type BackendImage, type BackendOutput, type ImageRequest 
  * Retry-After / estimated_time by the shared HTTP client.
  */
 @Injectable()
-export class HfInferenceBackend extends ImageBackend {
+export class HfInferenceBackend extends HttpImageBackend {
   readonly name = 'hf';
   readonly version = '1';
-
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'generator'>,
-    private readonly http: BackendHttpClient,
-  ) {
-    super();
-  }
 
   async generate(request: ImageRequest): Promise<BackendOutput> {
     const env = this.config.env;
@@ -31,15 +23,9 @@ export class HfInferenceBackend extends ImageBackend {
       // The API takes a JSON number: seeds above 2^53 would lose bits, so those are folded into 32 bits.
       const wide = BigInt.asUintN(64, request.seed + BigInt(i));
       const seed = wide <= BigInt(Number.MAX_SAFE_INTEGER) ? wide : wide & 0xffff_ffffn;
-      const answer = await this.http.post(
-        this.name,
+      const answer = await this.postJson(
         url,
         {
-          'content-type': 'application/json',
-          accept: 'image/png',
-          ...(env.HF_API_TOKEN ? { authorization: `Bearer ${env.HF_API_TOKEN}` } : {}),
-        },
-        JSON.stringify({
           inputs: request.prompt,
           parameters: {
             num_inference_steps: request.steps,
@@ -48,7 +34,8 @@ export class HfInferenceBackend extends ImageBackend {
             height: request.height,
             seed: Number(seed),
           },
-        }),
+        },
+        { accept: 'image/png', authorization: bearer(env.HF_API_TOKEN) },
       );
       if (answer.contentType.includes('json')) {
         throw new FatalError(

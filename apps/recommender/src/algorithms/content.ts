@@ -21,6 +21,11 @@ export class ContentScorer implements ItemScorer {
 
   scores(user: number): Float32Array {
     const { items, weights } = this.matrix.rows[user];
+    return this.scoreHistory(items, weights);
+  }
+
+  /** Cosine of every item with the profile of an arbitrary weighted history (e.g. recency-weighted). */
+  scoreHistory(items: ArrayLike<number>, weights: ArrayLike<number>): Float32Array {
     const profile = this.profile(items, weights);
     const out = new Float32Array(this.matrix.items);
     const d = this.dimensions;

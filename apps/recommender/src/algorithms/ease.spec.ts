@@ -80,6 +80,13 @@ describe('item-kNN and the temporal split', () => {
     expect(sim01).toBeCloseTo(2 / 3);
   });
 
+  it('weights a history by its strengths (recency, interaction kind), like EASE', () => {
+    const knn = new ItemKnnScorer(new UserItemMatrix(5, 4, interactions), 10, 500, 0);
+    const one = knn.scoreHistory([0], [1]);
+    const weighted = knn.scoreHistory([0, 3], [2, -1]);
+    for (let j = 0; j < 4; j++) expect(weighted[j]).toBeCloseTo(2 * one[j]);
+  });
+
   it('holds out each user’s most recent interactions and keeps earlier ones for training', () => {
     const xs: Interaction[] = [
       { user: 0, item: 5, weight: 1, time: 30 },

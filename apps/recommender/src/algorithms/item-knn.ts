@@ -54,8 +54,10 @@ export class ItemKnnScorer implements ItemScorer {
   scoreHistory(items: ArrayLike<number>, weights: ArrayLike<number>): Float32Array {
     const out = new Float32Array(this.matrix.items);
     for (let k = 0; k < items.length; k++) {
-      if (weights[k] <= 0) continue;
-      for (const nb of this.neighbours[items[k]]) out[nb.item] += nb.similarity;
+      // Weighted like EASE: interaction strength and recency decay count; dislikes add nothing.
+      const w = weights[k];
+      if (w <= 0) continue;
+      for (const nb of this.neighbours[items[k]]) out[nb.item] += w * nb.similarity;
     }
     return out;
   }

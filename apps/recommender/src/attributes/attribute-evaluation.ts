@@ -79,8 +79,14 @@ export interface LabelledImage {
   labels: Record<string, string>;
 }
 
-/** fashion-product-images 300x400 photos with their baseColour mapped to the schema (sorted by id). */
-export function loadFashionColours(dataDir: string): { images: LabelledImage[]; unmapped: number } {
+/**
+ * fashion-product-images 300x400 photos with their baseColour mapped to the schema (sorted by id), labelled as
+ * `attribute` (`colour` of the product photo by default); `subCategory` keeps one subCategory only.
+ */
+export function loadFashionColours(
+  dataDir: string,
+  options: { attribute?: string; subCategory?: string } = {},
+): { images: LabelledImage[]; unmapped: number } {
   const dir = join(dataDir, 'fashion-product-images');
   const have = new Set(readdirSync(join(dir, 'images_300x400')));
   const images: LabelledImage[] = [];
@@ -88,12 +94,14 @@ export function loadFashionColours(dataDir: string): { images: LabelledImage[]; 
   for (const line of readFileSync(join(dir, 'styles.csv'), 'utf8').split('\n').slice(1)) {
     const f = line.split(',');
     if (f.length < 9 || !have.has(`${f[0]}.jpg`)) continue;
+    if (options.subCategory && f[3] !== options.subCategory) continue;
     const colour = BASE_COLOUR_TO_SCHEMA[f[5]];
     if (!colour) {
       unmapped++;
       continue;
     }
-    images.push({ id: f[0], file: join(dir, 'images_300x400', `${f[0]}.jpg`), labels: { colour } });
+    const labels = { [options.attribute ?? 'colour']: colour };
+    images.push({ id: f[0], file: join(dir, 'images_300x400', `${f[0]}.jpg`), labels });
   }
   images.sort((a, b) => Number(a.id) - Number(b.id));
   return { images, unmapped };

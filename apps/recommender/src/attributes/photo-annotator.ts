@@ -105,7 +105,7 @@ export function buildExtractors(schema: AttributeSchema, config: ServiceConfig<'
         case 'pattern':
           return new PatternAttributeExtractor();
         case 'human':
-          return new HumanAttributeExtractor(schema);
+          return new HumanAttributeExtractor(schema, { segmentation: env.VISUAL_SEGMENTATION === 'on' });
         case 'vlm':
           return new VlmAttributeExtractor(schema, {
             baseUrl: env.VLM_BASE_URL,

@@ -49,3 +49,17 @@ export function blockSimilarity(a: Float32Array, b: Float32Array, block: 'text' 
   }
   return na > 0 && nb > 0 ? dotAB / Math.sqrt(na * nb) : 0;
 }
+
+/**
+ * The photo embedding (`composePhotoEmbedding`: [0.8·image | 0.6·colour], unit length) of an item, recovered from its
+ * item vector, whose colour and image blocks carry the same raw features with the same weights.
+ */
+export function photoEmbeddingOfItemVector(v: Float32Array): Float32Array {
+  const out = new Float32Array(IMAGE_DIMENSIONS + COLOUR_DIMENSIONS);
+  out.set(v.subarray(TEXT_DIMENSIONS + COLOUR_DIMENSIONS, TEXT_DIMENSIONS + COLOUR_DIMENSIONS + IMAGE_DIMENSIONS), 0);
+  out.set(v.subarray(TEXT_DIMENSIONS, TEXT_DIMENSIONS + COLOUR_DIMENSIONS), IMAGE_DIMENSIONS);
+  let sum = 0;
+  for (const x of out) sum += x * x;
+  if (sum > 0) for (let i = 0; i < out.length; i++) out[i] /= Math.sqrt(sum);
+  return out;
+}

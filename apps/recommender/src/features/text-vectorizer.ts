@@ -112,6 +112,11 @@ export class Bm25Vectorizer {
     return v;
   }
 
+  /** Whether any fitted document used the token. */
+  has(token: string): boolean {
+    return this.df.has(token);
+  }
+
   idf(token: string): number {
     const df = this.df.get(token) ?? 0;
     return Math.log(1 + (this.docs - df + 0.5) / (df + 0.5));

@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { ApiError } from '@atelier/service-kit';
+import { ApiError, INTERNAL_CALLER_HEADER, verifyInternalCaller } from '@atelier/service-kit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,9 +29,10 @@ const ROLES_KEY = 'recommender:roles';
 export const RequireRoles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /**
- * Development identity until accounts land (mirrors the gateway's DevUserGuard): the caller is the UUID in
- * `x-user-id` and the role in `x-user-role` (customer when absent). Every request is 401 when
- * ALLOW_DEV_USER_HEADER is false, which production enforces; the gateway will front these routes with JWTs.
+ * Who is calling. In a deployment, the gateway authenticates the user (JWT, roles) and forwards the request with
+ * the caller signed into `x-atelier-caller` (HS256, INTERNAL_CALLER_SECRET, audience `recommender`, one minute).
+ * Only where ALLOW_DEV_USER_HEADER is on (development/test, never production) may a caller instead name itself
+ * with `x-user-id` (UUID) and `x-user-role` (customer when absent).
  */
 @Injectable()
 export class DevCallerGuard implements CanActivate {
@@ -42,6 +43,27 @@ export class DevCallerGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<RequestWithCaller>();
+    const caller = this.identify(req);
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (required && !required.includes(caller.role)) {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', `requires role ${required.join(' or ')}`);
+    }
+    req.caller = caller;
+    return true;
+  }
+
+  private identify(req: Request): Caller {
+    const signed = req.header(INTERNAL_CALLER_HEADER);
+    if (signed !== undefined) {
+      const vouched = verifyInternalCaller(this.config.env.INTERNAL_CALLER_SECRET, signed, 'recommender');
+      if (!vouched || !isRole(vouched.role)) {
+        throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'invalid or expired caller token');
+      }
+      return { userId: vouched.userId, role: vouched.role };
+    }
     if (!this.config.env.ALLOW_DEV_USER_HEADER) {
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'authentication required');
     }
@@ -54,21 +76,14 @@ export class DevCallerGuard implements CanActivate {
       );
     }
     const roleHeader = req.header('x-user-role') ?? 'customer';
-    if (!(ROLES as readonly string[]).includes(roleHeader)) {
+    if (!isRole(roleHeader)) {
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', `x-user-role must be one of ${ROLES.join(', ')}`);
     }
-    const caller: Caller = { userId: header.toLowerCase(), role: roleHeader as Role };
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (required && !required.includes(caller.role)) {
-      throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', `requires role ${required.join(' or ')}`);
-    }
-    req.caller = caller;
-    return true;
+    return { userId: header.toLowerCase(), role: roleHeader };
   }
 }
+
+const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
 export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
   const caller = ctx.switchToHttp().getRequest<RequestWithCaller>().caller;

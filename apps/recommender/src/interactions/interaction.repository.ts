@@ -33,10 +33,14 @@ export class InteractionRepository {
     )) as InteractionRow[];
   }
 
-  /** Every (user, item) pair with its summed weight, for training the collaborative model. */
-  async aggregated(): Promise<Array<{ user_id: string; item_id: string; weight: number }>> {
+  /**
+   * Every (user, item) pair with its summed weight and when the user first touched it, for training the
+   * collaborative model and the sequential rules (which follow each user's order).
+   */
+  async aggregated(): Promise<Array<{ user_id: string; item_id: string; weight: number; first_at: Date }>> {
     return (await this.dataSource.query(
-      `SELECT user_id, item_id, sum(weight)::real AS weight FROM recommender.interactions GROUP BY user_id, item_id`,
-    )) as Array<{ user_id: string; item_id: string; weight: number }>;
+      `SELECT user_id, item_id, sum(weight)::real AS weight, min(created_at) AS first_at
+         FROM recommender.interactions GROUP BY user_id, item_id`,
+    )) as Array<{ user_id: string; item_id: string; weight: number; first_at: Date }>;
   }
 }

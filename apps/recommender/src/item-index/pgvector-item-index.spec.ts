@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { ExactVectorIndex, normalize, PgVectorIndex, randomUnitVectors } from '@atelier/vector-index';
 import { ITEM_VECTOR_DIMENSIONS } from '../features/item-vector';
-import { ITEM_VECTORS_DDL } from '../migrations/1763800000000-item-vectors';
+import { ITEM_VECTORS_DDL } from '../migrations/1763810000000-item-vectors';
 import { itemVectorsOptions, PgVectorItemIndex, PgVectorUnavailableError } from './pgvector-item-index';
 
 jest.setTimeout(120_000);
@@ -38,7 +38,7 @@ describe('PgVectorItemIndex on PGlite', () => {
     }
     await db.query('CREATE EXTENSION IF NOT EXISTS vector');
     await expect(PgVectorItemIndex.open(db, d, options)).rejects.toThrow(
-      /item_vectors is missing.*ItemVectors1763800000000/,
+      /item_vectors is missing.*ItemVectors1763810000000/,
     );
   });
 

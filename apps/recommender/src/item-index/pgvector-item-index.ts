@@ -9,7 +9,7 @@ import {
 import { emptyStats, type ItemIndexBackend, type ItemIndexSyncStats } from './in-process-item-index';
 
 /**
- * The table and index of migration 1763800000000-item-vectors (created there only when the extension exists).
+ * The table and index of migration 1763810000000-item-vectors (created there only when the extension exists).
  * `pgvector-item-index.spec.ts` checks that these options generate exactly the migration's DDL.
  */
 export const ITEM_VECTORS_TABLE = 'recommender.item_vectors';
@@ -64,8 +64,8 @@ export class PgVectorItemIndex implements ItemIndexBackend {
     if (!(await index.tableExists())) {
       throw new PgVectorUnavailableError(
         `RECOMMENDER_VECTOR_INDEX=pgvector: pgvector ${version} is installed but ${ITEM_VECTORS_TABLE} is missing, ` +
-          'so migration ItemVectors1763800000000 ran before the extension existed. Revert it ' +
-          "(DELETE FROM recommender.migrations WHERE name = 'ItemVectors1763800000000') and run `npm run db:setup`.",
+          'so migration ItemVectors1763810000000 ran before the extension existed. Revert it ' +
+          "(DELETE FROM recommender.migrations WHERE name = 'ItemVectors1763810000000') and run `npm run db:setup`.",
       );
     }
     return new PgVectorItemIndex(index, options.rewriteDistance);

@@ -1,12 +1,14 @@
 import { InitRecommender1763712000000 } from './1763712000000-init-recommender';
 import { CatalogInteractions1763780000000 } from './1763780000000-catalog-interactions';
 import { PhotosStyleProfiles1763790000000 } from './1763790000000-photos-style-profiles';
-import { ItemVectors1763800000000 } from './1763800000000-item-vectors';
+import { StudioFeedback1763800000000 } from './1763800000000-studio-feedback';
+import { ItemVectors1763810000000 } from './1763810000000-item-vectors';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
   InitRecommender1763712000000,
   CatalogInteractions1763780000000,
   PhotosStyleProfiles1763790000000,
-  ItemVectors1763800000000,
+  StudioFeedback1763800000000,
+  ItemVectors1763810000000,
 ];

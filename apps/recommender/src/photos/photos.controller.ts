@@ -10,10 +10,13 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import type { Response } from 'express';
 import { ApiError } from '@atelier/service-kit';
+import { ObjectStorage } from '@atelier/storage';
 import { boundedInt } from '../http/bounded-int.pipe';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
 import { PhotoRejected } from './photo-sanitizer';
@@ -67,6 +70,7 @@ export class PhotosController {
   constructor(
     private readonly uploads: PhotoUploads,
     private readonly photos: PhotoRepository,
+    private readonly storage: ObjectStorage,
   ) {}
 
   /** The raw image is the body (Content-Type image/jpeg, image/png or image/webp); annotation is asynchronous. */
@@ -113,6 +117,18 @@ export class PhotosController {
       throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'photo not found');
     }
     return view(row);
+  }
+
+  /** The sanitised image of one of the caller's photos or of a catalog photo (admins: any). */
+  @Get(':id/image')
+  async image(@CurrentCaller() caller: Caller, @Param('id', photoIdPipe) id: string, @Res() res: Response) {
+    const row = await this.photos.find(id);
+    const visible = row && (row.owner_id === caller.userId || row.purpose === 'catalog' || caller.role === 'admin');
+    const bytes = visible ? await this.storage.get(row.image_key) : undefined;
+    if (!row || !bytes) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'photo not found');
+    res.setHeader('Content-Type', `image/${row.format}`);
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    res.send(bytes);
   }
 
   /** Queues photos for annotation again: given ids, or all in a status; the caller's own unless admin. */

@@ -5,28 +5,54 @@ import { rocchioProfile } from '../algorithms/content';
 import { diversifyByDpp, type DiversifyOutcome } from '../algorithms/dpp-diversify';
 import { blend, gatherCandidates, type BlendSource } from '../algorithms/hybrid-blend';
 import { ItemKnnScorer } from '../algorithms/item-knn';
+import { histories } from '../algorithms/recency';
+import { SequentialRulesScorer } from '../algorithms/sequential-rules';
+import { recencyDecay, SERVED_HYBRID } from '../algorithms/served-hybrid';
 import { UserItemMatrix, type Interaction } from '../algorithms/user-item-matrix';
 import { ItemRepository, type ItemRow } from '../catalog/item.repository';
 import { ItemFeaturesRepository, type ItemFeatures } from '../features/item-features.repository';
-import { blockSimilarity, composeItemVector, ITEM_VECTOR_DIMENSIONS, TEXT_DIMENSIONS } from '../features/item-vector';
+import {
+  blockSimilarity,
+  composeItemVector,
+  ITEM_VECTOR_DIMENSIONS,
+  photoEmbeddingOfItemVector,
+  TEXT_DIMENSIONS,
+} from '../features/item-vector';
 import { Bm25Vectorizer } from '../features/text-vectorizer';
 import { InteractionRepository, type InteractionRow } from '../interactions/interaction.repository';
 import { ItemIndexService, type ItemIndexState } from '../item-index/item-index.service';
 import type { InteractionKind } from '../interactions/interaction-kinds';
+import { MIN_LIKES } from '../style-profiles/style-profile';
+import { StyleProfileService } from '../style-profiles/style-profile.service';
+import {
+  carriesStyle,
+  definingAttributes,
+  distinctModes,
+  modeOfEmbedding,
+  stratifyByModes,
+} from '../style-profiles/style-modes';
+import { StudioFeedbackRepository, type StudioFeedbackRow } from '../studio-feedback/studio-feedback.repository';
+import { quotePrompt, STUDIO_FEEDBACK_WEIGHT, studioPromptVector } from '../studio-feedback/studio-prompt';
 
-/**
- * Stage-2 blend weights, learned on MovieLens-100k validation data by `npm run eval:recs`
- * (recency-weighted EASE 1.5, content 0.35, popularity/trending 0.05).
- */
-export const BLEND_WEIGHTS = { collaborative: 1.5, content: 0.35, popularity: 0.05 } as const;
+/** Stage-2 blend weights (chosen on MovieLens-100k validation data by `npm run eval:recs`, see SERVED_HYBRID). */
+export const BLEND_WEIGHTS = SERVED_HYBRID.weights;
 /** Candidates each stage-1 source contributes. */
-const CANDIDATES_PER_SOURCE = 100;
-/** Recency half-life (in interactions) of the history that scores a user. */
-const HISTORY_HALF_LIFE = 10;
+const CANDIDATES_PER_SOURCE = SERVED_HYBRID.candidatesPerSource;
 /** Dense EASE (an n³ inverse that blocks the event loop ~0.5 s at 1000) while the interacted catalogue is at most this large; item-kNN otherwise. */
 const EASE_MAX_ITEMS = 1000;
 /** The DPP stage picks k from this many × k of the best blended candidates. */
 const DIVERSITY_POOL_FACTOR = 3;
+/** Style modes draw their seats from this many × k of the ranked candidates. */
+const STYLE_POOL_FACTOR = 6;
+/** The caller's most recent studio verdicts that shape the content profile. */
+const STUDIO_FEEDBACK_LIMIT = 50;
+
+/** One studio verdict as a content signal. */
+interface StudioSignal {
+  verdict: 'like' | 'dislike';
+  vector: Float32Array;
+  quote: string;
+}
 
 const VERBS: Record<InteractionKind, string> = {
   view: 'viewed',
@@ -51,6 +77,7 @@ interface Model {
   bm25: Bm25Vectorizer;
   knn?: ItemKnnScorer;
   ease?: CappedEaseScorer;
+  sequential?: SequentialRulesScorer;
   popularity: Float32Array;
 }
 
@@ -82,6 +109,15 @@ export interface PipelineStages {
     diversityBefore: number;
     diversityAfter: number;
   };
+  /** Stage 4: the caller's distinct style modes (at least two) sharing the list by their shares. */
+  styleModes: {
+    applied: boolean;
+    modes: Array<{ label: string; share: number; served: number }>;
+    /** Items that entered the top-k only through their mode's seats. */
+    promoted: number;
+  };
+  /** The caller's studio verdicts that entered the content profile. */
+  studioFeedback: { likes: number; dislikes: number };
 }
 
 export interface RecommendationList {
@@ -91,8 +127,8 @@ export interface RecommendationList {
 }
 
 interface UserHistory {
-  /** Positive items oldest first with recency-weighted strengths. */
-  positives: Array<{ entry: CatalogEntry; weight: number; kind: InteractionKind }>;
+  /** Positive items oldest first with their summed strength and age (interactions since, 0 = the latest). */
+  positives: Array<{ entry: CatalogEntry; strength: number; age: number; kind: InteractionKind }>;
   negatives: CatalogEntry[];
   /** Every item the user touched: never recommended back. */
   exclude: Set<string>;
@@ -117,6 +153,8 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     private readonly items: ItemRepository,
     private readonly features: ItemFeaturesRepository,
     private readonly interactions: InteractionRepository,
+    private readonly studioFeedback: StudioFeedbackRepository,
+    private readonly styleProfiles: StyleProfileService,
     private readonly itemIndex: ItemIndexService,
   ) {}
 
@@ -186,7 +224,8 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
       const item = byId.get(a.item_id);
       if (!item) continue;
       if (!users.has(a.user_id)) users.set(a.user_id, users.size);
-      train.push({ user: users.get(a.user_id) ?? 0, item: item.index, weight: a.weight });
+      const time = new Date(a.first_at).getTime();
+      train.push({ user: users.get(a.user_id) ?? 0, item: item.index, weight: a.weight, time });
     }
     const matrix = new UserItemMatrix(users.size, entries.length, train);
     const popularity = new Float32Array(entries.length);
@@ -194,8 +233,14 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const interacted = popularity.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
     const knn = train.length ? new ItemKnnScorer(matrix, 50) : undefined;
     const ease =
-      train.length && interacted <= EASE_MAX_ITEMS ? new CappedEaseScorer(matrix, 200, EASE_MAX_ITEMS) : undefined;
-    this.model = { entries, byId, vectors, bm25, knn, ease, popularity };
+      train.length && interacted <= EASE_MAX_ITEMS
+        ? new CappedEaseScorer(matrix, SERVED_HYBRID.collaborative.lambda, EASE_MAX_ITEMS)
+        : undefined;
+    // Sequential rules over each user's positive items in the order they first touched them.
+    const sequential = train.length
+      ? new SequentialRulesScorer(entries.length, histories(users.size, train), SERVED_HYBRID.sequential)
+      : undefined;
+    this.model = { entries, byId, vectors, bm25, knn, ease, sequential, popularity };
     this.version = version;
     this.logger.log(
       `model rebuilt: ${entries.length} items (${vectors.size} vectors, ${this.itemIndex.kind}), ${users.size} users, ` +
@@ -226,6 +271,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const model = this.model;
     if (!model || model.entries.length === 0) return { strategy: 'cold-start', items: [] };
     const history = this.history(model, await this.interactions.forUser(userId, 500));
+    const studio = this.studioSignals(model, await this.studioFeedback.forUser(userId, STUDIO_FEEDBACK_LIMIT));
     const n = model.entries.length;
     const allowed = (e: CatalogEntry) =>
       !history.exclude.has(e.id) &&
@@ -234,50 +280,77 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
 
     const sources: BlendSource[] = [{ name: 'popularity', scores: model.popularity.subarray(0, n), normalise: 'log' }];
     const historyItems = history.positives.map((p) => p.entry.index);
-    const historyWeights = history.positives.map((p) => p.weight);
     if (history.positives.length && (model.ease || model.knn)) {
+      const weights = decayed(history, SERVED_HYBRID.collaborative.halfLife);
       const cf = model.ease
-        ? model.ease.scoreHistory(historyItems, historyWeights)
-        : (model.knn as ItemKnnScorer).scoreHistory(historyItems, historyWeights);
+        ? model.ease.scoreHistory(historyItems, weights)
+        : (model.knn as ItemKnnScorer).scoreHistory(historyItems, weights);
       sources.push({ name: 'collaborative', scores: padTo(cf, n) });
     }
-    if (history.positives.length) {
-      const profile = this.profile(model, history);
-      if (profile) {
-        const content = new Float32Array(n);
-        const exclude = new Set([...excludeIdx].map((i) => model.entries[i].id));
-        for (const hit of await this.itemIndex.search(profile, CANDIDATES_PER_SOURCE, { exclude })) {
-          const e = model.byId.get(hit.id);
-          if (e) content[e.index] = hit.score;
-        }
-        sources.push({ name: 'content', scores: content });
+    if (history.positives.length && model.sequential) {
+      const weights = decayed(history, SERVED_HYBRID.sequential.halfLife);
+      sources.push({ name: 'sequential', scores: padTo(model.sequential.scoreHistory(historyItems, weights), n) });
+    }
+    const personal = history.positives.length > 0 || studio.some((s) => s.verdict === 'like');
+    const profile = personal ? this.profile(model, history, studio) : undefined;
+    if (profile) {
+      const content = new Float32Array(n);
+      const exclude = new Set([...excludeIdx].map((i) => model.entries[i].id));
+      for (const hit of await this.itemIndex.search(profile, CANDIDATES_PER_SOURCE, { exclude })) {
+        const e = model.byId.get(hit.id);
+        if (e) content[e.index] = hit.score;
       }
+      sources.push({ name: 'content', scores: content });
     }
     const candidates = gatherCandidates(sources, CANDIDATES_PER_SOURCE, excludeIdx);
     const { RECOMMENDER_DIVERSITY: diversify, RECOMMENDER_DIVERSITY_STRENGTH: strength } = this.config.env;
-    const pool = blend(candidates, BLEND_WEIGHTS, diversify ? k * DIVERSITY_POOL_FACTOR : k);
-    // Last stage: DPP over the reranked pool, quality = blended score, similarity = cosine of item vectors.
+    const ranked = blend(candidates, BLEND_WEIGHTS, candidates.items.length);
+    const pool = ranked.slice(0, diversify ? k * DIVERSITY_POOL_FACTOR : k);
+    // Stage 3: DPP over the reranked pool, quality = blended score, similarity = cosine of item vectors.
     const outcome: DiversifyOutcome = diversifyByDpp(
       pool.map((r) => ({ score: r.score, vector: model.vectors.get(model.entries[r.item].id) })),
       k,
       diversify ? strength : 0,
     );
+    // Stage 4: the user's distinct style modes share the list by their shares. The DPP's list comes first, then the
+    // rest of the ranking; with fewer than two modes the DPP's list is served as it is.
+    const chosen = new Set(outcome.order);
+    const ranking = [...outcome.order, ...ranked.map((_, i) => i).filter((i) => !chosen.has(i))];
+    const style = await this.styleModes(model, userId, history);
+    const modeOf = ranking.map((i, position) => {
+      if (!style || position >= k * STYLE_POOL_FACTOR) return -1;
+      const entry = model.entries[ranked[i].item];
+      const v = style && model.vectors.get(entry.id);
+      const mode = style && v ? modeOfEmbedding(style.styles, photoEmbeddingOfItemVector(v)) : -1;
+      return style && mode >= 0 && carriesStyle(entry.attributes, style.modes[mode]) ? mode : -1;
+    });
+    const served = style
+      ? stratifyByModes(
+          modeOf,
+          style.modes.map((m) => m.share),
+          k,
+        )
+      : ranking.slice(0, k).map((_, position) => position);
+    const items = served.map((position) => {
+      const candidate = ranking[position];
+      const r = ranked[candidate];
+      const e = model.entries[r.item];
+      const reasons = this.explain(model, e, r.contributions, history, studio);
+      if (candidate >= k && position < k) reasons.push('adds variety: unlike the items ranked above it');
+      if (style && position >= k && modeOf[position] >= 0)
+        reasons.push(`from your style: ${style.labels[modeOf[position]]}`);
+      return {
+        itemId: e.id,
+        title: e.title,
+        score: r.score,
+        contributions: r.contributions,
+        reasons,
+        relevanceRank: candidate + 1,
+      };
+    });
     return {
-      strategy: history.positives.length ? 'hybrid' : 'cold-start',
-      items: outcome.order.map((candidate) => {
-        const r = pool[candidate];
-        const e = model.entries[r.item];
-        const reasons = this.explain(model, e, r.contributions, history);
-        if (candidate >= k) reasons.push('adds variety: unlike the items ranked above it');
-        return {
-          itemId: e.id,
-          title: e.title,
-          score: r.score,
-          contributions: r.contributions,
-          reasons,
-          relevanceRank: candidate + 1,
-        };
-      }),
+      strategy: personal ? 'hybrid' : 'cold-start',
+      items,
       stages: {
         candidates: candidates.items.length,
         filtered: excludeIdx.size,
@@ -289,8 +362,55 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
           diversityBefore: round(outcome.diversityBefore),
           diversityAfter: round(outcome.diversityAfter),
         },
+        styleModes: {
+          applied: style !== undefined,
+          modes: (style?.modes ?? []).map((m, i) => ({
+            label: style?.labels[i] ?? '',
+            share: round(m.share),
+            served: served.filter((position) => modeOf[position] === i).length,
+          })),
+          promoted: served.filter((position) => position >= k).length,
+        },
+        studioFeedback: {
+          likes: studio.filter((s) => s.verdict === 'like').length,
+          dislikes: studio.filter((s) => s.verdict === 'dislike').length,
+        },
       },
     };
+  }
+
+  /**
+   * The caller's distinct style modes (their style profile's mixture components merged while BIC sees one
+   * style), when there are at least two; a failure here never fails the recommendation.
+   */
+  private async styleModes(model: Model, userId: string, history: UserHistory) {
+    const likes = history.positives.filter((p) => p.kind === 'like' || p.kind === 'purchase').length;
+    if (likes < MIN_LIKES) return undefined;
+    try {
+      const current = await this.styleProfiles.current(userId);
+      if (current.status !== 'ready') return undefined;
+      const styles = distinctModes(current.model, current.items);
+      const { modes } = styles;
+      if (modes.length < 2) return undefined;
+      const labels = modes.map((m) => {
+        const defining = definingAttributes(m);
+        if (defining.length) return defining.map((a) => a.value.toLowerCase()).join(', ');
+        const example = m.exampleItemIds.map((id) => model.byId.get(id)?.title).find(Boolean);
+        return example ? `like “${example}”` : 'one of your looks';
+      });
+      return { model: current.model, styles, modes, labels };
+    } catch (err: unknown) {
+      this.logger.warn(`style modes of ${userId} unavailable: ${String(err)}`);
+      return undefined;
+    }
+  }
+
+  /** The caller's studio verdicts as item-space text vectors (prompts with no word the catalogue uses drop out). */
+  private studioSignals(model: Model, rows: StudioFeedbackRow[]): StudioSignal[] {
+    return rows.flatMap((r) => {
+      const vector = studioPromptVector(r.original_prompt, r.enhanced_prompt, model.bm25);
+      return vector ? [{ verdict: r.verdict, vector, quote: quotePrompt(r.original_prompt, r.enhanced_prompt) }] : [];
+    });
   }
 
   /** Items like this one: content neighbours in the vector index plus items often chosen together. */
@@ -345,7 +465,8 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     return {
       positives: positives.map(([id, p], i) => ({
         entry: model.byId.get(id) as CatalogEntry,
-        weight: p.weight * Math.pow(0.5, (positives.length - 1 - i) / HISTORY_HALF_LIFE),
+        strength: p.weight,
+        age: positives.length - 1 - i,
         kind: p.kind,
       })),
       negatives: known.filter(([, p]) => p.disliked).map(([id]) => model.byId.get(id) as CatalogEntry),
@@ -353,17 +474,22 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     };
   }
 
-  private profile(model: Model, history: UserHistory): Float32Array | undefined {
+  /**
+   * Rocchio profile: recency-weighted liked/viewed item vectors minus disliked ones, plus the studio's liked prompts
+   * (text vectors, small weight; disliked prompts subtract).
+   */
+  private profile(model: Model, history: UserHistory, studio: readonly StudioSignal[]): Float32Array | undefined {
     const rows: Float32Array[] = [];
     const weights: number[] = [];
-    const add = (id: string, weight: number) => {
-      const v = model.vectors.get(id);
+    const add = (v: Float32Array | undefined, weight: number) => {
       if (!v) return;
       rows.push(v);
       weights.push(weight);
     };
-    for (const p of history.positives) add(p.entry.id, p.weight);
-    for (const e of history.negatives) add(e.id, -1);
+    const decay = decayed(history, SERVED_HYBRID.content.halfLife);
+    history.positives.forEach((p, i) => add(model.vectors.get(p.entry.id), decay[i]));
+    for (const e of history.negatives) add(model.vectors.get(e.id), -1);
+    for (const s of studio) add(s.vector, s.verdict === 'like' ? STUDIO_FEEDBACK_WEIGHT : -STUDIO_FEEDBACK_WEIGHT);
     if (!weights.some((w) => w > 0)) return undefined;
     const stacked = new Float32Array(rows.length * ITEM_VECTOR_DIMENSIONS);
     rows.forEach((v, i) => stacked.set(v, i * ITEM_VECTOR_DIMENSIONS));
@@ -380,6 +506,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     item: CatalogEntry,
     contributions: Record<string, number>,
     history: UserHistory,
+    studio: readonly StudioSignal[],
   ): string[] {
     const reasons: string[] = [];
     const ordered = Object.entries(contributions)
@@ -391,17 +518,27 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
         reasons.push(
           anchor ? `because you ${VERBS[anchor.kind]} “${anchor.entry.title}”` : 'liked by people with similar taste',
         );
+      } else if (source === 'sequential') {
+        const anchor = this.sequentialAnchor(model, item, history);
+        if (anchor) reasons.push(`often chosen next after “${anchor.title}”, which you ${VERBS[anchor.kind]}`);
       } else if (source === 'content') {
         const v = model.vectors.get(item.id);
         let best: { entry: CatalogEntry; sim: number } | undefined;
         for (const p of history.positives) {
           const pv = model.vectors.get(p.entry.id);
           if (!v || !pv) continue;
-          let sim = 0;
-          for (let i = 0; i < v.length; i++) sim += v[i] * pv[i];
+          const sim = dot(v, pv);
           if (!best || sim > best.sim) best = { entry: p.entry, sim };
         }
-        if (best) reasons.push(`${this.similarity(model, item, best.entry)} “${best.entry.title}”`);
+        // A liked studio prompt is named when it is closer to this item than anything in the history.
+        let prompt: { quote: string; sim: number } | undefined;
+        for (const s of studio) {
+          const sim = v && s.verdict === 'like' ? dot(v, s.vector) : 0;
+          if (sim > 0 && (!prompt || sim > prompt.sim)) prompt = { quote: s.quote, sim };
+        }
+        const studioReason = prompt && `matches the style you liked in the studio: “${prompt.quote}”`;
+        if (studioReason && prompt && (!best || prompt.sim > best.sim)) reasons.push(studioReason);
+        else if (best) reasons.push(`${this.similarity(model, item, best.entry)} “${best.entry.title}”`);
       } else if (source === 'popularity' && reasons.length === 0) {
         reasons.push('popular in the shop');
       }
@@ -411,11 +548,25 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
 
   /** The caller's own history item that pushed this candidate most in the collaborative model. */
   private collaborativeAnchor(model: Model, item: CatalogEntry, history: UserHistory) {
+    const weights = decayed(history, SERVED_HYBRID.collaborative.halfLife);
     let best: { entry: CatalogEntry; kind: InteractionKind; weight: number } | undefined;
-    for (const p of history.positives) {
+    history.positives.forEach((p, i) => {
       const w = model.knn?.neighbours[p.entry.index]?.find((nb) => nb.item === item.index)?.similarity ?? 0;
-      if (w > 0 && (!best || w * p.weight > best.weight)) best = { entry: p.entry, kind: p.kind, weight: w * p.weight };
-    }
+      if (w > 0 && (!best || w * weights[i] > best.weight))
+        best = { entry: p.entry, kind: p.kind, weight: w * weights[i] };
+    });
+    return best;
+  }
+
+  /** The caller's own history item whose sequential rule to this candidate counted most. */
+  private sequentialAnchor(model: Model, item: CatalogEntry, history: UserHistory) {
+    const weights = decayed(history, SERVED_HYBRID.sequential.halfLife);
+    let best: { title: string; kind: InteractionKind; weight: number } | undefined;
+    history.positives.forEach((p, i) => {
+      const rule = model.sequential?.rules[p.entry.index]?.find((r) => r.item === item.index);
+      const w = (rule?.strength ?? 0) * weights[i];
+      if (w > 0 && (!best || w > best.weight)) best = { title: p.entry.title, kind: p.kind, weight: w };
+    });
     return best;
   }
 
@@ -439,6 +590,17 @@ function entryOf(r: ItemRow, index: number): CatalogEntry {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** The history's strengths decayed by recency: 0.5^(age / halfLife), per source as chosen on validation. */
+function decayed(history: UserHistory, halfLife: number): number[] {
+  return history.positives.map((p) => p.strength * recencyDecay(p.age, halfLife));
+}
 
 /** CF scores cover the snapshot's items; items added since then score 0. */
 function padTo(scores: Float32Array, n: number): Float32Array {

@@ -3,6 +3,8 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { FeaturesModule } from '../features/features.module';
 import { InteractionsModule } from '../interactions/interactions.module';
 import { ItemIndexModule } from '../item-index/item-index.module';
+import { StudioFeedbackModule } from '../studio-feedback/studio-feedback.module';
+import { StyleProfilesModule } from '../style-profiles/style-profiles.module';
 import { ItemUpsertedHandler } from './item-upserted.handler';
 import { RecommendationEngine } from './recommendation-engine';
 import { RecommendationRequestedHandler } from './recommendation-requested.handler';
@@ -10,7 +12,14 @@ import { RecommendationTaskRepository } from './recommendation-task.repository';
 import { RecommendationsController } from './recommendations.controller';
 
 @Module({
-  imports: [CatalogModule, FeaturesModule, InteractionsModule, ItemIndexModule],
+  imports: [
+    CatalogModule,
+    FeaturesModule,
+    InteractionsModule,
+    ItemIndexModule,
+    StudioFeedbackModule,
+    StyleProfilesModule,
+  ],
   controllers: [RecommendationsController],
   providers: [RecommendationEngine, RecommendationTaskRepository, RecommendationRequestedHandler, ItemUpsertedHandler],
 })

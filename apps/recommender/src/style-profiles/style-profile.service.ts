@@ -32,6 +32,29 @@ export class StyleProfileService {
   constructor(private readonly repo: StyleProfileRepository) {}
 
   async profile(userId: string): Promise<StyleProfileView> {
+    const current = await this.current(userId);
+    if (current.status === 'not_enough_likes') {
+      return { user_id: userId, likes: current.likes, status: 'not_enough_likes', modes: [], updated: 'none' };
+    }
+    const { model, items, updated } = current;
+    return {
+      user_id: userId,
+      likes: items.length,
+      status: 'ready',
+      k: model.gmm.weights.length,
+      bic: model.bics,
+      modes: describeModes(model, items),
+      updated,
+    };
+  }
+
+  /** The user's style model brought up to date (fitted, stepped online or as stored) with the liked items behind it. */
+  async current(
+    userId: string,
+  ): Promise<
+    | { status: 'not_enough_likes'; likes: number }
+    | { status: 'ready'; model: StyleModel; items: LikedItem[]; updated: StyleProfileView['updated'] }
+  > {
     const rows = await this.repo.likedItems(userId);
     const items: LikedItem[] = rows
       .filter((r) => r.colour || r.image)
@@ -43,9 +66,7 @@ export class StyleProfileService {
           r.colour ? fromBytes(r.colour) : new Float32Array(COLOUR_DIMENSIONS),
         ),
       }));
-    if (items.length < MIN_LIKES) {
-      return { user_id: userId, likes: items.length, status: 'not_enough_likes', modes: [], updated: 'none' };
-    }
+    if (items.length < MIN_LIKES) return { status: 'not_enough_likes', likes: items.length };
     const stored = await this.repo.find(userId);
     let model: StyleModel;
     let updated: StyleProfileView['updated'];
@@ -59,14 +80,6 @@ export class StyleProfileService {
     }
     const last = rows.reduce((m, r) => (BigInt(r.interaction_id) > m ? BigInt(r.interaction_id) : m), 0n);
     if (updated !== 'unchanged') await this.repo.save(userId, model, items.length, String(last));
-    return {
-      user_id: userId,
-      likes: items.length,
-      status: 'ready',
-      k: model.gmm.weights.length,
-      bic: model.bics,
-      modes: describeModes(model, items),
-      updated,
-    };
+    return { status: 'ready', model, items, updated };
   }
 }

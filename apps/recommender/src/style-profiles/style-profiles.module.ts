@@ -6,5 +6,6 @@ import { StyleProfileService } from './style-profile.service';
 @Module({
   controllers: [StyleProfileController],
   providers: [StyleProfileRepository, StyleProfileService],
+  exports: [StyleProfileService],
 })
 export class StyleProfilesModule {}

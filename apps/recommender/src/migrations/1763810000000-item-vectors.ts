@@ -12,8 +12,8 @@ export const ITEM_VECTORS_DDL = [
   'CREATE INDEX IF NOT EXISTS "item_vectors_cos_idx" ON "recommender"."item_vectors" USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
 ];
 
-export class ItemVectors1763800000000 implements MigrationInterface {
-  name = 'ItemVectors1763800000000';
+export class ItemVectors1763810000000 implements MigrationInterface {
+  name = 'ItemVectors1763810000000';
 
   async up(q: QueryRunner): Promise<void> {
     const pgvector = (await q.query(`SELECT 1 FROM pg_extension WHERE extname = 'vector'`)) as unknown[];
