@@ -66,6 +66,8 @@ interface HnswManifest {
 }
 
 const MANIFEST_FORMAT = 1;
+/** Searches wanting at least 1/EXACT_SCAN_SHARE of the index scan the exact copies instead of the graph. */
+const EXACT_SCAN_SHARE = 4;
 
 /**
  * In-process HNSW graph (usearch, prebuilt native addon shipped in its npm package) under the inner-product metric,
@@ -207,6 +209,9 @@ export class HnswVectorIndex extends VectorIndex {
     // Exclusions are filtered after the graph search, so ask for enough extra neighbours to cover them. Asking
     // for at least `expansionSearch` results sets the beam width: usearch searches with max(its ef = 1, wanted).
     let want = Math.min(size, Math.max(this.opts.expansionSearch, k + (options.exclude?.size ?? 0)));
+    // A search that wants a quarter of the index (small indexes, exclusions of most items such as a category
+    // filter) would visit nearly every node of the graph: scanning the exact copies is cheaper and exact.
+    if (want * EXACT_SCAN_SHARE >= size) return this.scan(query, k, options.exclude);
     for (;;) {
       const matches = this.index.search(query, want, 1);
       const top = new TopK<string>(k);
@@ -283,6 +288,14 @@ export class HnswVectorIndex extends VectorIndex {
       throw new Error(`HNSW snapshot graph has ${index.index.size()} nodes, its manifest ${index.slots.size}`);
     }
     return index;
+  }
+
+  private scan(query: Float32Array, k: number, exclude: ReadonlySet<string> | undefined): VectorHit[] {
+    const top = new TopK<string>(k);
+    this.ids.forEach((id, slot) => {
+      if (id !== null && !exclude?.has(id)) top.push(this.dotWithStored(query, slot), id);
+    });
+    return top.sorted().map((h) => ({ id: h.value, score: h.score }));
   }
 
   /**

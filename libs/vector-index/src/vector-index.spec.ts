@@ -96,6 +96,12 @@ describe('HnswVectorIndex against exact search', () => {
     for (const h of hits) expect(exclude.has(h.id)).toBe(false);
   });
 
+  it('answers exactly when the exclusions cover most of the index (a category filter)', () => {
+    const q = row(queries, 4, d);
+    const exclude = new Set(ids.filter((_, i) => i % 10 !== 3));
+    expect(hnsw.search(q, 10, { exclude })).toEqual(exact.search(q, 10, { exclude }));
+  });
+
   it('updates incrementally: a replaced vector is found at its new place, a removed one never', () => {
     const q = row(queries, 2, d);
     expect(hnsw.upsert('v1', q)).toBe('relinked');
