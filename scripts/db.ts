@@ -24,6 +24,11 @@ const MIGRATIONS: Record<ServiceName, Array<new () => object>> = {
 
 /** Extensions created by the superuser in a service's schema: the recommender's title search uses trigrams. */
 export const SERVICE_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>> = { recommender: ['pg_trgm'] };
+/**
+ * Created the same way when the server has them: pgvector backs RECOMMENDER_VECTOR_INDEX=pgvector (the recommender's
+ * item_vectors migration and the pgvector index check for it; this machine's PostgreSQL lacks it).
+ */
+export const SERVICE_OPTIONAL_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>> = { recommender: ['vector'] };
 
 export async function provisionAll(env: Record<string, string | undefined> = process.env): Promise<void> {
   const db = loadConfig('gateway', env).database;
@@ -32,6 +37,7 @@ export async function provisionAll(env: Record<string, string | undefined> = pro
     database: db.database,
     services: SERVICES,
     extensions: SERVICE_EXTENSIONS,
+    optionalExtensions: SERVICE_OPTIONAL_EXTENSIONS,
   });
 }
 

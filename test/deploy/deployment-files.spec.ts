@@ -235,6 +235,13 @@ describe('docker-compose.yml', () => {
     expect(pg.ports ?? []).toEqual([]);
   });
 
+  it('recommender: a vector index the config accepts; pgvector only on the pgvector postgres image', () => {
+    const env = composeEnv(service('recommender'));
+    const index = must(env.RECOMMENDER_VECTOR_INDEX, 'RECOMMENDER_VECTOR_INDEX');
+    expect(loadConfig('recommender', { RECOMMENDER_VECTOR_INDEX: index }).env.RECOMMENDER_VECTOR_INDEX).toBe(index);
+    if (index === 'pgvector') expect(service('postgres').image).toMatch(/^pgvector\/pgvector:/);
+  });
+
   it('rabbitmq: management image with a diagnostics ping healthcheck', () => {
     const rabbit = service('rabbitmq');
     expect(rabbit.image).toBe('rabbitmq:3.13-management');
@@ -495,6 +502,17 @@ describe('k8s', () => {
       // A replicas field would reset the autoscaled count on every kubectl apply.
       expect(deployment(app).spec.replicas).toBeUndefined();
     });
+  });
+
+  it('recommender: a vector index the config accepts; hnsw only with its snapshot directory on a writable volume', () => {
+    const c = containerOf(deployment('recommender').spec.template, 'recommender');
+    const env = k8s.containerEnv(c);
+    const index = must(env.get('RECOMMENDER_VECTOR_INDEX'), 'RECOMMENDER_VECTOR_INDEX');
+    expect(loadConfig('recommender', { RECOMMENDER_VECTOR_INDEX: index }).env.RECOMMENDER_VECTOR_INDEX).toBe(index);
+    if (index !== 'hnsw') return;
+    // The root filesystem is read-only: the snapshot needs a mounted volume.
+    const dir = must(env.get('RECOMMENDER_VECTOR_INDEX_DIR'), 'RECOMMENDER_VECTOR_INDEX_DIR');
+    expect(c.volumeMounts?.some((m) => dir.startsWith(m.mountPath))).toBe(true);
   });
 
   describe.each(WORKERS)('%s autoscaling', (worker) => {

@@ -43,6 +43,8 @@ export class TestMesh {
       AMQP_URL,
       MESH_NAMESPACE: this.namespace,
       STORAGE_DIR: this.storageDir,
+      // The recommender's HNSW snapshots go with the mesh's other files (removed by stop()).
+      RECOMMENDER_VECTOR_INDEX_DIR: join(this.storageDir, 'vector-index'),
       RETRY_BASE_DELAY_MS: '100',
       RETRY_MAX_ATTEMPTS: '4',
       OUTBOX_POLL_INTERVAL_MS: '500',

@@ -15,11 +15,11 @@ function defaultSharedModelsDir(): string {
   return resolve(dir, '..', 'shared', 'models');
 }
 const SHARED_MODELS_DIR = defaultSharedModelsDir();
-/** `<repo root>/var/models`: trained checkpoints (never committed). */
-function defaultLocalModelsDir(): string {
+/** `<repo root>/var/<name>`: local state never committed (trained checkpoints, index snapshots). */
+function defaultLocalDir(name: string): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return resolve(dir, 'var', 'models');
+  return resolve(dir, 'var', name);
 }
 
 export const SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge', 'recommender'] as const;
@@ -256,8 +256,18 @@ export const ENV_SHAPES = {
     INTERNAL_CALLER_SECRET: z.string().min(32).default(DEV_INTERNAL_CALLER_SECRET),
     // Image features from the MobileNetV2 bundled in nsfwjs (tfjs + WASM); off skips them.
     RECOMMENDER_IMAGE_FEATURES: z.enum(['mobilenet', 'off']).default('mobilenet'),
-    // exact: brute-force scan (fast enough to ~20k items); hnsw: usearch graph (see the README's benchmark).
-    RECOMMENDER_VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('exact'),
+    // Index of the item vectors for content candidates and similar items: exact scan (the reference); hnsw
+    // (in-process usearch graph, snapshot under RECOMMENDER_VECTOR_INDEX_DIR, updated incrementally); pgvector
+    // (table recommender.item_vectors; the service refuses to start when PostgreSQL lacks the extension).
+    RECOMMENDER_VECTOR_INDEX: z.enum(['exact', 'hnsw', 'pgvector']).default('exact'),
+    // Where hnsw keeps its snapshot (graph + exact vectors), loaded at start so a restart only applies changes.
+    RECOMMENDER_VECTOR_INDEX_DIR: z.string().min(1).default(defaultLocalDir('vector-index')),
+    // HNSW graph: degree M, candidate lists while inserting / searching (ef), scalar type of the graph's vectors
+    // (hits are always rescored with the exact float32 vectors). Defaults from `npm run bench:recs`.
+    RECOMMENDER_HNSW_CONNECTIVITY: int(32, 2, 512),
+    RECOMMENDER_HNSW_EXPANSION_ADD: int(200, 1, 100000),
+    RECOMMENDER_HNSW_EXPANSION_SEARCH: int(256, 1, 100000),
+    RECOMMENDER_HNSW_QUANTIZATION: z.enum(['f32', 'f16', 'bf16', 'i8']).default('f16'),
     // Period of the full model refresh (CF neighbours, IDF, popularity); item vectors update incrementally.
     RECOMMENDER_REFRESH_INTERVAL_MS: int(60000, 1000, 86400000),
     RECOMMENDER_MAX_IMPORT_ITEMS: int(5000, 1, 100000),
@@ -282,7 +292,7 @@ export const ENV_SHAPES = {
     // Rocchio weight of the negatives: target = avg(positives) − γ·avg(negatives).
     VISUAL_SEARCH_NEGATIVE_WEIGHT: z.coerce.number().min(0).max(2).default(0.5),
     // Trained checkpoints (contrastive-v1.json from `npm run train:contrastive`), loaded at start when present.
-    RECOMMENDER_MODELS_DIR: z.string().min(1).default(defaultLocalModelsDir()),
+    RECOMMENDER_MODELS_DIR: z.string().min(1).default(defaultLocalDir('models')),
   },
 } as const satisfies Record<ServiceName, z.ZodRawShape>;
 

@@ -12,6 +12,8 @@ export interface ProvisionOptions {
    * (service roles cannot create extensions).
    */
   extensions?: Partial<Record<string, readonly string[]>>;
+  /** Extensions created like `extensions` when the server offers them (pg_available_extensions), skipped if not. */
+  optionalExtensions?: Partial<Record<string, readonly string[]>>;
 }
 
 const ident = (name: string): string => {
@@ -65,7 +67,13 @@ export async function provisionDatabase(options: ProvisionOptions): Promise<void
       await db.query(`REVOKE ALL ON SCHEMA ${ident(service)} FROM PUBLIC`);
       await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(options.database)} TO ${role}`);
       await db.query(`ALTER ROLE ${role} IN DATABASE ${ident(options.database)} SET search_path = ${ident(service)}`);
-      for (const extension of options.extensions?.[service] ?? []) {
+      const available = async (extension: string) =>
+        ((await db.query('SELECT 1 FROM pg_available_extensions WHERE name = $1', [extension])).rowCount ?? 0) > 0;
+      const optional = [];
+      for (const extension of options.optionalExtensions?.[service] ?? []) {
+        if (await available(extension)) optional.push(extension);
+      }
+      for (const extension of [...(options.extensions?.[service] ?? []), ...optional]) {
         await db
           .query(`CREATE EXTENSION IF NOT EXISTS ${ident(extension)} SCHEMA ${ident(service)}`)
           .catch((err: { code?: string }) => {

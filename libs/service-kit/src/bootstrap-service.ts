@@ -26,8 +26,15 @@ export async function bootstrapService(
     logger: new NestPinoLogger(logger),
   });
   app.enableShutdownHooks();
-  await options.configure?.(app);
-  await app.listen(config.httpPort, '0.0.0.0');
+  try {
+    await options.configure?.(app);
+    await app.listen(config.httpPort, '0.0.0.0');
+  } catch (err) {
+    // A lifecycle hook refused to start (e.g. a configured backend is unavailable): exit non-zero instead of
+    // idling with open database and broker connections and no HTTP server.
+    logger.fatal({ err }, `${service} failed to start: ${(err as Error).message}`);
+    process.exit(1);
+  }
   logger.info({ port: config.httpPort, pid: process.pid }, `${service} ready`);
   return app;
 }

@@ -1,6 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { TopK } from './top-k';
-import { assertDimensions, dot, type SearchOptions, VectorIndex, type VectorHit } from './vector-index';
+import {
+  assertDimensions,
+  dot,
+  type SearchOptions,
+  type UpsertOutcome,
+  VectorIndex,
+  type VectorHit,
+} from './vector-index';
 
 /**
  * Brute-force inner-product scan over one contiguous Float32Array: exact, O(n·d) per query.
@@ -28,20 +35,31 @@ export class ExactVectorIndex extends VectorIndex {
     return this.slots.has(id);
   }
 
-  upsert(id: string, vector: Float32Array): void {
+  upsert(id: string, vector: Float32Array): UpsertOutcome {
     assertDimensions(this.dimensions, vector);
-    let slot = this.slots.get(id);
-    if (slot === undefined) {
-      slot = this.ids.length;
-      if ((slot + 1) * this.dimensions > this.data.length) {
-        const grown = new Float32Array(this.data.length * 2);
-        grown.set(this.data);
-        this.data = grown;
-      }
-      this.ids.push(id);
-      this.slots.set(id, slot);
+    const existing = this.slots.get(id);
+    if (existing !== undefined) {
+      const offset = existing * this.dimensions;
+      let same = true;
+      for (let i = 0; i < vector.length && same; i++) same = this.data[offset + i] === vector[i];
+      if (same) return 'unchanged';
+      this.data.set(vector, offset);
+      return 'moved';
     }
+    const slot = this.ids.length;
+    if ((slot + 1) * this.dimensions > this.data.length) {
+      const grown = new Float32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.ids.push(id);
+    this.slots.set(id, slot);
     this.data.set(vector, slot * this.dimensions);
+    return 'added';
+  }
+
+  storedIds(): IterableIterator<string> {
+    return this.slots.keys();
   }
 
   remove(id: string): boolean {

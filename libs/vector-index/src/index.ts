@@ -6,9 +6,17 @@ export {
   assertDimensions,
   type VectorHit,
   type SearchOptions,
+  type UpsertOutcome,
 } from './vector-index';
 export { ExactVectorIndex } from './exact-vector-index';
-export { HnswVectorIndex, type HnswOptions } from './hnsw-vector-index';
+export {
+  HnswVectorIndex,
+  DEFAULT_HNSW_OPTIONS,
+  HNSW_QUANTIZATIONS,
+  resolveHnswOptions,
+  type HnswOptions,
+  type HnswQuantization,
+} from './hnsw-vector-index';
 export { TopK } from './top-k';
 export { recallAtK, randomUnitVectors } from './recall';
 export {

@@ -6,6 +6,7 @@ import {
   randomUnitVectors,
   recallAtK,
   toVectorLiteral,
+  type SqlClient,
   type VectorHit,
 } from './index';
 
@@ -113,6 +114,44 @@ describe('PgVectorIndex on PGlite', () => {
     expect(await index.has('item-7')).toBe(false);
     expect((await index.search(q, 10)).map((h) => h.id)).not.toContain('item-7');
     await expect(index.upsert('bad', new Float32Array(3))).rejects.toThrow(/dimensions/);
+  });
+
+  it('widens ef_search per query to cover exclusions when the client runs transactions (SET LOCAL)', async () => {
+    const q = row(queries, 2, d);
+    const exclude = new Set(
+      exactOver(unitData)
+        .search(q, 60)
+        .map((h) => h.id),
+    );
+    // Session-level settings only (a client without `transaction`): the graph scan stops at ef_search = 20 rows,
+    // and the 60 excluded ids are filtered out of those afterwards.
+    const sessionOnly: SqlClient = { query: (text, params) => db.query(text, params) };
+    const narrow = new PgVectorIndex(sessionOnly, { table: 'vectors_cosine_hnsw', dimensions: d, efSearch: 20 });
+    await narrow.applySearchSettings();
+    await db.query('SET enable_seqscan = off');
+    expect((await narrow.search(q, 10, { exclude })).length).toBeLessThan(10);
+    const perQuery = new PgVectorIndex(db, { table: 'vectors_cosine_hnsw', dimensions: d, efSearch: 20 });
+    const hits = await perQuery.search(q, 10, { exclude });
+    await db.query('RESET enable_seqscan');
+    await db.query('RESET hnsw.ef_search');
+    expectSameTopK(exactOver(unitData).search(q, 10, { exclude }), hits);
+  });
+
+  it('reports the extension and the table, and retains only the given ids', async () => {
+    expect(await PgVectorIndex.extensionVersion(db)).toMatch(/^\d+\.\d+/);
+    const plain = await PGlite.create();
+    try {
+      expect(await PgVectorIndex.extensionVersion(plain)).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+    const index = new PgVectorIndex(db, { table: 'retain_test', dimensions: d });
+    expect(await index.tableExists()).toBe(false);
+    await index.ensureSchema();
+    expect(await index.tableExists()).toBe(true);
+    await index.upsertBatch(['a', 'b', 'c'], [row(unitData, 0, d), row(unitData, 1, d), row(unitData, 2, d)]);
+    expect(await index.retainOnly(['b', 'zzz'])).toBe(2);
+    expect((await index.search(row(unitData, 0, d), 5)).map((h) => h.id)).toEqual(['b']);
   });
 
   it('rejects identifiers and numbers that could inject SQL', () => {

@@ -2,11 +2,13 @@ import type { SearchOptions, VectorHit } from './vector-index';
 import { assertDimensions } from './vector-index';
 
 /**
- * The one method the adapter needs from a Postgres client. `pg`'s Pool/Client and PGlite both fit.
- * Use a single connection (or set `hnsw.ef_search` on the role) if you rely on `efSearch`: SET is per session.
+ * What the adapter needs from a Postgres client: `query`, and optionally `transaction` (one connection, BEGIN …
+ * COMMIT). `pg`'s Client and PGlite fit. With `transaction`, searches apply `efSearch`/`probes` with SET LOCAL
+ * per query, which is what a pool needs; without it they are session SETs (`applySearchSettings`).
  */
 export interface SqlClient {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  transaction?<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
 /** Same contract as the in-process `VectorIndex`, but every call is a round trip to the database. */
@@ -31,7 +33,10 @@ export interface PgVectorOptions {
   /** Approximate index built by `ensureSchema`: HNSW (default), IVFFlat, or none (exact sequential scan). */
   index?:
     { kind: 'hnsw'; m?: number; efConstruction?: number } | { kind: 'ivfflat'; lists?: number } | { kind: 'none' };
-  /** `hnsw.ef_search` (candidate list while searching, pgvector caps it at 1000); set per session by `ensureSchema`. */
+  /**
+   * `hnsw.ef_search` (candidate list while searching, pgvector caps it at 1000). Per query (raised to k + excluded
+   * ids) when the client has `transaction`, else per session by `ensureSchema`.
+   */
   efSearch?: number;
   /** `ivfflat.probes`; set per session by `ensureSchema`. */
   probes?: number;
@@ -127,6 +132,20 @@ export class PgVectorIndex implements AsyncVectorIndex {
     }
   }
 
+  /** The installed pgvector version in the connected database, or undefined when the extension is absent. */
+  static async extensionVersion(sql: SqlClient): Promise<string | undefined> {
+    const { rows } = await sql.query(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`);
+    return (rows[0] as { extversion: string } | undefined)?.extversion;
+  }
+
+  /** Whether the table exists (a migration may have created it, or not, depending on the extension). */
+  async tableExists(): Promise<boolean> {
+    const { rows } = await this.sql.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+      this.table.replace(/"/g, ''),
+    ]);
+    return (rows[0] as { present: boolean }).present;
+  }
+
   async size(): Promise<number> {
     const { rows } = await this.sql.query(`SELECT count(*)::int AS n FROM ${this.table}`);
     return Number((rows[0] as { n: number | string }).n);
@@ -162,6 +181,28 @@ export class PgVectorIndex implements AsyncVectorIndex {
     return rows.length > 0;
   }
 
+  /** The stored vectors of these ids (absent ids are left out). */
+  async vectors(ids: readonly string[]): Promise<Map<string, Float32Array>> {
+    const { rows } = await this.sql.query(
+      `SELECT id, embedding::text AS literal FROM ${this.table} WHERE id = ANY($1::text[])`,
+      [[...ids]],
+    );
+    return new Map(
+      (rows as Array<{ id: string; literal: string }>).map((r) => [
+        r.id,
+        Float32Array.from(r.literal.slice(1, -1).split(','), Number),
+      ]),
+    );
+  }
+
+  /** Deletes every row whose id is not in `ids`; returns how many went. */
+  async retainOnly(ids: readonly string[]): Promise<number> {
+    const { rows } = await this.sql.query(`DELETE FROM ${this.table} WHERE id <> ALL($1::text[]) RETURNING id`, [
+      [...ids],
+    ]);
+    return rows.length;
+  }
+
   /**
    * Top-k by the metric, best first; `score` is cosine similarity or inner product, like the in-process indexes.
    * With an HNSW index, pgvector filters exclusions after the graph scan, so at most `efSearch` rows come back.
@@ -172,12 +213,30 @@ export class PgVectorIndex implements AsyncVectorIndex {
     const limit = positiveInt('k', k, 100_000);
     const { op, toScore } = OPERATOR[this.metric];
     const exclude = [...(options.exclude ?? [])];
-    const { rows } = await this.sql.query(
-      `SELECT id, embedding ${op} $1::vector AS distance FROM ${this.table}
-       ${exclude.length > 0 ? 'WHERE id <> ALL($2::text[])' : ''}
-       ORDER BY embedding ${op} $1::vector LIMIT ${limit}`,
-      exclude.length > 0 ? [toVectorLiteral(query), exclude] : [toVectorLiteral(query)],
-    );
+    const select = (sql: SqlClient) =>
+      sql.query(
+        `SELECT id, embedding ${op} $1::vector AS distance FROM ${this.table}
+         ${exclude.length > 0 ? 'WHERE id <> ALL($2::text[])' : ''}
+         ORDER BY embedding ${op} $1::vector LIMIT ${limit}`,
+        exclude.length > 0 ? [toVectorLiteral(query), exclude] : [toVectorLiteral(query)],
+      );
+    const index = this.options.index ?? { kind: 'hnsw' };
+    const transaction = this.sql.transaction?.bind(this.sql);
+    let rows: unknown[];
+    if (transaction && index.kind === 'hnsw' && this.options.efSearch !== undefined) {
+      // The graph scan returns at most ef_search rows before the exclusions are filtered: widen it to cover them.
+      const ef = Math.min(1000, Math.max(positiveInt('efSearch', this.options.efSearch, 1000), limit + exclude.length));
+      rows = await transaction(async (tx) => {
+        await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
+        return (await select(tx)).rows;
+      });
+    } else if (transaction && index.kind === 'ivfflat' && this.options.probes !== undefined) {
+      const probes = positiveInt('probes', this.options.probes, 32768);
+      rows = await transaction(async (tx) => {
+        await tx.query(`SET LOCAL ivfflat.probes = ${probes}`);
+        return (await select(tx)).rows;
+      });
+    } else rows = (await select(this.sql)).rows;
     return (rows as Array<{ id: string; distance: number | string }>).map((r) => ({
       id: r.id,
       score: toScore(Number(r.distance)),

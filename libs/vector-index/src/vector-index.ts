@@ -4,6 +4,12 @@ export interface VectorHit {
   score: number;
 }
 
+/**
+ * What an upsert did: a new entry; an entry re-inserted into a graph; an entry whose stored vector was replaced
+ * in place (for a graph: without relinking, see HnswOptions.relinkDistance); or nothing (the same vector).
+ */
+export type UpsertOutcome = 'added' | 'relinked' | 'moved' | 'unchanged';
+
 export interface SearchOptions {
   /** Ids that must not be returned (already bought, disliked, the query item itself). */
   exclude?: ReadonlySet<string>;
@@ -19,8 +25,10 @@ export abstract class VectorIndex {
   abstract size(): number;
   abstract has(id: string): boolean;
   /** Adds the vector or replaces the one stored under the id. */
-  abstract upsert(id: string, vector: Float32Array): void;
+  abstract upsert(id: string, vector: Float32Array): UpsertOutcome;
   abstract remove(id: string): boolean;
+  /** Ids currently stored (to reconcile the index with its source of truth). */
+  abstract storedIds(): IterableIterator<string>;
   abstract search(query: Float32Array, k: number, options?: SearchOptions): VectorHit[];
   /** Writes the index to a file so a restart need not rebuild it. */
   abstract save(path: string): Promise<void>;

@@ -3,6 +3,7 @@ import { CatalogInteractions1763780000000 } from './1763780000000-catalog-intera
 import { PhotosStyleProfiles1763790000000 } from './1763790000000-photos-style-profiles';
 import { StudioFeedback1763800000000 } from './1763800000000-studio-feedback';
 import { ItemTowerFeatures1763810000000 } from './1763810000000-item-tower-features';
+import { ItemVectors1763820000000 } from './1763820000000-item-vectors';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const RECOMMENDER_MIGRATIONS = [
   PhotosStyleProfiles1763790000000,
   StudioFeedback1763800000000,
   ItemTowerFeatures1763810000000,
+  ItemVectors1763820000000,
 ];

@@ -36,7 +36,7 @@ export class ItemUpsertedHandler implements EventHandler<'catalog.item_upserted'
       imageKey: row.image_key,
     });
     await this.features.upsert(ctx.manager, features);
-    this.engine.upsertItem(row, features);
+    await this.engine.upsertItem(row, features);
     this.semanticIndex.upsert(features);
   }
 }

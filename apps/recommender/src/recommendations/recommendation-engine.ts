@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { ExactVectorIndex, HnswVectorIndex, type VectorIndex } from '@atelier/vector-index';
 import { CappedEaseScorer } from '../algorithms/capped-ease';
 import { rocchioProfile } from '../algorithms/content';
 import { diversifyByDpp, type DiversifyOutcome } from '../algorithms/dpp-diversify';
@@ -21,6 +20,7 @@ import {
 } from '../features/item-vector';
 import { Bm25Vectorizer } from '../features/text-vectorizer';
 import { InteractionRepository, type InteractionRow } from '../interactions/interaction.repository';
+import { ItemIndexService, type ItemIndexState } from '../item-index/item-index.service';
 import type { InteractionKind } from '../interactions/interaction-kinds';
 import { MIN_LIKES } from '../style-profiles/style-profile';
 import { StyleProfileService } from '../style-profiles/style-profile.service';
@@ -74,7 +74,6 @@ interface Model {
   entries: CatalogEntry[];
   byId: Map<string, CatalogEntry>;
   vectors: Map<string, Float32Array>;
-  index: VectorIndex;
   bm25: Bm25Vectorizer;
   knn?: ItemKnnScorer;
   ease?: CappedEaseScorer;
@@ -156,6 +155,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     private readonly interactions: InteractionRepository,
     private readonly studioFeedback: StudioFeedbackRepository,
     private readonly styleProfiles: StyleProfileService,
+    private readonly itemIndex: ItemIndexService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -177,11 +177,19 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     return this.refreshing;
   }
 
-  health(): { items: number; indexed: number; index: string; collaborative: string; version: string } {
+  health(): {
+    items: number;
+    indexed: number;
+    index: string;
+    indexState: ItemIndexState;
+    collaborative: string;
+    version: string;
+  } {
     return {
       items: this.model?.entries.length ?? 0,
-      indexed: this.model?.index.size() ?? 0,
-      index: this.model?.index.kind ?? 'none',
+      indexed: this.itemIndex.size(),
+      index: this.itemIndex.kind,
+      indexState: this.itemIndex.state(),
       collaborative: this.model?.ease ? 'ease' : this.model?.knn ? 'item-knn' : 'none',
       version: this.version,
     };
@@ -191,6 +199,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const version = await this.features.version();
     if (!force && version === this.version && this.model) return;
     const started = Date.now();
+    const indexMark = this.itemIndex.mark();
     const [rows, features, aggregated] = await Promise.all([
       this.items.all(),
       this.features.all(),
@@ -200,18 +209,14 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const entries: CatalogEntry[] = rows.map((r, index) => entryOf(r, index));
     const byId = new Map(entries.map((e) => [e.id, e]));
     const bm25 = new Bm25Vectorizer({ dimensions: TEXT_DIMENSIONS }).fit(features.map((f) => f.tokens));
-    const index: VectorIndex =
-      this.config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw'
-        ? new HnswVectorIndex(ITEM_VECTOR_DIMENSIONS)
-        : new ExactVectorIndex(ITEM_VECTOR_DIMENSIONS, Math.max(1, entries.length));
     const vectors = new Map<string, Float32Array>();
     for (const e of entries) {
       const f = featureById.get(e.id);
       if (!f) continue;
-      const v = composeItemVector(bm25.vector(f.tokens), f.colour, f.image);
-      vectors.set(e.id, v);
-      index.upsert(e.id, v);
+      vectors.set(e.id, composeItemVector(bm25.vector(f.tokens), f.colour, f.image));
     }
+    // The index outlives the model: only vectors that changed since the last refresh (or snapshot) are written.
+    await this.itemIndex.sync(vectors, indexMark);
     // Collaborative part: users and items as dense indices of this snapshot.
     const users = new Map<string, number>();
     const train: Interaction[] = [];
@@ -235,16 +240,16 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const sequential = train.length
       ? new SequentialRulesScorer(entries.length, histories(users.size, train), SERVED_HYBRID.sequential)
       : undefined;
-    this.model = { entries, byId, vectors, index, bm25, knn, ease, sequential, popularity };
+    this.model = { entries, byId, vectors, bm25, knn, ease, sequential, popularity };
     this.version = version;
     this.logger.log(
-      `model rebuilt: ${entries.length} items (${vectors.size} vectors, ${index.kind}), ${users.size} users, ` +
+      `model rebuilt: ${entries.length} items (${vectors.size} vectors, ${this.itemIndex.kind}), ${users.size} users, ` +
         `${train.length} pairs, ${ease ? 'ease' : knn ? 'item-knn' : 'no'} collaborative, ${Date.now() - started} ms`,
     );
   }
 
   /** Adds or replaces one item between rebuilds (new items are recommendable by content at once). */
-  upsertItem(row: ItemRow, features: ItemFeatures): void {
+  async upsertItem(row: ItemRow, features: ItemFeatures): Promise<void> {
     const model = this.model;
     if (!model) return;
     let entry = model.byId.get(row.id);
@@ -258,7 +263,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     } else Object.assign(entry, entryOf(row, entry.index));
     const v = composeItemVector(model.bm25.vector(features.tokens), features.colour, features.image);
     model.vectors.set(row.id, v);
-    model.index.upsert(row.id, v);
+    await this.itemIndex.upsert(row.id, v);
   }
 
   async recommend(userId: string, k: number, category?: string): Promise<RecommendationList> {
@@ -291,7 +296,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     if (profile) {
       const content = new Float32Array(n);
       const exclude = new Set([...excludeIdx].map((i) => model.entries[i].id));
-      for (const hit of model.index.search(profile, CANDIDATES_PER_SOURCE, { exclude })) {
+      for (const hit of await this.itemIndex.search(profile, CANDIDATES_PER_SOURCE, { exclude })) {
         const e = model.byId.get(hit.id);
         if (e) content[e.index] = hit.score;
       }
@@ -409,14 +414,16 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
   }
 
   /** Items like this one: content neighbours in the vector index plus items often chosen together. */
-  similar(itemId: string, k: number): Recommendation[] | undefined {
+  async similar(itemId: string, k: number): Promise<Recommendation[] | undefined> {
     const model = this.model;
     const entry = model?.byId.get(itemId);
     const vector = model?.vectors.get(itemId);
     if (!model || !entry) return undefined;
     const scores = new Map<string, { content: number; collaborative: number }>();
     if (vector) {
-      for (const hit of model.index.search(vector, k * 3, { exclude: new Set([itemId]) })) {
+      for (const hit of await this.itemIndex.search(vector, k * 3, { exclude: new Set([itemId]) })) {
+        // The index may already hold an item this model has not loaded yet (upserted during its refresh).
+        if (!model.byId.has(hit.id)) continue;
         scores.set(hit.id, { content: hit.score, collaborative: 0 });
       }
     }

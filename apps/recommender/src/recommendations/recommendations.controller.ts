@@ -62,11 +62,11 @@ export class RecommendationsController {
   }
 
   @Get('items/:id/similar')
-  similar(
+  async similar(
     @Param('id', itemIdPipe) id: string,
     @Query('k', new DefaultValuePipe(10), boundedInt('k', 1, 100)) k: number,
-  ): { itemId: string; items: Recommendation[] } {
-    const items = this.engine.similar(id, k);
+  ): Promise<{ itemId: string; items: Recommendation[] }> {
+    const items = await this.engine.similar(id, k);
     if (!items) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'item not found');
     return { itemId: id, items };
   }

@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ExactVectorIndex, HnswVectorIndex } from '@atelier/vector-index';
 import { PHOTO_EMBEDDING_DIMENSIONS, PhotoAnnotator } from '../attributes/photo-annotator';
+import { hnswOptionsOf } from '../item-index/item-index.service';
 import { ApiError } from '@atelier/service-kit';
 import { fromBytes, PhotoRepository, type PhotoRow } from '../photos/photo.repository';
 import { VisualCatalogIndex, type HardFilters } from './visual-catalog-index';
@@ -36,7 +37,9 @@ export class VisualSearchService {
     const d = PHOTO_EMBEDDING_DIMENSIONS;
     this.catalog = new VisualCatalogIndex(
       d,
-      config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw' ? new HnswVectorIndex(d) : new ExactVectorIndex(d),
+      config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw'
+        ? new HnswVectorIndex(d, hnswOptionsOf(config.env))
+        : new ExactVectorIndex(d),
     );
     this.engine = new VisualSearchEngine(annotator.schema, this.catalog);
   }
