@@ -1,20 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { writeRecsReport } from '../scripts/eval/recs-report';
 import { apiUser, freshIp, newEmail, PASSWORD } from './support/http-session';
+import { launchChromium } from './support/browser';
 import { TestMesh } from './support/test-mesh';
 
 const FASHION = resolve(__dirname, '..', '..', 'shared', 'data', 'fashion-product-images');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PHONE = { width: 390, height: 844 };
 
 interface Row {
@@ -102,7 +95,7 @@ describe('web shop (gateway → recommender)', () => {
   beforeAll(async () => {
     await mesh.start();
     url = mesh.supervisor.url('gateway');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     admin = await apiUser(url, adminEmail);
     // The shop's catalogue goes in through the gateway as an admin, photos included.
     const imported = await fetch(`${url}/v1/catalog/import`, {

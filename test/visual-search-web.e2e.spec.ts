@@ -2,21 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { apiUser, newEmail, PASSWORD } from './support/http-session';
+import { launchChromium } from './support/browser';
 import { TestMesh } from './support/test-mesh';
 
 const FASHION = resolve(__dirname, '..', '..', 'shared', 'data', 'fashion-product-images');
 const IMAGES = join(FASHION, 'images_60x80');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Product {
   id: string;
@@ -82,7 +74,7 @@ describe('web: visual search and style profile', () => {
 
   beforeAll(async () => {
     await mesh.start();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // Catalogue photos straight on the recommender as a shop (its development identity is on in tests).
     for (const p of catalog) {
       const res = await fetch(`${recommender()}/v1/photos?purpose=catalog`, {

@@ -1,16 +1,8 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { EVENTS, fromBinary } from '@atelier/contracts';
 import { apiUser, HttpSession, newEmail, PASSWORD } from './support/http-session';
+import { launchChromium } from './support/browser';
 import { TestMesh } from './support/test-mesh';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Reads a server-sent event stream until it closes (the gateway closes it after `end`). */
 async function readEvents(
@@ -46,7 +38,7 @@ describe('web studio and live API', () => {
   beforeAll(async () => {
     await mesh.start();
     url = mesh.supervisor.url('gateway');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120000);
   afterAll(async () => {
     await browser?.close();
