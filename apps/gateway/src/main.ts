@@ -1,8 +1,8 @@
 import cookieParser from 'cookie-parser';
-import { json, raw, text } from 'express';
+import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@atelier/config';
-import { bootstrapService } from '@atelier/service-kit';
+import { bootstrapService, guardedJson, guardedText, rejectForbiddenCharacters } from '@atelier/service-kit';
 import { GatewayModule } from './gateway.module';
 import { PHOTO_BODY_TYPES, rejectUnsupportedBodies } from './http/api-validation.pipe';
 import { setupOpenApi } from './http/openapi';
@@ -20,11 +20,18 @@ void bootstrapService('gateway', GatewayModule, {
     // Uploads relayed to the recommender get room for their bodies; everything else keeps the small JSON limit.
     const uploadLimit = config.env.UPLOAD_MAX_BYTES;
     express.use('/v1/photos', raw({ type: PHOTO_BODY_TYPES, limit: uploadLimit }));
-    express.use('/v1/catalog/import', text({ type: 'text/csv', limit: uploadLimit }), json({ limit: uploadLimit }));
-    express.use('/v1/catalog/items', json({ limit: uploadLimit }));
-    express.useBodyParser('json', { limit: '64kb' });
+    express.use(
+      '/v1/catalog/import',
+      guardedText({ type: 'text/csv', limit: uploadLimit }),
+      guardedJson({ limit: uploadLimit }),
+    );
+    express.use('/v1/catalog/items', guardedJson({ limit: uploadLimit }));
+    // JSON nested deeper than 64 levels is refused from the bytes, before parsing (400 json_too_deep).
+    express.use(guardedJson({ limit: '64kb' }));
     // The web studio's forms.
     express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 50 });
+    // No NUL or lone surrogate in any path, query or body string (400 forbidden_characters).
+    express.use(rejectForbiddenCharacters);
     express.use(cookieParser());
     setupOpenApi(express);
   },

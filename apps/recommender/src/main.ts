@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { bootstrapService } from '@atelier/service-kit';
+import { bootstrapService, guardedJson, guardedText, rejectForbiddenCharacters } from '@atelier/service-kit';
 import { RecommenderModule } from './recommender.module';
 
 void bootstrapService('recommender', RecommenderModule, {
@@ -8,9 +8,12 @@ void bootstrapService('recommender', RecommenderModule, {
     const express = app as NestExpressApplication;
     express.disable('x-powered-by');
     // Catalog imports carry many items (and base64 photos); CSV arrives as text/csv.
-    express.useBodyParser('json', { limit: '25mb' });
-    express.useBodyParser('text', { type: 'text/csv', limit: '25mb' });
+    // JSON deeper than 64 levels is refused from the bytes (400 json_too_deep).
+    express.use(guardedJson({ limit: '25mb' }));
+    express.use(guardedText({ type: 'text/csv', limit: '25mb' }));
     // Photo uploads are the raw image; the sanitiser enforces PHOTO_MAX_BYTES (this bound only caps buffering).
     express.useBodyParser('raw', { type: ['image/jpeg', 'image/png', 'image/webp'], limit: '64mb' });
+    // No NUL or lone surrogate in any path, query or body string (400 forbidden_characters).
+    express.use(rejectForbiddenCharacters);
   },
 });

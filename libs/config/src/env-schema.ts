@@ -159,6 +159,8 @@ export const ENV_SHAPES = {
     SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-dev-only'),
     SANDBOX_CONFIRMATION_URL: z.string().url().default('http://127.0.0.1:3001/v1/billing/sandbox/confirm'),
     WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
+    // Largest webhook body billing reads (413 beyond); provider notifications are a few KB.
+    WEBHOOK_MAX_BYTES: int(64 * 1024, 1024, 1024 * 1024),
     // YooKassa-style API (https://api.yookassa.ru/v3); enabled when the shop id and secret key are set.
     YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
     YOOKASSA_SHOP_ID: z.string().default(''),

@@ -11,3 +11,12 @@ export {
   verifyInternalCaller,
   type InternalCaller,
 } from './internal-caller';
+export {
+  MAX_JSON_DEPTH,
+  findForbiddenString,
+  guardedJson,
+  guardedText,
+  hasForbiddenCharacters,
+  jsonDepthExceeds,
+  rejectForbiddenCharacters,
+} from './input-guard';

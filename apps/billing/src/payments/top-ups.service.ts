@@ -117,7 +117,8 @@ export class TopUps {
       return result;
     };
     if (!provider || provider.name !== providerName) {
-      return record({ status: 404, outcome: 'rejected', code: 'unknown_provider', message: 'no such provider' });
+      // Not stored: anyone can post to an unknown name, and the table is for deliveries of real providers.
+      return { status: 404, outcome: 'rejected', code: 'unknown_provider', message: 'no such provider' };
     }
     let n: PaymentNotification;
     try {

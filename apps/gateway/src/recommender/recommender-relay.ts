@@ -16,7 +16,9 @@ export class RecommenderRelay {
   constructor(private readonly client: RecommenderClient) {}
 
   async relay(caller: Caller, req: Request, res: Response, method: RecommenderMethod, path: string): Promise<void> {
-    const reply = await this.client.send(caller, { method, path, query: queryOf(req), ...bodyOf(req) });
+    const body = bodyOf(req);
+    checkRelayedJson(path, body.json);
+    const reply = await this.client.send(caller, { method, path, query: queryOf(req), ...body });
     if (reply.status === 401 || reply.status >= 500) {
       // 401 here means the gateway's own signature was refused (keys differ): a deployment fault, not the user's.
       this.logger.warn(`recommender answered ${reply.status} to ${method} ${path}`);
@@ -43,6 +45,27 @@ function bodyOf(req: Request): { json?: unknown; body?: Buffer; contentType?: st
   if (typeof body === 'string') return { body: Buffer.from(body, 'utf8'), contentType: req.headers['content-type'] };
   if (body === undefined || (req.method === 'GET' && isEmptyObject(body))) return {};
   return { json: body };
+}
+
+/** Arrays are a body only for the bulk import. */
+const ARRAY_BODY_PATHS = new Set(['/v1/catalog/import']);
+
+/**
+ * The gateway's own check of a relayed JSON body before it leaves: depth and characters were checked by the parser
+ * and the global guard; here the top-level shape (an object, or an array where the route takes one).
+ */
+function checkRelayedJson(path: string, json: unknown): void {
+  if (json === undefined) return;
+  const ok =
+    (typeof json === 'object' && json !== null && !Array.isArray(json)) ||
+    (Array.isArray(json) && ARRAY_BODY_PATHS.has(path));
+  if (!ok) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'validation_failed',
+      ARRAY_BODY_PATHS.has(path) ? 'the body must be a JSON array or object' : 'the body must be a JSON object',
+    );
+  }
 }
 
 const isEmptyObject = (value: unknown): boolean =>

@@ -48,3 +48,23 @@ describe('catalog files', () => {
     }
   });
 });
+
+describe('catalog files from strangers', () => {
+  it('refuses reserved column names and rows with more cells than the header, naming where', () => {
+    expect(() => csvToItems('id,title,__proto__\n1,a,x\n')).toThrow(/line 1: column name __proto__ is reserved/);
+    expect(() => csvToItems('id,title,constructor\n1,a,x\n')).toThrow(/reserved/);
+    expect(() => csvToItems('id,title\n1,a\n2,b,c\n')).toThrow(/row 3: 3 columns, the header has 2/);
+  });
+
+  it('keeps any other column name as plain data, never on a prototype', () => {
+    const [row] = csvToItems('id,title,toString,hasOwnProperty\n1,a,x,y\n');
+    expect(row.item.attributes).toEqual({ toString: 'x', hasOwnProperty: 'y' });
+    expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);
+  });
+
+  it('refuses JSON items that are not objects', () => {
+    expect(() => jsonToItems('[null]')).toThrow(/item 0: must be a JSON object/);
+    expect(() => jsonToItems('[{"externalId":"a"}, 3]')).toThrow(/item 1/);
+    expect(() => jsonToItems('null')).toThrow(/array of items/);
+  });
+});

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { parseCsv } from './csv';
+import { CsvError, parseCsv } from './csv';
 import { ItemDto } from './item.dto';
 
 export interface CsvMapping {
@@ -25,8 +25,19 @@ export interface ParsedRow {
  * column becomes an attribute.
  */
 export function csvToItems(text: string, mapping: CsvMapping = {}): ParsedRow[] {
-  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+  let parsed: string[][];
+  try {
+    parsed = parseCsv(text.replace(/^\uFEFF/, ''), { strict: true });
+  } catch (err) {
+    if (err instanceof CsvError) throw new CatalogFormatError(err.message, [{ line: err.line }]);
+    throw err;
+  }
+  const [header, ...rows] = parsed;
   if (!header) return [];
+  const reserved = header.filter((name) => RESERVED_NAMES.has(name));
+  if (reserved.length > 0) {
+    throw new CatalogFormatError(`line 1: column name ${reserved[0]} is reserved`, [{ line: 1, column: reserved[0] }]);
+  }
   const find = (names: string[]) => names.map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1;
   const idCol = find(ID_COLUMNS);
   const titleCol = find(TITLE_COLUMNS);
@@ -39,12 +50,19 @@ export function csvToItems(text: string, mapping: CsvMapping = {}): ParsedRow[] 
   for (const n of ['description', 'category_path', 'price', 'currency', mapping.imageColumn ?? '']) {
     if (named(n) >= 0) special.add(named(n));
   }
-  return rows.map((cells) => {
+  return rows.map((cells, r) => {
+    if (cells.length > header.length) {
+      // Rows are counted from the header (line 1); a quoted newline makes lines and rows differ, rows are what we name.
+      throw new CatalogFormatError(`row ${r + 2}: ${cells.length} columns, the header has ${header.length}`, [
+        { row: r + 2, columns: cells.length, expected: header.length },
+      ]);
+    }
     const value = (i: number) => (i >= 0 && !MISSING.has((cells[i] ?? '').trim()) ? cells[i].trim() : undefined);
-    const attributes: Record<string, string> = {};
+    // A Map, not an object: a column's name is data and never reaches a prototype.
+    const attributes = new Map<string, string>();
     header.forEach((name, i) => {
       const v = value(i);
-      if (!special.has(i) && v !== undefined) attributes[name] = v;
+      if (!special.has(i) && v !== undefined) attributes.set(name, v);
     });
     const categoryPath = categoryCols.length
       ? categoryCols.map(value).filter((v): v is string => v !== undefined)
@@ -58,7 +76,7 @@ export function csvToItems(text: string, mapping: CsvMapping = {}): ParsedRow[] 
       title: value(titleCol),
       description: value(named('description')),
       categoryPath,
-      attributes,
+      attributes: Object.fromEntries(attributes),
       price: price === undefined ? undefined : Number(price),
       currency: value(named('currency')),
     };
@@ -66,12 +84,24 @@ export function csvToItems(text: string, mapping: CsvMapping = {}): ParsedRow[] 
   });
 }
 
+/** Names that mean something to JavaScript objects; refused as CSV columns and attribute names. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** A JSON file: an array of items or {items: [...]}. */
 export function jsonToItems(text: string): ParsedRow[] {
   const parsed = JSON.parse(text) as unknown;
-  const list = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown }).items;
+  const list = Array.isArray(parsed)
+    ? parsed
+    : typeof parsed === 'object' && parsed !== null
+      ? (parsed as { items?: unknown }).items
+      : undefined;
   if (!Array.isArray(list)) throw new CatalogFormatError('JSON must be an array of items or {"items": [...]}');
-  return list.map((item) => {
+  return list.map((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new CatalogFormatError(`item ${i}: must be a JSON object`, [
+        { row: i, field: '', problems: ['not an object'] },
+      ]);
+    }
     const row = item as Record<string, unknown>;
     const imageFile = typeof row.image === 'string' ? row.image : undefined;
     const { image: _image, ...rest } = row;

@@ -1,16 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@atelier/messaging';
 import { ObjectStorage } from '@atelier/storage';
-import { CatalogFormatError } from './catalog-file-parser';
+import { CatalogFormatError, RESERVED_NAMES } from './catalog-file-parser';
 import type { ItemDto } from './item.dto';
 import { ItemRepository, type ItemWrite } from './item.repository';
+import { PhotoRejected, sanitizePhoto, type SanitizedPhoto } from '../photos/photo-sanitizer';
 
 const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 const MAX_IMAGE_PIXELS = 40_000_000;
-const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp']);
 
 export interface UpsertedItem {
   id: string;
@@ -79,19 +78,18 @@ export class CatalogWriter {
     });
   }
 
+  /** Re-encoded like an uploaded photo: metadata and any trailing bytes (HTML, ZIP) are gone; stored by content. */
   private async storeImage(bytes: Buffer, row: number): Promise<string> {
-    if (bytes.length > MAX_IMAGE_BYTES) throw new CatalogFormatError(`row ${row}: image larger than 4 MB`);
-    const meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS })
-      .metadata()
-      .catch(() => undefined);
-    if (!meta?.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
-      throw new CatalogFormatError(`row ${row}: image is not a readable JPEG, PNG or WebP`);
+    let clean: SanitizedPhoto;
+    try {
+      clean = await sanitizePhoto(bytes, { maxBytes: MAX_IMAGE_BYTES, maxPixels: MAX_IMAGE_PIXELS });
+    } catch (err) {
+      if (err instanceof PhotoRejected) throw new CatalogFormatError(`row ${row}: ${err.message}`);
+      throw err;
     }
-    if (meta.width * meta.height > MAX_IMAGE_PIXELS)
-      throw new CatalogFormatError(`row ${row}: image has too many pixels`);
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    const key = `catalog/${hash.slice(0, 2)}/${hash}.${meta.format === 'jpeg' ? 'jpg' : meta.format}`;
-    if (!(await this.storage.get(key))) await this.storage.put(key, bytes);
+    const hash = createHash('sha256').update(clean.bytes).digest('hex');
+    const key = `catalog/${hash.slice(0, 2)}/${hash}.${clean.format === 'jpeg' ? 'jpg' : clean.format}`;
+    if (!(await this.storage.get(key))) await this.storage.put(key, clean.bytes);
     return key;
   }
 }
@@ -100,7 +98,8 @@ function checkAttributes(attributes: Record<string, unknown>, row: number): Reco
   const entries = Object.entries(attributes);
   if (entries.length > 50) throw new CatalogFormatError(`row ${row}: at most 50 attributes`);
   for (const [key, value] of entries) {
-    if (!/^[\w.-]{1,64}$/.test(key)) throw new CatalogFormatError(`row ${row}: attribute name ${key} is not allowed`);
+    if (!/^[\w.-]{1,64}$/.test(key) || RESERVED_NAMES.has(key))
+      throw new CatalogFormatError(`row ${row}: attribute name ${key} is not allowed`);
     const ok =
       (typeof value === 'string' && value.length <= 500) ||
       (typeof value === 'number' && Number.isFinite(value)) ||

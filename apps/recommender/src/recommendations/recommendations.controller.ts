@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@atelier/messaging';
 import { itemIdPipe } from '../catalog/catalog.controller';
@@ -25,7 +25,8 @@ import { RecommendationEngine, type Recommendation, type RecommendationList } fr
 import { RecommendationTaskRepository } from './recommendation-task.repository';
 
 export class CreateRecommendationTaskDto {
-  @IsOptional()
+  // Absent means the default; an explicit null is a wrong type, not "not given" (it reached a NOT NULL column).
+  @ValidateIf((_, v) => v !== undefined)
   @Type(() => Number)
   @IsInt()
   @Min(1)
