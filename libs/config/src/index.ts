@@ -16,3 +16,4 @@ export {
   type MessagingConfig,
 } from './load-config';
 export { ConfigModule, SERVICE_CONFIG } from './config.module';
+export { estimatedEntropyBits, MIN_SECRET_BITS, productionIssues } from './production-checks';

@@ -1,4 +1,5 @@
 import { ConfigValidationError, loadConfig } from './load-config';
+import { estimatedEntropyBits } from './production-checks';
 
 describe('loadConfig', () => {
   it('works with an empty environment on a dev machine', () => {
@@ -27,8 +28,13 @@ describe('loadConfig', () => {
     }
   });
 
-  const prodSecret = 'x'.repeat(40);
-  const internal = { INTERNAL_CALLER_SECRET: 'y'.repeat(40) };
+  // Fixed strings of random base64 (openssl rand -base64 36): ~170 bits estimated each.
+  const prodSecret = 'kQ7vN2xR9pL4mT8wZ1cF6hJ3bY5dG0sA+eU/iO2n';
+  const internal = {
+    INTERNAL_CALLER_SECRET: 'Hq3Zr8Lw1Xn6Pv0Ty4Bk9Mc2Js7Df5Ga+Ue/Ri8Ol',
+    DATABASE_PASSWORD: 'db-Vc4Nw8Qz2Lr6Tx0Pk',
+    COOKIE_SECURE: 'true',
+  };
 
   it('turns the development identity header off in production and refuses it when forced on', () => {
     expect(
@@ -65,9 +71,55 @@ describe('loadConfig', () => {
     expect(() => loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret })).toThrow(
       /INTERNAL_CALLER_SECRET/,
     );
-    expect(() => loadConfig('recommender', { NODE_ENV: 'production' })).toThrow(/INTERNAL_CALLER_SECRET/);
+    expect(() => loadConfig('recommender', { NODE_ENV: 'production', DATABASE_PASSWORD: 'p' })).toThrow(
+      /INTERNAL_CALLER_SECRET/,
+    );
     expect(loadConfig('recommender', { NODE_ENV: 'production', ...internal }).env.INTERNAL_CALLER_SECRET).toBe(
       internal.INTERNAL_CALLER_SECRET,
     );
+  });
+
+  describe('production refuses to start with', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal };
+    const refuses = (service: 'gateway' | 'recommender' | 'billing', env: Record<string, string>, what: RegExp) => {
+      expect(() => loadConfig(service, env)).toThrow(ConfigValidationError);
+      expect(() => loadConfig(service, env)).toThrow(what);
+    };
+
+    it('nothing wrong: a strong, distinct set starts', () => {
+      expect(loadConfig('gateway', prod).env.COOKIE_SECURE).toBe(true);
+      expect(loadConfig('billing', { NODE_ENV: 'production', DATABASE_PASSWORD: 'db-Vc4Nw8Qz2Lr6Tx0Pk' }).service).toBe(
+        'billing',
+      );
+    });
+
+    it('COOKIE_SECURE=false (or unset)', () => {
+      refuses('gateway', { ...prod, COOKIE_SECURE: 'false' }, /COOKIE_SECURE/);
+      const { COOKIE_SECURE: _unset, ...withoutCookie } = prod;
+      refuses('gateway', withoutCookie, /COOKIE_SECURE/);
+    });
+
+    it('an empty database password, in every service', () => {
+      refuses('gateway', { ...prod, DATABASE_PASSWORD: '' }, /DATABASE_PASSWORD/);
+      refuses('billing', { NODE_ENV: 'production' }, /DATABASE_PASSWORD/);
+    });
+
+    it('a JWT or caller secret under ~128 bits: 32 × "a" fails, and so do long but repetitive keys', () => {
+      refuses('gateway', { ...prod, JWT_SECRET: 'a'.repeat(32) }, /JWT_SECRET: too guessable/);
+      refuses('gateway', { ...prod, JWT_SECRET: 'abab'.repeat(16) }, /JWT_SECRET: too guessable/);
+      refuses('recommender', { ...prod, INTERNAL_CALLER_SECRET: '0123456789'.repeat(4) }, /INTERNAL_CALLER_SECRET/);
+    });
+
+    it('the same value for two secrets', () => {
+      refuses('gateway', { ...prod, INTERNAL_CALLER_SECRET: prodSecret }, /JWT_SECRET, INTERNAL_CALLER_SECRET/);
+      refuses('gateway', { ...prod, DATABASE_PASSWORD: prodSecret }, /each secret needs its own value/);
+    });
+
+    it('estimates entropy from symbol frequencies times length', () => {
+      expect(estimatedEntropyBits('a'.repeat(32))).toBe(0);
+      expect(estimatedEntropyBits('aabb'.repeat(4) + 'abab')).toBeCloseTo(20);
+      expect(estimatedEntropyBits('ab'.repeat(16))).toBeCloseTo(2);
+      expect(estimatedEntropyBits(prodSecret)).toBeGreaterThan(128);
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   type ServiceEnv,
   type ServiceName,
 } from './env-schema';
+import { productionIssues } from './production-checks';
 
 export interface DatabaseConfig {
   host: string;
@@ -92,6 +93,10 @@ export function loadConfig<S extends ServiceName>(
     throw new ConfigValidationError(service, [
       'INTERNAL_CALLER_SECRET: must be set (the same random string of 32+ characters on gateway and recommender) in production',
     ]);
+  }
+  if (base.NODE_ENV === 'production') {
+    const issues = productionIssues(env as unknown as Record<string, unknown>);
+    if (issues.length > 0) throw new ConfigValidationError(service, issues);
   }
   return {
     service,
