@@ -334,6 +334,34 @@ describe('nginx/nginx.conf', () => {
     expect(new Set(passes)).toEqual(new Set(['$gateway_upstream', '$billing_upstream']));
   });
 
+  it('never passes /metrics to the public edge', () => {
+    for (const path of ['/metrics', '/metrics/']) {
+      const block = must(
+        server.blocks.find((b) => b.header[0] === 'location' && b.header.at(-1) === path)?.body,
+        `location for ${path}`,
+      );
+      expect(nginxDirectives(block, 'return')).toEqual([['return', '404']]);
+      expect(nginxDirectives(block, 'proxy_pass')).toEqual([]);
+    }
+    const exact = server.blocks.find((b) => b.header[0] === 'location' && b.header.at(-1) === '/metrics');
+    expect(exact?.header).toEqual(['location', '=', '/metrics']);
+  });
+
+  it('sends HSTS on TLS only', () => {
+    const hsts = must(
+      http.blocks.find((b) => b.header[0] === 'map' && b.header[1] === '$https' && b.header[2] === '$hsts')?.body,
+      'map $https $hsts',
+    );
+    expect(nginxDirectives(hsts, 'on')[0]?.[1]).toMatch(/^max-age=\d{8,}/);
+    expect(nginxDirectives(hsts, 'default')).toEqual([['default', '']]);
+    expect(nginxDirectives(server, 'add_header')).toContainEqual([
+      'add_header',
+      'Strict-Transport-Security',
+      '$hsts',
+      'always',
+    ]);
+  });
+
   it('streams server-sent events unbuffered with a long read timeout', () => {
     const pattern = new RegExp(SSE_PATH);
     expect(pattern.test('/v1/generations/0b6f/events')).toBe(true);

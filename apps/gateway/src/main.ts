@@ -2,7 +2,14 @@ import cookieParser from 'cookie-parser';
 import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@atelier/config';
-import { bootstrapService, guardedJson, guardedText, rejectForbiddenCharacters } from '@atelier/service-kit';
+import {
+  bootstrapService,
+  guardedJson,
+  guardedText,
+  rejectForbiddenCharacters,
+  securityHeaders,
+  docsHeaders,
+} from '@atelier/service-kit';
 import { GatewayModule } from './gateway.module';
 import { PHOTO_BODY_TYPES, rejectUnsupportedBodies } from './http/api-validation.pipe';
 import { setupOpenApi } from './http/openapi';
@@ -14,6 +21,7 @@ void bootstrapService('gateway', GatewayModule, {
     const express = app as NestExpressApplication;
     const config = loadConfig('gateway');
     express.disable('x-powered-by');
+    express.use(securityHeaders);
     // req.ip (rate limits) from X-Forwarded-For only across the configured proxy hops.
     express.set('trust proxy', config.env.TRUST_PROXY_HOPS);
     express.use(rejectUnsupportedBodies);
@@ -33,6 +41,10 @@ void bootstrapService('gateway', GatewayModule, {
     // No NUL or lone surrogate in any path, query or body string (400 forbidden_characters).
     express.use(rejectForbiddenCharacters);
     express.use(cookieParser());
-    setupOpenApi(express);
+    // OpenAPI: off in production unless DOCS_ENABLED=true, and then with a strict CSP and never framed.
+    if (config.env.DOCS_ENABLED ?? config.nodeEnv !== 'production') {
+      express.use('/docs', docsHeaders);
+      setupOpenApi(express);
+    }
   },
 });

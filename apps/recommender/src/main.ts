@@ -1,5 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { bootstrapService, guardedJson, guardedText, rejectForbiddenCharacters } from '@atelier/service-kit';
+import {
+  bootstrapService,
+  guardedJson,
+  guardedText,
+  rejectForbiddenCharacters,
+  securityHeaders,
+} from '@atelier/service-kit';
 import { RecommenderModule } from './recommender.module';
 
 void bootstrapService('recommender', RecommenderModule, {
@@ -7,6 +13,7 @@ void bootstrapService('recommender', RecommenderModule, {
   configure: (app) => {
     const express = app as NestExpressApplication;
     express.disable('x-powered-by');
+    express.use(securityHeaders);
     // Catalog imports carry many items (and base64 photos); CSV arrives as text/csv.
     // JSON deeper than 64 levels is refused from the bytes (400 json_too_deep).
     express.use(guardedJson({ limit: '25mb' }));

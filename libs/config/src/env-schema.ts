@@ -77,6 +77,8 @@ const baseShape = {
   OUTBOX_RETENTION_HOURS: int(24, 1, 24 * 365),
   // Processed event ids are remembered this long; a redelivery older than this would be processed again.
   INBOX_RETENTION_DAYS: int(14, 1, 365),
+  // When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus' bearer_token); nginx never forwards it.
+  METRICS_TOKEN: z.string().default(''),
 } as const;
 
 /** Comma-separated backend names, e.g. "procedural,hf"; every name must be known. */
@@ -127,6 +129,8 @@ export const ENV_SHAPES = {
     UPLOAD_MAX_BYTES: int(10 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 86400),
     REFRESH_TOKEN_TTL_SECONDS: int(30 * 86400, 60, 365 * 86400),
+    // How long a replica trusts its last look at an access token's session (revoked, role changed): at most 5 s.
+    SESSION_CHECK_TTL_MS: int(2000, 0, 5000),
     // Secure attribute on auth cookies (HTTPS deployments).
     COOKIE_SECURE: bool(false),
     // Requests per AUTH_THROTTLE_TTL_SECONDS and client IP on each group of auth endpoints (login, register, refresh).
@@ -137,6 +141,11 @@ export const ENV_SHAPES = {
     LOGIN_LOCKOUT_SECONDS: int(30, 1, 86400),
     // Comma-separated e-mails that get the admin role when they register.
     ADMIN_EMAILS: z.string().default(''),
+    // OpenAPI UI and JSON at /docs: on by default outside production, off in production unless set to true.
+    DOCS_ENABLED: z
+      .enum(['true', 'false', '1', '0'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
     // Proxy hops in front of the gateway whose X-Forwarded-For is trusted (nginx: 1).
     TRUST_PROXY_HOPS: int(0, 0, 10),
     // Live progress: how often an open event stream re-reads the steps table (other replicas' progress).

@@ -44,6 +44,7 @@ const ALL_SECRETS = [
   'HF_API_TOKEN',
   'ENHANCER_OPENAI_API_KEY',
   'VLM_API_KEY',
+  'METRICS_TOKEN',
 ] as const;
 
 /** The problems of a production environment (empty when it may start). `env` is the parsed, defaulted one. */

@@ -1,5 +1,17 @@
-import { Controller, Get, HttpCode, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
-import type { Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Optional,
+  Req,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '@atelier/messaging';
 import { metricsRegistry } from '@atelier/observability';
@@ -13,6 +25,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly amqp: AmqpConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Optional() private readonly extra?: ReadinessChecks,
   ) {}
 
@@ -43,9 +56,21 @@ export class HealthController {
     return { status: 'ok', checks };
   }
 
+  /** Prometheus text; behind METRICS_TOKEN when one is set (a 404 then, like any route the caller may not know). */
   @Get('metrics')
-  async metrics(@Res() res: Response): Promise<void> {
+  async metrics(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const token = this.config.env.METRICS_TOKEN;
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      res.status(HttpStatus.NOT_FOUND).json({ error: { code: 'not_found', message: 'not found' } });
+      return;
+    }
     res.setHeader('Content-Type', metricsRegistry.contentType);
     res.send(await metricsRegistry.metrics());
   }
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '', 'utf8');
+  const expected = Buffer.from(token, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

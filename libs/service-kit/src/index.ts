@@ -20,3 +20,4 @@ export {
   jsonDepthExceeds,
   rejectForbiddenCharacters,
 } from './input-guard';
+export { DOCS_CONTENT_SECURITY_POLICY, docsHeaders, securityHeaders } from './security-headers';

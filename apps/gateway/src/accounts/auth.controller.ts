@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiCookieAuth,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
@@ -16,7 +17,15 @@ import { AuthThrottlerGuard, RateGroup } from '../http/auth-throttler.guard';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import { CurrentCaller, Public, type Caller } from '../identity/caller';
 import { CsrfTokens } from '../identity/csrf-tokens';
-import { EmptyDto, LoginDto, RefreshDto, RegisterDto, RegisteredDto, TokenResponseDto } from './auth.dto';
+import {
+  ChangePasswordDto,
+  EmptyDto,
+  LoginDto,
+  RefreshDto,
+  RegisterDto,
+  RegisteredDto,
+  TokenResponseDto,
+} from './auth.dto';
 import { LoginSessions, type IssuedSession } from './login-sessions.service';
 import { UserAccounts } from './user-accounts.service';
 
@@ -85,6 +94,31 @@ export class AuthController {
     const issued = await this.sessions.rotate(fromCookie);
     this.cookies.setSession(res, issued);
     return { expiresIn: issued.expiresIn };
+  }
+
+  /**
+   * Changes the password and ends every session of the account (all their access tokens die within seconds);
+   * answers a fresh session for this client.
+   */
+  @Post('password')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(AuthThrottlerGuard)
+  @RateGroup('login')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiForbiddenResponse({ description: 'invalid_credentials (the current password is wrong)' })
+  @ApiUnprocessableEntityResponse({ description: 'weak_password' })
+  async changePassword(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: ChangePasswordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenResponseDto> {
+    const user = await this.accounts.changePassword(caller.userId, dto.currentPassword, dto.newPassword);
+    await this.sessions.revokeAll(user.id, 'password_changed');
+    const issued = await this.sessions.start(user, req.header('user-agent'));
+    if (caller.via === 'cookie') this.cookies.setSession(res, issued);
+    return tokenBody(issued);
   }
 
   @Post('logout')

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ApiError } from '@atelier/service-kit';
 import { AccessTokens } from '../identity/access-tokens';
+import { SessionLiveness } from '../identity/session-liveness';
 import type { SessionTokens } from '../identity/auth-cookies';
 import type { Role } from '../identity/caller';
 import { SessionsRepository } from './sessions.repository';
@@ -31,6 +32,7 @@ export class LoginSessions {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsRepository,
     private readonly accessTokens: AccessTokens,
+    private readonly liveness: SessionLiveness,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>,
   ) {}
 
@@ -75,6 +77,13 @@ export class LoginSessions {
 
   async revoke(sessionId: string): Promise<void> {
     await this.dataSource.transaction((m) => this.sessions.revoke(m, sessionId, 'logout'));
+    this.liveness.forget(sessionId);
+  }
+
+  /** Ends every session of the user (a password change): their access tokens die within the liveness TTL. */
+  async revokeAll(userId: string, reason: string): Promise<void> {
+    const ids = await this.dataSource.transaction((m) => this.sessions.revokeAllOf(m, userId, reason));
+    for (const id of ids) this.liveness.forget(id);
   }
 
   async sessionOf(refreshToken: string): Promise<string | undefined> {

@@ -64,4 +64,14 @@ export class SessionsRepository {
     ])) as Array<{ session_id: string }>;
     return rows[0]?.session_id;
   }
+
+  /** Revokes every open session of a user (password change); answers their ids. */
+  async revokeAllOf(m: EntityManager, userId: string, reason: string): Promise<string[]> {
+    const rows = (await m.query(
+      `UPDATE gateway.sessions SET revoked_at = now(), revoked_reason = $2
+        WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId, reason],
+    )) as [Array<{ id: string }>, number];
+    return rows[0].map((r) => r.id);
+  }
 }

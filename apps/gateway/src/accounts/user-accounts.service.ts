@@ -111,6 +111,25 @@ export class UserAccounts {
     throw invalidCredentials();
   }
 
+  /** Replaces the password after checking the current one; the caller ends the account's sessions. */
+  async changePassword(userId: string, current: string, next: string): Promise<UserRow> {
+    const user = await this.users.findById(userId);
+    if (!user || !(await this.hasher.verify(user.password_hash, current))) {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'invalid_credentials', 'the current password is incorrect');
+    }
+    const problems = checkPassword(next, user.email);
+    if (problems.length > 0) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'weak_password',
+        problems.map((p) => p.message).join('; '),
+        problems,
+      );
+    }
+    await this.users.setPasswordHash(userId, await this.hasher.hash(next));
+    return user;
+  }
+
   async profile(userId: string): Promise<UserProfile | undefined> {
     const user = await this.users.findById(userId);
     return user && toProfile(user);

@@ -50,6 +50,13 @@ export class UsersRepository {
     return this.findById(id);
   }
 
+  async setPasswordHash(id: string, hash: string): Promise<void> {
+    await this.dataSource.query(`UPDATE gateway.users SET password_hash = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      hash,
+    ]);
+  }
+
   async touchLogin(id: string): Promise<void> {
     await this.dataSource.query(`UPDATE gateway.users SET last_login_at = now() WHERE id = $1`, [id]);
   }

@@ -7,6 +7,7 @@ import { AuthGuard } from './auth.guard';
 import { CsrfTokens } from './csrf-tokens';
 import { DevUserGuard } from './dev-user.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { SessionLiveness } from './session-liveness';
 
 /** Who is calling: JWT verification, cookies, CSRF and the global authentication guard. */
 @Global()
@@ -17,9 +18,10 @@ import { JwtStrategy } from './jwt.strategy';
     AuthCookies,
     CsrfTokens,
     JwtStrategy,
+    SessionLiveness,
     DevUserGuard,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AccessTokens, AuthCookies, CsrfTokens, DevUserGuard],
+  exports: [AccessTokens, AuthCookies, CsrfTokens, DevUserGuard, SessionLiveness],
 })
 export class IdentityModule {}

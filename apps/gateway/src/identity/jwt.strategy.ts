@@ -6,6 +6,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { JWT_ALGORITHMS, JWT_AUDIENCE, JWT_ISSUER } from './access-tokens';
 import { COOKIES } from './auth-cookies';
 import { ROLES, type Caller, type Role } from './caller';
+import { SessionLiveness } from './session-liveness';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,11 +15,15 @@ const fromCookie = (req: Request): string | null =>
 
 /**
  * Access tokens from `Authorization: Bearer` (API) or the HttpOnly cookie (web). Signature, algorithm
- * (HS256 only), issuer, audience and expiry are checked by jsonwebtoken; the claims' shape here.
+ * (HS256 only), issuer, audience and expiry are checked by jsonwebtoken; the claims' shape and the session's
+ * liveness (SessionLiveness) here.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig<'gateway'>) {
+  constructor(
+    @Inject(SERVICE_CONFIG) config: ServiceConfig<'gateway'>,
+    private readonly sessions: SessionLiveness,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), fromCookie]),
       secretOrKey: config.env.JWT_SECRET,
@@ -30,10 +35,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(req: Request, payload: Record<string, unknown>): Caller | false {
+  async validate(req: Request, payload: Record<string, unknown>): Promise<Caller | false> {
     const { sub, role, sid, typ } = payload;
     if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub)) return false;
     if (typeof sid !== 'string' || !UUID.test(sid) || !ROLES.includes(role as Role)) return false;
+    // A signed, unexpired token is not enough: its session must still stand (revocation within seconds).
+    if (!(await this.sessions.isLive(sid, sub, role as Role))) return false;
     return { userId: sub, role: role as Role, sessionId: sid, via: req.headers.authorization ? 'bearer' : 'cookie' };
   }
 }
