@@ -4,10 +4,11 @@
  * recommender publishes and indexes them).
  *
  *   node dist/scripts/catalog-import.js --file styles.csv [--images DIR] [--category-columns a,b,c]
- *        [--limit N] [--batch 500]
+ *        [--limit N] [--batch 500] [--shop <shop account id>]
  *
  * CSV columns by convention (external_id|sku|id, title|name|productDisplayName, description, category_path,
  * price, currency; the rest become attributes); JSON: an array of items or {items: [...]}, `image` = file name.
+ * Items belong to --shop (default: the platform owner, managed by admins).
  * With --images, a CSV row's photo is <images>/<externalId>.jpg when that file exists.
  */
 import 'reflect-metadata';
@@ -26,6 +27,7 @@ import {
 } from '../apps/recommender/src/catalog/catalog-file-parser';
 import { CatalogWriter } from '../apps/recommender/src/catalog/catalog-writer';
 import { ItemRepository } from '../apps/recommender/src/catalog/item.repository';
+import { PLATFORM_SHOP_ID } from '../apps/recommender/src/migrations/1763830000000-item-owners';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -35,9 +37,12 @@ async function main(): Promise<void> {
       'category-columns': { type: 'string' },
       limit: { type: 'string' },
       batch: { type: 'string', default: '500' },
+      shop: { type: 'string', default: PLATFORM_SHOP_ID },
     },
   });
   if (!values.file) throw new Error('--file is required');
+  const shopId = values.shop ?? PLATFORM_SHOP_ID;
+  if (!/^[0-9a-f-]{36}$/i.test(shopId)) throw new Error('--shop must be a shop account id (UUID)');
   const text = readFileSync(values.file, 'utf8');
   let rows: ParsedRow[] =
     extname(values.file).toLowerCase() === '.json'
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
         if (path && existsSync(path)) images.set(i, readFileSync(path));
       });
       withImages += images.size;
-      const result = await writer.upsertMany(dtos, { images });
+      const result = await writer.upsertMany(dtos, { images, shopId });
       created += result.filter((r) => r.created).length;
       console.log(`imported ${Math.min(start + batch, rows.length)}/${rows.length}`);
     }

@@ -187,13 +187,13 @@ describe('semantic catalogue search (recommender with a contrastive checkpoint)'
       'POST',
       '/v1/photos?purpose=catalog',
       readFileSync(join(PHOTOS, `${unseenWatch.id}.jpg`)),
-      'customer',
+      'shop',
       'image/jpeg',
     );
     expect(upload.status).toBe(202);
     const photo = await mesh.waitFor(
       async () => {
-        const p = (await call('GET', `/v1/photos/${upload.body.id as string}`)).body;
+        const p = (await call('GET', `/v1/photos/${upload.body.id as string}`, undefined, 'shop')).body;
         return p.status === 'annotated' ? p : undefined;
       },
       30000,

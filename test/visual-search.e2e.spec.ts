@@ -26,7 +26,8 @@ describe('visual search (recommender)', () => {
   const call = async (method: string, path: string, user: string, body?: unknown, contentType = 'application/json') => {
     const res = await fetch(`${base()}${path}`, {
       method,
-      headers: { 'x-user-id': user, 'content-type': contentType },
+      // bob stands for a shop: only shops and admins add catalogue photos.
+      headers: { 'x-user-id': user, 'x-user-role': user === bob ? 'shop' : 'customer', 'content-type': contentType },
       body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Json };
@@ -67,6 +68,8 @@ describe('visual search (recommender)', () => {
     );
     expect(truncated).toMatchObject({ status: 422, body: { error: { code: 'invalid_image' } } });
     expect(await call('POST', '/v1/photos', alice, { x: 1 })).toMatchObject({ status: 415 });
+    const customerCatalog = await call('POST', '/v1/photos?purpose=catalog', alice, jpeg, 'image/jpeg');
+    expect(customerCatalog).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     expect(await mesh.query('SELECT 1 FROM recommender.photos')).toHaveLength(0);
   });
 

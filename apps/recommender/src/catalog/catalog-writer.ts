@@ -32,13 +32,14 @@ export class CatalogWriter {
 
   async upsertMany(
     dtos: ItemDto[],
-    options: { correlationId?: string; images?: Map<number, Buffer> } = {},
+    options: { shopId: string; correlationId?: string; images?: Map<number, Buffer> },
   ): Promise<UpsertedItem[]> {
     const writes: ItemWrite[] = [];
     for (const [i, dto] of dtos.entries()) {
       const bytes = options.images?.get(i) ?? (dto.imageBase64 ? Buffer.from(dto.imageBase64, 'base64') : undefined);
       writes.push({
         id: randomUUID(),
+        shopId: options.shopId,
         externalId: dto.externalId,
         title: dto.title.trim(),
         description: dto.description?.trim() ?? '',

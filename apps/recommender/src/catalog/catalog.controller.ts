@@ -15,7 +15,8 @@ import {
 import type { Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
 import { ApiError } from '@atelier/service-kit';
-import { DevCallerGuard, RequireRoles } from '../identity/dev-caller.guard';
+import { CurrentCaller, DevCallerGuard, RequireRoles, type Caller } from '../identity/dev-caller.guard';
+import { PLATFORM_SHOP_ID } from '../migrations/1763830000000-item-owners';
 import { CatalogFormatError, csvToItems, jsonToItems, validateItems } from './catalog-file-parser';
 import { CatalogWriter, type UpsertedItem } from './catalog-writer';
 import { ItemDto } from './item.dto';
@@ -38,8 +39,12 @@ export class CatalogController {
   @Post('items')
   @RequireRoles('admin', 'shop')
   @HttpCode(HttpStatus.CREATED)
-  async upsert(@Body() dto: ItemDto): Promise<UpsertedItem> {
-    const [item] = await this.write([dto]);
+  async upsert(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: ItemDto,
+    @Query('shop') shop?: string,
+  ): Promise<UpsertedItem> {
+    const [item] = await this.write([dto], ownerFor(caller, shop));
     return item;
   }
 
@@ -48,10 +53,13 @@ export class CatalogController {
   @RequireRoles('admin', 'shop')
   @HttpCode(HttpStatus.CREATED)
   async import(
+    @CurrentCaller() caller: Caller,
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @Query('category_columns') categoryColumns?: string,
+    @Query('shop') shop?: string,
   ): Promise<{ imported: number; created: number; items: UpsertedItem[] }> {
+    const shopId = ownerFor(caller, shop);
     let rows: Array<Record<string, unknown>>;
     try {
       if (contentType?.startsWith('text/csv')) {
@@ -72,7 +80,7 @@ export class CatalogController {
         throw formatError(err);
       }
     })();
-    const items = await this.write(dtos);
+    const items = await this.write(dtos, shopId);
     return { imported: items.length, created: items.filter((i) => i.created).length, items };
   }
 
@@ -94,13 +102,30 @@ export class CatalogController {
     res.send(bytes);
   }
 
-  private async write(dtos: ItemDto[]): Promise<UpsertedItem[]> {
+  private async write(dtos: ItemDto[], shopId: string): Promise<UpsertedItem[]> {
     try {
-      return await this.writer.upsertMany(dtos);
+      return await this.writer.upsertMany(dtos, { shopId });
     } catch (err) {
       throw formatError(err);
     }
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whose catalogue a write goes to: a shop writes only its own (naming another is 403); an admin writes the one
+ * named by `?shop=` or the platform's. Upserts match (shop, externalId), so no shop can touch another's items.
+ */
+function ownerFor(caller: Caller, shop: string | undefined): string {
+  if (shop !== undefined && !UUID.test(shop)) {
+    throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'shop must be a shop account id (UUID)');
+  }
+  if (caller.role === 'admin') return shop?.toLowerCase() ?? PLATFORM_SHOP_ID;
+  if (shop !== undefined && shop.toLowerCase() !== caller.userId.toLowerCase()) {
+    throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', 'a shop manages only its own catalogue');
+  }
+  return caller.userId.toLowerCase();
 }
 
 function formatError(err: unknown): unknown {

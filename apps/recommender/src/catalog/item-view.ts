@@ -2,6 +2,8 @@ import type { ItemRow } from './item.repository';
 
 export interface ItemView {
   id: string;
+  /** The owning shop's account id (the platform's all-zero id for items imported before owners). */
+  shopId: string;
   externalId: string;
   title: string;
   description: string;
@@ -15,6 +17,7 @@ export interface ItemView {
 export function toItemView(row: ItemRow): ItemView {
   return {
     id: row.id,
+    shopId: row.shop_id,
     externalId: row.external_id,
     title: row.title,
     description: row.description,

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 export interface ItemRow {
   id: string;
+  shop_id: string;
   external_id: string;
   title: string;
   description: string;
@@ -17,6 +18,8 @@ export interface ItemRow {
 
 export interface ItemWrite {
   id: string;
+  /** The owning shop (its account id, or PLATFORM_SHOP_ID). */
+  shopId: string;
   externalId: string;
   title: string;
   description: string;
@@ -32,7 +35,7 @@ export interface SearchHit extends ItemRow {
   similarity: number;
 }
 
-const COLUMNS = `id, external_id, title, description, category_path, attributes, price_minor, currency, image_key,
+const COLUMNS = `id, shop_id, external_id, title, description, category_path, attributes, price_minor, currency, image_key,
   created_at, updated_at`;
 
 /** The catalog table. The search document is title + category + attribute values. */
@@ -40,14 +43,15 @@ const COLUMNS = `id, external_id, title, description, category_path, attributes,
 export class ItemRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts or updates by external id; returns the stored id and whether it was new. */
+  /** Inserts or updates by (shop, external id): a shop only ever updates its own items; returns the stored id and whether it was new. */
   async upsert(m: EntityManager, item: ItemWrite): Promise<{ id: string; created: boolean; image_key: string | null }> {
     const searchText = [item.title, ...item.categoryPath, ...Object.values(item.attributes).map(String)].join(' ');
     const rows = (await m.query(
       `INSERT INTO recommender.items
-         (id, external_id, title, description, category_path, attributes, price_minor, currency, image_key, search_text)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)
-       ON CONFLICT (external_id) DO UPDATE SET
+         (id, external_id, title, description, category_path, attributes, price_minor, currency, image_key, search_text,
+          shop_id)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
+       ON CONFLICT (shop_id, external_id) DO UPDATE SET
          title = EXCLUDED.title, description = EXCLUDED.description, category_path = EXCLUDED.category_path,
          attributes = EXCLUDED.attributes, price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency,
          image_key = COALESCE(EXCLUDED.image_key, recommender.items.image_key),
@@ -64,6 +68,7 @@ export class ItemRepository {
         item.currency,
         item.imageKey,
         searchText,
+        item.shopId,
       ],
     )) as Array<{ id: string; created: boolean; image_key: string | null }>;
     return rows[0];

@@ -4,6 +4,7 @@ import { PhotosStyleProfiles1763790000000 } from './1763790000000-photos-style-p
 import { StudioFeedback1763800000000 } from './1763800000000-studio-feedback';
 import { ItemTowerFeatures1763810000000 } from './1763810000000-item-tower-features';
 import { ItemVectors1763820000000 } from './1763820000000-item-vectors';
+import { ItemOwners1763830000000 } from './1763830000000-item-owners';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const RECOMMENDER_MIGRATIONS = [
   StudioFeedback1763800000000,
   ItemTowerFeatures1763810000000,
   ItemVectors1763820000000,
+  ItemOwners1763830000000,
 ];

@@ -51,6 +51,8 @@ function view(r: PhotoRow) {
   return {
     id: r.id,
     owner_id: r.owner_id,
+    // A catalogue photo belongs to the shop that uploaded it.
+    shop_id: r.purpose === 'catalog' ? r.owner_id : null,
     purpose: r.purpose,
     status: r.status,
     format: r.format,
@@ -84,6 +86,10 @@ export class PhotosController {
   ) {
     if (purpose !== 'query' && purpose !== 'catalog') {
       throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'purpose must be query or catalog');
+    }
+    // Catalogue photos are searchable by everyone: only shops (theirs, owned by the shop account) and admins add them.
+    if (purpose === 'catalog' && caller.role !== 'shop' && caller.role !== 'admin') {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', 'only shops and admins add catalogue photos');
     }
     const type = contentType?.split(';')[0].trim().toLowerCase();
     if (!type || !PHOTO_CONTENT_TYPES.includes(type) || !Buffer.isBuffer(body)) {
