@@ -83,12 +83,14 @@ export async function drawDefaultPicture(
 export async function composeCreative(
   spec: CreativeSpec,
   picture?: Buffer,
-): Promise<{ png: Buffer; record: CreativeRecord }> {
+): Promise<{ png: Buffer; record: CreativeRecord; layers: { shapes: string; text: string } }> {
   const { layout, truncated } = layoutLenient(spec);
   let data = picture;
   let scene: SceneRecord | undefined;
   if (!data) ({ data, scene } = await drawDefaultPicture(spec, layout));
   const palette = paletteFromText(spec.request, spec.brandPalette);
-  const { png, record } = await renderTextLayer({ data, width: spec.width, height: spec.height }, layout, { palette });
-  return { png, record: { ...record, truncated, ...(scene ? { scene } : {}) } };
+  const { png, record, layers } = await renderTextLayer({ data, width: spec.width, height: spec.height }, layout, {
+    palette,
+  });
+  return { png, layers, record: { ...record, truncated, ...(scene ? { scene } : {}) } };
 }

@@ -101,7 +101,6 @@ const EXTRA: Record<string, string> = {
   ноутбук: 'laptop',
   наушник: 'headphone',
   игрушк: 'teddy-bear',
-  детск: 'teddy-bear',
   зоомагазин: 'dog-face',
   корм: 'dog-face',
   вебинар: 'laptop',
@@ -199,7 +198,7 @@ function buildIndex(): Index {
       for (const t of e.tags ?? []) for (const w of words(t)) add(stemOf(w), name, 1);
     }
   }
-  for (const [stem, name] of Object.entries(EXTRA)) if (icons.icons[name]) add(stemOf(stem), name, 4);
+  for (const [stem, name] of Object.entries(EXTRA)) if (icons.icons[name]) add(stemOf(stem), name, 3);
   return { icons, byStem };
 }
 
@@ -211,7 +210,7 @@ function getIndex(): Index {
 /** Shop words inflect with fleeting vowels ("кроссовок"); their stems in EXTRA also match as prefixes. */
 function extraByPrefix(word: string): Map<string, number> | undefined {
   for (const [stem, name] of Object.entries(EXTRA)) {
-    if (stem.length >= 5 && word.startsWith(stem)) return new Map([[name, 4]]);
+    if (stem.length >= 5 && word.startsWith(stem)) return new Map([[name, 3]]);
   }
   return undefined;
 }
@@ -258,3 +257,18 @@ export function iconSvg(name: string, x: number, y: number, size: number, uid: s
 }
 
 export const hasIcon = (name: string): boolean => Boolean(getIndex().icons.icons[name]);
+
+let keywords: Map<string, string[]> | undefined;
+
+/** English words an icon stands for: its name, CLDR label and keywords (for checking a drawing against labels). */
+export function iconKeywords(name: string): string[] {
+  if (!keywords) {
+    keywords = new Map();
+    const chars = loadJson<Record<string, string>>('@iconify-json/fluent-emoji-flat/chars.json');
+    for (const e of loadJson<EmojibaseEntry[]>('emojibase-data/en/data.json')) {
+      const icon = chars[e.hexcode.toLowerCase()];
+      if (icon) keywords.set(icon, [...words(e.label), ...(e.tags ?? []).flatMap(words)]);
+    }
+  }
+  return [...new Set([...name.split('-'), ...(keywords.get(name) ?? [])])];
+}

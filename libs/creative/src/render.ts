@@ -202,7 +202,7 @@ export async function renderTextLayer(
   picture: { data: Buffer; width: number; height: number },
   layout: Layout,
   options: RenderOptions,
-): Promise<{ png: Buffer; record: LayoutRecord }> {
+): Promise<{ png: Buffer; record: LayoutRecord; layers: { shapes: string; text: string } }> {
   const { width, height } = picture;
   if (width !== layout.width || height !== layout.height) throw new Error('picture and layout sizes differ');
   const palette = options.palette.map(parseHex).filter((c): c is Rgb => c !== undefined);
@@ -211,6 +211,7 @@ export async function renderTextLayer(
   const forced = new Set<number>();
   let decisions: Decision[] = [];
   let composed: Buffer = picture.data;
+  let shapesMarkup = '';
   for (let pass = 0; pass < 3; pass++) {
     decisions = layout.texts.map((t, i) => {
       if (t.shape) {
@@ -220,7 +221,8 @@ export async function renderTextLayer(
       }
       return decideFree(t, picture.data, width, height, palette, forced.has(i));
     });
-    const shapes = Buffer.from(shapesSvg(width, height, decisions, primary));
+    shapesMarkup = shapesSvg(width, height, decisions, primary);
+    const shapes = Buffer.from(shapesMarkup);
     composed = await sharp(picture.data, { raw: { width, height, channels: 3 } })
       .composite([{ input: shapes, top: 0, left: 0 }])
       .removeAlpha()
@@ -259,13 +261,15 @@ export async function renderTextLayer(
       ) / 100,
     insideSafeZone: inside(d.text.shape?.box ?? d.text.box, layout),
   }));
+  const textMarkup = textSvg(width, height, decisions);
   const png = await sharp(composed, { raw: { width, height, channels: 3 } })
-    .composite([{ input: Buffer.from(textSvg(width, height, decisions)), top: 0, left: 0 }])
+    .composite([{ input: Buffer.from(textMarkup), top: 0, left: 0 }])
     .removeAlpha()
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
   return {
     png,
+    layers: { shapes: shapesMarkup, text: textMarkup },
     record: {
       width,
       height,
