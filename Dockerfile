@@ -34,6 +34,10 @@ RUN test -n "$APP" && test -f "dist/apps/$APP/src/main.js" \
 RUN if [ "$APP" = "enhancer" ]; then apt-get update \
    && apt-get install -y --no-install-recommends mueller7-dict dict-freedict-eng-rus \
    && rm -rf /var/lib/apt/lists/*; fi
+# The creative text layer measures and sets type with these fonts (gateway: fit check; generator: rendering).
+RUN if [ "$APP" = "generator" ] || [ "$APP" = "gateway" ]; then apt-get update \
+   && apt-get install -y --no-install-recommends fonts-roboto-unhinted fonts-dejavu-core \
+   && rm -rf /var/lib/apt/lists/*; fi
 USER node
 # The slim image has no curl; Node 20 has fetch. Without HTTP_PORT the service listens on its DEFAULT_PORTS entry.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -3,6 +3,7 @@ import {
   DEFAULT_ENABLED_IMAGE_BACKENDS,
   IMAGE_BACKEND_NAMES,
   clampToCapabilities,
+  drawingSizeFor,
   isImageBackendName,
   validateAgainstCapabilities,
 } from './capabilities';
@@ -129,5 +130,24 @@ describe('local-onnx (Stable Diffusion 1.5 on this host)', () => {
   it('is opt-in: not among the backends enabled by default', () => {
     expect(sd.optIn).toBe(true);
     expect(DEFAULT_ENABLED_IMAGE_BACKENDS).toEqual(['procedural', 'hf', 'openai', 'a1111']);
+  });
+});
+
+describe('drawingSizeFor', () => {
+  const size = (name: keyof typeof BACKEND_CAPABILITIES, w: number, h: number): string =>
+    drawingSizeFor(BACKEND_CAPABILITIES[name], w, h).join('x');
+
+  it('keeps the shape: scales into a range uniformly and snaps to its grid', () => {
+    expect(size('procedural', 1080, 1350)).toBe('1080x1350');
+    expect(size('hf', 1080, 1920)).toBe('576x1024');
+    expect(size('hf', 1500, 500)).toBe('1024x344');
+    expect(size('local-onnx', 1080, 1350)).toBe('640x768');
+    expect(size('a1111', 1200, 628)).toBe('1200x632');
+  });
+
+  it('picks the list size nearest in shape', () => {
+    expect(size('openai', 1080, 1920)).toBe('1024x1792');
+    expect(size('openai', 1200, 628)).toBe('1792x1024');
+    expect(size('openai', 1080, 1080)).toBe('1024x1024');
   });
 });

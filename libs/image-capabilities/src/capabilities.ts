@@ -255,3 +255,17 @@ export function clampToCapabilities(
   };
   return { params: { n, width, height, steps: clampField('steps'), guidance: clampField('guidance') }, adjustments };
 }
+
+/**
+ * The size to ask a backend for when the image will be delivered at `width`×`height`: the same shape scaled
+ * uniformly into the backend's range (then snapped), or the list size nearest in shape. The generator then
+ * cover-crops or extends the answer to exactly the delivered size.
+ */
+export function drawingSizeFor(caps: BackendCapabilities, width: number, height: number): [number, number] {
+  const rule = caps.sizes;
+  if (rule.kind === 'list') return nearestSize(rule, width, height);
+  const down = Math.min(1, rule.max / width, rule.max / height);
+  const up = Math.max(1, rule.min / (width * down), rule.min / (height * down));
+  const scale = Math.min(down * up, rule.max / Math.max(width, height));
+  return nearestSize(rule, width * scale, height * scale);
+}

@@ -5,6 +5,7 @@ export {
   isImageBackendName,
   validateAgainstCapabilities,
   clampToCapabilities,
+  drawingSizeFor,
   describeSizes,
   type ImageBackendName,
   type BackendCapabilities,

@@ -7,6 +7,7 @@ import { brandScope, PolicyStatsRepository, userScope } from '../policy/policy-s
 import { PromptPolicy } from '../policy/prompt-policy';
 import { cleanPrompt, detectPlatformAndGoal, type Detection, type PromptOperation } from '../prompt-rules';
 import { detectLanguage, RussianTranslator, type Language } from '../translation';
+import { withDeliveredFormat } from '../formats/delivered-format';
 
 export interface Enhancement {
   cleaned: string;
@@ -42,6 +43,8 @@ export interface EnhanceOptions {
   goalHint?: string;
   autoEnhance: boolean;
   brandProfileId?: string;
+  /** The user's own image size: it wins over the platform's format. */
+  size?: { width: number; height: number };
 }
 
 /** What the read phase gathered: the backend's input, and what the result records besides the backend's answer. */
@@ -92,10 +95,14 @@ export class PromptEnhancer {
   /** Read phase: rules on the text, then the brand profile and the policy's statistics, outside any transaction. */
   private async read(raw: string, opts: EnhanceOptions): Promise<EnhancementRequest> {
     const cleaned = cleanPrompt(raw);
-    const detection = detectPlatformAndGoal(cleaned.text, {
-      platform: opts.platformHint || undefined,
-      goal: opts.goalHint || undefined,
-    });
+    const detection = withDeliveredFormat(
+      detectPlatformAndGoal(cleaned.text, {
+        platform: opts.platformHint || undefined,
+        goal: opts.goalHint || undefined,
+      }),
+      cleaned.text,
+      opts.size,
+    );
     const language = detectLanguage(cleaned.text, this.translator.englishLexicon);
     // The profile and the counts need no common snapshot: the counts are only the policy's prior.
     const m = this.dataSource.manager;

@@ -35,6 +35,7 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved', Enha
       userId: event.userId,
       platformHint: params.platform,
       goalHint: params.goal,
+      size: params.explicitSize ? { width: params.width, height: params.height } : undefined,
       // The plan decides: without the feature the prompt is cleaned and translated, never styled (absent: old producer).
       autoEnhance: event.features?.autoPromptEnhance ?? true,
     });

@@ -17,13 +17,46 @@ import {
 import { IMAGE_BACKEND_NAMES, type ImageBackendName } from '@atelier/image-capabilities';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-/** Text and brand colours to put on the images (rendered by backends that draw, e.g. procedural). */
+/**
+ * Text and brand colours to put on the images (set on every backend's images). Fields left out are read from the
+ * request text where it says them ("скидка 20%", "190 ₽", "промокод LETO20", "до воскресенья").
+ */
 export class CreativeBriefDto {
-  @ApiPropertyOptional({ maxLength: 80 })
+  @ApiPropertyOptional({ maxLength: 200, description: 'headline' })
   @IsOptional()
   @IsString()
-  @MaxLength(80)
+  @MaxLength(200)
   title?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  subline?: string;
+
+  @ApiPropertyOptional({ maxLength: 24, example: '2 490 ₽', description: 'shown struck through beside the price' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(24)
+  oldPrice?: string;
+
+  @ApiPropertyOptional({ maxLength: 24, example: 'LETO20' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(24)
+  promoCode?: string;
+
+  @ApiPropertyOptional({ maxLength: 60, example: 'До воскресенья' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  deadline?: string;
+
+  @ApiPropertyOptional({ maxLength: 40, example: 'Купить' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  cta?: string;
 
   @ApiPropertyOptional({ maxLength: 24, example: '990 ₽' })
   @IsOptional()

@@ -6,6 +6,7 @@ import { ApiError } from '@atelier/service-kit';
 import type { CreateGenerationDto } from './create-generation.dto';
 import type { GenerationReadModelRepository } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
+import { CreativeBriefs } from './creative-briefs.service';
 
 /**
  * The gateway's backend gate for local-onnx (opt-in: weights live on the generator's host). Rejections happen
@@ -17,6 +18,7 @@ function requests(env: Record<string, string>): { service: GenerationRequests; t
     { transaction: transactions } as unknown as DataSource,
     {} as GenerationReadModelRepository,
     {} as Outbox,
+    new CreativeBriefs(),
     loadConfig('gateway', env),
   );
   return { service, transactions };
@@ -53,6 +55,41 @@ describe('GenerationRequests and local-onnx', () => {
     expect(body.error.message).toContain('local-onnx serves at most 2 image(s) per request, asked for 3');
     expect(transactions).not.toHaveBeenCalled();
     await expect(service.submit(USER, { prompt: 'кофейня', backend: 'local-onnx', n: 2 })).resolves.toEqual({
+      id: expect.any(String),
+    });
+    expect(transactions).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('GenerationRequests and the text that must fit', () => {
+  it('refuses user text that cannot fit the format even at the minimum size (422 saying how much fits)', async () => {
+    const { service, transactions } = requests({});
+    const title = 'Очень длинный заголовок распродажи '.repeat(5).trim();
+    const body = await rejection(service, { width: 320, height: 180, creative: { title } });
+    expect(body.error.code).toBe('text_does_not_fit');
+    const details = body.error.details as {
+      format: { width: number };
+      problems: Array<{ field: string; fits: number; length: number }>;
+    };
+    expect(details.format.width).toBe(320);
+    expect(details.problems).toHaveLength(1);
+    expect(details.problems[0]).toMatchObject({ field: 'headline', length: [...title].length });
+    expect(details.problems[0].fits).toBeGreaterThan(0);
+    expect(details.problems[0].fits).toBeLessThan([...title].length);
+    expect(body.error.message).toContain(`at most ${details.problems[0].fits} fit at 320x180`);
+    expect(transactions).not.toHaveBeenCalled();
+  });
+
+  it('accepts the same text where the format has room, and cuts nothing the user typed', async () => {
+    const { service, transactions } = requests({});
+    const title = 'Очень длинный заголовок распродажи '.repeat(4).trim();
+    await expect(
+      service.submit(USER, {
+        prompt: 'кофейня',
+        platform: 'instagram_post',
+        creative: { title },
+      } as CreateGenerationDto),
+    ).resolves.toEqual({
       id: expect.any(String),
     });
     expect(transactions).toHaveBeenCalledTimes(1);

@@ -6,6 +6,7 @@ import { BACKEND_CAPABILITIES, validateAgainstCapabilities } from '@atelier/imag
 import { Outbox } from '@atelier/messaging';
 import { ApiError } from '@atelier/service-kit';
 import type { CreateGenerationDto } from './create-generation.dto';
+import { CreativeBriefs } from './creative-briefs.service';
 import { GenerationReadModelRepository } from './generation-read-model.repository';
 
 /** Accepts a generation request: the row and `generation.requested` commit together. */
@@ -15,6 +16,7 @@ export class GenerationRequests {
     private readonly dataSource: DataSource,
     private readonly readModel: GenerationReadModelRepository,
     private readonly outbox: Outbox,
+    private readonly briefs: CreativeBriefs,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>,
   ) {}
 
@@ -42,15 +44,11 @@ export class GenerationRequests {
         { backend, violations: checked.violations },
       );
     }
+    // Text that cannot fit even at the minimum size is refused here, before any quota is reserved.
+    const creative = this.briefs.resolve(dto);
     const id = randomUUID();
     // A seed is always fixed at submission so the request can be reproduced.
     const seed = dto.seed ?? randomInt(0, 2 ** 48 - 1);
-    const creative = {
-      title: dto.creative?.title?.trim() ?? '',
-      price: dto.creative?.price?.trim() ?? '',
-      discount: dto.creative?.discount?.trim() ?? '',
-      brandPalette: (dto.creative?.brandPalette ?? []).map((c) => c.toLowerCase()),
-    };
     const params = {
       prompt: dto.prompt,
       ...checked.params,
@@ -59,6 +57,7 @@ export class GenerationRequests {
       goal: dto.goal ?? '',
       backend,
       creative,
+      explicitSize: dto.width !== undefined && dto.height !== undefined,
     };
     await this.dataSource.transaction(async (m) => {
       await this.readModel.insert(m, { id, userId, prompt: dto.prompt, params });

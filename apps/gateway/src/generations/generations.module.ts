@@ -5,6 +5,7 @@ import { GenerationFeedback } from './generation-feedback.service';
 import { GENERATION_PROGRESS_HANDLERS } from './generation-progress.handlers';
 import { GenerationReadModelRepository } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
+import { CreativeBriefs } from './creative-briefs.service';
 import { GenerationStepsFeed } from './generation-steps-feed';
 import { GenerationsController } from './generations.controller';
 
@@ -13,6 +14,7 @@ import { GenerationsController } from './generations.controller';
   providers: [
     GenerationReadModelRepository,
     GenerationRequests,
+    CreativeBriefs,
     GenerationFeedback,
     GenerationStepsFeed,
     GenerationEventStream,

@@ -2,11 +2,19 @@ import type { ImageBackendName } from '@atelier/image-capabilities';
 
 /** Text and brand colours the request wants on its images (empty strings / list when absent). */
 export interface CreativeBrief {
+  /** The headline. */
   title: string;
   price: string;
   discount: string;
   /** #rrggbb, most important first. */
   brandPalette: string[];
+  oldPrice?: string;
+  promoCode?: string;
+  deadline?: string;
+  subline?: string;
+  cta?: string;
+  /** Fields read out of the request text rather than filled in by the user. */
+  fromRequest?: string[];
 }
 
 /** What a backend is asked to draw, after clamping to its capabilities. */
@@ -20,6 +28,8 @@ export interface ImageRequest {
   seed: bigint;
   platform: string;
   creative: CreativeBrief;
+  /** The request as the user wrote it (subject and colour words for backends that draw without a model). */
+  originalPrompt?: string;
 }
 
 /**
@@ -34,6 +44,8 @@ export interface BackendImage {
   data: BackendImageData;
   /** The seed the backend actually used, or undefined when it does not honour seeds. */
   seed: bigint | undefined;
+  /** What the backend drew, kept with the image (e.g. the embedded default's illustrations). */
+  notes?: Record<string, unknown>;
 }
 
 export interface BackendOutput {

@@ -17,6 +17,7 @@ import { ImageBackends } from './image-backends';
 import { LocalOnnxBackend } from './local-onnx.backend';
 import { OpenAiImagesBackend } from './openai-images.backend';
 import { ProceduralBackend } from './procedural.backend';
+import { CreativeLayer } from '../creative/creative-layer.service';
 
 jest.setTimeout(60000);
 
@@ -47,6 +48,7 @@ function generation(config: ServiceConfig<'generator'>): { run: ImageGeneration;
     new ImageNormaliser(config),
     new FilesystemObjectStorage(join(root, 'storage')),
     new NsfwClassifier(config),
+    new CreativeLayer(),
   );
   loaded.push(local);
   return { run, backends };

@@ -1,40 +1,57 @@
 import { Injectable } from '@nestjs/common';
-import {
-  PROCEDURAL_BACKEND_VERSION,
-  pairwiseDistances,
-  renderProceduralRawImages,
-} from '../procedural/procedural-renderer';
+import { drawDefaultPicture, layoutLenient, type CreativeSpec } from '@atelier/creative';
+import { meanPixelDistance } from '../procedural/procedural-renderer';
 import { toUint64 } from '../procedural/seeded-random';
+import { briefOf } from '../creative/brief-of';
 import { ImageBackend, type BackendOutput, type ImageRequest } from './image-backend';
 
-/** Default backend: deterministic drawings from the prompt, seed and creative brief, no model needed. */
+/** Version of the embedded default's drawing: bump when the same request draws different pixels. */
+export const EMBEDDED_DEFAULT_VERSION = '3';
+
+/**
+ * Default backend, no model needed: the request's subject as vector illustrations (Fluent Emoji Flat, matched by
+ * CLDR keywords) composed into a layout of its kind (hero, flat-lay, product card, sale, vacancy, event), in the
+ * space the text layer leaves free. Deterministic per seed; image i uses seed + i.
+ */
 @Injectable()
 export class ProceduralBackend extends ImageBackend {
   readonly name = 'procedural';
-  readonly version = PROCEDURAL_BACKEND_VERSION;
+  readonly version = EMBEDDED_DEFAULT_VERSION;
 
   async generate(request: ImageRequest): Promise<BackendOutput> {
     const { width, height } = request;
-    const raws = renderProceduralRawImages({
-      prompt: request.prompt,
+    const spec: Omit<CreativeSpec, 'seed'> = {
       width,
       height,
-      seed: request.seed,
-      n: request.n,
-      platform: request.platform || undefined,
-      creative: request.creative,
-    });
-    const pairs = pairwiseDistances(raws);
+      platform: request.platform,
+      request: request.originalPrompt || request.prompt,
+      brief: briefOf(request.creative),
+      brandPalette: request.creative.brandPalette,
+    };
+    // The same layout the text layer will compute, so the subject sits where the text is not.
+    const { layout } = layoutLenient(spec);
+    const drawn = [];
+    for (let i = 0; i < request.n; i++) {
+      const seed = toUint64(request.seed + BigInt(i));
+      drawn.push({ seed, ...(await drawDefaultPicture({ ...spec, seed: Number(seed % 2147483647n) }, layout)) });
+    }
+    const distances: Array<{ a: number; b: number; distance: number }> = [];
+    for (let a = 0; a < drawn.length; a++) {
+      for (let b = a + 1; b < drawn.length; b++) {
+        const distance = meanPixelDistance(drawn[a].data, drawn[b].data);
+        distances.push({ a, b, distance: Math.round(distance * 100) / 100 });
+      }
+    }
     return {
-      images: raws.map((pixels, i) => ({
-        data: { kind: 'raw', pixels, width, height, channels: 3 },
-        seed: toUint64(request.seed + BigInt(i)),
+      images: drawn.map((d) => ({
+        data: { kind: 'raw', pixels: d.data, width, height, channels: 3 },
+        seed: d.seed,
+        notes: { scene: d.scene },
       })),
-      model: `procedural@${PROCEDURAL_BACKEND_VERSION}`,
+      model: `procedural@${EMBEDDED_DEFAULT_VERSION}`,
       diagnostics: {
-        pairwiseMeanPixelDistance: pairs.map((p) => ({ a: p.a, b: p.b, distance: Math.round(p.distance * 100) / 100 })),
-        minPairwiseMeanPixelDistance:
-          pairs.length > 0 ? Math.round(Math.min(...pairs.map((p) => p.distance)) * 100) / 100 : null,
+        pairwiseMeanPixelDistance: distances,
+        minPairwiseMeanPixelDistance: distances.length > 0 ? Math.min(...distances.map((p) => p.distance)) : null,
       },
     };
   }

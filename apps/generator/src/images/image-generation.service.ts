@@ -1,10 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventPayload } from '@atelier/contracts';
-import { BACKEND_CAPABILITIES, clampToCapabilities, type CapabilityAdjustment } from '@atelier/image-capabilities';
+import { createHash } from 'node:crypto';
+import { resolveBrief } from '@atelier/creative';
+import {
+  BACKEND_CAPABILITIES,
+  clampToCapabilities,
+  drawingSizeFor,
+  type CapabilityAdjustment,
+} from '@atelier/image-capabilities';
 import { FatalError } from '@atelier/messaging';
 import { ObjectStorage } from '@atelier/storage';
-import type { ImageRequest } from '../backends/image-backend';
+import type { CreativeBrief, ImageRequest } from '../backends/image-backend';
+import { CreativeLayer, type CreativeImage } from '../creative/creative-layer.service';
 import { ImageBackends } from '../backends/image-backends';
 import type { GenerationRecord, StoredImage } from './generated-images.repository';
 import { ImageNormaliser } from './image-normaliser';
@@ -31,6 +39,7 @@ export class ImageGeneration {
     private readonly normaliser: ImageNormaliser,
     private readonly storage: ObjectStorage,
     private readonly nsfw: NsfwClassifier,
+    private readonly creative: CreativeLayer,
   ) {}
 
   async run(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
@@ -38,32 +47,48 @@ export class ImageGeneration {
     if (!p) throw new FatalError('prompt.enhanced without params', 'invalid_payload');
     const backend = this.backends.resolve(p.backend);
     const caps = BACKEND_CAPABILITIES[backend.name];
+    const delivered = deliveredSize(event);
+    const [drawWidth, drawHeight] = drawingSizeFor(caps, delivered.width, delivered.height);
     // The gateway already rejected what the backend cannot serve; this guards events from anywhere else.
     const { params, adjustments } = clampToCapabilities(caps, {
       n: p.n || undefined,
-      width: p.width || undefined,
-      height: p.height || undefined,
+      width: drawWidth,
+      height: drawHeight,
       steps: p.steps || undefined,
       guidance: p.guidance,
     });
+    if (params.width !== delivered.width || params.height !== delivered.height) {
+      adjustments.push({
+        field: 'size',
+        from: `${delivered.width}x${delivered.height}`,
+        to: `${params.width}x${params.height} drawn, delivered at ${delivered.width}x${delivered.height}`,
+      });
+    }
     const request: ImageRequest = {
       prompt: event.enhancedPrompt,
       ...params,
       seed: p.seed,
       platform: event.platform,
-      creative: {
-        title: p.creative?.title ?? '',
-        price: p.creative?.price ?? '',
-        discount: p.creative?.discount ?? '',
-        brandPalette: [...(p.creative?.brandPalette ?? [])],
-      },
+      creative: creativeOf(p),
+      originalPrompt: event.originalPrompt || p.prompt,
     };
     const started = performance.now();
     const output = await backend.generate(request);
     if (output.images.length === 0) throw new FatalError(`${backend.name} produced no images`, 'backend_no_images');
-    const normalised = await Promise.all(
+    const drawn = await Promise.all(
       output.images.slice(0, params.n).map((img) => this.normaliser.normalise(img.data, params)),
     );
+    // Every backend's picture: to the delivered size, then the same text layer (one at a time: CPU-bound).
+    const layered: CreativeImage[] = [];
+    for (const [i, img] of drawn.entries()) {
+      layered.push(await this.creative.apply(img.png, request, delivered, Number((p.seed + BigInt(i)) % 2147483647n)));
+    }
+    const normalised = layered.map((l) => ({
+      png: l.png,
+      width: delivered.width,
+      height: delivered.height,
+      sha256: createHash('sha256').update(l.png).digest('hex'),
+    }));
     const durationMs = Math.round(performance.now() - started);
     // One image at a time: the classifier is single-threaded and holds tensors while it runs.
     const verdicts: Array<NsfwVerdict | undefined> = [];
@@ -84,13 +109,19 @@ export class ImageGeneration {
           nsfw: verdicts[index],
           params: {
             prompt: request.prompt,
-            width: request.width,
-            height: request.height,
+            width: img.width,
+            height: img.height,
+            drawnWidth: request.width,
+            drawnHeight: request.height,
+            fit: layered[index].fit,
             steps: caps.steps.used ? request.steps : null,
             guidance: caps.guidance.used ? request.guidance : null,
             seed: seed === undefined ? null : seed.toString(),
             platform: request.platform,
-            ...(backend.name === 'procedural' ? { creative: request.creative } : {}),
+            creative: request.creative,
+            layout: layered[index].record,
+            textLayerMs: layered[index].textLayerMs,
+            ...(output.images[index].notes ?? {}),
           },
         };
       }),
@@ -105,8 +136,8 @@ export class ImageGeneration {
         prompt: event.enhancedPrompt,
         params: {
           n: p.n,
-          width: p.width,
-          height: p.height,
+          width: delivered.width,
+          height: delivered.height,
           steps: p.steps,
           guidance: p.guidance,
           seed: p.seed.toString(),
@@ -126,4 +157,48 @@ export class ImageGeneration {
         adjustments.map((a) => `${a.field} ${a.from}→${a.to}`).join(', '),
     );
   }
+}
+
+/**
+ * The size the images are delivered at: the user's own size when they chose one, else the platform's format the
+ * enhancer decided (prompt.enhanced's target size), else the request's size (events from older producers).
+ */
+export function deliveredSize(event: EventPayload<'prompt.enhanced'>): { width: number; height: number } {
+  const p = event.params;
+  const own = { width: p?.width || 512, height: p?.height || 512 };
+  if (p?.explicitSize) return own;
+  if (event.targetWidth > 0 && event.targetHeight > 0) return { width: event.targetWidth, height: event.targetHeight };
+  return own;
+}
+
+/** The brief the gateway resolved; an event without one (older producers) gets the request text's own. */
+function creativeOf(p: NonNullable<EventPayload<'prompt.enhanced'>['params']>): CreativeBrief {
+  const c = p.creative;
+  if (!c) {
+    const r = resolveBrief(p.prompt, {});
+    return {
+      title: r.headline,
+      price: r.price,
+      discount: r.discount,
+      brandPalette: [],
+      oldPrice: r.oldPrice,
+      promoCode: r.promoCode,
+      deadline: r.deadline,
+      subline: r.subline,
+      cta: r.cta,
+      fromRequest: Object.keys(r.sources),
+    };
+  }
+  return {
+    title: c.title,
+    price: c.price,
+    discount: c.discount,
+    brandPalette: [...c.brandPalette],
+    oldPrice: c.oldPrice,
+    promoCode: c.promoCode,
+    deadline: c.deadline,
+    subline: c.subline,
+    cta: c.cta,
+    fromRequest: [...c.fromRequest],
+  };
 }

@@ -9,6 +9,7 @@ import { BACKEND_HTTP_CLIENT_PROVIDER } from '../http/backend-http.provider';
 import { GeneratedImagesRepository } from './generated-images.repository';
 import { ImageGeneration } from './image-generation.service';
 import { ImageNormaliser } from './image-normaliser';
+import { CreativeLayer } from '../creative/creative-layer.service';
 import { PromptEnhancedHandler } from './prompt-enhanced.handler';
 import { NsfwClassifier } from '../safety/nsfw-classifier';
 
@@ -22,6 +23,7 @@ import { NsfwClassifier } from '../safety/nsfw-classifier';
     LocalOnnxBackend,
     ImageBackends,
     ImageNormaliser,
+    CreativeLayer,
     NsfwClassifier,
     ImageGeneration,
     GeneratedImagesRepository,

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesh/v1/generation.proto.
  */
 export const file_mesh_v1_generation: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEi1gEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJIlYKDUNyZWF0aXZlQnJpZWYSDQoFdGl0bGUYASABKAkSDQoFcHJpY2UYAiABKAkSEAoIZGlzY291bnQYAyABKAkSFQoNYnJhbmRfcGFsZXR0ZRgEIAMoCSJICgxQbGFuRmVhdHVyZXMSGwoTYXV0b19wcm9tcHRfZW5oYW5jZRgBIAEoCBIbChNhdXRvX2Jlc3Rfc2VsZWN0aW9uGAIgASgIImcKEEdlbmVyYXRpb25GYWlsZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXN0YWdlGAMgASgJEgwKBGNvZGUYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM");
+  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEi7QEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJEhUKDWV4cGxpY2l0X3NpemUYDCABKAgiwwEKDUNyZWF0aXZlQnJpZWYSDQoFdGl0bGUYASABKAkSDQoFcHJpY2UYAiABKAkSEAoIZGlzY291bnQYAyABKAkSFQoNYnJhbmRfcGFsZXR0ZRgEIAMoCRIRCglvbGRfcHJpY2UYBSABKAkSEgoKcHJvbW9fY29kZRgGIAEoCRIQCghkZWFkbGluZRgHIAEoCRIPCgdzdWJsaW5lGAggASgJEgsKA2N0YRgJIAEoCRIUCgxmcm9tX3JlcXVlc3QYCiADKAkiSAoMUGxhbkZlYXR1cmVzEhsKE2F1dG9fcHJvbXB0X2VuaGFuY2UYASABKAgSGwoTYXV0b19iZXN0X3NlbGVjdGlvbhgCIAEoCCJnChBHZW5lcmF0aW9uRmFpbGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCRIMCgRjb2RlGAQgASgJEg4KBnJlYXNvbhgFIAEoCWIGcHJvdG8z");
 
 /**
  * What the user asked for, validated by the gateway.
@@ -80,6 +80,13 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
    * @generated from field: string goal = 11;
    */
   goal: string;
+
+  /**
+   * True when the user chose width and height; otherwise the platform's format decides the delivered size.
+   *
+   * @generated from field: bool explicit_size = 12;
+   */
+  explicitSize: boolean;
 };
 
 /**
@@ -90,8 +97,8 @@ export const GenerationParamsSchema: GenMessage<GenerationParams> = /*@__PURE__*
   messageDesc(file_mesh_v1_generation, 0);
 
 /**
- * What a request wants written on its images and which brand colours to use; backends that draw
- * (procedural) render it, prompt-driven backends see it only through the prompt.
+ * What a request's images say and which brand colours they use: the gateway resolves it (the user's fields win over
+ * what the request text says) and the generator sets it on every backend's images.
  *
  * @generated from message mesh.v1.CreativeBrief
  */
@@ -121,6 +128,44 @@ export type CreativeBrief = Message<"mesh.v1.CreativeBrief"> & {
    * @generated from field: repeated string brand_palette = 4;
    */
   brandPalette: string[];
+
+  /**
+   * e.g. "2 490 ₽", set struck through beside the price.
+   *
+   * @generated from field: string old_price = 5;
+   */
+  oldPrice: string;
+
+  /**
+   * @generated from field: string promo_code = 6;
+   */
+  promoCode: string;
+
+  /**
+   * e.g. "До воскресенья", "15 июня в 19:00".
+   *
+   * @generated from field: string deadline = 7;
+   */
+  deadline: string;
+
+  /**
+   * @generated from field: string subline = 8;
+   */
+  subline: string;
+
+  /**
+   * Call to action on the button, e.g. "Купить".
+   *
+   * @generated from field: string cta = 9;
+   */
+  cta: string;
+
+  /**
+   * Fields read out of the request text rather than filled in by the user (title is the headline).
+   *
+   * @generated from field: repeated string from_request = 10;
+   */
+  fromRequest: string[];
 };
 
 /**
