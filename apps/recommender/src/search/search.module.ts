@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { FeaturesModule } from '../features/features.module';
 import { CatalogSearchService } from './catalog-search.service';
+import { QueryLanguageTranslator } from './russian-query';
 import { SearchController } from './search.controller';
 import { SemanticItemIndex } from './semantic-item-index';
 
@@ -9,7 +10,12 @@ import { SemanticItemIndex } from './semantic-item-index';
 @Module({
   imports: [CatalogModule, FeaturesModule],
   controllers: [SearchController],
-  providers: [CatalogSearchService, SemanticItemIndex],
+  providers: [
+    CatalogSearchService,
+    SemanticItemIndex,
+    // OpenCorpora morphology loads once (~1 s) before the first query.
+    { provide: QueryLanguageTranslator, useFactory: () => QueryLanguageTranslator.load() },
+  ],
   exports: [SemanticItemIndex],
 })
 export class SearchModule {}
