@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { FeaturesModule } from '../features/features.module';
+import { CatalogBrowseService } from './catalog-browse';
 import { CatalogSearchService } from './catalog-search.service';
 import { QueryLanguageTranslator } from './russian-query';
 import { SearchController } from './search.controller';
@@ -12,6 +13,7 @@ import { SemanticItemIndex } from './semantic-item-index';
   controllers: [SearchController],
   providers: [
     CatalogSearchService,
+    CatalogBrowseService,
     SemanticItemIndex,
     // OpenCorpora morphology loads once (~1 s) before the first query.
     { provide: QueryLanguageTranslator, useFactory: () => QueryLanguageTranslator.load() },
