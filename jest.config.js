@@ -10,7 +10,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const libs = ['config', 'contracts', 'messaging', 'persistence', 'observability', 'storage', 'service-kit', 'testing', 'vector-index', 'image-capabilities', 'ml-runtime', 'diversity', 'colour-science', 'creative'];
+const libs = ['config', 'contracts', 'messaging', 'persistence', 'observability', 'storage', 'service-kit', 'testing', 'vector-index', 'image-capabilities', 'ml-runtime', 'diversity', 'colour-science', 'creative', 'ru-en'];
 const moduleNameMapper = Object.fromEntries(libs.map((l) => [`^@atelier/${l}$`, `<rootDir>/libs/${l}/src/index.ts`]));
 const base = {
   rootDir: __dirname,

@@ -1,14 +1,23 @@
-import type { RussianTranslator } from '../translation';
+import { extractSubject } from '../prompt-rules/subject-extractor';
+import type { PromptTranslator } from '../translation';
 import type { BackendInput, BackendResult, EnhancementBackend } from './enhancement-backend';
 import { assemblePrompt, negativePrompt } from './prompt-assembly';
 
 export const BUILTIN_BACKEND = 'builtin@1';
 
-/** No model: dictionary + glossary translation, then templates, brand style and policy fragments. */
+/**
+ * No model: the channel/format/instruction words are taken out of the request (detection already used them),
+ * the subject is translated (morphology, lemma dictionaries, phrase order), then templates, brand style and
+ * policy fragments are added around it.
+ */
 export class BuiltinBackend implements EnhancementBackend {
   readonly name = BUILTIN_BACKEND;
 
-  constructor(private readonly translator: RussianTranslator) {}
+  /** `extractSubject: false` is the pre-morphology pipeline, kept for the eval's same-run comparison. */
+  constructor(
+    private readonly translator: PromptTranslator,
+    private readonly options: { extractSubject: boolean } = { extractSubject: true },
+  ) {}
 
   async enhance(input: BackendInput): Promise<BackendResult> {
     return this.enhanceSync(input);
@@ -17,19 +26,33 @@ export class BuiltinBackend implements EnhancementBackend {
   /** Synchronous core, used directly by the benchmark and as the fallback of every LLM backend. */
   enhanceSync(input: BackendInput): BackendResult {
     const operations: BackendResult['operations'] = [];
-    let english = input.cleaned;
+    const extracted = this.options.extractSubject
+      ? extractSubject(input.cleaned)
+      : { subject: input.cleaned, removed: [] };
+    if (extracted.removed.length > 0)
+      operations.push({ name: 'extract_subject', detail: extracted.removed.join(' | ') });
+    let english = extracted.subject;
     let transliterated: string[] = [];
     if (input.language === 'ru' || input.language === 'mixed') {
-      const translation = this.translator.translate(input.cleaned);
+      const translation = this.translator.translate(extracted.subject);
       english = translation.text;
       transliterated = translation.transliterated;
-      const counts = { glossary: 0, dictionary: 0, transliterated: 0 };
-      for (const w of translation.words) counts[w.source]++;
+      const counts = new Map<string, number>();
+      for (const w of translation.words) counts.set(w.source, (counts.get(w.source) ?? 0) + 1);
       operations.push({
         name: 'translate',
-        detail: `ru→en: ${counts.glossary} glossary, ${counts.dictionary} dictionary, ${counts.transliterated} transliterated`,
+        detail: `ru→en: ${[...counts].map(([source, n]) => `${n} ${source}`).join(', ')}`,
       });
       if (transliterated.length > 0) operations.push({ name: 'transliterate', detail: transliterated.join(', ') });
+      if (translation.repaired && translation.repaired.length > 0) {
+        operations.push({
+          name: 'repair_typo',
+          detail: translation.repaired.map((r) => `${r.from}→${r.to}`).join(', '),
+        });
+      }
+      if (translation.untranslated && translation.untranslated.length > 0) {
+        operations.push({ name: 'untranslated', detail: translation.untranslated.join(', ') });
+      }
     }
     const assembled = assemblePrompt(english, input);
     return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { RussianTranslator } from '../translation';
+import { PromptTranslator } from '../translation';
 import { BuiltinBackend } from './builtin-backend';
 import type { EnhancementBackend } from './enhancement-backend';
 import { OllamaBackend } from './ollama-backend';
@@ -12,7 +12,7 @@ export class EnhancementBackends {
   readonly builtin: BuiltinBackend;
   readonly configured: EnhancementBackend;
 
-  constructor(translator: RussianTranslator, @Inject(SERVICE_CONFIG) config: ServiceConfig<'enhancer'>) {
+  constructor(translator: PromptTranslator, @Inject(SERVICE_CONFIG) config: ServiceConfig<'enhancer'>) {
     const env = config.env;
     this.builtin = new BuiltinBackend(translator);
     const llm = { timeoutMs: env.ENHANCER_LLM_TIMEOUT_MS, maxAttempts: env.ENHANCER_LLM_MAX_ATTEMPTS };

@@ -1,6 +1,8 @@
 import { composePrompt, type PromptOperation } from '../prompt-rules';
+import type { Goal } from '../prompt-rules';
 import {
   BASE_TEMPLATE,
+  INCOMPATIBLE_FRAGMENTS,
   STYLE_TEMPLATES,
   SUBJECT_MODIFIERS,
   type StyleName,
@@ -20,8 +22,9 @@ const SUBJECT_PATTERNS: ReadonlyArray<readonly [Subject, RegExp]> = (
   new RegExp(`(?<![\\p{L}])(?:${keywords.map(escape).join('|')})(?:s|es)?(?![\\p{L}])`, 'iu'),
 ]);
 
-/** First subject whose keywords occur as whole words in the English text. */
-export function detectSubject(english: string): Subject | undefined {
+/** The subject's category: a hiring request shows a workplace; otherwise the first subject whose keywords occur. */
+export function detectSubject(english: string, goal?: Goal): Subject | undefined {
+  if (goal === 'hiring') return 'workplace';
   return SUBJECT_PATTERNS.find(([, pattern]) => pattern.test(english))?.[0];
 }
 
@@ -79,18 +82,32 @@ export function assemblePrompt(
   input: BackendInput,
 ): { prompt: string; operations: PromptOperation[]; subject: string } {
   const operations: PromptOperation[] = [];
-  const subject = detectSubject(english);
+  const subject = detectSubject(english, input.detection.goal);
   if (!input.autoEnhance)
     return {
       prompt: english,
       operations: [{ name: 'auto_enhance_off', detail: 'plan feature off: translated only' }],
       subject: subject ?? '',
     };
+  // Policy options that contradict the subject or the format are skipped (no golden hour for a law firm).
+  const clash = new Set([
+    ...(subject ? (INCOMPATIBLE_FRAGMENTS[subject] ?? []) : []),
+    ...(input.detection.platform === 'poster' ? (INCOMPATIBLE_FRAGMENTS.poster ?? []) : []),
+  ]);
   const additions: Array<{ name: string; phrases: string[] }> = [
     { name: 'brand_style', phrases: brandPhrases(input.brand) },
     { name: 'subject_modifier', phrases: subject ? SUBJECT_MODIFIERS[subject].phrases.slice(0, 2) : [] },
-    { name: 'policy_fragment', phrases: input.fragments.map((f: ChosenFragment) => f.phrase) },
+    {
+      name: 'policy_fragment',
+      phrases: input.fragments.map((f: ChosenFragment) => f.phrase).filter((p) => !clash.has(p)),
+    },
   ];
+  const skipped = input.fragments.filter((f) => clash.has(f.phrase)).map((f) => f.phrase);
+  if (skipped.length > 0)
+    operations.push({
+      name: 'skip_fragment',
+      detail: `${skipped.join(', ')} (contradicts ${subject ?? input.detection.platform})`,
+    });
   let prompt = english;
   for (const { name, phrases } of additions) {
     const added = phrases.filter((p) => !prompt.toLowerCase().includes(p.toLowerCase()));

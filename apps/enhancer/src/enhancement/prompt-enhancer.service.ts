@@ -6,7 +6,7 @@ import { BrandProfiles, toBrandStyle } from '../brand-profiles/brand-profiles.se
 import { brandScope, PolicyStatsRepository, userScope } from '../policy/policy-stats.repository';
 import { PromptPolicy } from '../policy/prompt-policy';
 import { cleanPrompt, detectPlatformAndGoal, type Detection, type PromptOperation } from '../prompt-rules';
-import { detectLanguage, RussianTranslator, type Language } from '../translation';
+import { detectLanguage, PromptTranslator, type Language } from '../translation';
 import { withDeliveredFormat } from '../formats/delivered-format';
 
 export interface Enhancement {
@@ -78,7 +78,7 @@ export class PromptEnhancer {
 
   constructor(
     private readonly backends: EnhancementBackends,
-    private readonly translator: RussianTranslator,
+    private readonly translator: PromptTranslator,
     private readonly brandProfiles: BrandProfiles,
     private readonly stats: PolicyStatsRepository,
     private readonly policy: PromptPolicy,

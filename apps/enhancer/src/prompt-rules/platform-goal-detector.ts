@@ -302,9 +302,9 @@ const GOAL_CUES: readonly Cue<GoalTarget>[] = [
     weight: 2,
     name: 'brand',
     words:
-      /^(?:бренд\p{L}*|brand|brands|branding|имидж\p{L}*|айдентик\p{L}*|identity|узнаваем\p{L}*|awareness|ценност\p{L}*|values|фирменн\p{L}*|логотип\p{L}*|лого|logo|атмосфер\p{L}*|atmosphere|lifestyle|лайфстайл\p{L}*|закулись\p{L}*|закулисье|мисси\p{L}*|mission|философи\p{L}*|традици\p{L}*|tradition\p{L}*|знакомств\p{L}*)$/u,
+      /^(?:бренд\p{L}*|brand|brands|branding|имидж\p{L}*|айдентик\p{L}*|identity|узнаваем\p{L}*|awareness|ценност\p{L}*|values|фирменн\p{L}*|логотип\p{L}*|лого|logo|атмосфер\p{L}*|atmosphere|lifestyle|лайфстайл\p{L}*|закулись\p{L}*|закулисье|мисси\p{L}*|mission|философи\p{L}*|традици\p{L}*|tradition\p{L}*|знакомств\p{L}*|имиджев\p{L}*|эстетик\p{L}*|aesthetic\p{L}*|вайб\p{L}*|vibe|vibes|мудборд\p{L}*|moodboard|аватар\p{L}*|avatar|мастерск\p{L}*|craft|craftsmanship|story-telling|storytelling|сторителлинг\p{L}*)$/u,
     phrases:
-      / (?:о нас|о компании|о бренде|about us|our (?:team|story)|behind the scenes|наш\p{L}* (?:истори|команд|мастер|сотрудник|повар|шеф)\p{L}*|с командой|day in the life|meet the team|истори\p{L}* (?:бренда|компании)) /u,
+      / (?:о нас|о компании|о бренде|about us|our (?:team|story)|behind the scenes|наш\p{L}* (?:истори|команд|мастер|сотрудник|повар|шеф)\p{L}*|с командой|day in the life|meet the team|истори\p{L}* (?:бренда|компании)|как мы (?:\p{L}+)|how we (?:\p{L}+)|процесс (?:производства|работы|создания|изготовления)|(?:шапк\p{L}*|оформлени\p{L}*) (?:профил\p{L}*|канал\p{L}*|паблик\p{L}*|групп\p{L}*)|обложк\p{L}* (?:канал\p{L}*|профил\p{L}*|паблик\p{L}*|групп\p{L}*)|profile (?:header|cover|picture)|channel (?:cover|banner|avatar)) /u,
   },
 ];
 

@@ -26,11 +26,104 @@ export const STYLE_TEMPLATES: Readonly<Record<StyleName, readonly string[]>> = {
   vintage: ['vintage film look', 'faded warm tones', 'subtle grain'],
 };
 
-export type Subject = 'product' | 'food' | 'clothing' | 'interior' | 'people';
+export type Subject =
+  | 'workplace'
+  | 'corporate'
+  | 'beauty'
+  | 'real_estate'
+  | 'event'
+  | 'product'
+  | 'food'
+  | 'clothing'
+  | 'interior'
+  | 'people';
 
-/** Detected on the English text by whole-word keywords; the first subject that matches wins. */
+/**
+ * Detected on the English text by whole-word keywords; the first subject that matches wins (a hiring request is
+ * always a workplace, whatever the job is). Order matters: a law firm's office is corporate before it is an
+ * interior, a makeup brush set is beauty before it is a product.
+ */
 export const SUBJECT_MODIFIERS: Readonly<Record<Subject, { keywords: readonly string[]; phrases: readonly string[] }>> =
   {
+    workplace: {
+      keywords: ['job opening', 'vacancy', 'hiring', 'internship', 'career', 'careers', 'recruitment'],
+      phrases: ['friendly team at work in a real workplace', 'natural candid moment', 'welcoming professional mood'],
+    },
+    corporate: {
+      keywords: [
+        'law firm',
+        'lawyer',
+        'attorney',
+        'legal',
+        'accounting',
+        'accountant',
+        'audit',
+        'bank',
+        'insurance',
+        'consulting',
+        'consultation',
+        'notary',
+        'loan',
+        'investment',
+      ],
+      phrases: ['restrained corporate palette of navy, gray and white', 'clean professional composition'],
+    },
+    beauty: {
+      keywords: [
+        'makeup',
+        'manicure',
+        'pedicure',
+        'nail',
+        'brow',
+        'eyelash',
+        'beauty salon',
+        'salon',
+        'barbershop',
+        'haircut',
+        'hair styling',
+        'cosmetologist',
+        'skincare',
+        'spa',
+        'massage',
+        'lipstick',
+        'mascara',
+      ],
+      phrases: ['soft flattering beauty light', 'clean polished beauty close-up'],
+    },
+    real_estate: {
+      keywords: [
+        'residential complex',
+        'new building',
+        'real estate',
+        'realtor',
+        'floor plan',
+        'cottage',
+        'country house',
+        'mortgage',
+      ],
+      phrases: ['architectural photography', 'bright natural daylight', 'straight vertical lines'],
+    },
+    event: {
+      keywords: [
+        'concert',
+        'festival',
+        'party',
+        'exhibition',
+        'conference',
+        'workshop',
+        'webinar',
+        'lecture',
+        'fair',
+        'performance',
+        'wedding',
+        'tasting',
+        'quiz night',
+        'marathon',
+        'race',
+        'tournament',
+      ],
+      phrases: ['lively event atmosphere', 'guests engaged in the moment'],
+    },
     food: {
       keywords: [
         'coffee',
@@ -187,6 +280,26 @@ export const MODIFIER_GROUPS: Readonly<Record<ModifierGroup, readonly string[]>>
   ],
   camera: ['eye-level medium shot', 'overhead flat lay view', 'close-up macro detail', 'three-quarter angle'],
   finish: ['true-to-life colors', 'airy bright tones', 'rich moody tones', 'film-like warmth'],
+};
+
+/**
+ * Policy options that contradict a subject (or a format) and are skipped for it: no golden-hour glow for a law
+ * firm, no food-style flat lay of a team at work, no flat lay on a poster of people or an event.
+ */
+export const INCOMPATIBLE_FRAGMENTS: Readonly<Partial<Record<Subject | 'poster', readonly string[]>>> = {
+  corporate: ['warm golden hour sunlight', 'dramatic rim lighting', 'film-like warmth', 'overhead flat lay view'],
+  workplace: [
+    'overhead flat lay view',
+    'close-up macro detail',
+    'clean seamless backdrop',
+    'textured surface background',
+  ],
+  real_estate: ['overhead flat lay view', 'close-up macro detail', 'clean seamless backdrop'],
+  event: ['overhead flat lay view', 'clean seamless backdrop', 'close-up macro detail'],
+  people: ['overhead flat lay view', 'close-up macro detail'],
+  beauty: ['overhead flat lay view'],
+  interior: ['overhead flat lay view', 'close-up macro detail', 'clean seamless backdrop'],
+  poster: ['overhead flat lay view'],
 };
 
 export const MODIFIER_GROUP_NAMES = Object.keys(MODIFIER_GROUPS) as ModifierGroup[];

@@ -1,4 +1,4 @@
-import { GLOSSARY_ENTRIES, type GlossaryEntry } from './data/marketing-glossary';
+import { GLOSSARY_ENTRIES, type GlossaryEntry } from '@atelier/ru-en';
 import { foldRussian, guessLemmas, stemRussian } from './russian-stemmer';
 
 export interface GlossaryMatch {

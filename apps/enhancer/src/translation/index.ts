@@ -7,5 +7,6 @@ export {
 export { RussianTranslator, type Translation, type TranslatedWord, type WordSource } from './russian-translator';
 export { Glossary } from './glossary';
 export { detectLanguage, type Language, type LanguageDetection } from './language-detector';
-export { transliterate } from './transliterate';
+export { transliterate } from '@atelier/ru-en';
 export { stemRussian, foldRussian } from './russian-stemmer';
+export { PromptTranslator, MorphologyTranslator, type PromptTranslation } from './prompt-translator';

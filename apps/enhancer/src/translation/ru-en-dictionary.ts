@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDictd, type DictdEntry } from './dictd';
+import { readDictd, type DictdEntry } from '@atelier/ru-en';
 import { foldRussian, guessLemmas, stemRussian } from './russian-stemmer';
 
 /** One English rendering of a Russian word, with the evidence that ranks it. */

@@ -1,6 +1,7 @@
 import { Glossary } from './glossary';
 import { RuEnDictionary } from './ru-en-dictionary';
-import { transliterate } from './transliterate';
+import { PromptTranslator } from './prompt-translator';
+import { transliterate } from '@atelier/ru-en';
 
 export type WordSource = 'glossary' | 'dictionary' | 'transliterated';
 
@@ -45,16 +46,19 @@ function tokenize(text: string): Token[] {
 }
 
 /**
+ * The legacy path (kept callable so the translation eval can compare against it in the same run).
  * Russian → English word by word: curated glossary phrases and words first (by Snowball stem), then the
  * inverted dictionaries, then transliteration (reported). Latin words, numbers, prices, percentages,
  * punctuation and quoted text pass through untouched, so "скидка 20%" keeps its "20%" and «Кофемания» stays
  * exactly as the customer wrote it.
  */
-export class RussianTranslator {
+export class RussianTranslator extends PromptTranslator {
   constructor(
     private readonly dictionary: RuEnDictionary,
     private readonly glossary: Glossary = new Glossary(),
-  ) {}
+  ) {
+    super();
+  }
 
   get englishLexicon(): ReadonlySet<string> {
     return this.dictionary.englishWords.size > 0 ? this.dictionary.englishWords : this.glossary.englishWords;

@@ -6,6 +6,7 @@ import { ItemRepository, type ItemRow, type SearchHit } from '../catalog/item.re
 import { toItemView, type ItemView } from '../catalog/item-view';
 import { reciprocalRankFusion, RRF_K, type SearchSource } from './rank-fusion';
 import { QueryTranslator } from './query-translator';
+import { QueryLanguageTranslator } from './russian-query';
 import { SemanticItemIndex } from './semantic-item-index';
 
 export const SEARCH_MODES = ['hybrid', 'lexical', 'semantic'] as const;
@@ -33,6 +34,8 @@ export interface SearchResponse {
   semantic: boolean;
   /** Query words the text tower never saw in training and so left out of the semantic query. */
   ignoredTerms?: string[];
+  /** The query's English form when it was Russian (through @atelier/ru-en), used by full text and the text tower. */
+  english?: string;
   /** Russian attribute words read as these English schema labels for the (English-trained) text tower. */
   translated?: string[];
   /** How the two lists were combined (hybrid only). */
@@ -55,7 +58,19 @@ export class CatalogSearchService {
     private readonly items: ItemRepository,
     private readonly encoder: ContrastiveEncoder,
     private readonly semanticIndex: SemanticItemIndex,
+    private readonly languages: QueryLanguageTranslator,
   ) {}
+
+  /**
+   * Full text over English titles with the query's English form; a Russian query whose translation finds
+   * nothing falls back to the query as typed (a shop may have Russian titles too).
+   */
+  private async lexical(query: string, limit: number): Promise<SearchHit[]> {
+    const languages = this.languages.translate(query);
+    if (!languages.translated) return this.items.search(query, limit);
+    const hits = await this.items.search(languages.english, limit);
+    return hits.length > 0 ? hits : this.items.search(query, limit);
+  }
 
   async search(query: string, limit: number, requested?: SearchMode): Promise<SearchResponse> {
     if (requested === 'semantic' && !this.encoder.ready) {
@@ -68,20 +83,23 @@ export class CatalogSearchService {
     // Without a checkpoint a hybrid request is the lexical search it always was (and says so).
     const mode: SearchMode = this.encoder.ready ? (requested ?? 'hybrid') : 'lexical';
     if (mode === 'lexical') {
-      const hits = await this.items.search(query, limit);
+      const hits = await this.lexical(query, limit);
+      const languages = this.languages.translate(query);
       return {
         query,
         mode,
         semantic: false,
+        ...(languages.translated ? { english: languages.english } : {}),
         items: hits.map((h) => lexicalItem(h, Number(h.rank) + Number(h.similarity))),
       };
     }
 
     const depth = Math.max(limit, FUSION_DEPTH);
-    const english = this.translator.translate(query);
+    const languages = this.languages.translate(query);
+    const english = this.translator.translate(languages.translated ? languages.english : query);
     const encoded = this.encoder.encodeStems(english.stems);
     const [lexical, visual] = await Promise.all([
-      mode === 'hybrid' ? this.items.search(query, depth) : Promise.resolve([]),
+      mode === 'hybrid' ? this.lexical(query, depth) : Promise.resolve([]),
       encoded?.embedding ? this.semanticIndex.search(encoded.embedding, mode === 'semantic' ? limit : depth) : [],
     ]);
     const ignoredTerms = encoded?.ignored ?? [];

@@ -1,0 +1,81 @@
+import { DEBIAN_DICTIONARIES, DictionaryLexicon, EnTranslator, RuEnTranslator, RussianMorphology } from './index';
+
+// Real OpenCorpora morphology (from the az package) and the real dictd dictionaries when installed.
+let translator: RuEnTranslator;
+let glossaryOnly: RuEnTranslator;
+
+beforeAll(async () => {
+  const morphology = await RussianMorphology.load();
+  translator = new RuEnTranslator({
+    morphology,
+    lexicon: DictionaryLexicon.load(DEBIAN_DICTIONARIES('/usr/share/dictd')).lexicon,
+  });
+  glossaryOnly = new RuEnTranslator({ morphology });
+}, 60_000);
+
+const en = (text: string): string => translator.translate(text).text;
+
+describe('RussianMorphology', () => {
+  it('gives lemma, part of speech and case', async () => {
+    const morphology = await RussianMorphology.load();
+    const [best] = morphology.analyse('кистей');
+    expect(best).toMatchObject({ lemma: 'кисть', pos: 'NOUN', case: 'gent', plural: true, known: true });
+    expect(morphology.analyse('Ленина').some((a) => a.proper)).toBe(true);
+    expect(morphology.analyse('вокансия')).toEqual([]);
+  });
+});
+
+describe('RuEnTranslator', () => {
+  it('reorders genitive chains and для/из complements into English compounds', () => {
+    expect(en('набор кистей для макияжа')).toBe('makeup brush set');
+    expect(en('чехол из экокожи')).toBe('faux leather case');
+    expect(en('новая коллекция платьев')).toBe('new dress collection');
+    expect(en('мыло ручной работы')).toBe('handmade soap');
+    expect(en('главный экран приложения')).toBe('app home screen');
+  });
+
+  it('chooses senses by part of speech, frequency and the other words of the request', () => {
+    expect(en('коровы на лугу')).toMatch(/^cows\b/u);
+    expect(en('бокалы для вина')).toBe('wine glasses');
+    expect(en('кисти винограда')).toContain('bunch');
+    expect(en('кисти для макияжа')).toContain('brush');
+    expect(en('тёмно-синий свитер')).toBe('navy sweater');
+  });
+
+  it('renders numbers with units, dates, deadlines and streets', () => {
+    expect(en('ребенку 5 лет')).toContain('5 years');
+    expect(en('к 8 марта')).toContain('March 8');
+    expect(en('скидка до воскресенья')).toBe('discount until Sunday');
+    expect(en('кофейня на ул. Ленина')).toBe('coffee shop on Lenina Street');
+  });
+
+  it('knows SMM and shop slang', () => {
+    expect(en('пост в инсту про предзаказ')).toBe('post in Instagram about pre-order');
+    expect(en('вб')).toBe('Wildberries');
+    expect(en('ДР кофейни')).toContain('birthday');
+  });
+
+  it('repairs typos against the lemma lexicon before lookup and never transliterates a common word', () => {
+    const typo = translator.translate('вокансия кросовки колекцию');
+    expect(typo.text).toBe('job opening sneakers collection');
+    expect(typo.transliterated).toEqual([]);
+    expect(typo.repaired.map((r) => r.to)).toEqual(['вакансия', 'кроссовок', 'коллекция']);
+  });
+
+  it('transliterates names and brands only, and keeps quoted text as written', () => {
+    const r = translator.translate('кофейня «Кофемания» и студия Маши');
+    expect(r.text).toContain('«Кофемания»');
+    expect(r.transliterated).toEqual(['Маши']);
+  });
+
+  it('works from the glossaries alone when no dictd dictionary is installed', () => {
+    expect(glossaryOnly.translate('синие джинсы').text).toBe('blue jeans');
+    expect(glossaryOnly.translate('кросовки').text).toBe('sneakers');
+  });
+});
+
+describe('EnTranslator', () => {
+  it('reads the glossaries backwards', () => {
+    expect(new EnTranslator().translate('blue jeans')).toEqual(['синий', 'джинсы']);
+  });
+});
