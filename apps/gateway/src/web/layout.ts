@@ -1,4 +1,4 @@
-import { ASSETS, type Asset } from './assets';
+import type { AssetManifest, AssetName } from './asset-manifest';
 import { html, type SafeHtml } from './html';
 import type { Lang, Translate } from './i18n';
 
@@ -12,6 +12,8 @@ export interface PageContext {
   csrf: string;
   /** Current path with query, for the language switch to come back to. */
   path: string;
+  /** Hashed asset paths from the build's manifest. */
+  assets: AssetManifest;
 }
 
 export function csrfField(ctx: PageContext): SafeHtml {
@@ -19,7 +21,7 @@ export function csrfField(ctx: PageContext): SafeHtml {
 }
 
 /** `extra`: page-specific stylesheets and scripts (same-origin assets) after the shared ones. */
-export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: readonly Asset[] = []): string {
+export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: readonly AssetName[] = []): string {
   const { t } = ctx;
   const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
   const nav = ctx.signedIn
@@ -42,12 +44,13 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${title} · ${t('app.name')}</title>
-      <link rel="stylesheet" href="${ASSETS.css.path}" />
-      <script src="${ASSETS.js.path}" defer></script>
+      <link rel="icon" href="${ctx.assets.path('favicon.svg')}" type="image/svg+xml" />
+      <link rel="stylesheet" href="${ctx.assets.path('studio.css')}" />
+      <script src="${ctx.assets.path('studio.js')}" defer></script>
       ${extra.map((a) =>
-        a.type.startsWith('text/css')
-          ? html`<link rel="stylesheet" href="${a.path}" />`
-          : html`<script src="${a.path}" defer></script>`,
+        a.endsWith('.css')
+          ? html`<link rel="stylesheet" href="${ctx.assets.path(a)}" />`
+          : html`<script src="${ctx.assets.path(a)}" defer></script>`,
       )}
     </head>
     <body>

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { AssetManifest } from './asset-manifest';
 import { translator, type Lang } from './i18n';
 import type { PageContext } from './layout';
 import {
@@ -11,10 +13,13 @@ import {
   type SearchHit,
 } from './shop-pages';
 
+const assets = AssetManifest.fromSources(join(__dirname, 'public'));
+
 const ctx = (lang: Lang = 'en'): PageContext => ({
   lang,
   t: translator(lang),
   signedIn: true,
+  assets,
   csrf: 'csrf-token',
   path: '/shop',
 });

@@ -4,6 +4,7 @@ import { LoginSessions } from '../accounts/login-sessions.service';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import type { Caller, RequestWithCaller } from '../identity/caller';
 import { CsrfTokens } from '../identity/csrf-tokens';
+import { AssetManifest } from './asset-manifest';
 import { DEFAULT_LANG, isLang, translator } from './i18n';
 import type { PageContext } from './layout';
 
@@ -22,6 +23,7 @@ export class WebSession {
     private readonly sessions: LoginSessions,
     private readonly cookies: AuthCookies,
     private readonly csrf: CsrfTokens,
+    private readonly assets: AssetManifest,
   ) {}
 
   async resolve(req: RequestWithCaller, res: Response): Promise<WebRequestState> {
@@ -56,6 +58,7 @@ export class WebSession {
         admin: caller?.role === 'admin',
         csrf,
         path: req.originalUrl,
+        assets: this.assets,
       },
     };
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -17,7 +17,6 @@ import { decodeCursor } from '../http/pagination';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import { Public, type Caller, type RequestWithCaller } from '../identity/caller';
 import { CsrfTokens } from '../identity/csrf-tokens';
-import { ASSETS } from './assets';
 import { isLang, knownKey, type MessageKey } from './i18n';
 import type { PageContext } from './layout';
 import {
@@ -84,13 +83,6 @@ export class WebController {
     private readonly feedback: GenerationFeedback,
     private readonly overview: AccountOverview,
   ) {}
-
-  @Get('assets/:file')
-  asset(@Param('file') file: string, @Res() res: Response): void {
-    const asset = Object.values(ASSETS).find((a) => a.path === `/assets/${file}`);
-    if (!asset) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'asset not found');
-    res.set({ 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable' }).send(asset.body);
-  }
 
   @Get()
   async landing(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
