@@ -69,6 +69,11 @@ export class WebSession {
   }
 }
 
+/** Signed-out (or expired) visitors of a signed-in page go to the login form and come back afterwards. */
+export function redirectToLogin(req: RequestWithCaller, res: Response): void {
+  res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+}
+
 /** A same-site path to return to; anything else (other hosts, `//evil`, `/\\evil`) becomes the fallback. */
 export function safeNext(next: unknown, fallback = '/app'): string {
   return typeof next === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(next) && next.length < 300 ? next : fallback;

@@ -113,4 +113,11 @@
       },
     );
   });
+
+  // Wide screens show the main menu inline; browsers without ::details-content need it opened.
+  var navMenu = document.querySelector('[data-nav-menu]');
+  if (navMenu && window.matchMedia && window.matchMedia('(min-width: 48rem)').matches) {
+    var inline = window.CSS && CSS.supports && CSS.supports('selector(::details-content)');
+    if (!inline) navMenu.open = true;
+  }
 })();
