@@ -108,8 +108,9 @@ describe('web: visual search and style profile', () => {
     await page.getByLabel('Пароль', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Пароль ещё раз').fill(PASSWORD);
     await page.getByRole('button', { name: 'Создать аккаунт' }).click();
-    await page.waitForURL(/\/login\?registered=1$/);
-    return logIn(page, email);
+    // Registering signs you in.
+    await page.waitForURL(/\/app$/);
+    return page;
   }
 
   async function logIn(page: Page, email: string): Promise<Page> {

@@ -10,6 +10,7 @@ import {
   securityHeaders,
   docsHeaders,
 } from '@atelier/service-kit';
+import { BUILT_ASSETS_DIR } from './web/asset-manifest';
 import { GatewayModule } from './gateway.module';
 import { PHOTO_BODY_TYPES, rejectUnsupportedBodies } from './http/api-validation.pipe';
 import { setupOpenApi } from './http/openapi';
@@ -25,6 +26,8 @@ void bootstrapService('gateway', GatewayModule, {
     // req.ip (rate limits) from X-Forwarded-For only across the configured proxy hops.
     express.set('trust proxy', config.env.TRUST_PROXY_HOPS);
     express.use(rejectUnsupportedBodies);
+    // The web's stylesheets and scripts: only content-hashed files live there, so all of them are immutable.
+    express.useStaticAssets(BUILT_ASSETS_DIR, { prefix: '/assets/', immutable: true, maxAge: '1y', index: false });
     // Uploads relayed to the recommender get room for their bodies; everything else keeps the small JSON limit.
     const uploadLimit = config.env.UPLOAD_MAX_BYTES;
     express.use('/v1/photos', raw({ type: PHOTO_BODY_TYPES, limit: uploadLimit }));

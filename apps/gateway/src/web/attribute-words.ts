@@ -252,3 +252,39 @@ export function catalogAttributeWords(name: string, value: string, lang: Lang): 
     value: CATALOG_VALUES[value.trim().toLowerCase()]?.[lang] ?? value,
   };
 }
+
+// Catalogue category path segments (fashion-product-images' master and sub categories).
+const CATEGORY_WORDS: Record<string, Words> = {
+  apparel: { en: 'Apparel', ru: 'Одежда' },
+  accessories: { en: 'Accessories', ru: 'Аксессуары' },
+  footwear: { en: 'Footwear', ru: 'Обувь' },
+  'personal care': { en: 'Personal care', ru: 'Уход' },
+  'sporting goods': { en: 'Sporting goods', ru: 'Спорттовары' },
+  home: { en: 'Home', ru: 'Дом' },
+  topwear: { en: 'Tops', ru: 'Верх' },
+  bottomwear: { en: 'Bottoms', ru: 'Низ' },
+  dress: { en: 'Dresses', ru: 'Платья' },
+  innerwear: { en: 'Underwear', ru: 'Бельё' },
+  'loungewear and nightwear': { en: 'Loungewear', ru: 'Домашняя одежда' },
+  saree: { en: 'Sarees', ru: 'Сари' },
+  shoes: { en: 'Shoes', ru: 'Туфли и кроссовки' },
+  sandal: { en: 'Sandals', ru: 'Сандалии' },
+  'flip flops': { en: 'Flip-flops', ru: 'Шлёпанцы' },
+  bags: { en: 'Bags', ru: 'Сумки' },
+  watches: { en: 'Watches', ru: 'Часы' },
+  jewellery: { en: 'Jewellery', ru: 'Украшения' },
+  eyewear: { en: 'Eyewear', ru: 'Очки' },
+  belts: { en: 'Belts', ru: 'Ремни' },
+  wallets: { en: 'Wallets', ru: 'Кошельки' },
+  headwear: { en: 'Headwear', ru: 'Головные уборы' },
+  socks: { en: 'Socks', ru: 'Носки' },
+  ties: { en: 'Ties', ru: 'Галстуки' },
+  scarves: { en: 'Scarves', ru: 'Шарфы' },
+  gloves: { en: 'Gloves', ru: 'Перчатки' },
+  fragrance: { en: 'Fragrance', ru: 'Парфюмерия' },
+};
+
+/** A category path in the page's language ("Apparel › Topwear" → «Одежда › Верх»); unknown segments as written. */
+export function catalogCategoryWords(path: readonly string[], lang: Lang): string {
+  return path.map((segment) => CATEGORY_WORDS[segment.trim().toLowerCase()]?.[lang] ?? segment).join(' › ');
+}

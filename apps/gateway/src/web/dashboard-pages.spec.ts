@@ -1,11 +1,16 @@
+import { join } from 'node:path';
+import { AssetManifest } from './asset-manifest';
 import { recommenderDashboardPage, ratioChart, type MetricRow, type RecsEvalReport } from './dashboard-pages';
 import { translator, type Lang } from './i18n';
 import type { PageContext } from './layout';
+
+const assets = AssetManifest.fromSources(join(__dirname, 'public'));
 
 const ctx = (lang: Lang = 'en'): PageContext => ({
   lang,
   t: translator(lang),
   signedIn: true,
+  assets,
   csrf: 'c',
   path: '/admin/recommender',
 });

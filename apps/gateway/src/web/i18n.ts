@@ -300,6 +300,29 @@ const ru = {
   'sp.examples': 'Примеры',
   'sp.exampleAlt': 'Пример стиля {n}',
   'sp.unavailable': 'Профиль стиля сейчас недоступен. Попробуйте позже.',
+
+  // Header menus, platforms, plans, roles and field errors (issue 17 defects).
+  'nav.menu': 'Меню',
+  'nav.accountMenu': 'Аккаунт',
+  'task.refresh': 'Обновить',
+  'platform.instagram_post': 'Пост в Instagram',
+  'platform.instagram_story': 'История в Instagram',
+  'platform.vk_post': 'Пост во ВКонтакте',
+  'platform.telegram_post': 'Пост в Telegram',
+  'platform.banner': 'Баннер',
+  'platform.marketplace_card': 'Карточка маркетплейса',
+  'platform.poster': 'Постер',
+  'plan.free': 'Бесплатный',
+  'plan.start': 'Старт',
+  'plan.pro': 'Про',
+  'plan.business': 'Бизнес',
+  'role.user': 'пользователь',
+  'role.shop': 'магазин',
+  'role.admin': 'администратор',
+  'form.errorsSummary': 'Исправьте ошибки в форме ({count}):',
+  'register.emailMissing': 'Введите e-mail.',
+  'register.passwordMissing': 'Введите пароль.',
+  'studio.promptMissing': 'Опишите, что нарисовать.',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -599,6 +622,29 @@ const en: Record<MessageKey, string> = {
   'sp.examples': 'Examples',
   'sp.exampleAlt': 'Example of style {n}',
   'sp.unavailable': 'The style profile is unavailable right now. Try again later.',
+
+  // Header menus, platforms, plans, roles and field errors (issue 17 defects).
+  'nav.menu': 'Menu',
+  'nav.accountMenu': 'Account',
+  'task.refresh': 'Refresh',
+  'platform.instagram_post': 'Instagram post',
+  'platform.instagram_story': 'Instagram story',
+  'platform.vk_post': 'VK post',
+  'platform.telegram_post': 'Telegram post',
+  'platform.banner': 'Banner',
+  'platform.marketplace_card': 'Marketplace card',
+  'platform.poster': 'Poster',
+  'plan.free': 'Free',
+  'plan.start': 'Start',
+  'plan.pro': 'Pro',
+  'plan.business': 'Business',
+  'role.user': 'user',
+  'role.shop': 'shop',
+  'role.admin': 'administrator',
+  'form.errorsSummary': 'Please fix {count} problem(s) in the form:',
+  'register.emailMissing': 'Enter your e-mail.',
+  'register.passwordMissing': 'Enter a password.',
+  'studio.promptMissing': 'Describe what to draw.',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };
@@ -611,6 +657,12 @@ export function translator(lang: Lang): Translate {
 }
 
 /** A message key for keys built at run time (metric names, step types), if one exists. */
+/** A code (plan, role, platform) in words when a message exists; otherwise the code itself. */
+export function codeWords(t: Translate, prefix: 'plan' | 'role' | 'platform', code: string): string {
+  const key = knownKey(`${prefix}.${code}`);
+  return key ? t(key) : code;
+}
+
 export function knownKey(key: string): MessageKey | undefined {
   return key in ru ? (key as MessageKey) : undefined;
 }

@@ -1,5 +1,6 @@
-import { ASSETS, type Asset } from './assets';
+import type { AssetManifest, AssetName } from './asset-manifest';
 import { html, type SafeHtml } from './html';
+import { icon } from './icons';
 import type { Lang, Translate } from './i18n';
 
 export interface PageContext {
@@ -12,6 +13,8 @@ export interface PageContext {
   csrf: string;
   /** Current path with query, for the language switch to come back to. */
   path: string;
+  /** Hashed asset paths from the build's manifest. */
+  assets: AssetManifest;
 }
 
 export function csrfField(ctx: PageContext): SafeHtml {
@@ -19,55 +22,67 @@ export function csrfField(ctx: PageContext): SafeHtml {
 }
 
 /** `extra`: page-specific stylesheets and scripts (same-origin assets) after the shared ones. */
-export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: readonly Asset[] = []): string {
+export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: readonly AssetName[] = []): string {
   const { t } = ctx;
   const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
-  const nav = ctx.signedIn
+  const links = ctx.signedIn
     ? html`<li><a href="/app">${t('nav.studio')}</a></li>
         <li><a href="/shop">${t('nav.shop')}</a></li>
         <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
-        ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}
-        <li><a href="/account">${t('nav.account')}</a></li>
-        <li>
-          <form method="post" action="/logout">
-            ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>
-          </form>
-        </li>`
+        ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}`
     : html`<li><a href="/login">${t('nav.login')}</a></li>
         <li><a href="/register">${t('nav.register')}</a></li>`;
+  // <details> menus open without JavaScript; on wide screens CSS shows the main one inline.
+  const account = ctx.signedIn
+    ? html`<details class="menu account-menu">
+        <summary>${t('nav.accountMenu')}</summary>
+        <ul class="menu-panel">
+          <li><a href="/account">${t('nav.account')}</a></li>
+          <li>
+            <form method="post" action="/logout">
+              ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>
+            </form>
+          </li>
+        </ul>
+      </details>`
+    : '';
   return `<!doctype html>${html`<html lang="${ctx.lang}">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${title} · ${t('app.name')}</title>
-      <link rel="stylesheet" href="${ASSETS.css.path}" />
-      <script src="${ASSETS.js.path}" defer></script>
+      <link rel="icon" href="${ctx.assets.path('favicon.svg')}" type="image/svg+xml" />
+      <link rel="stylesheet" href="${ctx.assets.path('studio.css')}" />
+      <script src="${ctx.assets.path('studio.js')}" defer></script>
       ${extra.map((a) =>
-        a.type.startsWith('text/css')
-          ? html`<link rel="stylesheet" href="${a.path}" />`
-          : html`<script src="${a.path}" defer></script>`,
+        a.endsWith('.css')
+          ? html`<link rel="stylesheet" href="${ctx.assets.path(a)}" />`
+          : html`<script src="${ctx.assets.path(a)}" defer></script>`,
       )}
     </head>
     <body>
       <a class="skip" href="#main">${t('nav.skip')}</a>
       <header class="top">
         <a class="brand" href="/">${t('app.name')}</a>
-        <nav aria-label="${t('nav.main')}">
-          <ul>
-            ${nav}
-            <li>
-              <a
-                href="/lang/${other}?next=${encodeURIComponent(ctx.path)}"
-                lang="${other}"
-                hreflang="${other}"
-                aria-label="${t('lang.switchLabel')}"
-                >${t('lang.switch')}</a
-              >
-            </li>
-          </ul>
-        </nav>
+        <details class="menu nav-menu" data-nav-menu>
+          <summary>${icon('menu')}${t('nav.menu')}</summary>
+          <nav aria-label="${t('nav.main')}">
+            <ul class="menu-panel">
+              ${links}
+            </ul>
+          </nav>
+        </details>
+        ${account}
+        <a
+          class="lang"
+          href="/lang/${other}?next=${encodeURIComponent(ctx.path)}"
+          lang="${other}"
+          hreflang="${other}"
+          aria-label="${t('lang.switchLabel')}"
+          >${t('lang.switch')}</a
+        >
       </header>
       <main id="main" tabindex="-1">${body}</main>
     </body>

@@ -2,7 +2,9 @@ import type { BillingAccount } from '../account/account-overview.service';
 import type { UserProfile } from '../accounts/user-accounts.service';
 import type { GenerationSummaryDto, GenerationViewDto } from '../generations/generation.dto';
 import { html, type SafeHtml } from './html';
-import { knownKey, type MessageKey } from './i18n';
+import { formatDate, formatMoney } from './format';
+import { icon } from './icons';
+import { codeWords, knownKey, type MessageKey } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 import { explainScore } from './why';
 
@@ -34,6 +36,31 @@ function messages(ctx: PageContext, notice?: string, errors: string[] = []): Saf
         </div>`
       : ''
   }`;
+}
+
+/** Problems per form field; the page shows each next to its field and all of them in one summary. */
+export type FieldErrors = Partial<Record<string, string[]>>;
+
+function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<string, string>): SafeHtml {
+  const entries = Object.entries(errors).flatMap(([field, list]) => (list ?? []).map((e) => [field, e] as const));
+  if (!entries.length) return html``;
+  return html`<div class="error" role="alert" tabindex="-1" id="form-errors">
+    <p>${ctx.t('form.errorsSummary', { count: entries.length })}</p>
+    <ul>
+      ${entries.map(([field, e]) => html`<li><a href="#${field}">${labels[field] ?? field}: ${e}</a></li>`)}
+    </ul>
+  </div>`;
+}
+
+/** aria attributes tying a field to its error (and hint); empty when the field is fine. */
+function invalid(errors: FieldErrors, field: string, hint?: string): SafeHtml {
+  const ids = [errors[field]?.length ? `${field}-error` : '', hint ?? ''].filter(Boolean).join(' ');
+  return html`${errors[field]?.length ? html`aria-invalid="true"` : ''} ${ids ? html`aria-describedby="${ids}"` : ''}`;
+}
+
+function fieldError(errors: FieldErrors, field: string): SafeHtml {
+  const list = errors[field];
+  return list?.length ? html`<p class="field-error" id="${field}-error">${list.join(' ')}</p>` : html``;
 }
 
 export function landingPage(ctx: PageContext): string {
@@ -108,20 +135,27 @@ export function loginPage(ctx: PageContext, form: LoginForm): string {
 export interface RegisterForm {
   email?: string;
   displayName?: string;
-  errors?: string[];
+  errors?: FieldErrors;
 }
 
 export function registerPage(ctx: PageContext, form: RegisterForm): string {
   const { t } = ctx;
+  const errors = form.errors ?? {};
+  const labels = {
+    email: t('field.email'),
+    displayName: t('field.displayName'),
+    password: t('field.password'),
+    password2: t('field.password2'),
+  };
   return layout(
     ctx,
     t('register.title'),
     html`<h1>${t('register.title')}</h1>
-      ${messages(ctx, undefined, form.errors)}
+      ${errorSummary(ctx, errors, labels)}
       <form class="stack" method="post" action="/register" novalidate>
         ${csrfField(ctx)}
         <div>
-          <label for="email">${t('field.email')}</label>
+          <label for="email">${labels.email}</label>
           <input
             id="email"
             name="email"
@@ -130,10 +164,12 @@ export function registerPage(ctx: PageContext, form: RegisterForm): string {
             required
             maxlength="320"
             value="${form.email ?? ''}"
+            ${invalid(errors, 'email')}
           />
+          ${fieldError(errors, 'email')}
         </div>
         <div>
-          <label for="displayName">${t('field.displayName')}</label>
+          <label for="displayName">${labels.displayName}</label>
           <input
             id="displayName"
             name="displayName"
@@ -143,7 +179,7 @@ export function registerPage(ctx: PageContext, form: RegisterForm): string {
           />
         </div>
         <div>
-          <label for="password">${t('field.password')}</label>
+          <label for="password">${labels.password}</label>
           <input
             id="password"
             name="password"
@@ -152,13 +188,23 @@ export function registerPage(ctx: PageContext, form: RegisterForm): string {
             required
             minlength="10"
             maxlength="128"
-            aria-describedby="password-hint"
+            ${invalid(errors, 'password', 'password-hint')}
           />
           <p class="hint" id="password-hint">${t('register.passwordHint')}</p>
+          ${fieldError(errors, 'password')}
         </div>
         <div>
-          <label for="password2">${t('field.password2')}</label>
-          <input id="password2" name="password2" type="password" autocomplete="new-password" required maxlength="128" />
+          <label for="password2">${labels.password2}</label>
+          <input
+            id="password2"
+            name="password2"
+            type="password"
+            autocomplete="new-password"
+            required
+            maxlength="128"
+            ${invalid(errors, 'password2')}
+          />
+          ${fieldError(errors, 'password2')}
         </div>
         <div><button type="submit">${t('register.submit')}</button></div>
       </form>
@@ -172,9 +218,19 @@ export function studioPage(
   ctx: PageContext,
   history: { items: GenerationSummaryDto[]; nextCursor: string | null },
   form: StudioForm = {},
-  errors: string[] = [],
+  errors: FieldErrors = {},
 ): string {
   const { t } = ctx;
+  const labels: Record<string, string> = {
+    prompt: t('studio.prompt'),
+    platform: t('studio.platform'),
+    n: t('studio.count'),
+    size: t('studio.size'),
+    steps: t('studio.steps'),
+    guidance: t('studio.guidance'),
+    seed: t('studio.seed'),
+  };
+  const advancedInvalid = ['steps', 'guidance', 'seed'].some((f) => errors[f]?.length);
   const option = (value: string, label: string, selected: boolean) =>
     html`<option value="${value}" ${selected ? html`selected` : ''}>${label}</option>`;
   const n = form.n ?? '4';
@@ -185,22 +241,24 @@ export function studioPage(
     html`<h1>${t('studio.title')}</h1>
       <section aria-labelledby="new-request">
         <h2 id="new-request">${t('studio.new')}</h2>
-        ${messages(ctx, undefined, errors.length ? [t('studio.errors'), ...errors] : [])}
-        <form class="stack" method="post" action="/app/requests">
+        ${errorSummary(ctx, errors, labels)}
+        <form class="stack" method="post" action="/app/requests" novalidate>
           ${csrfField(ctx)}
           <div>
             <label for="prompt">${t('studio.prompt')}</label>
-            <textarea id="prompt" name="prompt" required maxlength="2000" aria-describedby="prompt-hint">
+            <textarea id="prompt" name="prompt" required maxlength="2000" ${invalid(errors, 'prompt', 'prompt-hint')}>
 ${form.prompt ?? ''}</textarea>
             <p class="hint" id="prompt-hint">${t('studio.promptHint')}</p>
+            ${fieldError(errors, 'prompt')}
           </div>
           <div class="row">
             <div>
               <label for="platform">${t('studio.platform')}</label>
-              <select id="platform" name="platform">
+              <select id="platform" name="platform" ${invalid(errors, 'platform')}>
                 ${option('', t('studio.platformAuto'), !form.platform)}
-                ${PLATFORMS.map((p) => option(p, p.replace('_', ' '), form.platform === p))}
+                ${PLATFORMS.map((p) => option(p, codeWords(t, 'platform', p), form.platform === p))}
               </select>
+              ${fieldError(errors, 'platform')}
             </div>
             <div>
               <label for="brand">${t('studio.brand')}</label>
@@ -212,18 +270,20 @@ ${form.prompt ?? ''}</textarea>
           <div class="row">
             <div>
               <label for="n">${t('studio.count')}</label>
-              <select id="n" name="n">
+              <select id="n" name="n" ${invalid(errors, 'n')}>
                 ${['1', '2', '3', '4'].map((v) => option(v, v, v === n))}
               </select>
+              ${fieldError(errors, 'n')}
             </div>
             <div>
               <label for="size">${t('studio.size')}</label>
-              <select id="size" name="size">
+              <select id="size" name="size" ${invalid(errors, 'size')}>
                 ${SIZES.map((s) => option(s, s.replace('x', '×'), s === size))}
               </select>
+              ${fieldError(errors, 'size')}
             </div>
           </div>
-          <details ${errors.length ? html`open` : ''}>
+          <details ${advancedInvalid ? html`open` : ''}>
             <summary>${t('studio.advanced')}</summary>
             <div class="row">
               <div>
@@ -236,7 +296,9 @@ ${form.prompt ?? ''}</textarea>
                   min="1"
                   max="150"
                   value="${form.steps ?? '20'}"
+                  ${invalid(errors, 'steps')}
                 />
+                ${fieldError(errors, 'steps')}
               </div>
               <div>
                 <label for="guidance">${t('studio.guidance')}</label>
@@ -249,7 +311,9 @@ ${form.prompt ?? ''}</textarea>
                   max="30"
                   step="0.5"
                   value="${form.guidance ?? '7'}"
+                  ${invalid(errors, 'guidance')}
                 />
+                ${fieldError(errors, 'guidance')}
               </div>
               <div>
                 <label for="seed">${t('studio.seed')}</label>
@@ -260,9 +324,10 @@ ${form.prompt ?? ''}</textarea>
                   inputmode="numeric"
                   min="0"
                   value="${form.seed ?? ''}"
-                  aria-describedby="seed-hint"
+                  ${invalid(errors, 'seed', 'seed-hint')}
                 />
                 <p class="hint" id="seed-hint">${t('studio.seedHint')}</p>
+                ${fieldError(errors, 'seed')}
               </div>
             </div>
           </details>
@@ -281,7 +346,7 @@ ${form.prompt ?? ''}</textarea>
                       ${g.thumbnailUrl ? html`<img src="${g.thumbnailUrl}" alt="" loading="lazy" width="56" height="56" />` : ''}
                       <div class="meta">
                         <div class="prompt">${g.prompt}</div>
-                        <div class="status">${statusText(ctx, g.status)} · ${formatDate(ctx, g.createdAt)}</div>
+                        <div class="status">${statusText(ctx, g.status)} · ${formatDate(ctx.lang, g.createdAt)}</div>
                       </div>
                       <a
                         href="${g.status === 'completed' ? `/app/requests/${g.id}` : `/app/tasks/${g.id}`}"
@@ -354,7 +419,9 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
         >
       </p>
       <noscript
-        ><p><a href="/app/tasks/${g.id}">↻</a></p></noscript
+        ><p>
+          <a href="/app/tasks/${g.id}">${icon('refresh')}${t('task.refresh')}</a>
+        </p></noscript
       >
     </div>`,
   );
@@ -406,7 +473,7 @@ export function requestPage(
                     class="secondary like"
                     aria-pressed="${verdicts[img.rank] === 'like' ? 'true' : 'false'}"
                   >
-                    👍 ${t('request.like')}
+                    ${icon('like')}${t('request.like')}
                   </button>
                   <button
                     type="submit"
@@ -415,7 +482,7 @@ export function requestPage(
                     class="secondary dislike"
                     aria-pressed="${verdicts[img.rank] === 'dislike' ? 'true' : 'false'}"
                   >
-                    👎 ${t('request.dislike')}
+                    ${icon('dislike')}${t('request.dislike')}
                   </button>
                   <a class="button secondary" href="${img.url}?download=1" download>${t('request.download')}</a>
                   <span role="status" class="status" data-saved="${t('request.saved')}"></span>
@@ -466,9 +533,9 @@ export function accountPage(
                     : ''
                 }
                 <dt>${t('account.role')}</dt>
-                <dd>${profile.role}</dd>
+                <dd>${codeWords(t, 'role', profile.role)}</dd>
                 <dt>${t('account.since')}</dt>
-                <dd>${formatDate(ctx, profile.createdAt)}</dd>
+                <dd>${formatDate(ctx.lang, profile.createdAt)}</dd>
               </dl>`
             : html`<p>${t('account.devIdentity')}</p>`
         }
@@ -479,7 +546,7 @@ export function accountPage(
           billing
             ? html`<dl class="facts">
                 <dt>${t('account.plan')}</dt>
-                <dd>${billing.plan}</dd>
+                <dd>${codeWords(t, 'plan', billing.plan)}</dd>
                 <dt>${t('account.usage')}</dt>
                 <dd>
                   ${t('account.usageValue', {
@@ -489,7 +556,7 @@ export function accountPage(
                   })}
                 </dd>
                 <dt>${t('account.wallet')}</dt>
-                <dd>${formatMoney(ctx, billing.wallet.balanceKopecks, billing.wallet.currency)}</dd>
+                <dd>${formatMoney(ctx.lang, billing.wallet.balanceKopecks / 100, billing.wallet.currency)}</dd>
               </dl>`
             : html`<p>${t('account.billingUnavailable')}</p>`
         }
@@ -509,22 +576,4 @@ export function errorPage(ctx: PageContext, message: string): string {
       <p class="error" role="alert">${message}</p>
       <p><a href="/">${ctx.t('error.home')}</a></p>`,
   );
-}
-
-function formatDate(ctx: PageContext, d: Date | string): string {
-  return new Intl.DateTimeFormat(ctx.lang === 'ru' ? 'ru-RU' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(d));
-}
-
-function formatMoney(ctx: PageContext, kopecks: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat(ctx.lang === 'ru' ? 'ru-RU' : 'en-GB', {
-      style: 'currency',
-      currency: currency || 'RUB',
-    }).format(kopecks / 100);
-  } catch {
-    return `${(kopecks / 100).toFixed(2)} ${currency}`;
-  }
 }

@@ -8,7 +8,7 @@ import { errorPage } from './pages';
 import { ShopReads } from './shop-reads';
 import { recommenderErrorPage } from './shop-pages';
 import { sendPage } from './web.controller';
-import { WebSession } from './web-session';
+import { redirectToLogin, WebSession } from './web-session';
 
 /** `/admin/recommender`: index health and the latest offline metrics; like every admin route, 404 for others. */
 @ApiExcludeController()
@@ -23,7 +23,9 @@ export class RecommenderDashboardController {
   @Get()
   async dashboard(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
     const { caller, ctx } = await this.web.resolve(req, res);
-    if (caller?.role !== 'admin') return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
+    // An expired session is not "not found": sign in again and come back.
+    if (!caller) return redirectToLogin(req, res);
+    if (caller.role !== 'admin') return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
     try {
       const [health, report] = await Promise.all([this.reads.health(caller), this.reads.metrics(caller)]);
       sendPage(res, 200, recommenderDashboardPage(ctx, health, report));

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { AssetManifest } from './asset-manifest';
 import { translator, type Lang } from './i18n';
 import type { PageContext } from './layout';
 import {
@@ -11,10 +13,13 @@ import {
   type SearchHit,
 } from './shop-pages';
 
+const assets = AssetManifest.fromSources(join(__dirname, 'public'));
+
 const ctx = (lang: Lang = 'en'): PageContext => ({
   lang,
   t: translator(lang),
   signedIn: true,
+  assets,
   csrf: 'csrf-token',
   path: '/shop',
 });
@@ -95,7 +100,8 @@ describe('shopSearchPage', () => {
     expect(page).toContain(`<img src="/v1/catalog/items/${ID}/image"`);
     expect(page).toContain(`href="/shop/items/${ID}"`);
     expect(page).toMatch(/2[\u00a0\u202f ]499,50[\u00a0 ]₽/);
-    expect(page).toContain('Apparel › Bottomwear › Jeans');
+    // Category path segments in the page's language (issue 17, defect 6); unknown ones as the shop wrote them.
+    expect(page).toContain('Одежда › Низ › Jeans');
     expect(page).toContain('Найдено: по похожему написанию');
     expect(page).toContain('Найдено: по словам запроса');
     expect(page).toContain('&lt;b&gt;Evil&lt;/b&gt; jeans');

@@ -1,4 +1,6 @@
+import { catalogCategoryWords } from './attribute-words';
 import { html, type SafeHtml } from './html';
+import { formatMoney } from './format';
 import { knownKey, type Lang, type Translate } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 import { errorPage } from './pages';
@@ -62,26 +64,11 @@ export interface ItemStanding {
   inCart: boolean;
 }
 
-const locale = (lang: Lang) => (lang === 'ru' ? 'ru-RU' : 'en-GB');
-
-/** Roubles (or another currency) for the language; whole amounts without kopecks. */
+/** Roubles (or another currency) for the language, formatted like every other amount (format.ts). */
 export function formatPrice(lang: Lang, price: number | null, currency: string, t: Translate): string {
   if (price === null || !Number.isFinite(price)) return t('shop.priceUnknown');
-  const whole = Number.isInteger(price);
-  try {
-    return new Intl.NumberFormat(locale(lang), {
-      style: 'currency',
-      currency: currency || 'RUB',
-      currencyDisplay: 'narrowSymbol',
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: 2,
-    }).format(price);
-  } catch {
-    return `${price.toFixed(whole ? 0 : 2)} ${currency}`;
-  }
+  return formatMoney(lang, price, currency);
 }
-
-export const categoryText = (path: readonly string[]): string => path.join(' › ');
 
 const itemHref = (id: string) => `/shop/items/${encodeURIComponent(id)}`;
 const imageSrc = (id: string) => `/v1/catalog/items/${encodeURIComponent(id)}/image`;
@@ -166,7 +153,7 @@ function productCard(ctx: PageContext, id: string, title: string, item: CatalogI
     ${
       item
         ? html`<p class="price">${formatPrice(ctx.lang, item.price, item.currency, ctx.t)}</p>
-            ${item.categoryPath.length ? html`<p class="category">${categoryText(item.categoryPath)}</p>` : ''}`
+            ${item.categoryPath.length ? html`<p class="category">${catalogCategoryWords(item.categoryPath, ctx.lang)}</p>` : ''}`
         : ''
     }
     ${extra}
@@ -329,7 +316,7 @@ export function productPage(ctx: PageContext, data: ProductPageData): string {
             ${
               item.categoryPath.length
                 ? html`<dt>${t('shop.category')}</dt>
-                    <dd>${categoryText(item.categoryPath)}</dd>`
+                    <dd>${catalogCategoryWords(item.categoryPath, ctx.lang)}</dd>`
                 : ''
             }
             ${attributes.map(

@@ -1,12 +1,16 @@
+import { join } from 'node:path';
 import { translator, type Lang } from './i18n';
 import type { PageContext } from './layout';
 import { STYLE_PROFILE_MIN_LIKES, styleProfilePage, type StyleProfileAnswer } from './style-profile-pages';
-import { VISUAL_ASSETS } from './visual-assets';
+import { AssetManifest } from './asset-manifest';
+
+const assets = AssetManifest.fromSources(join(__dirname, 'public'));
 
 const ctx = (lang: Lang): PageContext => ({
   lang,
   t: translator(lang),
   signedIn: true,
+  assets,
   csrf: 'x',
   path: '/style-profile',
 });
@@ -69,7 +73,7 @@ describe('styleProfilePage', () => {
     // An item the catalogue could not return still has a described placeholder.
     expect(page).toContain('<span class="sp-noimage">Example of style 1</span>');
     expect(page).not.toMatch(/\sstyle=/);
-    expect(page).toContain(`<link rel="stylesheet" href="${VISUAL_ASSETS.css.path}" />`);
+    expect(page).toContain(`<link rel="stylesheet" href="${assets.path('visual.css')}" />`);
   });
 
   it('says how many likes are still needed when there are too few', () => {

@@ -1,7 +1,6 @@
 import { catalogAttributeWords } from './attribute-words';
 import { html, type SafeHtml } from './html';
 import { layout, type PageContext } from './layout';
-import { VISUAL_ASSETS } from './visual-assets';
 
 /**
  * Likes the recommender needs before it fits a profile (its MIN_LIKES; test/visual-attribute-words.spec.ts
@@ -115,6 +114,6 @@ export function styleProfilePage(
     html`<h1>${t('sp.title')}</h1>
       <p>${t('sp.lead')}</p>
       ${body}`,
-    [VISUAL_ASSETS.css],
+    ['visual.css'],
   );
 }

@@ -1,13 +1,17 @@
+import { join } from 'node:path';
 import { VISUAL_FILTERS } from './attribute-words';
 import { translator, type Lang } from './i18n';
 import type { PageContext } from './layout';
-import { VISUAL_ASSETS } from './visual-assets';
+import { AssetManifest } from './asset-manifest';
 import { PHOTOS_PER_ZONE, visualSearchPage } from './visual-search-pages';
+
+const assets = AssetManifest.fromSources(join(__dirname, 'public'));
 
 const ctx = (lang: Lang): PageContext => ({
   lang,
   t: translator(lang),
   signedIn: true,
+  assets,
   csrf: 'token"<',
   path: '/visual-search',
 });
@@ -78,8 +82,8 @@ describe('visualSearchPage', () => {
 
   it('loads its own stylesheet and script from /assets and has no inline code or styles (CSP)', () => {
     const page = visualSearchPage(ctx('ru'));
-    expect(page).toContain(`<link rel="stylesheet" href="${VISUAL_ASSETS.css.path}" />`);
-    expect(page).toContain(`<script src="${VISUAL_ASSETS.js.path}" defer></script>`);
+    expect(page).toContain(`<link rel="stylesheet" href="${assets.path('visual.css')}" />`);
+    expect(page).toContain(`<script src="${assets.path('visual-search.js')}" defer></script>`);
     expect(page).not.toMatch(/\sstyle=/);
     expect(page).not.toMatch(/\son[a-z]+=/);
     expect(page.match(/<script[^>]*>/g)?.every((tag) => / src="\/assets\//.test(tag))).toBe(true);

@@ -2,7 +2,6 @@ import { visualAttribute, visualWordsFor, VISUAL_FILTERS } from './attribute-wor
 import { html, type SafeHtml } from './html';
 import type { MessageKey } from './i18n';
 import { layout, type PageContext } from './layout';
-import { VISUAL_ASSETS } from './visual-assets';
 
 /** Photos per drop zone (the recommender takes up to 20 of each; a handful describes a taste best). */
 export const PHOTOS_PER_ZONE = 8;
@@ -165,6 +164,6 @@ export function visualSearchPage(ctx: PageContext): string {
           <ol class="vs-matches" data-matches></ol>
         </section>
       </div>`,
-    [VISUAL_ASSETS.css, VISUAL_ASSETS.js],
+    ['visual.css', 'visual-search.js'],
   );
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { ErrorPages } from '@atelier/service-kit';
 import { COOKIES } from '../identity/auth-cookies';
+import { AssetManifest } from './asset-manifest';
 import { DEFAULT_LANG, isLang, translator } from './i18n';
 import { errorPage } from './pages';
 
@@ -10,6 +11,10 @@ const API_PREFIXES = ['/v1/', '/docs', '/health', '/metrics', '/assets/'];
 /** Errors on web paths (a 404 page, a throttled login form) answer HTML in the visitor's language. */
 @Injectable()
 export class WebErrorPages extends ErrorPages {
+  constructor(private readonly assets: AssetManifest) {
+    super();
+  }
+
   render(req: Request, status: number): string | undefined {
     if (API_PREFIXES.some((p) => req.path.startsWith(p)) || !req.accepts('html')) return undefined;
     const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[COOKIES.lang];
@@ -23,6 +28,6 @@ export class WebErrorPages extends ErrorPages {
           : status === 429
             ? 'error.rateLimited'
             : 'error.generic';
-    return errorPage({ lang, t, signedIn: false, csrf: '', path: req.originalUrl }, t(key));
+    return errorPage({ lang, t, signedIn: false, csrf: '', assets: this.assets, path: req.originalUrl }, t(key));
   }
 }

@@ -4,6 +4,7 @@ import { LoginSessions } from '../accounts/login-sessions.service';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import type { Caller, RequestWithCaller } from '../identity/caller';
 import { CsrfTokens } from '../identity/csrf-tokens';
+import { AssetManifest } from './asset-manifest';
 import { DEFAULT_LANG, isLang, translator } from './i18n';
 import type { PageContext } from './layout';
 
@@ -22,6 +23,7 @@ export class WebSession {
     private readonly sessions: LoginSessions,
     private readonly cookies: AuthCookies,
     private readonly csrf: CsrfTokens,
+    private readonly assets: AssetManifest,
   ) {}
 
   async resolve(req: RequestWithCaller, res: Response): Promise<WebRequestState> {
@@ -56,6 +58,7 @@ export class WebSession {
         admin: caller?.role === 'admin',
         csrf,
         path: req.originalUrl,
+        assets: this.assets,
       },
     };
   }
@@ -64,6 +67,11 @@ export class WebSession {
   bindCsrf(res: Response, sessionId: string): void {
     this.cookies.setCsrf(res, this.csrf.issue(sessionId));
   }
+}
+
+/** Signed-out (or expired) visitors of a signed-in page go to the login form and come back afterwards. */
+export function redirectToLogin(req: RequestWithCaller, res: Response): void {
+  res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
 }
 
 /** A same-site path to return to; anything else (other hosts, `//evil`, `/\\evil`) becomes the fallback. */

@@ -1,10 +1,12 @@
-import { Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Response } from 'express';
 import { AccountOverview } from '../account/account-overview.service';
 import { LoginSessions } from '../accounts/login-sessions.service';
+import { normalizeEmail } from '../accounts/email';
+import { checkPassword } from '../accounts/password-policy';
 import { UserAccounts } from '../accounts/user-accounts.service';
 import { CreateGenerationDto } from '../generations/create-generation.dto';
 import { GenerationFeedback } from '../generations/generation-feedback.service';
@@ -17,7 +19,6 @@ import { decodeCursor } from '../http/pagination';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import { Public, type Caller, type RequestWithCaller } from '../identity/caller';
 import { CsrfTokens } from '../identity/csrf-tokens';
-import { ASSETS } from './assets';
 import { isLang, knownKey, type MessageKey } from './i18n';
 import type { PageContext } from './layout';
 import {
@@ -30,9 +31,10 @@ import {
   SIZES,
   studioPage,
   taskPage,
+  type FieldErrors,
   type StudioForm,
 } from './pages';
-import { safeNext, WebSession } from './web-session';
+import { redirectToLogin, safeNext, WebSession } from './web-session';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -84,13 +86,6 @@ export class WebController {
     private readonly feedback: GenerationFeedback,
     private readonly overview: AccountOverview,
   ) {}
-
-  @Get('assets/:file')
-  asset(@Param('file') file: string, @Res() res: Response): void {
-    const asset = Object.values(ASSETS).find((a) => a.path === `/assets/${file}`);
-    if (!asset) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'asset not found');
-    res.set({ 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable' }).send(asset.body);
-  }
 
   @Get()
   async landing(@Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
@@ -160,25 +155,37 @@ export class WebController {
     const email = form?.email?.slice(0, 320) ?? '';
     const displayName = form?.displayName?.slice(0, 80) || undefined;
     const password = form?.password ?? '';
-    const fail = (errors: string[], status: number) =>
+    const fail = (errors: FieldErrors, status: number) =>
       sendPage(res, status, registerPage(ctx, { email, displayName, errors }));
-    if (!form || !email.trim()) return fail([ctx.t('register.emailInvalid')], 400);
-    if (password !== form.password2) return fail([ctx.t('register.mismatch')], 400);
+    if (!form) return fail({ email: [ctx.t('register.emailInvalid')] }, 400);
+    // Every problem at once, each next to its field.
+    const errors: FieldErrors = {};
+    const normalized = normalizeEmail(email);
+    if (!email.trim()) errors.email = [ctx.t('register.emailMissing')];
+    else if (!normalized) errors.email = [ctx.t('register.emailInvalid')];
+    if (!password) errors.password = [ctx.t('register.passwordMissing')];
+    else {
+      const weak = checkPassword(password, normalized ?? email).map((p) => ctx.t(knownKey(p.code) ?? 'error.generic'));
+      if (weak.length) errors.password = weak;
+    }
+    if (password && password !== form.password2) errors.password2 = [ctx.t('register.mismatch')];
+    if (Object.keys(errors).length) return fail(errors, errors.password && !errors.email ? 422 : 400);
     try {
-      await this.accounts.register({ email, password, displayName, locale: ctx.lang });
-      res.redirect(303, '/login?registered=1');
+      const profile = await this.accounts.register({ email, password, displayName, locale: ctx.lang });
+      // Registering signs you in.
+      const issued = await this.sessions.start(profile, req.header('user-agent'));
+      this.cookies.setSession(res, issued);
+      this.web.bindCsrf(res, issued.sessionId);
+      res.redirect(303, '/app');
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const { code, details } = err.body.error;
       if (code === 'weak_password') {
         const problems = (details as Array<{ code: string }>).map((p) => knownKey(p.code) ?? 'error.generic');
-        return fail(
-          problems.map((k) => ctx.t(k)),
-          422,
-        );
+        return fail({ password: problems.map((k) => ctx.t(k)) }, 422);
       }
-      if (code === 'email_taken') return fail([ctx.t('register.emailTaken')], 409);
-      return fail([ctx.t('register.emailInvalid')], 400);
+      if (code === 'email_taken') return fail({ email: [ctx.t('register.emailTaken')] }, 409);
+      return fail({ email: [ctx.t('register.emailInvalid')] }, 400);
     }
   }
 
@@ -215,7 +222,7 @@ export class WebController {
       'seed',
     ] as const);
     if (!form || (form.size !== undefined && !SIZES.some((s) => s === form.size))) {
-      const errors = [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })];
+      const errors: FieldErrors = { size: [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })] };
       return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors));
     }
     const size = form.size ?? '512x512';
@@ -243,9 +250,15 @@ export class WebController {
         guidance: 'studio.guidance',
         seed: 'studio.seed',
       };
-      const errors = problems.map((p) =>
-        ctx.t('studio.invalidField', { field: ctx.t(labels[p.property] ?? 'studio.size') }),
-      );
+      const errors: FieldErrors = {};
+      for (const p of problems) {
+        const field = p.property in labels ? p.property : 'size';
+        const message =
+          field === 'prompt' && !(form.prompt ?? '').trim()
+            ? ctx.t('studio.promptMissing')
+            : ctx.t('studio.invalidField', { field: ctx.t(labels[field] ?? 'studio.size') });
+        errors[field] = [...(errors[field] ?? []), message];
+      }
       return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form, errors));
     }
     const { id } = await this.requests.submit(caller.userId, dto);
@@ -321,7 +334,7 @@ export class WebController {
   }
 
   private toLogin(req: RequestWithCaller, res: Response): void {
-    res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+    redirectToLogin(req, res);
   }
 
   /** Cookie-authenticated (or anonymous) form posts must echo the page's CSRF token. */

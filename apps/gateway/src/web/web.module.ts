@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { GenerationsModule } from '../generations/generations.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
+import { AssetManifest } from './asset-manifest';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
@@ -17,7 +18,14 @@ import { WebSession } from './web-session';
 @Module({
   imports: [AccountsModule, AccountModule, GenerationsModule, RecommenderModule],
   controllers: [WebController, VisualSearchWebController, ShopController, RecommenderDashboardController],
-  providers: [WebSession, StyleProfileReader, ShopReads, { provide: ErrorPages, useClass: WebErrorPages }],
+  providers: [
+    // Startup fails when the build's manifest is missing or incomplete.
+    { provide: AssetManifest, useFactory: () => AssetManifest.load() },
+    WebSession,
+    StyleProfileReader,
+    ShopReads,
+    { provide: ErrorPages, useClass: WebErrorPages },
+  ],
   exports: [ErrorPages],
 })
 export class WebModule {}

@@ -1,81 +1,3 @@
-import { createHash } from 'node:crypto';
-import type { Asset } from './assets';
-
-// The visual search and style profile pages' own stylesheet and script, served from /assets/ like the studio's
-// (content-hashed names, same origin, no inline code: the pages' CSP forbids it).
-
-const CSS = `
-[hidden] { display:none !important; }
-fieldset { border:1px solid var(--line); border-radius:6px; padding:.5rem 1rem 1rem; margin:0; min-width:0; }
-legend { font-weight:600; padding:0 .25rem; }
-svg.bar { display:block; width:100%; height:.5rem; border-radius:3px; overflow:hidden; }
-svg.bar .bar-track { fill:#e3e6ea; }
-svg.bar .bar-fill { fill:var(--accent); }
-.vs-zones { display:grid; gap:1rem; grid-template-columns:repeat(auto-fit, minmax(16rem, 1fr)); }
-.vs-zone { border:2px dashed #8a8f98; border-radius:8px; padding:.75rem 1rem; background:var(--card); min-width:0; }
-.vs-zone.vs-dragging { border-color:var(--accent); background:#e8f0fe; }
-.vs-zone h2 { margin-top:0; }
-.vs-drop { display:flex; flex-wrap:wrap; align-items:center; gap:.5rem 1rem; padding:.75rem 0 .25rem; }
-.vs-drop .button { margin:0; }
-.vs-drop-text { color:var(--muted); }
-.vs-file { position:absolute; width:1px; height:1px; opacity:0; overflow:hidden; }
-.vs-file:focus-visible + label { outline:3px solid #f4b400; outline-offset:2px; }
-.vs-zone-note { margin:.25rem 0; color:var(--bad); font-size:.9rem; }
-.vs-zone-note:empty { display:none; }
-.vs-photos { list-style:none; padding:0; margin:.5rem 0 0; display:grid; gap:.5rem; }
-.vs-photo { display:flex; gap:.6rem; align-items:center; padding:.4rem; border:1px solid var(--line); border-radius:6px;
-  background:#fff; min-width:0; }
-.vs-photo[data-state="error"], .vs-photo[data-state="failed"] { border-color:#e6a19b; background:#fdecea; }
-.vs-thumb { flex:none; width:64px; height:64px; border-radius:4px; background:#e9ebef; overflow:hidden; display:flex;
-  align-items:center; justify-content:center; color:var(--muted); font-size:1.5rem; }
-.vs-thumb img { width:100%; height:100%; object-fit:cover; display:block; }
-.vs-meta { flex:1; min-width:0; display:grid; gap:.1rem; }
-.vs-name { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; font-weight:600; }
-.vs-state { font-size:.85rem; color:var(--muted); }
-.vs-photo[data-state="annotated"] .vs-state { color:var(--ok); }
-.vs-photo[data-state="annotated"] .vs-state::before { content:"✓ "; font-weight:700; }
-.vs-attrs { font-size:.85rem; overflow-wrap:anywhere; }
-.vs-error { color:#5f0b05; font-size:.9rem; }
-.vs-attrs:empty, .vs-error:empty { display:none; }
-.vs-remove { flex:none; }
-.vs-options { margin-top:1.5rem; display:grid; gap:.9rem; max-width:40rem; }
-.vs-options h2 { margin:0; }
-.vs-check { display:flex; gap:.5rem; align-items:flex-start; font-weight:400; margin:.35rem 0; }
-.vs-check input { width:auto; margin:.3rem 0 0; flex:none; }
-.vs-several { border:none; padding:0; margin:.75rem 0 0; }
-.vs-several legend { padding:0; margin-bottom:.25rem; }
-.vs-several .vs-check { display:inline-flex; margin-right:1rem; }
-.vs-k { max-width:12rem; }
-.vs-results { margin-top:1.5rem; }
-.vs-matches { list-style:none; padding:0; display:grid; gap:1rem; grid-template-columns:repeat(auto-fill, minmax(14rem, 1fr)); }
-.vs-match { border:1px solid var(--line); border-radius:8px; padding:.75rem; background:var(--card); min-width:0; }
-.vs-match img { width:100%; height:auto; aspect-ratio:3/4; object-fit:contain; background:#fff; border-radius:6px; display:block; }
-.vs-match h3 { margin:.5rem 0 .25rem; font-size:1.05rem; }
-.vs-score { display:flex; justify-content:space-between; gap:.5rem; margin:0 0 .2rem; }
-.vs-why { margin:.5rem 0 .25rem; }
-.vs-parts { list-style:none; padding:0; margin:.25rem 0; display:grid; gap:.4rem; font-size:.9rem; }
-.vs-parts .hint { margin:0; }
-@media (max-width: 30rem) {
-  .vs-match { display:grid; grid-template-columns:6.5rem minmax(0, 1fr); column-gap:.75rem; align-items:start; }
-  .vs-match img { grid-row:1 / span 8; }
-  .vs-match h3 { margin-top:0; }
-}
-.sp-modes { list-style:none; padding:0; display:grid; gap:1rem; grid-template-columns:repeat(auto-fill, minmax(17rem, 1fr)); }
-.sp-mode { border:1px solid var(--line); border-radius:8px; padding:1rem; background:var(--card); min-width:0; }
-.sp-mode h2 { margin:0 0 .5rem; }
-.sp-share { display:flex; justify-content:space-between; gap:.5rem; flex-wrap:wrap; }
-.sp-mode svg.bar { height:.75rem; margin:.25rem 0 .75rem; }
-.sp-mode h3 { font-size:1rem; margin:.75rem 0 .25rem; }
-.sp-traits { margin:0; padding-left:1.1rem; }
-.sp-examples { list-style:none; padding:0; margin:0; display:grid; gap:.5rem; grid-template-columns:repeat(4, minmax(0, 1fr)); }
-.sp-examples img, .sp-examples .sp-noimage { width:100%; height:auto; aspect-ratio:3/4; object-fit:contain; border-radius:4px;
-  background:#fff; display:block; }
-.sp-examples .sp-noimage { display:flex; align-items:center; justify-content:center; font-size:.75rem; color:var(--muted);
-  padding:.25rem; text-align:center; overflow:hidden; overflow-wrap:anywhere; }
-`;
-
-// Plain ES2017 without template literals (the source is a String.raw template).
-const JS = String.raw`
 (function () {
   'use strict';
   var root = document.querySelector('[data-visual-search]');
@@ -134,8 +56,10 @@ const JS = String.raw`
     var res = await fetch(url, Object.assign({}, init, { headers: headers, credentials: 'same-origin' }));
     if (res.status === 401 && !retried) {
       var r = await fetch('/v1/auth/refresh', {
-        method: 'POST', credentials: 'same-origin', body: '{}',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() }
+        method: 'POST',
+        credentials: 'same-origin',
+        body: '{}',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
       });
       if (r.ok) return api(url, init, true);
     }
@@ -185,7 +109,7 @@ const JS = String.raw`
       input: section.querySelector('input[type="file"]'),
       list: section.querySelector('[data-list]'),
       note: section.querySelector('[data-zone-note]'),
-      empty: section.querySelector('[data-empty]')
+      empty: section.querySelector('[data-empty]'),
     };
     zones[kind] = z;
     z.input.addEventListener('change', function () {
@@ -219,7 +143,11 @@ const JS = String.raw`
 
   function addFiles(kind, files) {
     var z = zones[kind];
-    var room = PER_ZONE - photos.filter(function (p) { return p.zone === kind; }).length;
+    var room =
+      PER_ZONE -
+      photos.filter(function (p) {
+        return p.zone === kind;
+      }).length;
     z.note.textContent = '';
     files.forEach(function (file) {
       if (room <= 0) {
@@ -254,7 +182,9 @@ const JS = String.raw`
     var remove = el('button', 'link vs-remove', t('vs.remove'));
     remove.type = 'button';
     remove.setAttribute('aria-label', t('vs.removeLabel', { name: p.name }));
-    remove.addEventListener('click', function () { removePhoto(p); });
+    remove.addEventListener('click', function () {
+      removePhoto(p);
+    });
     li.appendChild(thumb);
     li.appendChild(meta);
     li.appendChild(remove);
@@ -300,9 +230,14 @@ const JS = String.raw`
     if (error) zones[p.zone].note.textContent = p.name + ': ' + error;
     if (state === 'annotated') {
       p.li.querySelector('.vs-attrs').textContent = p.attributes
-        .filter(function (a) { return a.confidence === undefined || a.confidence >= 0.5; })
+        .filter(function (a) {
+          return a.confidence === undefined || a.confidence >= 0.5;
+        })
         .slice(0, 4)
-        .map(function (a) { var w = word(a.name, a.value); return w.name + ': ' + w.value; })
+        .map(function (a) {
+          var w = word(a.name, a.value);
+          return w.name + ': ' + w.value;
+        })
         .join(' · ');
     }
     refresh();
@@ -326,7 +261,7 @@ const JS = String.raw`
       var res = await api('/v1/photos?purpose=query', {
         method: 'POST',
         headers: { 'content-type': p.file.type || 'application/octet-stream' },
-        body: p.file
+        body: p.file,
       });
       if (p.removed) return;
       if (!res.ok) {
@@ -345,28 +280,31 @@ const JS = String.raw`
 
   // Annotation is asynchronous: poll the photo until it is annotated or failed.
   function poll(p, attempt) {
-    p.timer = setTimeout(async function () {
-      if (p.removed) return;
-      try {
-        var res = await api('/v1/photos/' + encodeURIComponent(p.id));
+    p.timer = setTimeout(
+      async function () {
         if (p.removed) return;
-        if (res.ok) {
-          var body = await res.json();
-          if (body.status === 'annotated' || body.status === 'failed') {
-            p.attributes = body.attributes || [];
-            setState(p, body.status);
+        try {
+          var res = await api('/v1/photos/' + encodeURIComponent(p.id));
+          if (p.removed) return;
+          if (res.ok) {
+            var body = await res.json();
+            if (body.status === 'annotated' || body.status === 'failed') {
+              p.attributes = body.attributes || [];
+              setState(p, body.status);
+              return;
+            }
+          } else if (res.status === 404) {
+            setState(p, 'error', t('vs.err.not_found'));
             return;
           }
-        } else if (res.status === 404) {
-          setState(p, 'error', t('vs.err.not_found'));
-          return;
+        } catch (e) {
+          /* a network blip: try again */
         }
-      } catch (e) {
-        /* a network blip: try again */
-      }
-      if (attempt === 60) p.li.querySelector('[data-photo-state]').textContent = t('vs.state.slow');
-      if (attempt < 600) poll(p, attempt + 1);
-    }, Math.min(2000, 300 + attempt * 150));
+        if (attempt === 60) p.li.querySelector('[data-photo-state]').textContent = t('vs.state.slow');
+        if (attempt < 600) poll(p, attempt + 1);
+      },
+      Math.min(2000, 300 + attempt * 150),
+    );
   }
 
   function removePhoto(p) {
@@ -374,7 +312,9 @@ const JS = String.raw`
     clearTimeout(p.timer);
     var next = p.li.nextElementSibling || p.li.previousElementSibling;
     p.li.remove();
-    photos = photos.filter(function (q) { return q !== p; });
+    photos = photos.filter(function (q) {
+      return q !== p;
+    });
     zones[p.zone].note.textContent = '';
     (next ? next.querySelector('button') : zones[p.zone].input).focus();
     refresh();
@@ -382,15 +322,23 @@ const JS = String.raw`
 
   function ids(kind) {
     return photos
-      .filter(function (p) { return p.zone === kind && p.state === 'annotated'; })
-      .map(function (p) { return p.id; });
+      .filter(function (p) {
+        return p.zone === kind && p.state === 'annotated';
+      })
+      .map(function (p) {
+        return p.id;
+      });
   }
 
   function refresh() {
     Object.keys(zones).forEach(function (kind) {
-      zones[kind].empty.hidden = photos.some(function (p) { return p.zone === kind; });
+      zones[kind].empty.hidden = photos.some(function (p) {
+        return p.zone === kind;
+      });
     });
-    var busy = photos.filter(function (p) { return p.state === 'uploading' || p.state === 'pending'; }).length;
+    var busy = photos.filter(function (p) {
+      return p.state === 'uploading' || p.state === 'pending';
+    }).length;
     var ready = ids('positive').length;
     button.disabled = searching || busy > 0 || ready === 0;
     if (searching) return;
@@ -416,7 +364,7 @@ const JS = String.raw`
       positive_photo_ids: ids('positive'),
       negative_photo_ids: ids('negative'),
       k: Number(form.elements.namedItem('k').value) || 10,
-      strategy: strategy ? strategy.value : 'average_vector'
+      strategy: strategy ? strategy.value : 'average_vector',
     };
     var chosen = filters();
     if (Object.keys(chosen).length) request.filters = chosen;
@@ -428,7 +376,7 @@ const JS = String.raw`
       var res = await api('/v1/search/visual', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request)
+        body: JSON.stringify(request),
       });
       if (res.ok) showResults(await res.json());
       else showMessage('error', errorText(await errorCode(res), res.status));
@@ -455,13 +403,19 @@ const JS = String.raw`
   function showResults(r) {
     var list = r.matched || [];
     if (r.no_good_match) {
-      showMessage('notice', t('vs.noGoodMatch', { threshold: Number(r.threshold || 0).toFixed(2) }), 'data-no-good-match');
+      showMessage(
+        'notice',
+        t('vs.noGoodMatch', { threshold: Number(r.threshold || 0).toFixed(2) }),
+        'data-no-good-match',
+      );
     } else if (!list.length) {
       showMessage('notice', t('vs.nothing'), 'data-nothing');
     } else {
       showMessage('notice', t('vs.found', { count: list.length }));
     }
-    list.forEach(function (m, i) { matches.appendChild(matchItem(m, i + 1)); });
+    list.forEach(function (m, i) {
+      matches.appendChild(matchItem(m, i + 1));
+    });
   }
 
   function matchItem(m, rank) {
@@ -496,28 +450,27 @@ const JS = String.raw`
         item.appendChild(el('span', '', w.name + ': ' + w.value));
         var relation = t('vs.relation.' + part.relation);
         if (part.disliked) relation += ' (' + word(part.attribute, part.disliked).value + ')';
-        item.appendChild(el('p', 'hint', relation + ' · ' + t('vs.weight', { weight: Number(part.weight).toFixed(2) })));
+        item.appendChild(
+          el('p', 'hint', relation + ' · ' + t('vs.weight', { weight: Number(part.weight).toFixed(2) })),
+        );
         item.appendChild(bar(part.weight));
         ul.appendChild(item);
       });
       li.appendChild(ul);
     }
-    li.appendChild(el('p', 'hint', t('vs.look', {
-      look: Number(m.embedding_score).toFixed(2),
-      attributes: Number(m.attribute_score).toFixed(2)
-    })));
+    li.appendChild(
+      el(
+        'p',
+        'hint',
+        t('vs.look', {
+          look: Number(m.embedding_score).toFixed(2),
+          attributes: Number(m.attribute_score).toFixed(2),
+        }),
+      ),
+    );
     return li;
   }
 
   root.hidden = false;
   refresh();
 })();
-`;
-
-const version = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
-
-/** Content-addressed like the studio's assets; registered in ASSETS so the asset route serves them. */
-export const VISUAL_ASSETS = {
-  css: { path: `/assets/visual.${version(CSS)}.css`, body: CSS, type: 'text/css; charset=utf-8' },
-  js: { path: `/assets/visual-search.${version(JS)}.js`, body: JS, type: 'text/javascript; charset=utf-8' },
-} as const satisfies Record<string, Asset>;
