@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AmqpConnection } from '@atelier/messaging';
 import { metricsRegistry } from '@atelier/observability';
 import { PublicRoute } from './public-route';
+import { MetricProbes } from './metric-probes';
 import { ReadinessChecks } from './readiness-checks';
 
 /** Open to anonymous callers: probes and Prometheus do not log in. */
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly amqp: AmqpConnection,
     @Optional() private readonly extra?: ReadinessChecks,
+    @Optional() private readonly probes?: MetricProbes,
   ) {}
 
   /** Liveness: the process answers. */
@@ -45,6 +47,7 @@ export class HealthController {
 
   @Get('metrics')
   async metrics(@Res() res: Response): Promise<void> {
+    await this.probes?.refresh();
     res.setHeader('Content-Type', metricsRegistry.contentType);
     res.send(await metricsRegistry.metrics());
   }

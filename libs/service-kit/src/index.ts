@@ -11,3 +11,4 @@ export {
   verifyInternalCaller,
   type InternalCaller,
 } from './internal-caller';
+export { MetricProbes, MetricProbesModule, type MetricProbe } from './metric-probes';

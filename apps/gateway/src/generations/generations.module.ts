@@ -7,6 +7,7 @@ import { GenerationReadModelRepository } from './generation-read-model.repositor
 import { GenerationRequests } from './generation-requests.service';
 import { GenerationStepsFeed } from './generation-steps-feed';
 import { GenerationsController } from './generations.controller';
+import { SagaMetricsProbe } from './saga-metrics.probe';
 
 @Module({
   controllers: [GenerationsController, AdminGenerationsController],
@@ -16,6 +17,7 @@ import { GenerationsController } from './generations.controller';
     GenerationFeedback,
     GenerationStepsFeed,
     GenerationEventStream,
+    SagaMetricsProbe,
     ...GENERATION_PROGRESS_HANDLERS,
   ],
   exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback],
