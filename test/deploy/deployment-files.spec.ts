@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { DEFAULT_PORTS, SERVICES, envKeys, loadConfig, type ServiceName } from '@atelier/config';
 import { topologyNames } from '@atelier/messaging';
 import {
@@ -38,7 +39,7 @@ import {
 } from './deploy-files';
 
 const WORKERS = SERVICES.filter((s) => s !== 'gateway');
-const INFRA = ['postgres', 'rabbitmq', 'migrate', 'nginx'];
+const INFRA = ['postgres', 'rabbitmq', 'migrate', 'nginx', 'prometheus'];
 
 const SERVED = healthControllerPaths();
 const LIVE = SERVED.find((p) => p.endsWith('/live'));
@@ -149,8 +150,29 @@ describe('docker-compose.yml', () => {
   const { services, volumes } = loadCompose();
   const service = (name: string) => must(services[name], `compose service ${name}`);
 
-  it('has one service per app plus postgres, rabbitmq, migrate and nginx', () => {
+  it('has one service per app plus postgres, rabbitmq, migrate, nginx and prometheus', () => {
     expect(Object.keys(services).sort()).toEqual([...SERVICES, ...INFRA].sort());
+  });
+
+  it("runs Prometheus on ops/prometheus, scraping every app at its compose host and HTTP_PORT, and RabbitMQ's exporter", () => {
+    expect(service('prometheus').volumes).toContain('./ops/prometheus:/etc/prometheus:ro');
+    const scrape = (
+      parse(readRepoFile('ops/prometheus/prometheus.yml')) as {
+        scrape_configs: Array<{
+          job_name: string;
+          static_configs: Array<{ targets: string[]; labels?: { service?: string } }>;
+        }>;
+      }
+    ).scrape_configs;
+    const atelier = scrape.find((j) => j.job_name === 'atelier');
+    const targets = Object.fromEntries((atelier?.static_configs ?? []).map((c) => [c.labels?.service, c.targets]));
+    for (const app of SERVICES) {
+      expect({ app, targets: targets[app] }).toEqual({
+        app,
+        targets: [`${app}:${composeEnv(service(app)).HTTP_PORT}`],
+      });
+    }
+    expect(scrape.find((j) => j.job_name === 'rabbitmq')?.static_configs[0].targets).toEqual(['rabbitmq:15692']);
   });
 
   describe.each(SERVICES)('%s', (app) => {

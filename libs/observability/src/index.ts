@@ -1,4 +1,21 @@
 export { runWithMessageContext, currentMessageContext, type MessageContext } from './message-context';
 export { createLogger, NestPinoLogger } from './logger';
-export { metricsRegistry, messagesConsumed, messageHandleSeconds, outboxPublished, outboxPending } from './metrics';
+export {
+  metricsRegistry,
+  messagesConsumed,
+  messageHandleSeconds,
+  outboxPublished,
+  outboxPending,
+  httpRequests,
+  httpRequestSeconds,
+  outboxUnpublished,
+  outboxLagSeconds,
+  metricProbeErrors,
+  sagaInFlight,
+  sagaOldestInFlightSeconds,
+  sagaFinishedRecent,
+  sagaDurationRecentSeconds,
+  ledgerAuditInconsistencies,
+  ledgerAuditLastRun,
+} from './metrics';
 export type { Logger } from 'pino';

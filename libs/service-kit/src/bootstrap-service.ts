@@ -3,6 +3,7 @@ import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type ServiceName } from '@atelier/config';
 import { NestPinoLogger, createLogger } from '@atelier/observability';
+import { httpMetricsMiddleware } from './http-metrics';
 
 export interface BootstrapOptions {
   nestOptions?: NestApplicationOptions;
@@ -26,6 +27,7 @@ export async function bootstrapService(
     logger: new NestPinoLogger(logger),
   });
   app.enableShutdownHooks();
+  app.use(httpMetricsMiddleware);
   try {
     await options.configure?.(app);
     await app.listen(config.httpPort, '0.0.0.0');

@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { AmqpConnection } from '@atelier/messaging';
 import { metricsRegistry } from '@atelier/observability';
 import { PublicRoute } from './public-route';
+import { MetricProbes } from './metric-probes';
 import { ReadinessChecks } from './readiness-checks';
 
 /** Open to anonymous callers: probes and Prometheus do not log in. */
@@ -27,6 +28,7 @@ export class HealthController {
     private readonly amqp: AmqpConnection,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Optional() private readonly extra?: ReadinessChecks,
+    @Optional() private readonly probes?: MetricProbes,
   ) {}
 
   /** Liveness: the process answers. */
@@ -64,6 +66,7 @@ export class HealthController {
       res.status(HttpStatus.NOT_FOUND).json({ error: { code: 'not_found', message: 'not found' } });
       return;
     }
+    await this.probes?.refresh();
     res.setHeader('Content-Type', metricsRegistry.contentType);
     res.send(await metricsRegistry.metrics());
   }

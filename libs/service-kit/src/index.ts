@@ -21,3 +21,4 @@ export {
   rejectForbiddenCharacters,
 } from './input-guard';
 export { DOCS_CONTENT_SECURITY_POLICY, docsHeaders, securityHeaders } from './security-headers';
+export { MetricProbes, MetricProbesModule, type MetricProbe } from './metric-probes';

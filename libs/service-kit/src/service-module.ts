@@ -3,6 +3,7 @@ import { ConfigModule, type ServiceName } from '@atelier/config';
 import { MessagingModule } from '@atelier/messaging';
 import { PersistenceModule, type ServiceDataSourceOptions } from '@atelier/persistence';
 import { HealthController } from './health.controller';
+import { MetricProbesModule } from './metric-probes';
 import { ReadinessModule } from './readiness-checks';
 
 export interface ServiceModuleOptions extends ServiceDataSourceOptions {
@@ -16,6 +17,7 @@ export function serviceInfrastructure(options: ServiceModuleOptions): Array<Dyna
     PersistenceModule.forService({ entities: options.entities, migrations: options.migrations }),
     MessagingModule,
     ReadinessModule,
+    MetricProbesModule,
   ];
 }
 

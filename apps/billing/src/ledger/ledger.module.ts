@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FaultInjector } from '../support/fault-injector';
 import { AdjustWalletHandler, AuditLedgerHandler, GetLedgerHandler } from './ledger.handlers';
+import { LedgerAuditProbe } from './ledger-audit.probe';
 import { LedgerRepository } from './ledger.repository';
 import { Ledger } from './ledger.service';
 import { WalletAdjustments } from './wallet-adjustments.service';
@@ -14,6 +15,7 @@ import { WalletAdjustments } from './wallet-adjustments.service';
     GetLedgerHandler,
     AuditLedgerHandler,
     AdjustWalletHandler,
+    LedgerAuditProbe,
   ],
   exports: [Ledger],
 })

@@ -8,6 +8,7 @@ import { GenerationRequests } from './generation-requests.service';
 import { CreativeBriefs } from './creative-briefs.service';
 import { GenerationStepsFeed } from './generation-steps-feed';
 import { GenerationsController } from './generations.controller';
+import { SagaMetricsProbe } from './saga-metrics.probe';
 
 @Module({
   controllers: [GenerationsController, AdminGenerationsController],
@@ -18,6 +19,7 @@ import { GenerationsController } from './generations.controller';
     GenerationFeedback,
     GenerationStepsFeed,
     GenerationEventStream,
+    SagaMetricsProbe,
     ...GENERATION_PROGRESS_HANDLERS,
   ],
   exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback],
