@@ -6,15 +6,8 @@ import { Ledger } from './ledger.service';
 import { WalletAdjustments } from './wallet-adjustments.service';
 
 @Module({
-  providers: [
-    LedgerRepository,
-    Ledger,
-    WalletAdjustments,
-    FaultInjector,
-    GetLedgerHandler,
-    AuditLedgerHandler,
-    AdjustWalletHandler,
-  ],
+  controllers: [GetLedgerHandler, AuditLedgerHandler, AdjustWalletHandler],
+  providers: [LedgerRepository, Ledger, WalletAdjustments, FaultInjector],
   exports: [Ledger],
 })
 export class LedgerModule {}

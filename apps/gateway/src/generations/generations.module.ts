@@ -9,14 +9,13 @@ import { GenerationStepsFeed } from './generation-steps-feed';
 import { GenerationsController } from './generations.controller';
 
 @Module({
-  controllers: [GenerationsController, AdminGenerationsController],
+  controllers: [GenerationsController, AdminGenerationsController, ...GENERATION_PROGRESS_HANDLERS],
   providers: [
     GenerationReadModelRepository,
     GenerationRequests,
     GenerationFeedback,
     GenerationStepsFeed,
     GenerationEventStream,
-    ...GENERATION_PROGRESS_HANDLERS,
   ],
   exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback],
 })
