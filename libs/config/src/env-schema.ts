@@ -71,6 +71,8 @@ const baseShape = {
     .default('atelier'),
   CONSUMER_PREFETCH: int(16, 1, 1000),
   RETRY_MAX_ATTEMPTS: int(5, 1, 20),
+  // Bigger bus messages are refused (dead-lettered): no event of the mesh comes near it.
+  MESSAGE_MAX_BYTES: int(1024 * 1024, 1024, 64 * 1024 * 1024),
   RETRY_BASE_DELAY_MS: int(500, 10, 600000),
   OUTBOX_POLL_INTERVAL_MS: int(1000, 50, 60000),
   // Published outbox rows are kept this long for audit, then deleted.

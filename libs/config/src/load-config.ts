@@ -28,6 +28,8 @@ export interface MessagingConfig {
   prefetch: number;
   retryMaxAttempts: number;
   retryBaseDelayMs: number;
+  /** Deliveries larger than this are dead-lettered unread (`message_too_large`). */
+  maxMessageBytes: number;
   outboxPollIntervalMs: number;
   outboxRetentionHours: number;
   inboxRetentionDays: number;
@@ -120,6 +122,7 @@ export function loadConfig<S extends ServiceName>(
       prefetch: base.CONSUMER_PREFETCH,
       retryMaxAttempts: base.RETRY_MAX_ATTEMPTS,
       retryBaseDelayMs: base.RETRY_BASE_DELAY_MS,
+      maxMessageBytes: base.MESSAGE_MAX_BYTES,
       outboxPollIntervalMs: base.OUTBOX_POLL_INTERVAL_MS,
       outboxRetentionHours: base.OUTBOX_RETENTION_HOURS,
       inboxRetentionDays: base.INBOX_RETENTION_DAYS,

@@ -136,3 +136,31 @@ export type RpcRequest<N extends RpcName> = MessageShape<(typeof RPCS)[N]['reque
 export type RpcReply<N extends RpcName> = MessageShape<(typeof RPCS)[N]['reply']>;
 
 export const isRpcName = (value: string): value is RpcName => Object.hasOwn(RPCS, value);
+
+/**
+ * What a decoded bus payload must also satisfy, beyond its proto types (proto3 cannot say "a UUID" or "1 to 16").
+ * Applied by field name to every message of an event, nested ones included; a payload that breaks a rule is
+ * dead-lettered at once as `invalid_payload`.
+ * - a string field named `*_id` holds a UUID, except the free-form ids below, and may be empty only if optional;
+ * - numbers are finite, and within the range below where one is declared for the field name.
+ */
+export const PAYLOAD_RULES = {
+  freeFormIds: new Set<string>(['external_id']),
+  optionalIds: new Set<string>(['brand_profile_id', 'ledger_transaction_id', 'admin_id']),
+  ranges: {
+    n: [1, 16],
+    reserved_images: [0, 16],
+    width: [0, 8192],
+    height: [0, 8192],
+    target_width: [0, 8192],
+    target_height: [0, 8192],
+    steps: [0, 1000],
+    guidance: [0, 100],
+    index: [0, 1023],
+    image_index: [0, 1023],
+    rank: [0, 1024],
+    image_rank: [0, 1024],
+    diversity_order: [0, 1024],
+    k: [0, 1000],
+  } as Readonly<Record<string, readonly [number, number]>>,
+} as const;

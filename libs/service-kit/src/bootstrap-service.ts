@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type ServiceName } from '@atelier/config';
+import { connectMesh } from '@atelier/messaging';
 import { NestPinoLogger, createLogger } from '@atelier/observability';
 import { httpMetricsMiddleware } from './http-metrics';
 
@@ -11,8 +12,9 @@ export interface BootstrapOptions {
 }
 
 /**
- * Starts one service: validated config, JSON logs, HTTP for health/metrics (and the API for the gateway),
- * graceful shutdown on SIGTERM/SIGINT (stop consuming, finish in-flight work, close connections).
+ * Starts one service as a hybrid app: validated config, JSON logs, the mesh transport (its controllers'
+ * @EventPattern / @MessagePattern handlers), HTTP for health/metrics (and the API for the gateway), graceful shutdown
+ * on SIGTERM/SIGINT (stop consuming, finish in-flight work, close connections).
  */
 export async function bootstrapService(
   service: ServiceName,
@@ -30,6 +32,10 @@ export async function bootstrapService(
   app.use(httpMetricsMiddleware);
   try {
     await options.configure?.(app);
+    connectMesh(app);
+    // Migrations and the outbox relay start in init; consuming starts only after them.
+    await app.init();
+    await app.startAllMicroservices();
     await app.listen(config.httpPort, '0.0.0.0');
   } catch (err) {
     // A lifecycle hook refused to start (e.g. a configured backend is unavailable): exit non-zero instead of

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import type { RpcRequest } from '@atelier/contracts';
-import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { type RpcRequest, type RpcName } from '@atelier/contracts';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply } from '../support/billing-refusal';
 import { LedgerRepository } from './ledger.repository';
 import { Ledger } from './ledger.service';
@@ -11,15 +12,15 @@ import { WalletAdjustments } from './wallet-adjustments.service';
 const MAX_PAGE = 100;
 
 /** `billing.get_ledger`: the caller's wallet statement, newest first, cursor-paginated. */
-@Injectable()
-@HandlesRequest('billing.get_ledger')
-export class GetLedgerHandler implements RequestHandler<'billing.get_ledger'> {
+@Controller()
+export class GetLedgerHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: LedgerRepository,
   ) {}
 
-  async answer(r: RpcRequest<'billing.get_ledger'>): Promise<RpcReplyInit<'billing.get_ledger'>> {
+  @MessagePattern<RpcName>('billing.get_ledger')
+  async answer(@Payload() r: RpcRequest<'billing.get_ledger'>): Promise<RpcReplyInit<'billing.get_ledger'>> {
     const limit = Math.min(Math.max(r.limit || 20, 1), MAX_PAGE);
     const cursor = /^\d{1,18}$/.test(r.cursor) ? r.cursor : undefined;
     const m = this.dataSource.manager;
@@ -43,23 +44,23 @@ export class GetLedgerHandler implements RequestHandler<'billing.get_ledger'> {
 }
 
 /** `billing.audit_ledger` (admin): the proof that cached balances equal the ledger. */
-@Injectable()
-@HandlesRequest('billing.audit_ledger')
-export class AuditLedgerHandler implements RequestHandler<'billing.audit_ledger'> {
+@Controller()
+export class AuditLedgerHandler {
   constructor(private readonly ledger: Ledger) {}
 
+  @MessagePattern<RpcName>('billing.audit_ledger')
   async answer(): Promise<RpcReplyInit<'billing.audit_ledger'>> {
     return this.ledger.audit();
   }
 }
 
 /** `billing.adjust_wallet` (admin): credit or debit a wallet with a reason. */
-@Injectable()
-@HandlesRequest('billing.adjust_wallet')
-export class AdjustWalletHandler implements RequestHandler<'billing.adjust_wallet'> {
+@Controller()
+export class AdjustWalletHandler {
   constructor(private readonly adjustments: WalletAdjustments) {}
 
-  async answer(r: RpcRequest<'billing.adjust_wallet'>): Promise<RpcReplyInit<'billing.adjust_wallet'>> {
+  @MessagePattern<RpcName>('billing.adjust_wallet')
+  async answer(@Payload() r: RpcRequest<'billing.adjust_wallet'>): Promise<RpcReplyInit<'billing.adjust_wallet'>> {
     try {
       const done = await this.adjustments.adjust({
         adminId: r.adminId,

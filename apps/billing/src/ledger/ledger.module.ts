@@ -7,16 +7,8 @@ import { Ledger } from './ledger.service';
 import { WalletAdjustments } from './wallet-adjustments.service';
 
 @Module({
-  providers: [
-    LedgerRepository,
-    Ledger,
-    WalletAdjustments,
-    FaultInjector,
-    GetLedgerHandler,
-    AuditLedgerHandler,
-    AdjustWalletHandler,
-    LedgerAuditProbe,
-  ],
+  controllers: [GetLedgerHandler, AuditLedgerHandler, AdjustWalletHandler],
+  providers: [LedgerRepository, Ledger, WalletAdjustments, FaultInjector, LedgerAuditProbe],
   exports: [Ledger],
 })
 export class LedgerModule {}

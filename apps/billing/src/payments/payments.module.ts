@@ -9,7 +9,7 @@ import { WebhooksController } from './webhooks.controller';
 
 @Module({
   imports: [LedgerModule],
-  controllers: [WebhooksController],
-  providers: [PaymentProviders, TopUpRepository, TopUps, FaultInjector, CreateTopUpHandler, ListTopUpsHandler],
+  controllers: [WebhooksController, CreateTopUpHandler, ListTopUpsHandler],
+  providers: [PaymentProviders, TopUpRepository, TopUps, FaultInjector],
 })
 export class PaymentsModule {}

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { MessageInitShape, RpcRequest, TopUpSchema } from '@atelier/contracts';
-import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type MessageInitShape, type RpcRequest, type TopUpSchema, type RpcName } from '@atelier/contracts';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply } from '../support/billing-refusal';
 import type { TopUpRow } from './top-up.repository';
 import { TopUps } from './top-ups.service';
@@ -26,12 +27,12 @@ const decodeCursor = (c: string): { createdAt: string; id: string } | undefined 
 };
 
 /** `billing.create_top_up`: starts a payment; idempotent per (user, idempotency key). */
-@Injectable()
-@HandlesRequest('billing.create_top_up')
-export class CreateTopUpHandler implements RequestHandler<'billing.create_top_up'> {
+@Controller()
+export class CreateTopUpHandler {
   constructor(private readonly topUps: TopUps) {}
 
-  async answer(r: RpcRequest<'billing.create_top_up'>): Promise<RpcReplyInit<'billing.create_top_up'>> {
+  @MessagePattern<RpcName>('billing.create_top_up')
+  async answer(@Payload() r: RpcRequest<'billing.create_top_up'>): Promise<RpcReplyInit<'billing.create_top_up'>> {
     try {
       const { topUp, created } = await this.topUps.create({
         userId: r.userId,
@@ -48,12 +49,12 @@ export class CreateTopUpHandler implements RequestHandler<'billing.create_top_up
 }
 
 /** `billing.list_top_ups`: the caller's top-up history, newest first. */
-@Injectable()
-@HandlesRequest('billing.list_top_ups')
-export class ListTopUpsHandler implements RequestHandler<'billing.list_top_ups'> {
+@Controller()
+export class ListTopUpsHandler {
   constructor(private readonly topUps: TopUps) {}
 
-  async answer(r: RpcRequest<'billing.list_top_ups'>): Promise<RpcReplyInit<'billing.list_top_ups'>> {
+  @MessagePattern<RpcName>('billing.list_top_ups')
+  async answer(@Payload() r: RpcRequest<'billing.list_top_ups'>): Promise<RpcReplyInit<'billing.list_top_ups'>> {
     const limit = Math.min(Math.max(r.limit || 20, 1), 100);
     const rows = await this.topUps.list(r.userId, limit + 1, r.cursor ? decodeCursor(r.cursor) : undefined);
     const page = rows.slice(0, limit);

@@ -1,27 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import type { RpcRequest } from '@atelier/contracts';
-import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type RpcRequest, type RpcName } from '@atelier/contracts';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { planToProto } from './plan';
 import { PlanCatalog, PlanValidationError } from './plan-catalog.service';
 
 /** `billing.list_plans`: the catalogue with prices, allowances and features. */
-@Injectable()
-@HandlesRequest('billing.list_plans')
-export class ListPlansHandler implements RequestHandler<'billing.list_plans'> {
+@Controller()
+export class ListPlansHandler {
   constructor(private readonly plans: PlanCatalog) {}
 
-  async answer(r: RpcRequest<'billing.list_plans'>): Promise<RpcReplyInit<'billing.list_plans'>> {
+  @MessagePattern<RpcName>('billing.list_plans')
+  async answer(@Payload() r: RpcRequest<'billing.list_plans'>): Promise<RpcReplyInit<'billing.list_plans'>> {
     return { plans: (await this.plans.list(r.includeInactive)).map(planToProto) };
   }
 }
 
 /** `billing.upsert_plan` (admin): create or replace a plan. */
-@Injectable()
-@HandlesRequest('billing.upsert_plan')
-export class UpsertPlanHandler implements RequestHandler<'billing.upsert_plan'> {
+@Controller()
+export class UpsertPlanHandler {
   constructor(private readonly plans: PlanCatalog) {}
 
-  async answer(r: RpcRequest<'billing.upsert_plan'>): Promise<RpcReplyInit<'billing.upsert_plan'>> {
+  @MessagePattern<RpcName>('billing.upsert_plan')
+  async answer(@Payload() r: RpcRequest<'billing.upsert_plan'>): Promise<RpcReplyInit<'billing.upsert_plan'>> {
     const p = r.plan;
     if (!p || !r.adminId) return { error: { code: 'invalid_plan', message: 'plan and admin id are required' } };
     try {

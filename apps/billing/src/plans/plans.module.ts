@@ -4,7 +4,8 @@ import { PlanRepository } from './plan.repository';
 import { ListPlansHandler, UpsertPlanHandler } from './plans.handlers';
 
 @Module({
-  providers: [PlanRepository, PlanCatalog, ListPlansHandler, UpsertPlanHandler],
+  controllers: [ListPlansHandler, UpsertPlanHandler],
+  providers: [PlanRepository, PlanCatalog],
   exports: [PlanCatalog],
 })
 export class PlansModule {}

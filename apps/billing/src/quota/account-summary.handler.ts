@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import type { RpcRequest } from '@atelier/contracts';
-import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { type RpcRequest, type RpcName } from '@atelier/contracts';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { Ledger } from '../ledger/ledger.service';
 import { CURRENCY } from '../ledger/money';
 import { planFeatures, planLimits } from '../plans/plan';
@@ -10,9 +11,8 @@ import { billingPeriod } from './quota-policy';
 import { QuotaReservationRepository } from './quota-reservation.repository';
 
 /** Answers `billing.get_account`: plan, period, usage, features, limits and wallet balance. */
-@Injectable()
-@HandlesRequest('billing.get_account')
-export class AccountSummaryHandler implements RequestHandler<'billing.get_account'> {
+@Controller()
+export class AccountSummaryHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: QuotaReservationRepository,
@@ -20,7 +20,8 @@ export class AccountSummaryHandler implements RequestHandler<'billing.get_accoun
     private readonly ledger: Ledger,
   ) {}
 
-  async answer(request: RpcRequest<'billing.get_account'>): Promise<RpcReplyInit<'billing.get_account'>> {
+  @MessagePattern<RpcName>('billing.get_account')
+  async answer(@Payload() request: RpcRequest<'billing.get_account'>): Promise<RpcReplyInit<'billing.get_account'>> {
     // One snapshot, so balance, plan and usage agree with each other.
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       const { userId } = request;
@@ -53,15 +54,15 @@ export class AccountSummaryHandler implements RequestHandler<'billing.get_accoun
 }
 
 /** Answers `billing.get_limits`: what the caller's plan allows (brand profiles, LoRAs, images per request). */
-@Injectable()
-@HandlesRequest('billing.get_limits')
-export class LimitsHandler implements RequestHandler<'billing.get_limits'> {
+@Controller()
+export class LimitsHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly subscriptions: Subscriptions,
   ) {}
 
-  async answer(request: RpcRequest<'billing.get_limits'>): Promise<RpcReplyInit<'billing.get_limits'>> {
+  @MessagePattern<RpcName>('billing.get_limits')
+  async answer(@Payload() request: RpcRequest<'billing.get_limits'>): Promise<RpcReplyInit<'billing.get_limits'>> {
     const { plan } = await this.subscriptions.effectivePlan(this.dataSource.manager, request.userId);
     return { userId: request.userId, plan: plan.code, features: planFeatures(plan), limits: planLimits(plan) };
   }

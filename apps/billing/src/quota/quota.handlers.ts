@@ -1,18 +1,21 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { MeshEventContext } from '@atelier/messaging';
 import { QuotaReservations } from './quota-reservations.service';
 
-@Injectable()
-@HandlesEvent('generation.requested')
-export class GenerationRequestedHandler implements EventHandler<'generation.requested'> {
+@Controller()
+export class GenerationRequestedHandler {
   constructor(private readonly quota: QuotaReservations) {}
 
-  handle(event: EventPayload<'generation.requested'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('generation.requested')
+  handle(@Payload() event: EventPayload<'generation.requested'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     return this.quota.reserve(event, ctx);
   }
 
-  async onGiveUp(event: EventPayload<'generation.requested'>, failure: GiveUpReason, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('generation.requested', { phase: 'giveUp' })
+  async onGiveUp(@Payload() event: EventPayload<'generation.requested'>, @Ctx() ctx: MeshEventContext): Promise<void> {
+    const failure = ctx.failure;
     await ctx.emit('generation.failed', {
       generationId: event.generationId,
       userId: event.userId,
@@ -23,22 +26,22 @@ export class GenerationRequestedHandler implements EventHandler<'generation.requ
   }
 }
 
-@Injectable()
-@HandlesEvent('generation.completed')
-export class GenerationCompletedHandler implements EventHandler<'generation.completed'> {
+@Controller()
+export class GenerationCompletedHandler {
   constructor(private readonly quota: QuotaReservations) {}
 
-  handle(event: EventPayload<'generation.completed'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('generation.completed')
+  handle(@Payload() event: EventPayload<'generation.completed'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     return this.quota.commit(ctx.manager, event.generationId, event.images.length);
   }
 }
 
-@Injectable()
-@HandlesEvent('generation.failed')
-export class GenerationFailedHandler implements EventHandler<'generation.failed'> {
+@Controller()
+export class GenerationFailedHandler {
   constructor(private readonly quota: QuotaReservations) {}
 
-  handle(event: EventPayload<'generation.failed'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('generation.failed')
+  handle(@Payload() event: EventPayload<'generation.failed'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     return this.quota.release(ctx.manager, event.generationId, `${event.stage}: ${event.code}`);
   }
 }

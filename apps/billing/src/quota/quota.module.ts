@@ -9,15 +9,13 @@ import { ReservationExpiryScheduler } from './reservation-expiry.scheduler';
 
 @Module({
   imports: [SubscriptionsModule, LedgerModule],
-  providers: [
-    QuotaReservationRepository,
-    QuotaReservations,
-    ReservationExpiryScheduler,
+  controllers: [
     GenerationRequestedHandler,
     GenerationCompletedHandler,
     GenerationFailedHandler,
     AccountSummaryHandler,
     LimitsHandler,
   ],
+  providers: [QuotaReservationRepository, QuotaReservations, ReservationExpiryScheduler],
 })
 export class QuotaModule {}

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { RpcRequest } from '@atelier/contracts';
-import { HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type RpcRequest, type RpcName } from '@atelier/contracts';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply as refusal } from '../support/billing-refusal';
 import { Subscriptions, subscriptionToProto, type ChangeOutcome } from './subscriptions.service';
 
@@ -13,12 +14,14 @@ const reply = (o: ChangeOutcome): RpcReplyInit<'billing.change_subscription'> =>
 });
 
 /** `billing.change_subscription`: buy, upgrade, downgrade or resume a plan, paid from the wallet. */
-@Injectable()
-@HandlesRequest('billing.change_subscription')
-export class ChangeSubscriptionHandler implements RequestHandler<'billing.change_subscription'> {
+@Controller()
+export class ChangeSubscriptionHandler {
   constructor(private readonly subscriptions: Subscriptions) {}
 
-  async answer(r: RpcRequest<'billing.change_subscription'>): Promise<RpcReplyInit<'billing.change_subscription'>> {
+  @MessagePattern<RpcName>('billing.change_subscription')
+  async answer(
+    @Payload() r: RpcRequest<'billing.change_subscription'>,
+  ): Promise<RpcReplyInit<'billing.change_subscription'>> {
     try {
       return reply(await this.subscriptions.change(r.userId, r.plan));
     } catch (err) {
@@ -28,12 +31,14 @@ export class ChangeSubscriptionHandler implements RequestHandler<'billing.change
 }
 
 /** `billing.cancel_subscription`: stop renewing at period end. */
-@Injectable()
-@HandlesRequest('billing.cancel_subscription')
-export class CancelSubscriptionHandler implements RequestHandler<'billing.cancel_subscription'> {
+@Controller()
+export class CancelSubscriptionHandler {
   constructor(private readonly subscriptions: Subscriptions) {}
 
-  async answer(r: RpcRequest<'billing.cancel_subscription'>): Promise<RpcReplyInit<'billing.cancel_subscription'>> {
+  @MessagePattern<RpcName>('billing.cancel_subscription')
+  async answer(
+    @Payload() r: RpcRequest<'billing.cancel_subscription'>,
+  ): Promise<RpcReplyInit<'billing.cancel_subscription'>> {
     try {
       const o = await this.subscriptions.cancel(r.userId);
       return { subscription: subscriptionToProto(o.subscription) };

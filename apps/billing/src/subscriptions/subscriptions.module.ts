@@ -9,14 +9,8 @@ import { Subscriptions } from './subscriptions.service';
 
 @Module({
   imports: [PlansModule, LedgerModule],
-  providers: [
-    SubscriptionRepository,
-    Subscriptions,
-    SubscriptionRenewalScheduler,
-    FaultInjector,
-    ChangeSubscriptionHandler,
-    CancelSubscriptionHandler,
-  ],
+  controllers: [ChangeSubscriptionHandler, CancelSubscriptionHandler],
+  providers: [SubscriptionRepository, Subscriptions, SubscriptionRenewalScheduler, FaultInjector],
   exports: [Subscriptions],
 })
 export class SubscriptionsModule {}

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { RpcRequest } from '@atelier/contracts';
-import { FatalError, HandlesRequest, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type RpcRequest, type RpcName } from '@atelier/contracts';
+import { FatalError, type RpcReplyInit } from '@atelier/messaging';
 import { BrandProfiles, toMessage } from './brand-profiles.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
@@ -9,47 +10,55 @@ const requireUuid = (value: string, field: string): void => {
     throw new FatalError(`${field} must be a UUID`, field === 'id' ? 'not_found' : 'invalid_request');
 };
 
-@Injectable()
-@HandlesRequest('enhancer.create_brand_profile')
-export class CreateBrandProfileHandler implements RequestHandler<'enhancer.create_brand_profile'> {
+@Controller()
+export class CreateBrandProfileHandler {
   constructor(private readonly profiles: BrandProfiles) {}
 
-  async answer(r: RpcRequest<'enhancer.create_brand_profile'>): Promise<RpcReplyInit<'enhancer.create_brand_profile'>> {
+  @MessagePattern<RpcName>('enhancer.create_brand_profile')
+  async answer(
+    @Payload() r: RpcRequest<'enhancer.create_brand_profile'>,
+  ): Promise<RpcReplyInit<'enhancer.create_brand_profile'>> {
     requireUuid(r.userId, 'user_id');
     return { profile: toMessage(await this.profiles.create(r.userId, r.fields)) };
   }
 }
 
-@Injectable()
-@HandlesRequest('enhancer.list_brand_profiles')
-export class ListBrandProfilesHandler implements RequestHandler<'enhancer.list_brand_profiles'> {
+@Controller()
+export class ListBrandProfilesHandler {
   constructor(private readonly profiles: BrandProfiles) {}
 
-  async answer(r: RpcRequest<'enhancer.list_brand_profiles'>): Promise<RpcReplyInit<'enhancer.list_brand_profiles'>> {
+  @MessagePattern<RpcName>('enhancer.list_brand_profiles')
+  async answer(
+    @Payload() r: RpcRequest<'enhancer.list_brand_profiles'>,
+  ): Promise<RpcReplyInit<'enhancer.list_brand_profiles'>> {
     requireUuid(r.userId, 'user_id');
     const { profiles, limit } = await this.profiles.list(r.userId);
     return { profiles: profiles.map(toMessage), limit };
   }
 }
 
-@Injectable()
-@HandlesRequest('enhancer.update_brand_profile')
-export class UpdateBrandProfileHandler implements RequestHandler<'enhancer.update_brand_profile'> {
+@Controller()
+export class UpdateBrandProfileHandler {
   constructor(private readonly profiles: BrandProfiles) {}
 
-  async answer(r: RpcRequest<'enhancer.update_brand_profile'>): Promise<RpcReplyInit<'enhancer.update_brand_profile'>> {
+  @MessagePattern<RpcName>('enhancer.update_brand_profile')
+  async answer(
+    @Payload() r: RpcRequest<'enhancer.update_brand_profile'>,
+  ): Promise<RpcReplyInit<'enhancer.update_brand_profile'>> {
     requireUuid(r.userId, 'user_id');
     requireUuid(r.id, 'id');
     return { profile: toMessage(await this.profiles.update(r.userId, r.id, r.fields)) };
   }
 }
 
-@Injectable()
-@HandlesRequest('enhancer.delete_brand_profile')
-export class DeleteBrandProfileHandler implements RequestHandler<'enhancer.delete_brand_profile'> {
+@Controller()
+export class DeleteBrandProfileHandler {
   constructor(private readonly profiles: BrandProfiles) {}
 
-  async answer(r: RpcRequest<'enhancer.delete_brand_profile'>): Promise<RpcReplyInit<'enhancer.delete_brand_profile'>> {
+  @MessagePattern<RpcName>('enhancer.delete_brand_profile')
+  async answer(
+    @Payload() r: RpcRequest<'enhancer.delete_brand_profile'>,
+  ): Promise<RpcReplyInit<'enhancer.delete_brand_profile'>> {
     requireUuid(r.userId, 'user_id');
     requireUuid(r.id, 'id');
     return { deleted: await this.profiles.delete(r.userId, r.id) };

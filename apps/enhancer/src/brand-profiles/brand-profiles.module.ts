@@ -9,14 +9,13 @@ import { BrandProfileRepository } from './brand-profile.repository';
 import { BrandProfiles } from './brand-profiles.service';
 
 @Module({
-  providers: [
-    BrandProfileRepository,
-    BrandProfiles,
+  controllers: [
     CreateBrandProfileHandler,
     ListBrandProfilesHandler,
     UpdateBrandProfileHandler,
     DeleteBrandProfileHandler,
   ],
+  providers: [BrandProfileRepository, BrandProfiles],
   exports: [BrandProfiles],
 })
 export class BrandProfilesModule {}

@@ -11,15 +11,13 @@ import { QuotaReservedHandler } from './quota-reserved.handler';
 
 @Module({
   imports: [BrandProfilesModule],
+  controllers: [QuotaReservedHandler, FeedbackSubmittedHandler, PreviewPromptHandler],
   providers: [
     PromptEnhancer,
     EnhancementRepository,
     EnhancementBackends,
     PolicyStatsRepository,
     { provide: PromptPolicy, useFactory: (): PromptPolicy => new PromptPolicy() },
-    QuotaReservedHandler,
-    FeedbackSubmittedHandler,
-    PreviewPromptHandler,
   ],
 })
 export class EnhancementModule {}

@@ -1,20 +1,21 @@
-import { Injectable } from '@nestjs/common';
-import type { RpcRequest } from '@atelier/contracts';
-import { FatalError, HandlesRequest, RpcClient, type RequestHandler, type RpcReplyInit } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type RpcRequest, type RpcName } from '@atelier/contracts';
+import { FatalError, RpcClient, type RpcReplyInit } from '@atelier/messaging';
 import { PromptEnhancer } from './prompt-enhancer.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 
 /** `enhancer.preview_prompt`: the enhanced prompt and its explanation, without generating or storing. */
-@Injectable()
-@HandlesRequest('enhancer.preview_prompt')
-export class PreviewPromptHandler implements RequestHandler<'enhancer.preview_prompt'> {
+@Controller()
+export class PreviewPromptHandler {
   constructor(
     private readonly enhancer: PromptEnhancer,
     private readonly rpc: RpcClient,
   ) {}
 
-  async answer(r: RpcRequest<'enhancer.preview_prompt'>): Promise<RpcReplyInit<'enhancer.preview_prompt'>> {
+  @MessagePattern<RpcName>('enhancer.preview_prompt')
+  async answer(@Payload() r: RpcRequest<'enhancer.preview_prompt'>): Promise<RpcReplyInit<'enhancer.preview_prompt'>> {
     if (!UUID.test(r.userId)) throw new FatalError('user_id must be a UUID', 'invalid_request');
     if (r.brandProfileId && !UUID.test(r.brandProfileId)) throw new FatalError('brand profile not found', 'not_found');
     if (!r.prompt.trim() || r.prompt.length > 2000)

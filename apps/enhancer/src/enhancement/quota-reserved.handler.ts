@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { FatalError, HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { FatalError, MeshEventContext } from '@atelier/messaging';
 import { EnhancementRepository } from './enhancement.repository';
 import { PromptEnhancer, type Enhancement } from './prompt-enhancer.service';
 
@@ -21,15 +22,15 @@ function paramsOf(event: QuotaReserved): NonNullable<QuotaReserved['params']> {
  * read, under READ COMMITTED without a row lock, gave no stronger guarantee). Refusing and retrying would pay for
  * another LLM call and could starve under repeated edits; feedback then counts for the profile that was used.
  */
-@Injectable()
-@HandlesEvent('quota.reserved')
-export class QuotaReservedHandler implements EventHandler<'quota.reserved', Enhancement> {
+@Controller()
+export class QuotaReservedHandler {
   constructor(
     private readonly enhancer: PromptEnhancer,
     private readonly repo: EnhancementRepository,
   ) {}
 
-  async prepare(event: QuotaReserved): Promise<Enhancement> {
+  @EventPattern<EventType>('quota.reserved', { phase: 'prepare' })
+  async prepare(@Payload() event: QuotaReserved): Promise<Enhancement> {
     const params = paramsOf(event);
     return this.enhancer.enhance(params.prompt, {
       userId: event.userId,
@@ -41,7 +42,9 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved', Enha
     });
   }
 
-  async handle(event: QuotaReserved, ctx: EventContext, result: Enhancement): Promise<void> {
+  @EventPattern<EventType>('quota.reserved')
+  async handle(@Payload() event: QuotaReserved, @Ctx() ctx: MeshEventContext<Enhancement>): Promise<void> {
+    const result = ctx.prepared;
     const params = paramsOf(event);
     await this.repo.insert(ctx.manager, event.generationId, event.userId, params.prompt, result);
     await ctx.emit('prompt.enhanced', {
@@ -74,7 +77,9 @@ export class QuotaReservedHandler implements EventHandler<'quota.reserved', Enha
     });
   }
 
-  async onGiveUp(event: QuotaReserved, failure: GiveUpReason, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('quota.reserved', { phase: 'giveUp' })
+  async onGiveUp(@Payload() event: QuotaReserved, @Ctx() ctx: MeshEventContext): Promise<void> {
+    const failure = ctx.failure;
     await ctx.emit('generation.failed', {
       generationId: event.generationId,
       userId: event.userId,

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { MeshEventContext } from '@atelier/messaging';
 import { EnhancementRepository } from '../enhancement/enhancement.repository';
 import { brandScope, GLOBAL_SCOPE, PolicyStatsRepository, userScope } from './policy-stats.repository';
 
@@ -9,9 +10,8 @@ import { brandScope, GLOBAL_SCOPE, PolicyStatsRepository, userScope } from './po
  * user's scope, the brand's scope (if a profile was applied) and globally. A changed verdict for the same
  * image moves the count; a repeated one changes nothing.
  */
-@Injectable()
-@HandlesEvent('feedback.submitted')
-export class FeedbackSubmittedHandler implements EventHandler<'feedback.submitted'> {
+@Controller()
+export class FeedbackSubmittedHandler {
   private readonly logger = new Logger(FeedbackSubmittedHandler.name);
 
   constructor(
@@ -19,7 +19,8 @@ export class FeedbackSubmittedHandler implements EventHandler<'feedback.submitte
     private readonly stats: PolicyStatsRepository,
   ) {}
 
-  async handle(event: EventPayload<'feedback.submitted'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('feedback.submitted')
+  async handle(@Payload() event: EventPayload<'feedback.submitted'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     if (event.verdict !== 'like' && event.verdict !== 'dislike') {
       this.logger.warn(`feedback ${event.feedbackId}: unknown verdict ${JSON.stringify(event.verdict)}, ignored`);
       return;

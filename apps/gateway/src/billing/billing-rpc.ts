@@ -32,6 +32,8 @@ export class BillingRpc {
     try {
       reply = await this.rpc.call(name, request, timeoutMs);
     } catch (err) {
+      // The request itself was wrong (billing said so): the caller's 4xx, not an outage.
+      if (err instanceof RpcError && err.callerFault) throw new ApiError(err.status, err.code, err.detail);
       if (err instanceof RpcError) {
         throw new ApiError(
           HttpStatus.SERVICE_UNAVAILABLE,

@@ -30,6 +30,7 @@ function rpcFailure(err: unknown): never {
   if (err instanceof RpcError) {
     const status = STATUS_BY_CODE[err.code];
     if (status) throw new ApiError(status, err.code, err.message.replace(/^[^:]+: [^:]+: /u, ''));
+    if (err.callerFault) throw new ApiError(err.status, err.code, err.detail);
     throw new ApiError(
       HttpStatus.SERVICE_UNAVAILABLE,
       'enhancer_unavailable',

@@ -11,7 +11,7 @@ import { GenerationsController } from './generations.controller';
 import { SagaMetricsProbe } from './saga-metrics.probe';
 
 @Module({
-  controllers: [GenerationsController, AdminGenerationsController],
+  controllers: [GenerationsController, AdminGenerationsController, ...GENERATION_PROGRESS_HANDLERS],
   providers: [
     GenerationReadModelRepository,
     GenerationRequests,
@@ -20,7 +20,6 @@ import { SagaMetricsProbe } from './saga-metrics.probe';
     GenerationStepsFeed,
     GenerationEventStream,
     SagaMetricsProbe,
-    ...GENERATION_PROGRESS_HANDLERS,
   ],
   exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback],
 })

@@ -14,6 +14,7 @@ import { PromptEnhancedHandler } from './prompt-enhanced.handler';
 import { NsfwClassifier } from '../safety/nsfw-classifier';
 
 @Module({
+  controllers: [PromptEnhancedHandler],
   providers: [
     BACKEND_HTTP_CLIENT_PROVIDER,
     ProceduralBackend,
@@ -27,7 +28,6 @@ import { NsfwClassifier } from '../safety/nsfw-classifier';
     NsfwClassifier,
     ImageGeneration,
     GeneratedImagesRepository,
-    PromptEnhancedHandler,
   ],
 })
 export class ImagesModule {}

@@ -1,12 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { MeshEventContext } from '@atelier/messaging';
 import { GeneratedImagesRepository } from './generated-images.repository';
 import { ImageGeneration, type GenerationResult } from './image-generation.service';
 
-@Injectable()
-@HandlesEvent('prompt.enhanced')
-export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced', GenerationResult> {
+@Controller()
+export class PromptEnhancedHandler {
   constructor(
     private readonly generation: ImageGeneration,
     private readonly repo: GeneratedImagesRepository,
@@ -17,11 +17,17 @@ export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced', Ge
    * connection waits on it. Bytes go to storage first; keys are content hashes, so a retry or a discarded duplicate
    * overwrites the same files, never adds rows.
    */
-  prepare(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
+  @EventPattern<EventType>('prompt.enhanced', { phase: 'prepare' })
+  prepare(@Payload() event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
     return this.generation.run(event);
   }
 
-  async handle(event: EventPayload<'prompt.enhanced'>, ctx: EventContext, result: GenerationResult): Promise<void> {
+  @EventPattern<EventType>('prompt.enhanced')
+  async handle(
+    @Payload() event: EventPayload<'prompt.enhanced'>,
+    @Ctx() ctx: MeshEventContext<GenerationResult>,
+  ): Promise<void> {
+    const result = ctx.prepared;
     const { record, images } = result;
     await this.repo.insert(ctx.manager, record, images);
     await ctx.emit('images.generated', {
@@ -45,7 +51,9 @@ export class PromptEnhancedHandler implements EventHandler<'prompt.enhanced', Ge
     });
   }
 
-  async onGiveUp(event: EventPayload<'prompt.enhanced'>, failure: GiveUpReason, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('prompt.enhanced', { phase: 'giveUp' })
+  async onGiveUp(@Payload() event: EventPayload<'prompt.enhanced'>, @Ctx() ctx: MeshEventContext): Promise<void> {
+    const failure = ctx.failure;
     await ctx.emit('generation.failed', {
       generationId: event.generationId,
       userId: event.userId,

@@ -1,13 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import type { EventPayload } from '@atelier/contracts';
-import {
-  HandlesEvent,
-  type EventContext,
-  type EventHandler,
-  type EventInit,
-  type GiveUpReason,
-} from '@atelier/messaging';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { type EventInit, MeshEventContext } from '@atelier/messaging';
 import { seedFromString } from '@atelier/ml-runtime';
 import { ObjectStorage } from '@atelier/storage';
 import { normalisedWeights } from '../preferences/preference-model';
@@ -30,9 +25,8 @@ export interface JudgedGeneration {
  * transaction then only inserts the inbox row, the predictions and the outbox event. A redelivery is
  * skipped by the read-only inbox check, or discarded when its inbox insert conflicts.
  */
-@Injectable()
-@HandlesEvent('images.generated')
-export class ImagesGeneratedHandler implements EventHandler<'images.generated', JudgedGeneration> {
+@Controller()
+export class ImagesGeneratedHandler {
   constructor(
     private readonly storage: ObjectStorage,
     private readonly repo: PredictionsRepository,
@@ -41,7 +35,8 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated', 
     @Inject(SERVICE_CONFIG) private readonly cfg: ServiceConfig<'judge'>,
   ) {}
 
-  async prepare(event: EventPayload<'images.generated'>): Promise<JudgedGeneration> {
+  @EventPattern<EventType>('images.generated', { phase: 'prepare' })
+  async prepare(@Payload() event: EventPayload<'images.generated'>): Promise<JudgedGeneration> {
     const images = await Promise.all(
       event.images.map(async (img) => {
         const bytes = await this.storage.get(img.storageKey);
@@ -177,7 +172,12 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated', 
     };
   }
 
-  async handle(event: EventPayload<'images.generated'>, ctx: EventContext, judged: JudgedGeneration): Promise<void> {
+  @EventPattern<EventType>('images.generated')
+  async handle(
+    @Payload() event: EventPayload<'images.generated'>,
+    @Ctx() ctx: MeshEventContext<JudgedGeneration>,
+  ): Promise<void> {
+    const judged = ctx.prepared;
     await this.repo.insertAll(
       ctx.manager,
       { generationId: event.generationId, userId: event.userId, scorer: judged.scorer },
@@ -187,7 +187,9 @@ export class ImagesGeneratedHandler implements EventHandler<'images.generated', 
     await ctx.emit('generation.completed', judged.completed);
   }
 
-  async onGiveUp(event: EventPayload<'images.generated'>, failure: GiveUpReason, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('images.generated', { phase: 'giveUp' })
+  async onGiveUp(@Payload() event: EventPayload<'images.generated'>, @Ctx() ctx: MeshEventContext): Promise<void> {
+    const failure = ctx.failure;
     await ctx.emit('generation.failed', {
       generationId: event.generationId,
       userId: event.userId,

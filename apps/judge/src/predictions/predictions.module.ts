@@ -4,5 +4,9 @@ import { JudgeBackends } from '../scoring/judge-backends';
 import { ImagesGeneratedHandler } from './images-generated.handler';
 import { PredictionsRepository } from './predictions.repository';
 
-@Module({ imports: [PreferencesModule], providers: [PredictionsRepository, JudgeBackends, ImagesGeneratedHandler] })
+@Module({
+  imports: [PreferencesModule],
+  controllers: [ImagesGeneratedHandler],
+  providers: [PredictionsRepository, JudgeBackends],
+})
 export class PredictionsModule {}

@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { MeshEventContext } from '@atelier/messaging';
 import { JudgePreferences } from './judge-preferences';
 
 /** A like or dislike: stored and learned from, in the inbox transaction. */
-@Injectable()
-@HandlesEvent('feedback.submitted')
-export class FeedbackSubmittedHandler implements EventHandler<'feedback.submitted'> {
+@Controller()
+export class FeedbackSubmittedHandler {
   constructor(private readonly preferences: JudgePreferences) {}
 
-  async handle(event: EventPayload<'feedback.submitted'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('feedback.submitted')
+  async handle(@Payload() event: EventPayload<'feedback.submitted'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     await this.preferences.learn(ctx.manager, event);
   }
 }

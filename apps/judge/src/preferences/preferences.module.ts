@@ -4,7 +4,8 @@ import { JudgePreferences } from './judge-preferences';
 import { PreferencesRepository } from './preferences.repository';
 
 @Module({
-  providers: [PreferencesRepository, JudgePreferences, FeedbackSubmittedHandler],
+  controllers: [FeedbackSubmittedHandler],
+  providers: [PreferencesRepository, JudgePreferences],
   exports: [JudgePreferences],
 })
 export class PreferencesModule {}

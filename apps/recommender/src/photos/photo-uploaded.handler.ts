@@ -1,14 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { FatalError, HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { FatalError, MeshEventContext } from '@atelier/messaging';
 import { ObjectStorage } from '@atelier/storage';
 import { PhotoAnnotator } from '../attributes/photo-annotator';
 import { PhotoRepository } from './photo.repository';
 
 /** Annotates an uploaded photo: every configured extractor plus the embedding, stored, then `photo.annotated`. */
-@Injectable()
-@HandlesEvent('photo.uploaded')
-export class PhotoUploadedHandler implements EventHandler<'photo.uploaded'> {
+@Controller()
+export class PhotoUploadedHandler {
   private readonly logger = new Logger('PhotoUploadedHandler');
 
   constructor(
@@ -17,7 +17,8 @@ export class PhotoUploadedHandler implements EventHandler<'photo.uploaded'> {
     private readonly storage: ObjectStorage,
   ) {}
 
-  async handle(event: EventPayload<'photo.uploaded'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('photo.uploaded')
+  async handle(@Payload() event: EventPayload<'photo.uploaded'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     const row = await this.photos.find(event.photoId, ctx.manager);
     // Deleted, or already annotated by a later request for the same bytes: nothing to do.
     if (!row || row.status !== 'pending') return;
@@ -40,7 +41,9 @@ export class PhotoUploadedHandler implements EventHandler<'photo.uploaded'> {
     this.logger.log(`photo ${row.id} annotated: ${annotation.attributes.length} attributes`);
   }
 
-  async onGiveUp(event: EventPayload<'photo.uploaded'>, failure: GiveUpReason, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('photo.uploaded', { phase: 'giveUp' })
+  async onGiveUp(@Payload() event: EventPayload<'photo.uploaded'>, @Ctx() ctx: MeshEventContext): Promise<void> {
+    const failure = ctx.failure;
     await this.photos.markFailed(ctx.manager, event.photoId, { code: failure.code, reason: failure.message });
     await ctx.emit('photo.annotation_failed', {
       photoId: event.photoId,

@@ -11,8 +11,8 @@ import { PhotosController } from './photos.controller';
 /** Photos, their annotation by the worker, and visual search over them. */
 @Module({
   imports: [FeaturesModule],
-  controllers: [PhotosController, VisualSearchController],
-  providers: [PhotoRepository, PhotoUploads, PhotoAnnotator, PhotoUploadedHandler, VisualSearchService],
+  controllers: [PhotosController, VisualSearchController, PhotoUploadedHandler],
+  providers: [PhotoRepository, PhotoUploads, PhotoAnnotator, VisualSearchService],
   exports: [PhotoRepository, PhotoAnnotator],
 })
 export class PhotosModule {}

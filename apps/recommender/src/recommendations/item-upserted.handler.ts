@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { MeshEventContext } from '@atelier/messaging';
 import { ItemRepository } from '../catalog/item.repository';
 import { ItemFeatureExtractor } from '../features/item-feature-extractor';
 import { ItemFeaturesRepository } from '../features/item-features.repository';
@@ -12,9 +13,8 @@ import { RecommendationEngine } from './recommendation-engine';
  * and the item goes into the vector indexes at once (new items are recommendable by content and findable by
  * semantic search before any rebuild).
  */
-@Injectable()
-@HandlesEvent('catalog.item_upserted')
-export class ItemUpsertedHandler implements EventHandler<'catalog.item_upserted'> {
+@Controller()
+export class ItemUpsertedHandler {
   constructor(
     private readonly items: ItemRepository,
     private readonly extractor: ItemFeatureExtractor,
@@ -23,7 +23,8 @@ export class ItemUpsertedHandler implements EventHandler<'catalog.item_upserted'
     private readonly semanticIndex: SemanticItemIndex,
   ) {}
 
-  async handle(event: EventPayload<'catalog.item_upserted'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('catalog.item_upserted')
+  async handle(@Payload() event: EventPayload<'catalog.item_upserted'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     // The row, not the event, is the truth: a later upsert may already have changed it.
     const row = await this.items.findById(event.itemId, ctx.manager);
     if (!row) return;

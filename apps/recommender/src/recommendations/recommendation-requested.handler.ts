@@ -1,19 +1,23 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { HandlesEvent, type EventContext, type EventHandler, type GiveUpReason } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { MeshEventContext } from '@atelier/messaging';
 import { RecommendationEngine } from './recommendation-engine';
 import { RecommendationTaskRepository } from './recommendation-task.repository';
 
 /** The worker side of asynchronous recommendation tasks: compute, store, announce — in one transaction. */
-@Injectable()
-@HandlesEvent('recommendation.requested')
-export class RecommendationRequestedHandler implements EventHandler<'recommendation.requested'> {
+@Controller()
+export class RecommendationRequestedHandler {
   constructor(
     private readonly engine: RecommendationEngine,
     private readonly tasks: RecommendationTaskRepository,
   ) {}
 
-  async handle(event: EventPayload<'recommendation.requested'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('recommendation.requested')
+  async handle(
+    @Payload() event: EventPayload<'recommendation.requested'>,
+    @Ctx() ctx: MeshEventContext,
+  ): Promise<void> {
     const task = await this.tasks.lockPending(ctx.manager, event.taskId);
     if (!task) return; // already done (or failed) by an earlier delivery
     const list = await this.engine.recommend(task.user_id, task.k);
@@ -25,11 +29,12 @@ export class RecommendationRequestedHandler implements EventHandler<'recommendat
     });
   }
 
+  @EventPattern<EventType>('recommendation.requested', { phase: 'giveUp' })
   async onGiveUp(
-    event: EventPayload<'recommendation.requested'>,
-    failure: GiveUpReason,
-    ctx: EventContext,
+    @Payload() event: EventPayload<'recommendation.requested'>,
+    @Ctx() ctx: MeshEventContext,
   ): Promise<void> {
+    const failure = ctx.failure;
     if (await this.tasks.fail(ctx.manager, event.taskId, { code: failure.code, reason: failure.message })) {
       await ctx.emit('recommendation.failed', {
         taskId: event.taskId,

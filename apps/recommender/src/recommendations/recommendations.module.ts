@@ -22,7 +22,7 @@ import { RecommendationsController } from './recommendations.controller';
     StudioFeedbackModule,
     StyleProfilesModule,
   ],
-  controllers: [RecommendationsController],
-  providers: [RecommendationEngine, RecommendationTaskRepository, RecommendationRequestedHandler, ItemUpsertedHandler],
+  controllers: [RecommendationsController, RecommendationRequestedHandler, ItemUpsertedHandler],
+  providers: [RecommendationEngine, RecommendationTaskRepository],
 })
 export class RecommendationsModule {}

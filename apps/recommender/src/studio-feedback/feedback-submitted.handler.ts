@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { EventPayload } from '@atelier/contracts';
-import { FatalError, HandlesEvent, type EventContext, type EventHandler } from '@atelier/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type EventPayload, type EventType } from '@atelier/contracts';
+import { FatalError, MeshEventContext } from '@atelier/messaging';
 import { StudioFeedbackRepository } from './studio-feedback.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -9,12 +10,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The studio's likes and dislikes (feedback.submitted from the gateway): stored in the inbox transaction, so a
  * redelivered event is a no-op, and read by the engine as a weak content signal (the prompt's text vector).
  */
-@Injectable()
-@HandlesEvent('feedback.submitted')
-export class FeedbackSubmittedHandler implements EventHandler<'feedback.submitted'> {
+@Controller()
+export class FeedbackSubmittedHandler {
   constructor(private readonly feedback: StudioFeedbackRepository) {}
 
-  async handle(event: EventPayload<'feedback.submitted'>, ctx: EventContext): Promise<void> {
+  @EventPattern<EventType>('feedback.submitted')
+  async handle(@Payload() event: EventPayload<'feedback.submitted'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     if (event.verdict !== 'like' && event.verdict !== 'dislike') {
       throw new FatalError(`unknown verdict ${JSON.stringify(event.verdict)}`, 'invalid_verdict');
     }

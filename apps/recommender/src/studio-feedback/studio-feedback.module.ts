@@ -4,7 +4,8 @@ import { StudioFeedbackRepository } from './studio-feedback.repository';
 
 /** The studio's verdicts on generated images, consumed from feedback.submitted. */
 @Module({
-  providers: [StudioFeedbackRepository, FeedbackSubmittedHandler],
+  controllers: [FeedbackSubmittedHandler],
+  providers: [StudioFeedbackRepository],
   exports: [StudioFeedbackRepository],
 })
 export class StudioFeedbackModule {}
