@@ -26,6 +26,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The judge's learned quality model (small reviewed JSON; JUDGE_QUALITY_MODEL points here by default).
+COPY --from=build /app/apps/judge/models ./apps/judge/models
 # Fail the build on a missing or misspelled APP instead of at container start.
 # The storage dir exists and belongs to `node` so a fresh named volume mounted there inherits that owner.
 RUN test -n "$APP" && test -f "dist/apps/$APP/src/main.js" \

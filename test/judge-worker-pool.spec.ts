@@ -11,6 +11,7 @@ import {
 } from '@atelier/ml-runtime';
 import { ClipJudge, type ClipJudgeOptions } from '../apps/judge/src/clip/clip-judge';
 import type { ImageJudgement } from '../apps/judge/src/scoring/judge-backend';
+import { QualityModel } from '../apps/judge/src/quality/quality-model';
 import { VisionJudge } from '../apps/judge/src/vision/vision-judge';
 import { JudgeWorkerPool } from '../apps/judge/src/workers/judge-worker-pool';
 
@@ -32,10 +33,13 @@ const comparable = (j: ImageJudgement) => ({
   descriptor: Array.from(j.descriptor),
 });
 
+/** The committed quality model (learned from human ratings): the worker loads it with MobileNetV2. */
+const QUALITY_MODEL = resolve(__dirname, '..', 'apps', 'judge', 'models', 'judge-quality.json');
+
 describe('JudgeWorkerPool (vision)', () => {
   let pool: JudgeWorkerPool;
   beforeAll(() => {
-    pool = new JudgeWorkerPool({ size: 1, spec: { kind: 'vision' } });
+    pool = new JudgeWorkerPool({ size: 1, spec: { kind: 'vision', qualityModel: QUALITY_MODEL } });
   });
   afterAll(() => pool.close());
 
@@ -43,7 +47,8 @@ describe('JudgeWorkerPool (vision)', () => {
     expect(pool.state).toBe('loading');
     const backend = await pool.ready;
     expect(pool.state).toBe('up');
-    expect(backend).toMatchObject({ name: 'vision', version: '1' });
+    expect(backend.name).toBe('vision');
+    expect(backend.version).toMatch(/^2\+agiqa3k-q1-[0-9a-f]{8}$/);
     expect(backend.fallback).toBeUndefined();
     expect(String((backend.info as { detector: string }).detector)).toMatch(/centernet/);
   });
@@ -72,7 +77,11 @@ describe('JudgeWorkerPool (vision)', () => {
       originalPrompt: 'человек с собакой',
       images: photos.slice(0, 2),
     };
-    const [pooled, local] = await Promise.all([pool.judge(request), VisionJudge.load().then((v) => v.judge(request))]);
+    const [pooled, local] = await Promise.all([
+      pool.judge(request),
+      VisionJudge.load({ qualityModel: QualityModel.load(QUALITY_MODEL) }).then((v) => v.judge(request)),
+    ]);
+    expect(pooled.every((j) => j.components.quality_mos !== undefined)).toBe(true);
     expect(pooled.map(comparable)).toEqual(local.map(comparable));
   });
 });

@@ -7,7 +7,10 @@
  *
  * The machine is shared (other test meshes run beside it), so measurements are interleaved round by round
  * (bare, pipeline, pipeline …) and each figure is the median over rounds: a load spike hits all of them.
- *   npm run bench:judge            (env: BENCH_ROUNDS, default 5)
+ * First, the learned quality model's cost: the vision judge with it (decode, CenterNet, MobileNetV2, hand-made
+ * features, model, parts) against bare feature extraction on the same AGIQA-3K images in the same rounds.
+ *   npm run bench:judge            (env: BENCH_ROUNDS, default 5; BENCH_JUDGE=quality runs only the first part;
+ *                                   DATA_DIR overrides <ML_MODELS_DIR>/../data)
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,11 +30,16 @@ import {
 import { ClipJudge, type ClipJudgeOptions } from '../../apps/judge/src/clip/clip-judge';
 import { captionMatchingRate } from '../../apps/judge/src/vision/caption-matching';
 import { VisionJudge } from '../../apps/judge/src/vision/vision-judge';
+import { ObjectDetector } from '../../apps/judge/src/vision/object-detector';
+import { ImageEmbedder } from '../../apps/judge/src/quality/image-embedder';
+import { QualityModel } from '../../apps/judge/src/quality/quality-model';
+import sharp from 'sharp';
 import { JudgeWorkerPool } from '../../apps/judge/src/workers/judge-worker-pool';
 
 const config = loadConfig('judge').env;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const DATA = join(config.ML_MODELS_DIR, '..', 'data', 'coco-mini-captions');
+const DATA_DIR = process.env.DATA_DIR ?? join(config.ML_MODELS_DIR, '..', 'data');
+const DATA = join(DATA_DIR, 'coco-mini-captions');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -54,7 +62,68 @@ async function interleaved(
   return contenders.map((c, i) => c.images / median(times[i]));
 }
 
+/** Learned quality model: per-image cost of the judge with it vs the bare feature extraction it needs. */
+async function benchQuality(): Promise<void> {
+  const model = QualityModel.load(config.JUDGE_QUALITY_MODEL);
+  const names = readdirSync(join(DATA_DIR, 'agiqa-3k', 'images'))
+    .sort()
+    .slice(0, 64)
+    .filter((_, i) => i % 8 === 0);
+  const photos = names.map((n) => readFileSync(join(DATA_DIR, 'agiqa-3k', 'images', n)));
+  const images = photos.map((bytes, index) => ({ index, bytes }));
+  const judge = await VisionJudge.load({ qualityModel: model });
+  await judge.warmUp();
+  const detector = await ObjectDetector.load();
+  const embedder = await ImageEmbedder.load();
+  const decoded = await Promise.all(
+    photos.map(async (p) => {
+      const { data, info } = await sharp(p)
+        .resize(512, 512, { fit: 'inside' })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const small = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+        .resize(224, 224, { fit: 'contain', background: '#fff' })
+        .raw()
+        .toBuffer();
+      return { data: new Uint8Array(data), width: info.width, height: info.height, small: new Uint8Array(small) };
+    }),
+  );
+  const analyses = await Promise.all(photos.map((p) => judge.analyse(p)));
+  const [networks, extraction, judged, modelOnly] = await interleaved(Math.max(3, ROUNDS), [
+    {
+      images: photos.length,
+      run: async () => {
+        for (const d of decoded) {
+          await detector.detect(d.data, d.width, d.height);
+          await embedder.embedPixels([d.small]);
+        }
+      },
+    },
+    { images: photos.length, run: () => Promise.all(photos.map((p) => judge.analyse(p))) },
+    { images: photos.length, run: () => judge.judge({ prompt: 'a cat on a sofa', images }) },
+    {
+      images: photos.length * 100,
+      run: async () => {
+        for (let r = 0; r < 100; r++) for (const a of analyses) model.score(a.quality);
+      },
+    },
+  ]);
+  const ms = (rate: number) => (1000 / rate).toFixed(1);
+  console.log(`
+learned quality model ${model.version}, ${photos.length} AGIQA-3K images, median ms/image over interleaved rounds:`);
+  console.log(
+    '| networks only (CenterNet + MobileNetV2, decoded input) | feature extraction (decode + networks + hand-made) | judge with learned model | judge / extraction | judge / networks | model alone |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  console.log(
+    `| ${ms(networks)} | ${ms(extraction)} | ${ms(judged)} | ${(extraction / judged).toFixed(3)} | ${(networks / judged).toFixed(3)} | ${(1000 / modelOnly).toFixed(4)} |`,
+  );
+}
+
 async function main(): Promise<void> {
+  await benchQuality();
+  if (process.env.BENCH_JUDGE === 'quality') return;
   const dir = mkdtempSync(join(tmpdir(), 'bench-judge-'));
   try {
     const t0 = Date.now();
@@ -165,7 +234,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -15,6 +15,12 @@ function defaultSharedModelsDir(): string {
   return resolve(dir, '..', 'shared', 'models');
 }
 const SHARED_MODELS_DIR = defaultSharedModelsDir();
+/** The judge's learned quality model: a small reviewed JSON file in the repo (`npm run train:judge` writes it). */
+function defaultJudgeQualityModel(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return resolve(dir, 'apps', 'judge', 'models', 'judge-quality.json');
+}
 /** `<repo root>/var/<name>`: local state never committed (trained checkpoints, index snapshots). */
 function defaultLocalDir(name: string): string {
   let dir = __dirname;
@@ -259,6 +265,8 @@ export const ENV_SHAPES = {
     // Rank with weights learned from likes (per user, else global) once fitted on this many like/dislike pairs.
     JUDGE_LEARNED_WEIGHTS: bool(true),
     JUDGE_PREFERENCE_MIN_PAIRS: int(3, 1, 100000),
+    // Vision judge's quality model learned from human ratings (JSON file; 'off' = hand-made proxy only).
+    JUDGE_QUALITY_MODEL: z.string().min(1).default(defaultJudgeQualityModel()),
   },
   recommender: {
     ...baseShape,

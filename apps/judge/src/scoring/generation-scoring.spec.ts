@@ -20,6 +20,29 @@ const judgement = (index: number, fidelity: number, aesthetic: number, descripto
 describe('scoreGeneration', () => {
   const opts = { markBest: true, seed: 1, validation: DEFAULT_VALIDATION };
 
+  it('scores judgements with parts by the parts that have evidence and adds the verdict', () => {
+    const parts = (quality: number, fidelity: number | undefined) => [
+      { id: 'quality', score: quality, weight: 0.6, evidence: true },
+      { id: 'fidelity', score: fidelity ?? 0, weight: 0.4, evidence: fidelity !== undefined },
+    ];
+    const reasons = [{ code: 'sharp', sign: 1 as const, ru: 'резкое', en: 'sharp' }];
+    const js = [
+      { ...judgement(0, 0.2, 0.9, [1, 0]), parts: parts(0.9, undefined), reasons }, // 0.9: fidelity stays out
+      { ...judgement(1, 1, 0.5, [0, 1]), parts: parts(0.5, 1) }, // 0.6·0.5 + 0.4·1 = 0.7
+    ];
+    const r = scoreGeneration(js, { fidelity: 0.7, aesthetic: 0.3 }, opts);
+    expect(r.images.map((i) => [i.index, i.final])).toEqual([
+      [0, 0.9],
+      [1, expect.closeTo(0.7, 10)],
+    ]);
+    expect(r.images[0].judgement.components).toMatchObject({ score_100: 90, verdict: 2, reason_sharp: 1 });
+    expect(r.images[0].judgement.details).toMatchObject({
+      verdict: { score: 90, word: 'excellent', label: { ru: 'отлично' }, why: { ru: 'Резкое', en: 'Sharp' } },
+      parts: { quality: 1 },
+    });
+    expect(r.images[1].judgement.components).toMatchObject({ score_100: 70, verdict: 2 });
+  });
+
   it('ranks with a learned preference model instead of the fixed weights when one is given', () => {
     const js = [
       { ...judgement(0, 0.9, 0.5, [1, 0]), components: { colourfulness_n: 0.1 } },

@@ -2,6 +2,7 @@ import { coverage, diversityScore, dppGreedy, qualityDiversityKernel } from '@at
 import { unitScore, type PreferenceModel } from '../preferences/preference-model';
 import { validateBatch, type BatchValidation, type ValidationSettings } from '../validation/batch-validation';
 import type { ImageJudgement } from './judge-backend';
+import { combineParts, sentence, verdict } from '../quality/score-parts';
 
 export interface ScoringWeights {
   fidelity: number;
@@ -28,14 +29,17 @@ export interface GenerationScore {
  * final = w_f · fidelity + w_a · aesthetic, divided by w_f + w_a so it stays in [0, 1].
  * Ranked by final, then fidelity, then lower index (deterministic ties). With `markBest`, the
  * top-ranked image that passed validation (or the top one if none did) is marked best.
+ * A judgement with `parts` (the vision judge) is scored by them instead: Σ w·s over the parts with evidence.
  * With a `preference` model learned from likes, final = its [0, 1] score over the component scores instead.
+ * Every judgement gets the verdict of its final (score_100, word, reasons) in components and details.
  * The diversity order is DPP greedy MAP on L = Diag(final) · S · Diag(final).
  */
 export function scoreGeneration(
-  judgements: readonly ImageJudgement[],
+  judged: readonly ImageJudgement[],
   weights: ScoringWeights,
   options: { markBest: boolean; seed: number; validation: ValidationSettings; preference?: PreferenceModel },
 ): GenerationScore {
+  let judgements = judged;
   const total = weights.fidelity + weights.aesthetic;
   const wf = total > 0 ? weights.fidelity / total : 0.5;
   const wa = total > 0 ? weights.aesthetic / total : 0.5;
@@ -44,9 +48,12 @@ export function scoreGeneration(
     clamp01(
       preference
         ? unitScore(preference, { ...j.components, fidelity: j.fidelity, aesthetic: j.aesthetic })
-        : wf * j.fidelity + wa * j.aesthetic,
+        : j.parts
+          ? combineParts(j.parts).final
+          : wf * j.fidelity + wa * j.aesthetic,
     ),
   );
+  judgements = judgements.map((j, i) => withVerdict(j, finals[i]));
   const order = judgements
     .map((j, i) => ({ j, i, final: finals[i] }))
     .sort((a, b) => b.final - a.final || b.j.fidelity - a.j.fidelity || a.j.index - b.j.index);
@@ -86,6 +93,28 @@ export function scoreGeneration(
     validation: byIndex.get(o.j.index) as ScoredImage['validation'],
   }));
   return { images, validation, diversity };
+}
+
+const VERDICT_CODES = { weak: 0, good: 1, excellent: 2 } as const;
+
+/**
+ * Adds the user-facing verdict: numbers in components (they travel in generation.completed's metrics map:
+ * score_100, verdict 0 weak / 1 good / 2 excellent, reason_<code> ±1) and words (ru + en) in details.
+ */
+function withVerdict(j: ImageJudgement, final: number): ImageJudgement {
+  const v = verdict(final);
+  const reasons = j.reasons ?? [];
+  const components: Record<string, number> = { ...j.components, score_100: v.score, verdict: VERDICT_CODES[v.word] };
+  for (const r of reasons) components[`reason_${r.code}`] = r.sign;
+  return {
+    ...j,
+    components,
+    details: {
+      ...j.details,
+      verdict: { score: v.score, word: v.word, label: v.label, why: sentence(reasons) },
+      ...(j.parts ? { parts: combineParts(j.parts).applied } : {}),
+    },
+  };
 }
 
 function clamp01(v: number): number {

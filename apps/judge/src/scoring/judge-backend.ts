@@ -1,3 +1,5 @@
+import type { Reason, ScorePart } from '../quality/score-parts';
+
 /** What every judge backend receives for one generation. */
 export interface JudgeRequest {
   /** The prompt the images were generated from (the enhanced one). */
@@ -6,6 +8,11 @@ export interface JudgeRequest {
   originalPrompt?: string;
   /** Brand colours ('#rrggbb') the images should carry. */
   brandPalette?: string[];
+  /**
+   * Subjects (COCO class names) whose illustration the creative engine placed in every image: known exactly,
+   * so they count as seen. The handler passes them once images.generated carries them.
+   */
+  placedSubjects?: string[];
   images: Array<{ index: number; bytes: Buffer }>;
 }
 
@@ -20,6 +27,10 @@ export interface ImageJudgement {
   consistency: number;
   /** Every component score and raw measurement (numbers only). */
   components: Record<string, number>;
+  /** The verdict's parts (quality, fidelity …) with weights and evidence; absent = w_f·fidelity + w_a·aesthetic. */
+  parts?: ScorePart[];
+  /** Plain-language reasons (ru + en) behind the verdict. */
+  reasons?: Reason[];
   /** Feature vector for outlier validation (same length within a batch). */
   features: number[];
   /** Unit-norm descriptor whose dot products give the similarity kernel for diversity selection. */

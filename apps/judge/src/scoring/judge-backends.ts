@@ -46,7 +46,7 @@ export class JudgeBackends implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('models', () => pool.state);
     const started = Date.now();
     const loaded = pool.ready.then((d) => {
-      if (d.fallback) this.logger.error(`${d.fallback}; using image statistics`);
+      if (d.fallback) this.logger.error(`${d.fallback}; using ${d.name}`);
       this.logger.log(`${size} judge worker(s) loaded ${d.name}@${d.version} in ${Date.now() - started} ms`);
     });
     if (spec.kind === 'clip') await loaded;
@@ -86,7 +86,9 @@ export class JudgeBackends implements OnModuleInit, OnApplicationShutdown {
     const c = this.cfg.env;
     const wantClip = c.JUDGE_BACKEND === 'clip' || (c.JUDGE_BACKEND === 'auto' && detectClipLayout(c.JUDGE_CLIP_DIR));
     if (c.JUDGE_BACKEND === 'statistics') return { kind: 'statistics' };
-    if (!wantClip) return { kind: 'vision' };
+    if (!wantClip) {
+      return { kind: 'vision', ...(c.JUDGE_QUALITY_MODEL === 'off' ? {} : { qualityModel: c.JUDGE_QUALITY_MODEL }) };
+    }
     // onnxruntime's default of one thread per core per session would oversubscribe with several workers.
     const threads = c.ML_INTRA_OP_THREADS || Math.max(1, Math.floor(availableParallelism() / this.workers()));
     return {

@@ -36,7 +36,7 @@ export function captionMatchingRate(
       if (j !== i) others.add(j);
     }
     const candidates = [i, ...others];
-    const scores = candidates.map((c) => promptFidelity(analyses[i], targets[c]).fidelity);
+    const scores = candidates.map((c) => promptFidelity(analyses[i], targets[c]).fidelity ?? 0.5);
     const best = Math.max(...scores);
     const tied = scores.filter((s) => s === best).length;
     if (scores[0] === best) hits += 1 / tied;

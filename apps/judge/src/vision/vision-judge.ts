@@ -5,9 +5,15 @@ import type { ImageJudgement, JudgeBackend, JudgeRequest } from '../scoring/judg
 import { colourPresence, extractPalette, type PaletteColour } from '@atelier/colour-science';
 import { ObjectDetector, type Detection } from './object-detector';
 import { extractTargets, OBJECT_SYNONYMS, type PromptTargets } from './prompt-targets';
+import { handcraftedFeatures, lumaOf } from '../quality/quality-features';
+import { IMAGE_MODEL, ImageEmbedder } from '../quality/image-embedder';
+import type { QualityInputs, QualityModel } from '../quality/quality-model';
+import { combineParts, explain, type ScorePart } from '../quality/score-parts';
 
 /** Long side the detector sees; statistics and palette use a smaller copy. */
 const DETECT_MAX_SIDE = 512;
+/** Compression blocks are looked for at the stored size, up to this long side. */
+const DECODED_MAX_SIDE = 1024;
 const STATS_MAX_SIDE = 256;
 /** A detection with this confidence counts as full evidence of the class. */
 const FULL_CONFIDENCE = 0.5;
@@ -23,11 +29,13 @@ export interface ImageAnalysis {
   balance: number;
   /** 4×4×4 RGB histogram (64 bins, sums to 1). */
   colourHistogram: Float32Array;
+  /** Inputs of the learned quality model: hand-made features and, when the embedder is loaded, MobileNetV2's. */
+  quality: QualityInputs;
 }
 
 export interface PromptFidelity {
-  /** Prompt fidelity for ranking in [0, 1]; 0.5 when nothing in the prompt is checkable. */
-  fidelity: number;
+  /** Prompt fidelity in [0, 1]; absent (no evidence) when nothing in the prompt is checkable. */
+  fidelity?: number;
   /** Agreement with checkable attributes; 1 when there are none. */
   consistency: number;
   objects?: number;
@@ -38,13 +46,24 @@ export interface PromptFidelity {
 
 /** Weights of the two prompt-fidelity parts when both are checkable. */
 export const FIDELITY_WEIGHTS = { objects: 0.7, colours: 0.3 } as const;
+/** Part weights without a learned model (the judge's historical 0.7 / 0.3). */
+export const UNLEARNED_PART_WEIGHTS = { quality: 0.3, fidelity: 0.7 } as const;
 /** Aesthetic proxy = 0.8 · image-statistics score + 0.2 · composition balance. */
 export const AESTHETIC_PROXY_WEIGHTS = { statistics: 0.8, balance: 0.2 } as const;
 
-/** Fidelity of an analysed image to a prompt's targets. */
-export function promptFidelity(a: ImageAnalysis, targets: PromptTargets): PromptFidelity {
+/**
+ * Fidelity of an analysed image to a prompt's targets. Evidence is a checkable object (detected or not) or
+ * colour, or a subject illustration the creative engine placed (`placed`: known exactly, so it counts as seen).
+ */
+export function promptFidelity(
+  a: ImageAnalysis,
+  targets: PromptTargets,
+  placed: readonly string[] = [],
+): PromptFidelity {
   const perObject: Record<string, number> = {};
+  for (const subject of placed) perObject[subject] = 1;
   for (const cls of targets.objects) {
+    if (perObject[cls] !== undefined) continue;
     const best = a.detections.filter((d) => d.label === cls).reduce((m, d) => Math.max(m, d.score), 0);
     perObject[cls] = Math.min(1, best / FULL_CONFIDENCE);
   }
@@ -61,7 +80,7 @@ export function promptFidelity(a: ImageAnalysis, targets: PromptTargets): Prompt
     consistency = FIDELITY_WEIGHTS.objects * objects + FIDELITY_WEIGHTS.colours * colours;
   } else consistency = objects ?? colours;
   return {
-    fidelity: consistency ?? 0.5,
+    fidelity: consistency,
     consistency: consistency ?? 1,
     objects,
     colours,
@@ -97,13 +116,28 @@ export function compositionBalance(luma: Float32Array, width: number, height: nu
  */
 export class VisionJudge implements JudgeBackend {
   readonly name = 'vision';
-  readonly version = '1';
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly detector: ObjectDetector) {}
+  constructor(
+    private readonly detector: ObjectDetector,
+    private readonly embedder?: ImageEmbedder,
+    readonly quality?: QualityModel,
+  ) {}
 
-  static async load(): Promise<VisionJudge> {
-    return new VisionJudge(await ObjectDetector.load());
+  /**
+   * Detector, plus MobileNetV2 and the learned quality model when `qualityModel` names a model file
+   * (the embedder is loaded only then, or when `embed` asks for it: training extracts features before a model exists).
+   */
+  /** '2' with the hand-made quality proxy; '2+<model version>' with the learned quality model. */
+  get version(): string {
+    return this.quality ? `2+${this.quality.version}` : '2';
+  }
+
+  static async load(options: { qualityModel?: QualityModel; embed?: boolean } = {}): Promise<VisionJudge> {
+    const detector = await ObjectDetector.load();
+    const wantsEmbedding = options.embed ?? options.qualityModel?.usesEmbedding ?? false;
+    const embedder = wantsEmbedding ? await ImageEmbedder.load() : undefined;
+    return new VisionJudge(detector, embedder, options.qualityModel);
   }
 
   /** One detection on a blank image: tfjs compiles its kernels on the first run (~1 s), not on a request. */
@@ -115,13 +149,24 @@ export class VisionJudge implements JudgeBackend {
     return {
       detector: this.detector.version,
       fidelity: { ...FIDELITY_WEIGHTS, fullConfidence: FULL_CONFIDENCE, colourMetric: 'CIEDE2000', tau: 20 },
-      aesthetic: AESTHETIC_PROXY_WEIGHTS,
+      aesthetic: this.quality
+        ? { model: this.quality.version, embedding: this.embedder ? IMAGE_MODEL : 'none' }
+        : AESTHETIC_PROXY_WEIGHTS,
+      parts: this.quality?.partWeights ?? UNLEARNED_PART_WEIGHTS,
     };
   }
 
   /** Decodes and measures one image (detection runs one image at a time: tfjs-wasm is single-threaded). */
   async analyse(bytes: Buffer): Promise<ImageAnalysis> {
-    const { data, info } = await sharp(bytes)
+    const decoded = await sharp(bytes)
+      .resize({ width: DECODED_MAX_SIDE, height: DECODED_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(decoded.data, {
+      raw: { width: decoded.info.width, height: decoded.info.height, channels: 3 },
+    })
       .resize({ width: DETECT_MAX_SIDE, height: DETECT_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: { r: 255, g: 255, b: 255 } })
       .toColourspace('srgb')
@@ -132,6 +177,15 @@ export class VisionJudge implements JudgeBackend {
       .raw()
       .toBuffer({ resolveWithObject: true });
     const detections = await this.serially(() => this.detector.detect(data, info.width, info.height));
+    const embedder = this.embedder;
+    const embedding = embedder
+      ? (await this.serially(async () => embedder.embedPixels([await embedderInput(data, info.width, info.height)])))[0]
+      : undefined;
+    const features = handcraftedFeatures(data, info.width, info.height, {
+      luma: lumaOf(decoded.data, decoded.info.width, decoded.info.height),
+      width: decoded.info.width,
+      height: decoded.info.height,
+    });
     const rgb = small.data;
     const { width, height } = small.info;
     const statistics = scoreMeasurements({
@@ -151,6 +205,7 @@ export class VisionJudge implements JudgeBackend {
       statistics,
       balance: compositionBalance(luma, width, height),
       colourHistogram: hist,
+      quality: { features, embedding },
     };
   }
 
@@ -160,53 +215,13 @@ export class VisionJudge implements JudgeBackend {
       request.brandPalette ?? [],
     );
     const analyses = await Promise.all(request.images.map((img) => this.analyse(img.bytes)));
-    return request.images.map((img, i) => this.judgement(img.index, analyses[i], targets));
+    return request.images.map((img, i) =>
+      this.judgement(img.index, analyses[i], targets, request.placedSubjects ?? []),
+    );
   }
 
-  judgement(index: number, a: ImageAnalysis, targets: PromptTargets): ImageJudgement {
-    const f = promptFidelity(a, targets);
-    const aesthetic =
-      AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
-    const m = a.statistics.metrics;
-    const components: Record<string, number> = {
-      fidelity: f.fidelity,
-      aesthetic,
-      statistics_score: a.statistics.score,
-      balance: a.balance,
-      ...m,
-      detections: a.detections.length,
-    };
-    if (f.objects !== undefined) components.object_fidelity = f.objects;
-    if (f.colours !== undefined) components.colour_fidelity = f.colours;
-    // Class evidence (80) + colour histogram (64): images showing the same things in the same colours are similar.
-    const classVec = COCO_CLASSES.map((cls) =>
-      a.detections.filter((d) => d.label === cls).reduce((mx, d) => Math.max(mx, d.score), 0),
-    );
-    const descriptor = l2Normalize([...classVec, ...Array.from(a.colourHistogram, (h) => Math.sqrt(h))]);
-    return {
-      index,
-      fidelity: f.fidelity,
-      aesthetic,
-      consistency: f.consistency,
-      components,
-      features: [
-        f.objects ?? 1,
-        f.colours ?? 1,
-        m.sharpness_n,
-        m.contrast_n,
-        m.colourfulness_n,
-        m.exposure_n,
-        a.balance,
-      ],
-      descriptor,
-      details: {
-        targets: { objects: targets.objects, colours: targets.colours.map((c) => c.name) },
-        perObject: f.perObject,
-        perColour: f.perColour,
-        detections: a.detections.map((d) => ({ label: d.label, score: round(d.score) })),
-        palette: a.palette.map((p) => ({ lab: p.lab.map(round), share: round(p.share) })),
-      },
-    };
+  judgement(index: number, a: ImageAnalysis, targets: PromptTargets, placed: readonly string[] = []): ImageJudgement {
+    return judgeAnalysis(index, a, targets, placed, this.quality);
   }
 
   /**
@@ -221,6 +236,82 @@ export class VisionJudge implements JudgeBackend {
   }
 }
 
+/**
+ * The verdict on one analysed image: quality (learned model, else the hand-made proxy) and prompt fidelity as parts;
+ * fidelity counts only with evidence. Pure, so evaluation scores cached analyses exactly as the service does.
+ */
+export function judgeAnalysis(
+  index: number,
+  a: ImageAnalysis,
+  targets: PromptTargets,
+  placed: readonly string[] = [],
+  model?: QualityModel,
+): ImageJudgement {
+  const f = promptFidelity(a, targets, placed);
+  const proxy = AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
+  const aesthetic = model ? model.score(a.quality) : proxy;
+  const weights = model?.partWeights ?? UNLEARNED_PART_WEIGHTS;
+  const parts: ScorePart[] = [
+    { id: 'quality', score: aesthetic, weight: weights.quality, evidence: true },
+    { id: 'fidelity', score: f.fidelity ?? 0, weight: weights.fidelity, evidence: f.fidelity !== undefined },
+  ];
+  const combined = combineParts(parts);
+  const reasons = explain(a.quality.features, model?.bands ?? {}, {
+    objects: f.objects,
+    colours: f.colours,
+    subjectPlaced: placed.length > 0,
+  });
+  const m = a.statistics.metrics;
+  // Without evidence, fidelity carries the combined score: it then changes no order (its weight went elsewhere).
+  const fidelity = f.fidelity ?? combined.final;
+  const components: Record<string, number> = {
+    fidelity,
+    fidelity_evidence: f.fidelity === undefined ? 0 : 1,
+    aesthetic,
+    aesthetic_proxy: proxy,
+    statistics_score: a.statistics.score,
+    balance: a.balance,
+    ...m,
+    detections: a.detections.length,
+    ...Object.fromEntries(Object.entries(a.quality.features).map(([k, v]) => [`q_${k}`, v])),
+  };
+  if (model) components.quality_mos = model.predictMos(a.quality);
+  if (f.objects !== undefined) components.object_fidelity = f.objects;
+  if (f.colours !== undefined) components.colour_fidelity = f.colours;
+  // Class evidence (80) + colour histogram (64): images showing the same things in the same colours are similar.
+  const classVec = COCO_CLASSES.map((cls) =>
+    a.detections.filter((d) => d.label === cls).reduce((mx, d) => Math.max(mx, d.score), 0),
+  );
+  const descriptor = l2Normalize([...classVec, ...Array.from(a.colourHistogram, (h) => Math.sqrt(h))]);
+  return {
+    index,
+    fidelity,
+    aesthetic,
+    consistency: f.consistency,
+    components,
+    parts,
+    reasons,
+    features: [f.objects ?? 1, f.colours ?? 1, m.sharpness_n, m.contrast_n, m.colourfulness_n, m.exposure_n, a.balance],
+    descriptor,
+    details: {
+      targets: { objects: targets.objects, colours: targets.colours.map((c) => c.name) },
+      perObject: f.perObject,
+      perColour: f.perColour,
+      detections: a.detections.map((d) => ({ label: d.label, score: round(d.score) })),
+      palette: a.palette.map((p) => ({ lab: p.lab.map(round), share: round(p.share) })),
+    },
+  };
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** 224×224 RGB, letterboxed on white, as MobileNetV2 expects. */
+async function embedderInput(rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  const out = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .resize(224, 224, { fit: 'contain', background: { r: 255, g: 255, b: 255 } })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
