@@ -35,7 +35,11 @@ import {
   randomDataset,
 } from './vector-index-bench';
 
-const SHARED_DATA = resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
+// <repo>/../shared/data from dist/scripts/bench, or one level further up for a git worktree (<workspace>/wt/<name>).
+const SHARED_DATA =
+  [resolve(__dirname, '..', '..', '..', '..'), resolve(__dirname, '..', '..', '..', '..', '..')]
+    .map((root) => join(root, 'shared', 'data'))
+    .find((dir) => existsSync(dir)) ?? resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
