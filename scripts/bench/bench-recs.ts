@@ -13,6 +13,11 @@
  *   node dist/scripts/bench/bench-recs.js [--sizes 100000,1000000] [--queries 1000] [--recall-queries 200]
  *     [--ef 64,128,256,512,1024] [--connectivity 32] [--expansion-add 200] [--quantization f16]
  *     [--clustered] [--catalogue] [--http-index exact,hnsw] [--skip-http]
+ *     [--catalogue-sizes 100000,1000000] [--skip-random] [--pgvector] [--pg-queries 300]
+ *
+ *    `--catalogue-sizes`: the catalogue's real item vectors plus noise at these sizes (`catalogueNoiseDataset`);
+ *    `--pgvector`: every dataset also in pgvector on the real PostgreSQL (DATABASE_ADMIN_URL, a throwaway database;
+ *    fails naming how to install the extension when it is missing).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,9 +27,19 @@ import { HNSW_QUANTIZATIONS, type HnswQuantization } from '@atelier/vector-index
 import { migrateAll, provisionAll } from '../db';
 import { MeshSupervisor, randomBasePort } from '../mesh/mesh-supervisor';
 import { throwawayEnvironment } from '../mesh/throwaway-environment';
-import { benchDataset, catalogueDataset, clusteredDataset, randomDataset } from './vector-index-bench';
+import {
+  benchDataset,
+  catalogueDataset,
+  catalogueNoiseDataset,
+  clusteredDataset,
+  randomDataset,
+} from './vector-index-bench';
 
-const SHARED_DATA = resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
+// <repo>/../shared/data from dist/scripts/bench, or one level further up for a git worktree (<workspace>/wt/<name>).
+const SHARED_DATA =
+  [resolve(__dirname, '..', '..', '..', '..'), resolve(__dirname, '..', '..', '..', '..', '..')]
+    .map((root) => join(root, 'shared', 'data'))
+    .find((dir) => existsSync(dir)) ?? resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -153,6 +168,10 @@ async function main(): Promise<void> {
       catalogue: { type: 'boolean', default: false },
       'http-index': { type: 'string', default: 'exact,hnsw' },
       'skip-http': { type: 'boolean', default: false },
+      'catalogue-sizes': { type: 'string', default: '' },
+      'skip-random': { type: 'boolean', default: false },
+      pgvector: { type: 'boolean', default: false },
+      'pg-queries': { type: 'string', default: '300' },
     },
   });
   const quantization = values.quantization as HnswQuantization | undefined;
@@ -166,15 +185,25 @@ async function main(): Promise<void> {
       expansionAdd: values['expansion-add'] ? Number(values['expansion-add']) : undefined,
       quantization,
     },
+    pgvector: values.pgvector
+      ? {
+          adminUrl: process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+          queries: Number(values['pg-queries']),
+        }
+      : undefined,
   };
   for (const n of (values.sizes ?? '').split(',').filter(Boolean).map(Number)) {
-    benchDataset(randomDataset(n, options.queries), options);
-    if (values.clustered) benchDataset(clusteredDataset(n, options.queries), options);
+    if (!values['skip-random']) await benchDataset(randomDataset(n, options.queries), options);
+    if (values.clustered) await benchDataset(clusteredDataset(n, options.queries), options);
   }
+  const csv = join(SHARED_DATA, 'fashion-product-images', 'styles.csv');
   if (values.catalogue) {
-    const csv = join(SHARED_DATA, 'fashion-product-images', 'styles.csv');
-    if (existsSync(csv)) benchDataset(catalogueDataset(csv, options.queries), options);
+    if (existsSync(csv)) await benchDataset(catalogueDataset(csv, options.queries), options);
     else console.log(`\n(no ${csv}: catalogue vectors skipped)`);
+  }
+  for (const n of (values['catalogue-sizes'] ?? '').split(',').filter(Boolean).map(Number)) {
+    if (!existsSync(csv)) throw new Error(`--catalogue-sizes needs ${csv}`);
+    await benchDataset(catalogueNoiseDataset(csv, n, options.queries), options);
   }
   if (!values['skip-http']) {
     for (const kind of (values['http-index'] ?? '').split(',').filter(Boolean)) await benchHttp(kind);

@@ -2,12 +2,16 @@
  * The vector-index half of `npm run bench:recs`: HNSW (usearch) against the exact scan on the same machine and
  * the same queries, swept over the search beam ef so the recall/latency trade-off is visible, not one point of it.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
 import {
   ExactVectorIndex,
   HnswVectorIndex,
   normalize,
+  PgVectorIndex,
   randomUnitVectors,
+  type SqlClient,
   type HnswOptions,
   type VectorHit,
   type VectorIndex,
@@ -31,6 +35,8 @@ export interface Dataset {
   ids: string[];
   data: Float32Array;
   queries: Float32Array;
+  /** Per item, `name=value` tokens for filtered queries (catalogue data only). */
+  tags?: string[][];
 }
 
 export interface IndexBenchOptions {
@@ -39,6 +45,8 @@ export interface IndexBenchOptions {
   recallQueries: number;
   efs: number[];
   hnsw: Partial<HnswOptions>;
+  /** Also pgvector on this PostgreSQL (superuser URL; a throwaway database), timing `queries` top-10 searches. */
+  pgvector?: { adminUrl: string; queries: number };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -106,7 +114,7 @@ function recallWithTies(exact: VectorHit[][], approximate: VectorHit[][]): numbe
 
 const ms = (x: number | undefined) => (x === undefined ? 'n/a' : x < 1 ? x.toFixed(3) : x.toFixed(2));
 
-export function benchDataset(set: Dataset, o: IndexBenchOptions): void {
+export async function benchDataset(set: Dataset, o: IndexBenchOptions): Promise<void> {
   const { dimensions: d, ids, data, queries } = set;
   const n = ids.length;
   const queryCount = Math.min(o.queries, queries.length / d);
@@ -163,6 +171,112 @@ export function benchDataset(set: Dataset, o: IndexBenchOptions): void {
       `${bestWall ? `${bestWall.recall.toFixed(3)} at ef = ${bestWall.ef}` : 'none'} (wall-clock), ` +
       `${bestCpu ? `${bestCpu.recall.toFixed(3)} at ef = ${bestCpu.ef}` : 'none'} (CPU time)`,
   );
+  if (o.pgvector) await benchPgvector(set, e.results, queryCount, o);
+}
+
+const PGVECTOR_INSTALL =
+  'install pgvector into this PostgreSQL: apt-get install -y postgresql-server-dev-15 build-essential; ' +
+  'tar xzf ../shared/vendor/pgvector-0.8.6.tar.gz -C /tmp && make -C /tmp/pgvector-0.8.6 && ' +
+  'make -C /tmp/pgvector-0.8.6 install';
+
+/**
+ * The same vectors and queries in pgvector on the real PostgreSQL (a throwaway database): rows loaded first, then the
+ * HNSW index built as the service's migration declares it (m = 16, ef_construction = 64; maintenance_work_mem 2 GB so
+ * the graph is built in memory), then top-10 over the wire per `hnsw.ef_search` (≤ 1000, pgvector's cap).
+ * Latency is the client's wall clock for one parameterised query, including the 1564-d vector's text round trip.
+ */
+async function benchPgvector(
+  set: Dataset,
+  exact: VectorHit[][],
+  queryCount: number,
+  o: IndexBenchOptions,
+): Promise<void> {
+  const pg = o.pgvector;
+  if (!pg) return;
+  const { dimensions: d, ids, data, queries } = set;
+  const n = ids.length;
+  const database = `atelier_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: pg.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(pg.adminUrl);
+  url.pathname = `/${database}`;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    try {
+      await client.query('CREATE EXTENSION vector');
+    } catch (err) {
+      throw new Error(`pgvector: CREATE EXTENSION vector failed (${(err as Error).message}); ${PGVECTOR_INSTALL}`);
+    }
+    const sql: SqlClient = {
+      query: async (text, params) => ({ rows: (await client.query(text, params)).rows as unknown[] }),
+      transaction: async (work) => {
+        await client.query('BEGIN');
+        try {
+          const out = await work(sql);
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+      },
+    };
+    const options = {
+      table: 'bench_vectors',
+      dimensions: d,
+      index: { kind: 'hnsw', m: 16, efConstruction: 64 },
+    } as const;
+    const [createTable, createIndex] = new PgVectorIndex(sql, options).schemaStatements();
+    await client.query(createTable);
+    let t = Date.now();
+    const loader = new PgVectorIndex(sql, options);
+    for (let start = 0; start < n; start += 500) {
+      const batch = ids.slice(start, start + 500);
+      await loader.upsertBatch(
+        batch,
+        batch.map((_, j) => data.subarray((start + j) * d, (start + j + 1) * d)),
+      );
+    }
+    const loadSeconds = (Date.now() - t) / 1000;
+    await client.query(`SET maintenance_work_mem = '2GB'`);
+    t = Date.now();
+    await client.query(createIndex);
+    const buildSeconds = (Date.now() - t) / 1000;
+    await client.query('ANALYZE bench_vectors');
+    const version = await PgVectorIndex.extensionVersion(sql);
+    console.log(
+      `\npgvector ${version} on the real PostgreSQL, same ${n.toLocaleString('en')} vectors and queries: rows loaded in ` +
+        `${loadSeconds.toFixed(0)} s, HNSW (m = 16, ef_construction = 64) built in ${buildSeconds.toFixed(0)} s ` +
+        `(${Math.round(n / buildSeconds).toLocaleString('en')} vectors/s), load average ${loadavg()}`,
+    );
+    console.log('| pgvector | p50 | p99 | QPS (1 connection) | recall@10 |');
+    console.log('|---|---|---|---|---|');
+    const count = Math.min(queryCount, pg.queries);
+    for (const ef of o.efs.map((x) => Math.min(1000, x)).filter((x, i, all) => all.indexOf(x) === i)) {
+      const index = new PgVectorIndex(sql, { ...options, efSearch: ef, iterativeScan: 'relaxed_order' });
+      for (let q = 0; q < Math.min(10, count); q++) await index.search(queries.subarray(q * d, (q + 1) * d), K);
+      const wall: number[] = [];
+      const results: VectorHit[][] = [];
+      const started = Date.now();
+      for (let q = 0; q < count; q++) {
+        const t0 = process.hrtime.bigint();
+        results.push(await index.search(queries.subarray(q * d, (q + 1) * d), K));
+        wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      const qps = (count / (Date.now() - started)) * 1000;
+      wall.sort((a, b) => a - b);
+      const recall = recallWithTies(exact, results.slice(0, exact.length));
+      console.log(
+        `| ef_search = ${ef} | ${ms(pct(wall, 50))} ms | ${ms(pct(wall, 99))} ms | ${qps.toFixed(0)} | ${recall.toFixed(3)} |`,
+      );
+    }
+  } finally {
+    await client.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
 }
 
 function loadavg(): string {
@@ -226,8 +340,10 @@ export function clusteredDataset(n: number, queries: number, d = 256): Dataset {
  * The recommender's own item vectors (BM25 text + named colour, 1564-d; image features off) for every product of the
  * fashion catalogue CSV; queries are Rocchio-like profiles: the normalised sum of 5 random items' vectors.
  */
-export function catalogueDataset(csvPath: string, queries: number): Dataset {
-  const rows = csvToItems(readFileSync(csvPath, 'utf8'), {
+export function catalogueDataset(csvPath: string, queries: number, limit = Infinity): Dataset {
+  const lines = readFileSync(csvPath, 'utf8').split('\n');
+  const text = Number.isFinite(limit) ? lines.slice(0, limit + 1).join('\n') : lines.join('\n');
+  const rows = csvToItems(text, {
     categoryColumns: ['masterCategory', 'subCategory', 'articleType'],
   });
   const items = rows
@@ -267,5 +383,40 @@ export function catalogueDataset(csvPath: string, queries: number): Dataset {
     ids: items.map((i) => i.externalId),
     data,
     queries: q,
+    tags: sources.map((s) => [
+      ...s.categoryPath.map((c) => `category=${c}`),
+      ...Object.entries(s.attributes ?? {}).map(([name, value]) => `${name}=${value}`),
+    ]),
+  };
+}
+
+/**
+ * The catalogue's own structure at any size: each vector is a random catalogue item's vector plus a random direction
+ * of length `noise`, normalised (cos to its item ≈ 1/√(1 + noise²): variants of a product, not new products);
+ * queries are the catalogue's 5-item profiles.
+ */
+export function catalogueNoiseDataset(csvPath: string, n: number, queries: number, noise = 0.3): Dataset {
+  const base = catalogueDataset(csvPath, queries);
+  const d = base.dimensions;
+  const items = base.ids.length;
+  const pick = seededUniform(93);
+  const data = new Float32Array(n * d);
+  const chunk = 1000;
+  for (let start = 0; start < n; start += chunk) {
+    const rows = Math.min(chunk, n - start);
+    const directions = randomUnitVectors(rows, d, 1000 + start / chunk);
+    for (let r = 0; r < rows; r++) {
+      const item = Math.floor(pick() * items);
+      const v = data.subarray((start + r) * d, (start + r + 1) * d);
+      for (let x = 0; x < d; x++) v[x] = base.data[item * d + x] + noise * directions[r * d + x];
+      normalize(v);
+    }
+  }
+  return {
+    label: `fashion catalogue item vectors + noise ${noise} (${items.toLocaleString('en')} real items, each vector one of them plus a random direction; queries: 5-item profiles)`,
+    dimensions: d,
+    ids: Array.from({ length: n }, (_, i) => `n${i}`),
+    data,
+    queries: base.queries,
   };
 }

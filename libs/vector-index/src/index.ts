@@ -26,4 +26,6 @@ export {
   type SqlClient,
   type PgVectorMetric,
   type PgVectorOptions,
+  type PgIterativeScan,
+  type PgSearchOptions,
 } from './pgvector-index';

@@ -152,7 +152,7 @@ describe('PgVectorIndex on PGlite', () => {
     await index.upsertBatch(['a', 'b', 'c'], [row(unitData, 0, d), row(unitData, 1, d), row(unitData, 2, d)]);
     expect(await index.retainOnly(['b', 'zzz'])).toBe(2);
     expect((await index.search(row(unitData, 0, d), 5)).map((h) => h.id)).toEqual(['b']);
-  });
+  }, 120_000);
 
   it('rejects identifiers and numbers that could inject SQL', () => {
     for (const table of ['items; DROP TABLE x', 'Items', 'a.b.c', '"x"', '']) {

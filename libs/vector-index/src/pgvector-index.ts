@@ -22,6 +22,21 @@ export interface AsyncVectorIndex {
   search(query: Float32Array, k: number, options?: SearchOptions): Promise<VectorHit[]>;
 }
 
+/**
+ * pgvector ≥ 0.8 `hnsw.iterative_scan`: when a WHERE clause (filter, exclusions) drops rows found by the graph scan,
+ * keep scanning the graph until LIMIT rows pass (or `maxScanTuples` were visited). `relaxed_order` may return rows
+ * slightly out of order, so `search` re-sorts them by distance.
+ */
+export type PgIterativeScan = 'off' | 'strict_order' | 'relaxed_order';
+
+/** Filters applied inside the graph scan (with `iterativeScan` on, a selective filter still returns k rows). */
+export interface PgSearchOptions extends SearchOptions {
+  /** Only rows with these ids (e.g. a category's items). */
+  allow?: readonly string[];
+  /** Tag groups (needs `tags: true`): each group must share a tag with the row — AND across groups, OR within. */
+  tags?: readonly (readonly string[])[];
+}
+
 /** `cosine` uses `<=>` (distance = 1 − cos), `inner_product` uses `<#>` (distance = −⟨a, b⟩). */
 export type PgVectorMetric = 'cosine' | 'inner_product';
 
@@ -40,6 +55,12 @@ export interface PgVectorOptions {
   efSearch?: number;
   /** `ivfflat.probes`; set per session by `ensureSchema`. */
   probes?: number;
+  /** `hnsw.iterative_scan` per query (needs `transaction`); off by default, as in pgvector. */
+  iterativeScan?: PgIterativeScan;
+  /** `hnsw.max_scan_tuples` per query with an iterative scan (pgvector's default 20000). */
+  maxScanTuples?: number;
+  /** A `tags text[]` column with a GIN index, for `PgSearchOptions.tags` filters (attribute=value tokens). */
+  tags?: boolean;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -77,6 +98,7 @@ export class PgVectorIndex implements AsyncVectorIndex {
   readonly metric: PgVectorMetric;
   private readonly table: string;
   private readonly indexName: string;
+  private readonly tagsIndexName: string;
 
   constructor(
     private readonly sql: SqlClient,
@@ -91,15 +113,27 @@ export class PgVectorIndex implements AsyncVectorIndex {
     this.table = parts.map(quoteIdentifier).join('.');
     const bare = parts[parts.length - 1];
     this.indexName = quoteIdentifier(`${bare.slice(0, 40)}_${this.metric === 'cosine' ? 'cos' : 'ip'}_idx`);
+    this.tagsIndexName = quoteIdentifier(`${bare.slice(0, 40)}_tags_idx`);
+    if (
+      options.iterativeScan !== undefined &&
+      !['off', 'strict_order', 'relaxed_order'].includes(options.iterativeScan)
+    ) {
+      throw new Error(`unknown iterativeScan ${String(options.iterativeScan)}`);
+    }
+    if (options.maxScanTuples !== undefined) positiveInt('maxScanTuples', options.maxScanTuples, 1_000_000_000);
   }
 
   /** The DDL `ensureSchema` runs, exposed for migrations that prefer to own it. */
   schemaStatements(): string[] {
     const { opclass } = OPERATOR[this.metric];
     const index = this.options.index ?? { kind: 'hnsw' };
+    const tags = this.options.tags ? `, tags text[] NOT NULL DEFAULT '{}'` : '';
     const statements = [
-      `CREATE TABLE IF NOT EXISTS ${this.table} (id text PRIMARY KEY, embedding vector(${this.dimensions}) NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${this.table} (id text PRIMARY KEY, embedding vector(${this.dimensions}) NOT NULL${tags})`,
     ];
+    if (this.options.tags) {
+      statements.push(`CREATE INDEX IF NOT EXISTS ${this.tagsIndexName} ON ${this.table} USING gin (tags)`);
+    }
     if (index.kind === 'hnsw') {
       const m = positiveInt('m', index.m ?? 16, 100);
       const ef = positiveInt('efConstruction', index.efConstruction ?? 64, 1000);
@@ -160,14 +194,33 @@ export class PgVectorIndex implements AsyncVectorIndex {
     await this.upsertBatch([id], [vector]);
   }
 
-  /** One statement per batch: ids and vector literals as two text arrays, unnested and cast. */
-  async upsertBatch(ids: readonly string[], vectors: readonly Float32Array[]): Promise<void> {
+  /**
+   * One statement per batch: ids and vector literals as two text arrays, unnested and cast. With `tags: true`, each
+   * row's tags travel as a JSON array (Postgres arrays cannot be ragged) and replace the stored ones.
+   */
+  async upsertBatch(
+    ids: readonly string[],
+    vectors: readonly Float32Array[],
+    tags?: readonly (readonly string[])[],
+  ): Promise<void> {
     if (ids.length !== vectors.length) throw new Error('one vector per id');
+    if (tags && !this.options.tags) throw new Error('this index has no tags column (options.tags)');
+    if (tags && tags.length !== ids.length) throw new Error('one tag list per id');
     if (ids.length === 0) return;
     const literals = vectors.map((v) => {
       assertDimensions(this.dimensions, v);
       return toVectorLiteral(v);
     });
+    if (this.options.tags) {
+      await this.sql.query(
+        `INSERT INTO ${this.table} (id, embedding, tags)
+         SELECT id, literal::vector, ARRAY(SELECT jsonb_array_elements_text(tag_list::jsonb))
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS input(id, literal, tag_list)
+         ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding, tags = EXCLUDED.tags`,
+        [ids, literals, ids.map((_, i) => JSON.stringify(tags?.[i] ?? []))],
+      );
+      return;
+    }
     await this.sql.query(
       `INSERT INTO ${this.table} (id, embedding)
        SELECT id, literal::vector FROM unnest($1::text[], $2::text[]) AS input(id, literal)
@@ -205,29 +258,54 @@ export class PgVectorIndex implements AsyncVectorIndex {
 
   /**
    * Top-k by the metric, best first; `score` is cosine similarity or inner product, like the in-process indexes.
-   * With an HNSW index, pgvector filters exclusions after the graph scan, so at most `efSearch` rows come back.
+   * Exclusions and filters are WHERE clauses: with an HNSW index and `iterativeScan` off, pgvector filters them after
+   * the graph scan, so at most `efSearch` rows come back (ef is widened to cover exclusions); with it on, the scan
+   * goes on until k rows pass.
    */
-  async search(query: Float32Array, k: number, options: SearchOptions = {}): Promise<VectorHit[]> {
+  async search(query: Float32Array, k: number, options: PgSearchOptions = {}): Promise<VectorHit[]> {
     assertDimensions(this.dimensions, query);
     if (k <= 0) return [];
     const limit = positiveInt('k', k, 100_000);
     const { op, toScore } = OPERATOR[this.metric];
     const exclude = [...(options.exclude ?? [])];
+    const params: unknown[] = [toVectorLiteral(query)];
+    const where: string[] = [];
+    if (exclude.length > 0) where.push(`id <> ALL($${params.push(exclude)}::text[])`);
+    if (options.allow) where.push(`id = ANY($${params.push([...options.allow])}::text[])`);
+    if (options.tags && options.tags.length > 0) {
+      if (!this.options.tags) throw new Error('this index has no tags column (options.tags)');
+      for (const group of options.tags) where.push(`tags && $${params.push([...group])}::text[]`);
+    }
     const select = (sql: SqlClient) =>
       sql.query(
         `SELECT id, embedding ${op} $1::vector AS distance FROM ${this.table}
-         ${exclude.length > 0 ? 'WHERE id <> ALL($2::text[])' : ''}
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY embedding ${op} $1::vector LIMIT ${limit}`,
-        exclude.length > 0 ? [toVectorLiteral(query), exclude] : [toVectorLiteral(query)],
+        params,
       );
     const index = this.options.index ?? { kind: 'hnsw' };
     const transaction = this.sql.transaction?.bind(this.sql);
+    const iterative = this.options.iterativeScan ?? 'off';
     let rows: unknown[];
-    if (transaction && index.kind === 'hnsw' && this.options.efSearch !== undefined) {
-      // The graph scan returns at most ef_search rows before the exclusions are filtered: widen it to cover them.
-      const ef = Math.min(1000, Math.max(positiveInt('efSearch', this.options.efSearch, 1000), limit + exclude.length));
+    if (transaction && index.kind === 'hnsw' && (this.options.efSearch !== undefined || iterative !== 'off')) {
+      const settings: string[] = [];
+      if (this.options.efSearch !== undefined) {
+        const base = positiveInt('efSearch', this.options.efSearch, 1000);
+        // Without an iterative scan the graph returns at most ef_search rows before exclusions are filtered: widen it.
+        const ef =
+          iterative === 'off'
+            ? Math.min(1000, Math.max(base, limit + exclude.length))
+            : Math.max(base, Math.min(1000, limit));
+        settings.push(`SET LOCAL hnsw.ef_search = ${ef}`);
+      }
+      if (iterative !== 'off') {
+        settings.push(`SET LOCAL hnsw.iterative_scan = ${iterative}`);
+        if (this.options.maxScanTuples !== undefined) {
+          settings.push(`SET LOCAL hnsw.max_scan_tuples = ${this.options.maxScanTuples}`);
+        }
+      }
       rows = await transaction(async (tx) => {
-        await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
+        for (const statement of settings) await tx.query(statement);
         return (await select(tx)).rows;
       });
     } else if (transaction && index.kind === 'ivfflat' && this.options.probes !== undefined) {
@@ -237,9 +315,11 @@ export class PgVectorIndex implements AsyncVectorIndex {
         return (await select(tx)).rows;
       });
     } else rows = (await select(this.sql)).rows;
-    return (rows as Array<{ id: string; distance: number | string }>).map((r) => ({
+    const hits = (rows as Array<{ id: string; distance: number | string }>).map((r) => ({
       id: r.id,
       score: toScore(Number(r.distance)),
     }));
+    // relaxed_order may return rows slightly out of order.
+    return iterative === 'relaxed_order' ? hits.sort((a, b) => b.score - a.score) : hits;
   }
 }

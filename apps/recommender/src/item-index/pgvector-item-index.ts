@@ -1,7 +1,7 @@
 import {
   PgVectorIndex,
+  type PgSearchOptions,
   type PgVectorOptions,
-  type SearchOptions,
   type SqlClient,
   type UpsertOutcome,
   type VectorHit,
@@ -19,6 +19,8 @@ export const itemVectorsOptions = (dimensions: number, efSearch: number): PgVect
   metric: 'cosine',
   index: { kind: 'hnsw', m: 16, efConstruction: 64 },
   efSearch: Math.min(1000, efSearch),
+  // Exclusions (and filters) are WHERE clauses: keep walking the graph until k rows pass, instead of widening ef.
+  iterativeScan: 'relaxed_order',
 });
 
 /** Rows written per INSERT … ON CONFLICT statement, read per SELECT (a vector travels as ~10 characters a dimension). */
@@ -123,7 +125,8 @@ export class PgVectorItemIndex implements ItemIndexBackend {
     return before ? 'moved' : 'added';
   }
 
-  search(query: Float32Array, k: number, options?: SearchOptions): Promise<VectorHit[]> {
+  /** `allow` restricts the search to some items (a category) inside the graph scan. */
+  search(query: Float32Array, k: number, options?: PgSearchOptions): Promise<VectorHit[]> {
     return this.index.search(query, k, options);
   }
 

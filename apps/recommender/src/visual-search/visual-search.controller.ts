@@ -13,18 +13,19 @@ import {
 } from 'class-validator';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
 import { SEARCH_STRATEGIES, type SearchStrategy } from './visual-search-engine';
-import { VisualSearchService } from './visual-search.service';
+import { MAX_EXAMPLES, VisualSearchService } from './visual-search.service';
 
 export class VisualSearchDto {
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_EXAMPLES)
   @IsUUID('all', { each: true })
   positive_photo_ids!: string[];
 
+  /** At most MAX_EXAMPLES liked + disliked together (checked by the service). */
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_EXAMPLES)
   @IsUUID('all', { each: true })
   negative_photo_ids?: string[];
 

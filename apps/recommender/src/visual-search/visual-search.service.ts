@@ -8,6 +8,9 @@ import { fromBytes, PhotoRepository, type PhotoRow } from '../photos/photo.repos
 import { VisualCatalogIndex, type HardFilters } from './visual-catalog-index';
 import { VisualSearchEngine, type SearchStrategy, type VisualSearchResult } from './visual-search-engine';
 
+/** Liked + disliked example photos per search (the issue's "5 liked and 5 disliked"). */
+export const MAX_EXAMPLES = 10;
+
 export interface VisualSearchRequest {
   ownerId: string;
   positiveIds: string[];
@@ -47,6 +50,14 @@ export class VisualSearchService {
   async search(req: VisualSearchRequest): Promise<VisualSearchResult> {
     this.validateFilters(req.filters);
     const ids = [...req.positiveIds, ...req.negativeIds];
+    if (req.positiveIds.length < 1 || ids.length > MAX_EXAMPLES) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'validation_failed',
+        `1 to ${MAX_EXAMPLES} example photos in total, at least one of them liked`,
+        { positives: req.positiveIds.length, negatives: req.negativeIds.length, max: MAX_EXAMPLES },
+      );
+    }
     const overlap = req.positiveIds.filter((id) => req.negativeIds.includes(id));
     if (overlap.length) {
       throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'a photo cannot be both positive and negative', {
