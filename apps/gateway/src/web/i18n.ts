@@ -139,6 +139,7 @@ const ru = {
   'shop.queryHint': 'Например: «синие джинсы». Опечатки не страшны.',
   // shop filters, sort and pages (issue 15)
   'shop.filters': 'Фильтры',
+  'shop.apply': 'Применить',
   'shop.type': 'Тип',
   'shop.colour': 'Цвет',
   'shop.gender': 'Пол',
@@ -458,6 +459,7 @@ const en: Record<MessageKey, string> = {
   'shop.queryHint': 'E.g. “blue jeans”. Typos are fine.',
   // shop filters, sort and pages (issue 15)
   'shop.filters': 'Filters',
+  'shop.apply': 'Apply',
   'shop.type': 'Type',
   'shop.colour': 'Colour',
   'shop.gender': 'Gender',

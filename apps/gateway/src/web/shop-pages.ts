@@ -183,35 +183,42 @@ export type ShopFilters = Partial<Record<(typeof SHOP_FILTERS)[number], string>>
 const SORT_OPTIONS = ['relevance', 'price_asc', 'price_desc', 'newest'] as const;
 const GENDERS = ['female', 'male'] as const;
 
-function filterControls(ctx: PageContext, filters: ShopFilters): SafeHtml {
+function filterControls(ctx: PageContext, query: string, filters: ShopFilters): SafeHtml {
   const { t } = ctx;
   const option = (value: string, label: string, current: string | undefined): SafeHtml =>
     html`<option value="${value}" ${current === value ? html`selected` : ''}>${label}</option>`;
-  return html`<fieldset class="filters">
-    <legend>${t('shop.filters')}</legend>
-    <label>${t('shop.category')} <input name="category" value="${filters.category ?? ''}" maxlength="100" /></label>
-    <label>${t('shop.type')} <input name="type" value="${filters.type ?? ''}" maxlength="60" /></label>
-    <label>${t('shop.colour')} <input name="colour" value="${filters.colour ?? ''}" maxlength="60" /></label>
-    <label
-      >${t('shop.gender')}
-      <select name="gender">
-        ${option('', t('shop.any'), filters.gender ?? '')}
-        ${GENDERS.map((g) => option(g, t(`shop.gender.${g}`), filters.gender))}
-      </select></label
-    >
-    <label
-      >${t('shop.priceMin')} <input name="price_min" type="number" min="0" step="1" value="${filters.price_min ?? ''}"
-    /></label>
-    <label
-      >${t('shop.priceMax')} <input name="price_max" type="number" min="0" step="1" value="${filters.price_max ?? ''}"
-    /></label>
-    <label
-      >${t('shop.sort')}
-      <select name="sort">
-        ${SORT_OPTIONS.map((o) => option(o, t(`shop.sort.${o}`), filters.sort ?? 'relevance'))}
-      </select></label
-    >
-  </fieldset>`;
+  // A form of its own: the plain search form submits only q, so a search URL stays /shop?q=…
+  return html`<form class="filters" method="get" action="/shop" aria-label="${t('shop.filters')}">
+    <input type="hidden" name="q" value="${query}" />
+    <fieldset>
+      <legend>${t('shop.filters')}</legend>
+      <label>${t('shop.category')} <input name="category" value="${filters.category ?? ''}" maxlength="100" /></label>
+      <label>${t('shop.type')} <input name="type" value="${filters.type ?? ''}" maxlength="60" /></label>
+      <label>${t('shop.colour')} <input name="colour" value="${filters.colour ?? ''}" maxlength="60" /></label>
+      <label
+        >${t('shop.gender')}
+        <select name="gender">
+          ${option('', t('shop.any'), filters.gender ?? '')}
+          ${GENDERS.map((g) => option(g, t(`shop.gender.${g}`), filters.gender))}
+        </select></label
+      >
+      <label
+        >${t('shop.priceMin')}
+        <input name="price_min" type="number" min="0" step="1" value="${filters.price_min ?? ''}"
+      /></label>
+      <label
+        >${t('shop.priceMax')}
+        <input name="price_max" type="number" min="0" step="1" value="${filters.price_max ?? ''}"
+      /></label>
+      <label
+        >${t('shop.sort')}
+        <select name="sort">
+          ${SORT_OPTIONS.map((o) => option(o, t(`shop.sort.${o}`), filters.sort ?? 'relevance'))}
+        </select></label
+      >
+    </fieldset>
+    <button type="submit">${t('shop.apply')}</button>
+  </form>`;
 }
 
 /** Previous / next links keeping the query and every filter. */
@@ -236,23 +243,23 @@ function pager(ctx: PageContext, query: string, filters: ShopFilters, answer: Se
 function searchForm(ctx: PageContext, query: string, invalid: boolean, filters: ShopFilters = {}): SafeHtml {
   const { t } = ctx;
   return html`<form class="search" method="get" action="/shop" role="search">
-    <label for="q">${t('shop.query')}</label>
-    <div class="search-row">
-      <input
-        id="q"
-        name="q"
-        type="search"
-        value="${query}"
-        maxlength="200"
-        autocomplete="off"
-        aria-describedby="q-hint"
-        ${invalid ? html`aria-invalid="true"` : ''}
-      />
-      <button type="submit">${t('shop.submit')}</button>
-    </div>
-    <p class="hint" id="q-hint">${t('shop.queryHint')}</p>
-    ${filterControls(ctx, filters)}
-  </form>`;
+      <label for="q">${t('shop.query')}</label>
+      <div class="search-row">
+        <input
+          id="q"
+          name="q"
+          type="search"
+          value="${query}"
+          maxlength="200"
+          autocomplete="off"
+          aria-describedby="q-hint"
+          ${invalid ? html`aria-invalid="true"` : ''}
+        />
+        <button type="submit">${t('shop.submit')}</button>
+      </div>
+      <p class="hint" id="q-hint">${t('shop.queryHint')}</p>
+    </form>
+    ${filterControls(ctx, query, filters)}`;
 }
 
 /** `/shop?q=&category=&…`: the search form with filters and, for a query or a browse, its hits and pages. */
