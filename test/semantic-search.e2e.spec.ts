@@ -117,6 +117,48 @@ describe('semantic catalogue search (recommender with a contrastive checkpoint)'
     expect((await health()).semanticSearch).toMatchObject({ enabled: false, indexed: 0 });
   });
 
+  it('reads Russian queries (typos too) through @atelier/ru-en and finds the English-titled items', async () => {
+    const titlesOf = (r: { items: Hit[] }) => r.items.map((i) => i.title.toLowerCase());
+    const watches = await search('часы');
+    expect(watches).toMatchObject({ mode: 'lexical', english: 'watch' });
+    expect(watches.items.length).toBeGreaterThan(0);
+    for (const title of titlesOf(watches)) expect(title).toContain('watch');
+    // The Russian query finds exactly what its English form finds (the catalogue's word for sneakers is "shoes").
+    const english = await search('shoes');
+    for (const q of ['кроссовки', 'кросовки']) {
+      const shoes = await search(q);
+      expect(shoes).toMatchObject({ english: 'shoes' });
+      expect(shoes.items.map((i) => i.externalId)).toEqual(english.items.map((i) => i.externalId));
+      expect(shoes.items.some((i) => typeOf.get(i.externalId) === 'Casual Shoes')).toBe(true);
+    }
+    const bags = await search('сумки');
+    expect(bags.items.map((i) => i.externalId)).toEqual((await search('bag')).items.map((i) => i.externalId));
+    expect(bags.items.some((i) => typeOf.get(i.externalId) === 'Handbags')).toBe(true);
+    expect((await search('ботинки')).items.every((i) => typeOf.get(i.externalId) !== 'Watches')).toBe(true);
+  });
+
+  it('browses with sort and pages, and answers an unknown filter with the allowed ones', async () => {
+    const page1 = await call('GET', '/v1/catalog/search?q=часы&sort=title&limit=2&page=1');
+    const page2 = await call('GET', '/v1/catalog/search?q=часы&sort=title&limit=2&page=2');
+    expect(page1.status).toBe(200);
+    const p1 = page1.body as Json & { items: Hit[]; total: number };
+    const p2 = page2.body as Json & { items: Hit[]; total: number };
+    expect(p1).toMatchObject({ page: 1, limit: 2, sort: 'title', english: 'watch' });
+    expect(p1.total).toBeGreaterThan(2);
+    expect(p2.total).toBe(p1.total);
+    const titles = [...p1.items, ...p2.items].map((i) => i.title);
+    expect(new Set(titles).size).toBe(titles.length);
+    const bad = await call('GET', '/v1/catalog/search?q=jeans&size=M');
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: { code: 'unknown_filter', details: { unknown: ['size'] } } },
+    });
+    expect((bad.body.error as { details: { allowed: string[] } }).details.allowed).toEqual(
+      expect.arrayContaining(['category', 'price_min', 'price_max', 'gender', 'colour', 'type', 'sort', 'page']),
+    );
+    expect((await call('GET', '/v1/catalog/search?sort=cheapest')).status).toBe(400);
+  });
+
   it('with a checkpoint fuses full text with the text tower over photos and says which found each item', async () => {
     // Train on the service's own stored features (as it would compute them) with the products' full records.
     const rows = await mesh.query<{ external_id: string; image: Buffer; colour: Buffer }>(

@@ -174,6 +174,21 @@ describe('web shop (gateway → recommender)', () => {
     expect((await imagesLoaded(page, '.products img')).every((w) => w === 60)).toBe(true);
     expect(await noSideScroll(page)).toBe(true);
 
+    // Russian query, sorted by price through the filter form, paged by the server.
+    await page.getByLabel('Что ищете').fill('джинсы');
+    await page.getByRole('button', { name: 'Найти' }).click();
+    await page.waitForURL(/\/shop\?q=/);
+    await page.getByLabel('Сортировка').selectOption('price_asc');
+    await page.getByRole('button', { name: 'Применить' }).click();
+    await page.waitForURL(/sort=price_asc/);
+    const sortedTitles = await page.locator('.products .product-title').allTextContents();
+    expect(sortedTitles.length).toBeGreaterThan(0);
+    const sortedPrices = sortedTitles.map((t) => (slice.find((i) => i.title === t) as { price: number }).price);
+    expect(sortedPrices).toEqual([...sortedPrices].sort((a, b) => a - b));
+    expect(await noSideScroll(page)).toBe(true);
+    await page.goBack();
+    await page.goBack();
+
     // The product page: photo, facts, buttons.
     await first.getByRole('link').click();
     await page.waitForURL(/\/shop\/items\/[0-9a-f-]{36}$/);

@@ -228,3 +228,26 @@ describe('recommenderErrorPage', () => {
     expect(broken.page).not.toContain('unavailable right now');
   });
 });
+
+describe('shopSearchPage filters, sort and pages', () => {
+  it('keeps the chosen filters in the form and links the pages with them (ru and en)', () => {
+    const filters = { gender: 'male', sort: 'price_asc', price_max: '3000', page: '2' };
+    const answer = { query: 'джинсы', items: [item()], page: 2, limit: 20, total: 45 };
+    const en = shopSearchPage(ctx('en'), 'джинсы', answer, false, filters);
+    expect(en).toContain('<option value="male" selected>men</option>');
+    expect(en).toContain('<option value="price_asc" selected>price, low to high</option>');
+    expect(en).toContain('value="3000"');
+    expect(en).toContain('Page 2 of 3');
+    expect(en).toMatch(
+      /rel="prev" href="\/shop\?q=[^"]*&amp;gender=male&amp;sort=price_asc&amp;price_max=3000&amp;page=1"/u,
+    );
+    expect(en).toMatch(/rel="next" href="[^"]*page=3"/u);
+    const ru = shopSearchPage(ctx('ru'), 'джинсы', answer, false, filters);
+    expect(ru).toContain('Страница 2 из 3');
+    expect(ru).toContain('сначала дешёвые');
+  });
+
+  it('shows no pager for a plain ranked search', () => {
+    expect(shopSearchPage(ctx('en'), 'jeans', { query: 'jeans', items: [item()] })).not.toContain('class="pager"');
+  });
+});

@@ -31,8 +31,12 @@ export interface SearchHit extends CatalogItem {
 }
 
 export interface SearchAnswer {
-  query: string;
+  query: string | null;
   items: SearchHit[];
+  /** Browse answers (filters, sort or page given): the page, its size and how many items match in all. */
+  page?: number;
+  limit?: number;
+  total?: number;
   /** Whether the meaning of the query took part (contrastive search); words it could not use. */
   semantic?: unknown;
   ignoredTerms?: unknown;
@@ -160,40 +164,110 @@ function productCard(ctx: PageContext, id: string, title: string, item: CatalogI
   </li>`;
 }
 
-function searchForm(ctx: PageContext, query: string, invalid: boolean): SafeHtml {
+/** The /shop filters passed through to the recommender's browse (which rejects unknown values with a 400). */
+export const SHOP_FILTERS = ['category', 'price_min', 'price_max', 'gender', 'colour', 'type', 'sort', 'page'] as const;
+export type ShopFilters = Partial<Record<(typeof SHOP_FILTERS)[number], string>>;
+const SORT_OPTIONS = ['relevance', 'price_asc', 'price_desc', 'newest'] as const;
+const GENDERS = ['female', 'male'] as const;
+
+function filterControls(ctx: PageContext, query: string, filters: ShopFilters): SafeHtml {
   const { t } = ctx;
-  return html`<form class="search" method="get" action="/shop" role="search">
-    <label for="q">${t('shop.query')}</label>
-    <div class="search-row">
-      <input
-        id="q"
-        name="q"
-        type="search"
-        value="${query}"
-        maxlength="200"
-        autocomplete="off"
-        aria-describedby="q-hint"
-        ${invalid ? html`aria-invalid="true"` : ''}
-      />
-      <button type="submit">${t('shop.submit')}</button>
-    </div>
-    <p class="hint" id="q-hint">${t('shop.queryHint')}</p>
+  const option = (value: string, label: string, current: string | undefined): SafeHtml =>
+    html`<option value="${value}" ${current === value ? html`selected` : ''}>${label}</option>`;
+  // A form of its own: the plain search form submits only q, so a search URL stays /shop?q=…
+  return html`<form class="filters" method="get" action="/shop" aria-label="${t('shop.filters')}">
+    <input type="hidden" name="q" value="${query}" />
+    <fieldset>
+      <legend>${t('shop.filters')}</legend>
+      <label>${t('shop.category')} <input name="category" value="${filters.category ?? ''}" maxlength="100" /></label>
+      <label>${t('shop.type')} <input name="type" value="${filters.type ?? ''}" maxlength="60" /></label>
+      <label>${t('shop.colour')} <input name="colour" value="${filters.colour ?? ''}" maxlength="60" /></label>
+      <label
+        >${t('shop.gender')}
+        <select name="gender">
+          ${option('', t('shop.any'), filters.gender ?? '')}
+          ${GENDERS.map((g) => option(g, t(`shop.gender.${g}`), filters.gender))}
+        </select></label
+      >
+      <label
+        >${t('shop.priceMin')}
+        <input name="price_min" type="number" min="0" step="1" value="${filters.price_min ?? ''}"
+      /></label>
+      <label
+        >${t('shop.priceMax')}
+        <input name="price_max" type="number" min="0" step="1" value="${filters.price_max ?? ''}"
+      /></label>
+      <label
+        >${t('shop.sort')}
+        <select name="sort">
+          ${SORT_OPTIONS.map((o) => option(o, t(`shop.sort.${o}`), filters.sort ?? 'relevance'))}
+        </select></label
+      >
+    </fieldset>
+    <button type="submit">${t('shop.apply')}</button>
   </form>`;
 }
 
-/** `/shop?q=`: the search form and, for a query, its hits. */
-export function shopSearchPage(ctx: PageContext, query: string, answer?: SearchAnswer, invalid = false): string {
+/** Previous / next links keeping the query and every filter. */
+function pager(ctx: PageContext, query: string, filters: ShopFilters, answer: SearchAnswer): SafeHtml | string {
+  const { page, limit, total } = answer;
+  if (page === undefined || limit === undefined || total === undefined) return '';
+  const pages = Math.max(1, Math.ceil(total / limit));
+  const link = (n: number): string => {
+    const params = new URLSearchParams();
+    if (query) params.set('q', query);
+    for (const [k, v] of Object.entries(filters)) if (v && k !== 'page') params.set(k, v);
+    params.set('page', String(n));
+    return `/shop?${params.toString()}`;
+  };
+  return html`<nav class="pager" aria-label="${ctx.t('shop.pages')}">
+    ${page > 1 ? html`<a rel="prev" href="${link(page - 1)}">${ctx.t('shop.prev')}</a>` : ''}
+    <span>${ctx.t('shop.pageOf', { page, pages })}</span>
+    ${page < pages ? html`<a rel="next" href="${link(page + 1)}">${ctx.t('shop.next')}</a>` : ''}
+  </nav>`;
+}
+
+function searchForm(ctx: PageContext, query: string, invalid: boolean, filters: ShopFilters = {}): SafeHtml {
+  const { t } = ctx;
+  return html`<form class="search" method="get" action="/shop" role="search">
+      <label for="q">${t('shop.query')}</label>
+      <div class="search-row">
+        <input
+          id="q"
+          name="q"
+          type="search"
+          value="${query}"
+          maxlength="200"
+          autocomplete="off"
+          aria-describedby="q-hint"
+          ${invalid ? html`aria-invalid="true"` : ''}
+        />
+        <button type="submit">${t('shop.submit')}</button>
+      </div>
+      <p class="hint" id="q-hint">${t('shop.queryHint')}</p>
+    </form>
+    ${filterControls(ctx, query, filters)}`;
+}
+
+/** `/shop?q=&category=&…`: the search form with filters and, for a query or a browse, its hits and pages. */
+export function shopSearchPage(
+  ctx: PageContext,
+  query: string,
+  answer?: SearchAnswer,
+  invalid = false,
+  filters: ShopFilters = {},
+): string {
   const { t } = ctx;
   let results: SafeHtml | string = '';
   if (invalid) results = html`<p class="error" role="alert">${t('shop.queryInvalid')}</p>`;
   else if (answer && answer.items.length === 0) {
-    results = html`<p role="status">${t('shop.noResults', { q: answer.query })}</p>`;
+    results = html`<p role="status">${t('shop.noResults', { q: answer.query ?? '' })}</p>`;
   } else if (answer) {
     const ignored = Array.isArray(answer.ignoredTerms)
       ? answer.ignoredTerms.filter((w): w is string => typeof w === 'string' && w.length > 0).slice(0, 20)
       : [];
     results = html`<h2 id="results" role="status">
-        ${t('shop.results', { q: answer.query, count: answer.items.length })}
+        ${t('shop.results', { q: answer.query ?? '', count: answer.total ?? answer.items.length })}
       </h2>
       ${answer.semantic === true ? html`<p class="hint" data-semantic>${t('shop.semantic')}</p>` : ''}
       ${ignored.length ? html`<p class="hint">${t('shop.ignored', { words: ignored.join(', ') })}</p>` : ''}
@@ -208,13 +282,14 @@ export function shopSearchPage(ctx: PageContext, query: string, answer?: SearchA
             notes.length ? html`<p class="match">${t('shop.matched')}: ${notes.join(', ')}</p>` : html``,
           );
         })}
-      </ul>`;
+      </ul>
+      ${pager(ctx, query, filters, answer)}`;
   }
   return layout(
     ctx,
-    answer ? `${answer.query} · ${t('shop.title')}` : t('shop.title'),
+    answer?.query ? `${answer.query} · ${t('shop.title')}` : t('shop.title'),
     html`<h1>${t('shop.title')}</h1>
-      <section aria-label="${t('shop.search')}">${searchForm(ctx, query, invalid)}</section>
+      <section aria-label="${t('shop.search')}">${searchForm(ctx, query, invalid, filters)}</section>
       ${results}`,
   );
 }

@@ -11,6 +11,7 @@ import type {
   ProductPageData,
   RecommendedItem,
   SearchAnswer,
+  ShopFilters,
 } from './shop-pages';
 
 /** One item of the recommender's lists (`GET /v1/recommendations`, `GET /v1/items/{id}/similar`). */
@@ -44,11 +45,12 @@ const notFound = (err: unknown) => err instanceof ApiError && err.getStatus() ==
 export class ShopReads {
   constructor(private readonly recommender: RecommenderClient) {}
 
-  search(caller: Caller, q: string): Promise<SearchAnswer> {
+  /** Ranked search, or with filters / sort / page a browse (the recommender validates every parameter). */
+  search(caller: Caller, q: string, filters: ShopFilters = {}): Promise<SearchAnswer> {
     return this.recommender.json<SearchAnswer>(caller, {
       method: 'GET',
       path: '/v1/catalog/search',
-      query: { q, limit: SEARCH_LIMIT },
+      query: { ...(q ? { q } : {}), limit: SEARCH_LIMIT, ...filters },
     });
   }
 

@@ -12,7 +12,9 @@ import {
   productPage,
   recommenderErrorPage,
   shopSearchPage,
+  SHOP_FILTERS,
   WEB_INTERACTIONS,
+  type ShopFilters,
   type InteractionKind,
 } from './shop-pages';
 import { readForm, sendPage } from './web.controller';
@@ -43,8 +45,20 @@ export class ShopController {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!caller) return toLogin(req, res);
     const raw = req.query.q;
-    if (raw === undefined) return sendPage(res, 200, shopSearchPage(ctx, ''));
+    const filters: ShopFilters = {};
+    for (const name of SHOP_FILTERS) {
+      const value = req.query[name];
+      if (typeof value === 'string' && value.trim() !== '' && value.length <= 100) filters[name] = value.trim();
+    }
+    const browsing = Object.keys(filters).length > 0;
+    if (raw === undefined && !browsing) return sendPage(res, 200, shopSearchPage(ctx, ''));
     const q = typeof raw === 'string' ? raw.trim() : '';
+    if (browsing && q.length <= MAX_QUERY) {
+      await this.render(res, ctx, async () =>
+        shopSearchPage(ctx, q, await this.reads.search(caller, q, filters), false, filters),
+      );
+      return;
+    }
     if (q.length === 0 || q.length > MAX_QUERY) {
       return sendPage(
         res,

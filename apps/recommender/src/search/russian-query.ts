@@ -2,6 +2,15 @@ import { EnTranslator, RuEnTranslator, RussianMorphology } from '@atelier/ru-en'
 
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 
+/** Where the catalogue's own English names a thing differently from everyday English (fashion-product titles). */
+const CATALOGUE_WORDS: Readonly<Record<string, string>> = {
+  sneakers: 'shoes',
+  sneaker: 'shoes',
+  't-shirt': 'tshirt',
+  't-shirts': 'tshirts',
+  earphones: 'headphones',
+};
+
 export interface QueryLanguages {
   /** The query in English (catalogue titles are English); equal to the query when it had no Russian. */
   english: string;
@@ -30,7 +39,9 @@ export class QueryLanguageTranslator {
     const english = this.toEnglish
       .translate(query)
       .text.replace(/[^\p{L}\p{N}\s'-]+/gu, ' ')
-      .replace(/\s+/gu, ' ')
+      .split(/\s+/u)
+      .map((w) => CATALOGUE_WORDS[w.toLowerCase()] ?? w)
+      .join(' ')
       .trim();
     return { english: english.length > 0 ? english : query, russian: [], translated: english.length > 0 };
   }
