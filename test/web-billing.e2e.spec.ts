@@ -90,6 +90,12 @@ describe('web billing pages in Chromium', () => {
     expect((await page.getByRole('alert').textContent())?.replace(/\s+/g, ' ')).toContain('Не хватает 490 ₽');
     expect(await page.locator('[data-plan]').textContent()).toBe('Бесплатный');
 
+    // The studio says how many images are left and offers no more than a request may take.
+    await page.goto(`${url}/app`);
+    expect(await page.locator('[data-images-left]').getAttribute('data-images-left')).toBe('100');
+    expect(await page.locator('#n option').allTextContents()).toEqual(['1', '2', '3', '4']);
+    await page.goto(`${url}/account/billing`);
+
     await fund(email, 100000);
     await page.goto(`${url}/pricing`);
     await page.getByRole('button', { name: 'Перейти на «Старт»' }).click();
@@ -98,6 +104,9 @@ describe('web billing pages in Chromium', () => {
     expect(await page.locator('[data-plan]').textContent()).toBe('Старт');
     expect((await page.locator('[data-balance]').textContent())?.replace(/\s+/g, ' ')).toBe('510 ₽');
     expect(await page.locator('[data-quota]').textContent()).toContain('осталось 300 из 300');
+    await page.goto(`${url}/app`);
+    expect(await page.locator('[data-images-left]').textContent()).toContain('Осталось картинок в этом периоде: 300.');
+    await page.goto(`${url}/account/billing`);
     const ledger = await page.locator('table.ledger tbody th').allTextContents();
     expect(ledger).toEqual(['Оплата тарифа', 'Корректировка']);
     expect(await noSideScroll(page)).toBe(true);

@@ -367,6 +367,9 @@ const ru = {
   'ledger.subscription_charge': 'Оплата тарифа',
   'ledger.admin_adjustment': 'Корректировка',
   'ledger.other': 'Операция',
+  'studio.imagesLeft': 'Осталось картинок в этом периоде: {left}.',
+  'studio.noImagesLeft':
+    'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -733,6 +736,8 @@ const en: Record<MessageKey, string> = {
   'ledger.subscription_charge': 'Plan payment',
   'ledger.admin_adjustment': 'Adjustment',
   'ledger.other': 'Transaction',
+  'studio.imagesLeft': 'Images left this period: {left}.',
+  'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };
