@@ -5,6 +5,11 @@ import { TestMesh } from './support/test-mesh';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 900 };
+// Set to refresh the README's screenshots (docs/screenshots/) while the suite runs.
+const SHOTS = process.env.WEB_SCREENSHOTS_DIR;
+const shot = async (page: Page, name: string) => {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+};
 
 /**
  * The ten defects of issue 17, each seen in real Chromium (ru and en, phone and desktop) against the gateway
@@ -60,6 +65,7 @@ describe('web defects (issue 17) in Chromium', () => {
     await page.goto(`${url}/app`);
     expect(await page.locator('ul.history li').count()).toBe(1);
     expect(await noSideScroll(page)).toBe(true);
+    await shot(page, 'studio-phone-ru');
     await ctx.close();
   });
 
@@ -147,6 +153,7 @@ describe('web defects (issue 17) in Chromium', () => {
     expect(await page.locator('#form-errors li').count()).toBe(3);
     expect(await page.locator('#email').inputValue()).toBe('not-an-email');
     expect(await noSideScroll(page)).toBe(true);
+    await shot(page, 'register-errors-phone-ru');
 
     // The studio: an empty prompt and an out-of-range step count, both reported.
     const studio = await register(ctx, 'ru');
@@ -171,6 +178,7 @@ describe('web defects (issue 17) in Chromium', () => {
     await page.getByText('Меню', { exact: true }).click();
     expect(await shop.isVisible()).toBe(true);
     expect(await noSideScroll(page)).toBe(true);
+    await shot(page, 'menu-phone-ru');
     // The first button in the header is a menu, not «Выйти»; logging out is in the account menu.
     const logout = page.getByRole('button', { name: 'Выйти' });
     expect(await logout.isVisible()).toBe(false);
@@ -185,6 +193,7 @@ describe('web defects (issue 17) in Chromium', () => {
     expect(await desk.getByRole('link', { name: 'Shop', exact: true }).isVisible()).toBe(true);
     expect(await desk.getByText('Menu', { exact: true }).isVisible()).toBe(false);
     expect((await desk.locator('header.top').boundingBox())?.height).toBeLessThan(80);
+    await shot(desk, 'studio-desktop-en');
     await wide.close();
   });
 

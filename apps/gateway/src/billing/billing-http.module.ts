@@ -10,5 +10,7 @@ import { BillingRpc } from './billing-rpc';
 @Module({
   controllers: [BillingAccountController, PlansController, BillingAdminController],
   providers: [BillingRpc],
+  // The web's billing pages ask billing the same way.
+  exports: [BillingRpc],
 })
 export class BillingHttpModule {}

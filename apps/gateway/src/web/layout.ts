@@ -32,7 +32,8 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
         ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}`
-    : html`<li><a href="/login">${t('nav.login')}</a></li>
+    : html`<li><a href="/pricing">${t('nav.pricing')}</a></li>
+        <li><a href="/login">${t('nav.login')}</a></li>
         <li><a href="/register">${t('nav.register')}</a></li>`;
   // <details> menus open without JavaScript; on wide screens CSS shows the main one inline.
   const account = ctx.signedIn
@@ -40,6 +41,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <summary>${t('nav.accountMenu')}</summary>
         <ul class="menu-panel">
           <li><a href="/account">${t('nav.account')}</a></li>
+          <li><a href="/account/billing">${t('nav.billing')}</a></li>
           <li>
             <form method="post" action="/logout">
               ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>

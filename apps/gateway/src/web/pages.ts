@@ -214,11 +214,18 @@ export function registerPage(ctx: PageContext, form: RegisterForm): string {
 
 export type StudioForm = Partial<Record<'prompt' | 'platform' | 'n' | 'size' | 'steps' | 'guidance' | 'seed', string>>;
 
+/** What billing allows now: the count select never offers more than this. */
+export interface StudioQuota {
+  left: number;
+  maxPerRequest: number;
+}
+
 export function studioPage(
   ctx: PageContext,
   history: { items: GenerationSummaryDto[]; nextCursor: string | null },
   form: StudioForm = {},
   errors: FieldErrors = {},
+  quota?: StudioQuota,
 ): string {
   const { t } = ctx;
   const labels: Record<string, string> = {
@@ -233,7 +240,9 @@ export function studioPage(
   const advancedInvalid = ['steps', 'guidance', 'seed'].some((f) => errors[f]?.length);
   const option = (value: string, label: string, selected: boolean) =>
     html`<option value="${value}" ${selected ? html`selected` : ''}>${label}</option>`;
-  const n = form.n ?? '4';
+  const cap = quota ? Math.min(4, quota.maxPerRequest || 4, quota.left) : 4;
+  const counts = ['1', '2', '3', '4'].slice(0, Math.max(1, cap));
+  const n = form.n && counts.includes(form.n) ? form.n : counts[counts.length - 1];
   const size = form.size ?? '512x512';
   return layout(
     ctx,
@@ -242,6 +251,21 @@ export function studioPage(
       <section aria-labelledby="new-request">
         <h2 id="new-request">${t('studio.new')}</h2>
         ${errorSummary(ctx, errors, labels)}
+        ${
+          quota
+            ? quota.left > 0
+              ? html`<p class="notice" data-images-left="${quota.left}">
+                  ${t('studio.imagesLeft', { left: quota.left })}
+                </p>`
+              : html`<div class="error" role="alert" data-images-left="0">
+                  <p>${t('studio.noImagesLeft')}</p>
+                  <p class="actions">
+                    <a class="button" href="/pricing">${t('billing.changePlan')}</a>
+                    <a class="button secondary" href="/account/billing">${t('nav.billing')}</a>
+                  </p>
+                </div>`
+            : ''
+        }
         <form class="stack" method="post" action="/app/requests" novalidate>
           ${csrfField(ctx)}
           <div>
@@ -271,7 +295,7 @@ ${form.prompt ?? ''}</textarea>
             <div>
               <label for="n">${t('studio.count')}</label>
               <select id="n" name="n" ${invalid(errors, 'n')}>
-                ${['1', '2', '3', '4'].map((v) => option(v, v, v === n))}
+                ${counts.map((v) => option(v, v, v === n))}
               </select>
               ${fieldError(errors, 'n')}
             </div>

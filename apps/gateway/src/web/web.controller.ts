@@ -33,6 +33,7 @@ import {
   taskPage,
   type FieldErrors,
   type StudioForm,
+  type StudioQuota,
 } from './pages';
 import { redirectToLogin, safeNext, WebSession } from './web-session';
 
@@ -204,7 +205,7 @@ export class WebController {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!caller) return this.toLogin(req, res);
     const raw = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
-    sendPage(res, 200, studioPage(ctx, await this.history(caller, raw)));
+    sendPage(res, 200, studioPage(ctx, await this.history(caller, raw), {}, {}, await this.quota(caller)));
   }
 
   @Post('app/requests')
@@ -223,7 +224,11 @@ export class WebController {
     ] as const);
     if (!form || (form.size !== undefined && !SIZES.some((s) => s === form.size))) {
       const errors: FieldErrors = { size: [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })] };
-      return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors));
+      return sendPage(
+        res,
+        400,
+        studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors, await this.quota(caller)),
+      );
     }
     const size = form.size ?? '512x512';
     const [width, height] = size.split('x').map(Number);
@@ -259,7 +264,11 @@ export class WebController {
             : ctx.t('studio.invalidField', { field: ctx.t(labels[field] ?? 'studio.size') });
         errors[field] = [...(errors[field] ?? []), message];
       }
-      return sendPage(res, 400, studioPage(ctx, await this.history(caller, undefined), form, errors));
+      return sendPage(
+        res,
+        400,
+        studioPage(ctx, await this.history(caller, undefined), form, errors, await this.quota(caller)),
+      );
     }
     const { id } = await this.requests.submit(caller.userId, dto);
     res.redirect(303, `/app/tasks/${id}`);
@@ -327,6 +336,14 @@ export class WebController {
       cursor = undefined;
     }
     return toPage(await this.readModel.list(caller.userId, 21, cursor), 20);
+  }
+
+  /** Images left this period and the per-request cap; undefined while billing does not answer. */
+  private async quota(caller: Caller): Promise<StudioQuota | undefined> {
+    const b = await this.overview.billing(caller.userId);
+    if (!b) return undefined;
+    const left = Math.max(0, b.usage.monthlyImages - b.usage.committed - b.usage.reserved);
+    return { left, maxPerRequest: b.maxImagesPerRequest };
   }
 
   private async owned(caller: Caller, id: string): Promise<GenerationRow | undefined> {

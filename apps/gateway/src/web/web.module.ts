@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
+import { BillingHttpModule } from '../billing/billing-http.module';
 import { GenerationsModule } from '../generations/generations.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
+import { BillingWebController } from './billing-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
@@ -16,8 +18,14 @@ import { WebSession } from './web-session';
 
 /** The web studio served by the gateway (server-rendered pages, no CDN). */
 @Module({
-  imports: [AccountsModule, AccountModule, GenerationsModule, RecommenderModule],
-  controllers: [WebController, VisualSearchWebController, ShopController, RecommenderDashboardController],
+  imports: [AccountsModule, AccountModule, BillingHttpModule, GenerationsModule, RecommenderModule],
+  controllers: [
+    WebController,
+    BillingWebController,
+    VisualSearchWebController,
+    ShopController,
+    RecommenderDashboardController,
+  ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
     { provide: AssetManifest, useFactory: () => AssetManifest.load() },
