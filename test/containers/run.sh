@@ -30,7 +30,9 @@ cleanup() {
   for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$ns\." || true); do
     rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
   done
-  rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$ns.events\">>), false, <<\"atelier\">>)." >/dev/null 2>&1 || true
+  for x in events rpc; do
+    rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$ns.$x\">>), false, <<\"atelier\">>)." >/dev/null 2>&1 || true
+  done
   rm -rf "$storage"
 }
 trap cleanup EXIT
