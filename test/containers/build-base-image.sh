@@ -26,10 +26,15 @@ mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")" "$rootfs/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+# The machine's trust store: its egress to the npm registry may pass a TLS proxy with its own CA, and `npm ci`
+# inside image builds must trust what the host trusts (Node reads it through NODE_EXTRA_CA_CERTS below).
+mkdir -p "$rootfs/etc/ssl/certs"
+install -m 0644 /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 chroot "$rootfs" groupadd --gid 1000 node
 chroot "$rootfs" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 tar -C "$rootfs" -c . | "${podman[@]}" import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   --change 'CMD ["node"]' - "$image" >/dev/null
 echo "base image $image built in $(($(date +%s) - started)) s: $("${podman[@]}" image inspect "$image" --format '{{.Size}}') bytes"

@@ -30,7 +30,9 @@ cleanup() {
   for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$ns\." || true); do
     rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
   done
-  rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$ns.events\">>), false, <<\"atelier\">>)." >/dev/null 2>&1 || true
+  for x in events rpc; do
+    rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$ns.$x\">>), false, <<\"atelier\">>)." >/dev/null 2>&1 || true
+  done
   rm -rf "$storage"
 }
 trap cleanup EXIT
@@ -43,6 +45,11 @@ bash test/containers/build-base-image.sh
 log "images"
 for app in "${apps[@]}"; do
   t=$(now)
+  # REUSE_IMAGES=1 runs already built images (a cached rebuild still costs ~2 min per image here).
+  if [[ "${REUSE_IMAGES:-}" == 1 ]] && "${podman[@]}" image exists "atelier/$app:latest"; then
+    echo "$app: reusing atelier/$app:latest"
+    continue
+  fi
   "${podman[@]}" build -q --pull=never --network host "${limits[@]}" --build-arg "APP=$app" \
     -t "atelier/$app:latest" -f Dockerfile . >/dev/null
   printf '%-12s built in %6ss, %s MB\n' "$app" "$(since "$t")" \
@@ -50,8 +57,11 @@ for app in "${apps[@]}"; do
 done
 
 log "database and migrations (the migrate step of docker-compose)"
+# db.js validates every service's config, and the image runs NODE_ENV=production, which refuses the development
+# secrets: the migrate step needs JWT_SECRET and INTERNAL_CALLER_SECRET too (found by this lane).
 "${podman[@]}" run --rm --network host "${limits[@]}" -e DATABASE_ADMIN_URL="$admin_url" -e DATABASE_HOST=127.0.0.1 \
-  -e DATABASE_NAME="$db" atelier/gateway:latest node dist/scripts/db.js setup >/dev/null
+  -e DATABASE_NAME="$db" -e JWT_SECRET="$jwt_secret" -e INTERNAL_CALLER_SECRET="$internal_secret" \
+  atelier/gateway:latest node dist/scripts/db.js setup >/dev/null
 
 log "start (NODE_ENV=production, host network)"
 i=0
