@@ -20,9 +20,16 @@ interface ImageRow {
 
 /** Creatives end to end: the platform's exact size, the request's own text set legibly, the subject drawn. */
 describe('creatives through the mesh', () => {
-  const mesh = new TestMesh({ env: { JUDGE_BACKEND: 'statistics' } });
+  // The recommender plays no part in a generation. The five services start one after another: on a busy shared
+  // machine six processes importing at once can each take longer than the supervisor's readiness wait.
+  const mesh = new TestMesh({ env: { JUDGE_BACKEND: 'statistics' }, services: [] });
 
-  beforeAll(() => mesh.start(), 120000);
+  beforeAll(async () => {
+    await mesh.start();
+    for (const service of ['gateway', 'billing', 'enhancer', 'generator', 'judge'] as const) {
+      await mesh.supervisor.start(service);
+    }
+  }, 400000);
   afterAll(() => mesh.stop(), 60000);
 
   const cases = [

@@ -353,7 +353,12 @@ async function main(): Promise<void> {
   for (const m of misses) console.log(`  ${m}`);
 
   if (SHEET) {
-    const picks = sheet.filter((_, k) => k % Math.max(1, Math.floor(sheet.length / 24)) === 0).slice(0, 24);
+    // Spread over the whole set (a fixed stride would pick one seed residue, i.e. one background colour).
+    const count = Math.min(24, sheet.length);
+    const picks = Array.from(
+      { length: count },
+      (_, k) => sheet[Math.round((k * (sheet.length - 1)) / Math.max(1, count - 1))],
+    );
     const cellW = 270;
     const cellH = 340;
     const tiles = await Promise.all(

@@ -154,7 +154,13 @@ export function layoutCreative(width: number, height: number, safe: SafeZone, br
   const wide = inner.w / inner.h >= 1.6;
   const unit = wide ? Math.min(inner.h * 1.25, Math.min(width, height)) : Math.min(width, height);
   const columnW = wide ? inner.w * 0.58 : inner.w;
-  const badgeD = brief.discount ? Math.round(Math.min(unit * 0.24, inner.w * 0.3, inner.h * 0.45)) : 0;
+  // The badge is a share of the format, but never smaller than its text at the minimum size needs (small formats).
+  const badgeText = brief.discount
+    ? (measure(fontFor('black'), brief.discount, Math.max(MIN_PX, SPECS.discount.min * unit)) * SLACK) / 0.74 + 2
+    : 0;
+  const badgeD = brief.discount
+    ? Math.round(Math.min(Math.max(unit * 0.24, badgeText), Math.max(inner.w * 0.3, Math.min(inner.h, inner.w * 0.45))))
+    : 0;
   const gap = Math.round(unit * 0.025);
 
   // Fit widths first at full scale: a text that cannot fit at the minimum size is refused, not shrunk away.

@@ -69,6 +69,12 @@ describe('layout', () => {
     },
   );
 
+  it('fits a short brief on a small user-chosen size (the badge grows to its text)', () => {
+    const brief = { ...emptyBrief(), headline: 'Autumn Latte', price: '290 ₽', discount: '-20%' };
+    const layout = layoutCreative(320, 180, safeZoneFor('generic', 320, 180), brief);
+    expect(layout.texts.map((t) => t.field).sort()).toEqual(['discount', 'headline', 'price']);
+  });
+
   it('refuses text that cannot fit at the minimum size, saying how many characters would', () => {
     const long = 'Распродажа '.repeat(30).trim();
     const err = (() => {
