@@ -17,7 +17,8 @@ export const PLATFORMS = [
   'marketplace_card',
   'poster',
 ] as const;
-export const SIZES = ['512x512', '768x768', '1024x1024', '1024x768', '768x1024', '1080x1350'] as const;
+/** `auto`: the platform's own format (Instagram 1080×1080, story 1080×1920, Ozon card 900×1200 …), chosen by the enhancer. */
+export const SIZES = ['auto', '512x512', '768x768', '1024x1024', '1024x768', '768x1024', '1080x1350'] as const;
 
 const statusText = (ctx: PageContext, status: string): string => ctx.t(knownKey(`status.${status}`) ?? 'status.queued');
 
@@ -243,7 +244,7 @@ export function studioPage(
   const cap = quota ? Math.min(4, quota.maxPerRequest || 4, quota.left) : 4;
   const counts = ['1', '2', '3', '4'].slice(0, Math.max(1, cap));
   const n = form.n && counts.includes(form.n) ? form.n : counts[counts.length - 1];
-  const size = form.size ?? '512x512';
+  const size = form.size ?? 'auto';
   return layout(
     ctx,
     t('studio.title'),
@@ -302,7 +303,7 @@ ${form.prompt ?? ''}</textarea>
             <div>
               <label for="size">${t('studio.size')}</label>
               <select id="size" name="size" ${invalid(errors, 'size')}>
-                ${SIZES.map((s) => option(s, s.replace('x', '×'), s === size))}
+                ${SIZES.map((s) => option(s, s === 'auto' ? t('studio.sizeAuto') : s.replace('x', '×'), s === size))}
               </select>
               ${fieldError(errors, 'size')}
             </div>

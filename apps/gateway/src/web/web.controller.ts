@@ -230,16 +230,16 @@ export class WebController {
         studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors, await this.quota(caller)),
       );
     }
-    const size = form.size ?? '512x512';
-    const [width, height] = size.split('x').map(Number);
+    // Without a chosen size the platform's format decides (the user's own size wins when given).
+    const size = form.size ?? 'auto';
+    const [width, height] = size === 'auto' ? [undefined, undefined] : size.split('x').map(Number);
     // Plain decimal numbers only ("1e3", "0x10" and " 4 " are not what a number field sends).
     const num = (v: string | undefined) =>
       v === undefined || v === '' ? undefined : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
     const dto = plainToInstance(CreateGenerationDto, {
       prompt: form.prompt ?? '',
       n: num(form.n) ?? 1,
-      width,
-      height,
+      ...(width !== undefined && height !== undefined ? { width, height } : {}),
       steps: num(form.steps) ?? 20,
       guidance: num(form.guidance) ?? 7,
       ...(num(form.seed) !== undefined ? { seed: num(form.seed) } : {}),
