@@ -29,6 +29,10 @@ export interface MessagingConfig {
   retryBaseDelayMs: number;
   /** Deliveries larger than this are dead-lettered unread (`message_too_large`). */
   maxMessageBytes: number;
+  /** The broker user this service connects as (from AMQP_URL); set as the AMQP user-id of what it publishes. */
+  brokerUser: string;
+  /** Dead-letter (`forged_producer`) events whose user-id is not a declared producer's broker user. */
+  verifyProducer: boolean;
   outboxPollIntervalMs: number;
   outboxRetentionHours: number;
   inboxRetentionDays: number;
@@ -95,6 +99,7 @@ export function loadConfig<S extends ServiceName>(
       'INTERNAL_CALLER_SECRET: must be set (the same random string of 32+ characters on gateway and recommender) in production',
     ]);
   }
+  const brokerUser = decodeURIComponent(new URL(base.AMQP_URL).username);
   return {
     service,
     nodeEnv: base.NODE_ENV,
@@ -118,6 +123,8 @@ export function loadConfig<S extends ServiceName>(
       retryMaxAttempts: base.RETRY_MAX_ATTEMPTS,
       retryBaseDelayMs: base.RETRY_BASE_DELAY_MS,
       maxMessageBytes: base.MESSAGE_MAX_BYTES,
+      brokerUser,
+      verifyProducer: base.NODE_ENV === 'production' || base.VERIFY_PRODUCER,
       outboxPollIntervalMs: base.OUTBOX_POLL_INTERVAL_MS,
       outboxRetentionHours: base.OUTBOX_RETENTION_HOURS,
       inboxRetentionDays: base.INBOX_RETENTION_DAYS,
