@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Controller, Global, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +10,7 @@ import { EVENTS, create, toBinary, type EventPayload, type EventType, type RpcNa
 import {
   MeshEventContext,
   MessagingModule,
+  brokerGrants,
   RpcClient,
   RpcError,
   connectMesh,
@@ -92,6 +94,7 @@ describe('forged bus: per-service broker users, topic permissions, producer and 
     for (const q of ['', '.dlq', '.rpc', '.retry.1', '.retry.2', '.retry.3', '.retry.4'])
       await ch.deleteQueue(`${ns}.billing${q}`).catch(() => 0);
     await conn.close().catch(() => undefined);
+    for (const g of brokerGrants(ns)) execFileSync('rabbitmqctl', ['-q', 'delete_user', g.user]);
     await dropDatabase(ADMIN_URL, base.DATABASE_NAME);
   });
 
