@@ -79,6 +79,9 @@ const baseShape = {
   RETRY_MAX_ATTEMPTS: int(5, 1, 20),
   // Bigger bus messages are refused (dead-lettered): no event of the mesh comes near it.
   MESSAGE_MAX_BYTES: int(1024 * 1024, 1024, 64 * 1024 * 1024),
+  // Consumers check the broker-verified AMQP user-id of every event against its declared producers (always on in
+  // production, where each service has its own broker user `<MESH_NAMESPACE>-<service>`).
+  VERIFY_PRODUCER: bool(false),
   RETRY_BASE_DELAY_MS: int(500, 10, 600000),
   OUTBOX_POLL_INTERVAL_MS: int(1000, 50, 60000),
   // Published outbox rows are kept this long for audit, then deleted.

@@ -30,6 +30,10 @@ export interface MessagingConfig {
   retryBaseDelayMs: number;
   /** Deliveries larger than this are dead-lettered unread (`message_too_large`). */
   maxMessageBytes: number;
+  /** The broker user this service connects as (from AMQP_URL); set as the AMQP user-id of what it publishes. */
+  brokerUser: string;
+  /** Dead-letter (`forged_producer`) events whose user-id is not a declared producer's broker user. */
+  verifyProducer: boolean;
   outboxPollIntervalMs: number;
   outboxRetentionHours: number;
   inboxRetentionDays: number;
@@ -100,6 +104,7 @@ export function loadConfig<S extends ServiceName>(
     const issues = productionIssues(env as unknown as Record<string, unknown>);
     if (issues.length > 0) throw new ConfigValidationError(service, issues);
   }
+  const brokerUser = decodeURIComponent(new URL(base.AMQP_URL).username);
   return {
     service,
     nodeEnv: base.NODE_ENV,
@@ -123,6 +128,8 @@ export function loadConfig<S extends ServiceName>(
       retryMaxAttempts: base.RETRY_MAX_ATTEMPTS,
       retryBaseDelayMs: base.RETRY_BASE_DELAY_MS,
       maxMessageBytes: base.MESSAGE_MAX_BYTES,
+      brokerUser,
+      verifyProducer: base.NODE_ENV === 'production' || base.VERIFY_PRODUCER,
       outboxPollIntervalMs: base.OUTBOX_POLL_INTERVAL_MS,
       outboxRetentionHours: base.OUTBOX_RETENTION_HOURS,
       inboxRetentionDays: base.INBOX_RETENTION_DAYS,

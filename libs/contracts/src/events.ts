@@ -59,36 +59,48 @@ import {
   RecommendationRequestedSchema,
 } from './gen/recommender/v1/events_pb';
 
+/** The services of the mesh that can publish events (each one a broker user of its own). */
+export type ProducerService = 'gateway' | 'billing' | 'enhancer' | 'generator' | 'judge' | 'recommender';
+
 interface EventDefinition<S extends DescMessage = DescMessage> {
   readonly schema: S;
   readonly version: number;
+  /**
+   * The only services allowed to publish it: the broker's topic permissions let no one else write this routing key,
+   * and consumers dead-letter (`forged_producer`) a delivery whose broker-verified AMQP user-id is not one of them.
+   */
+  readonly producers: readonly ProducerService[];
 }
 
-const define = <S extends DescMessage>(schema: S, version = 1): EventDefinition<S> => ({ schema, version });
+const define = <S extends DescMessage>(
+  schema: S,
+  producers: readonly ProducerService[],
+  version = 1,
+): EventDefinition<S> => ({ schema, version, producers });
 
 /**
  * Every event of the mesh: routing key -> protobuf schema and contract version.
  * The routing key is the event type; consumers bind their queue to these keys.
  */
 export const EVENTS = {
-  'generation.requested': define(GenerationRequestedSchema),
-  'quota.reserved': define(QuotaReservedSchema),
-  'quota.rejected': define(QuotaRejectedSchema),
-  'prompt.enhanced': define(PromptEnhancedSchema),
-  'images.generated': define(ImagesGeneratedSchema),
-  'generation.completed': define(GenerationCompletedSchema),
-  'generation.failed': define(GenerationFailedSchema),
-  'catalog.item_upserted': define(CatalogItemUpsertedSchema),
-  'recommendation.requested': define(RecommendationRequestedSchema),
-  'recommendation.completed': define(RecommendationCompletedSchema),
-  'recommendation.failed': define(RecommendationFailedSchema),
-  'photo.uploaded': define(PhotoUploadedSchema),
-  'photo.annotated': define(PhotoAnnotatedSchema),
-  'photo.annotation_failed': define(PhotoAnnotationFailedSchema),
-  'feedback.submitted': define(FeedbackSubmittedSchema),
-  'wallet.topped_up': define(WalletToppedUpSchema),
-  'wallet.adjusted': define(WalletAdjustedSchema),
-  'subscription.changed': define(SubscriptionChangedSchema),
+  'generation.requested': define(GenerationRequestedSchema, ['gateway']),
+  'quota.reserved': define(QuotaReservedSchema, ['billing']),
+  'quota.rejected': define(QuotaRejectedSchema, ['billing']),
+  'prompt.enhanced': define(PromptEnhancedSchema, ['enhancer']),
+  'images.generated': define(ImagesGeneratedSchema, ['generator']),
+  'generation.completed': define(GenerationCompletedSchema, ['judge']),
+  'generation.failed': define(GenerationFailedSchema, ['billing', 'enhancer', 'generator', 'judge']),
+  'catalog.item_upserted': define(CatalogItemUpsertedSchema, ['recommender']),
+  'recommendation.requested': define(RecommendationRequestedSchema, ['recommender']),
+  'recommendation.completed': define(RecommendationCompletedSchema, ['recommender']),
+  'recommendation.failed': define(RecommendationFailedSchema, ['recommender']),
+  'photo.uploaded': define(PhotoUploadedSchema, ['recommender']),
+  'photo.annotated': define(PhotoAnnotatedSchema, ['recommender']),
+  'photo.annotation_failed': define(PhotoAnnotationFailedSchema, ['recommender']),
+  'feedback.submitted': define(FeedbackSubmittedSchema, ['gateway']),
+  'wallet.topped_up': define(WalletToppedUpSchema, ['billing']),
+  'wallet.adjusted': define(WalletAdjustedSchema, ['billing']),
+  'subscription.changed': define(SubscriptionChangedSchema, ['billing']),
 } as const;
 
 export type EventType = keyof typeof EVENTS;
@@ -98,28 +110,35 @@ export type EventPayload<T extends EventType> = MessageShape<(typeof EVENTS)[T][
 
 export const isEventType = (value: string): value is EventType => Object.hasOwn(EVENTS, value);
 
+/** The event types a service may publish (its broker user's topic permission on the events exchange). */
+export const eventsProducedBy = (service: ProducerService): EventType[] =>
+  (Object.keys(EVENTS) as EventType[]).filter((t) => EVENTS[t].producers.includes(service));
+
 interface RpcDefinition<Req extends DescMessage = DescMessage, Rep extends DescMessage = DescMessage> {
   /** Service that answers. */
   readonly server: string;
   readonly request: Req;
   readonly reply: Rep;
+  /** The only services allowed to call it: with producer checks on, the server refuses (`forbidden_caller`) others. */
+  readonly callers: readonly ProducerService[];
 }
 
 const rpc = <Req extends DescMessage, Rep extends DescMessage>(
   server: string,
   request: Req,
   reply: Rep,
-): RpcDefinition<Req, Rep> => ({ server, request, reply });
+  callers: readonly ProducerService[] = ['gateway'],
+): RpcDefinition<Req, Rep> => ({ server, request, reply, callers });
 
 /** Every request/reply call of the mesh: name (routing key on the rpc exchange) -> server and schemas. */
 export const RPCS = {
-  'billing.get_account': rpc('billing', GetAccountRequestSchema, GetAccountReplySchema),
+  'billing.get_account': rpc('billing', GetAccountRequestSchema, GetAccountReplySchema, ['gateway', 'enhancer']),
   'enhancer.create_brand_profile': rpc('enhancer', CreateBrandProfileRequestSchema, BrandProfileReplySchema),
   'enhancer.list_brand_profiles': rpc('enhancer', ListBrandProfilesRequestSchema, ListBrandProfilesReplySchema),
   'enhancer.update_brand_profile': rpc('enhancer', UpdateBrandProfileRequestSchema, BrandProfileReplySchema),
   'enhancer.delete_brand_profile': rpc('enhancer', DeleteBrandProfileRequestSchema, DeleteBrandProfileReplySchema),
   'enhancer.preview_prompt': rpc('enhancer', PreviewPromptRequestSchema, PreviewPromptReplySchema),
-  'billing.get_limits': rpc('billing', GetLimitsRequestSchema, GetLimitsReplySchema),
+  'billing.get_limits': rpc('billing', GetLimitsRequestSchema, GetLimitsReplySchema, ['gateway', 'enhancer']),
   'billing.list_plans': rpc('billing', ListPlansRequestSchema, ListPlansReplySchema),
   'billing.upsert_plan': rpc('billing', UpsertPlanRequestSchema, UpsertPlanReplySchema),
   'billing.get_ledger': rpc('billing', GetLedgerRequestSchema, GetLedgerReplySchema),

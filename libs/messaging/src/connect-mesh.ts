@@ -3,6 +3,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { AmqpConnection } from './amqp-connection';
+import { assertOwnBrokerUser } from './broker-identity';
 import { EventPublisher } from './event-publisher';
 import { KeepErrorFilter } from './keep-error.filter';
 import { MeshPayloadPipe } from './mesh-payload.pipe';
@@ -16,12 +17,14 @@ import { Outbox } from './outbox';
  * `app.startAllMicroservices()` after it, so consuming begins once migrations ran.
  */
 export function connectMesh(app: INestApplication): MeshTransport {
+  const config = app.get<ServiceConfig>(SERVICE_CONFIG);
+  assertOwnBrokerUser(config);
   const strategy = new MeshTransport({
     connection: app.get(AmqpConnection),
     publisher: app.get(EventPublisher),
     outbox: app.get(Outbox),
     dataSource: app.get(DataSource),
-    config: app.get<ServiceConfig>(SERVICE_CONFIG),
+    config,
   });
   // Deferred: global enhancers must be registered before Nest builds the handlers' pipelines.
   const microservice = app.connectMicroservice<MicroserviceOptions>(

@@ -5,6 +5,7 @@ export { Outbox, type EventInit, type CausalIds } from './outbox';
 export { OutboxRelay } from './outbox-relay';
 export { MeshTransport, MESH_TRANSPORT, type MeshTransportDeps } from './mesh-transport';
 export { connectMesh } from './connect-mesh';
+export { brokerUserOf, producerUsers, callerUsers, assertOwnBrokerUser } from './broker-identity';
 export { MeshClientProxy, type OutgoingCall } from './mesh-client';
 export {
   MeshEventContext,
@@ -25,3 +26,4 @@ export { messagingTablesUpSql, messagingTablesDownSql } from './messaging-tables
 export { RpcClient } from './rpc-client';
 export { RpcError, RPC_HEADERS, rpcExchange, rpcQueue, type RpcReplyInit, type RpcRequestInit } from './rpc';
 export { MessagingJanitor } from './messaging-janitor';
+export { brokerGrants, callsBy, MESH_SERVICES, type BrokerGrant } from './broker-permissions';

@@ -31,7 +31,12 @@ export class MeshClientProxy extends ClientProxy {
   private readonly channel: ChannelWrapper;
   private readonly exchange: string;
 
-  constructor(connection: AmqpConnection, namespace: string) {
+  constructor(
+    connection: AmqpConnection,
+    namespace: string,
+    /** Set as the AMQP user-id (the broker checks it), so the server knows which service calls. */
+    private readonly brokerUser: string,
+  ) {
     super();
     this.exchange = rpcExchange(namespace);
     // Direct reply-to needs the consumer and the publisher on one channel.
@@ -78,6 +83,7 @@ export class MeshClientProxy extends ClientProxy {
     this.channel
       .publish(this.exchange, name, body, {
         correlationId,
+        userId: this.brokerUser,
         replyTo: REPLY_TO,
         type: name,
         mandatory: true,

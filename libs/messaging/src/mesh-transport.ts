@@ -18,6 +18,7 @@ import {
 } from '@atelier/contracts';
 import { messageHandleSeconds, messagesConsumed, runWithMessageContext } from '@atelier/observability';
 import type { AmqpConnection } from './amqp-connection';
+import { brokerUserOf, callerUsers, producerUsers } from './broker-identity';
 import { HEADERS, attemptOf, envelopeFromMessage, type EventEnvelope } from './envelope';
 import {
   MeshEventContext,
@@ -196,6 +197,12 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
       messagesConsumed.inc({ event: 'unknown', outcome: 'dead_lettered' });
       return true;
     }
+    if (!this.fromDeclaredProducer(msg, envelope.type, attempt)) {
+      const who = msg.properties.userId === undefined ? 'no user-id' : `user-id "${String(msg.properties.userId)}"`;
+      await this.deadLetter(msg, 'forged_producer', `${envelope.type} with ${who}`, 'fatal', attempt);
+      messagesConsumed.inc({ event: envelope.type, outcome: 'dead_lettered' });
+      return true;
+    }
     const outcome = await runWithMessageContext(
       {
         correlationId: envelope.correlationId,
@@ -208,6 +215,19 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
     messagesConsumed.inc({ event: envelope.type, outcome });
     messageHandleSeconds.observe({ event: envelope.type }, Number(process.hrtime.bigint() - started) / 1e9);
     return true;
+  }
+
+  /**
+   * The AMQP user-id is checked by the broker against the publishing connection's user, so it names the service that
+   * published. A retry comes back through this service's own delay queue, republished under its own user.
+   */
+  private fromDeclaredProducer(msg: ConsumeMessage, type: EventType, attempt: number): boolean {
+    const { messaging, service } = this.deps.config;
+    if (!messaging.verifyProducer) return true;
+    const userId = msg.properties.userId as string | undefined;
+    if (userId === undefined) return false;
+    if (attempt > 1 && userId === brokerUserOf(messaging.namespace, service)) return true;
+    return producerUsers(messaging.namespace, type).includes(userId);
   }
 
   private async process(msg: ConsumeMessage, envelope: EventEnvelope, attempt: number): Promise<Outcome> {
@@ -249,6 +269,7 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
         this.log.warn(`attempt ${attempt} of ${envelope.type} failed, retrying: ${failure.message}`);
         await this.deps.publisher.sendToQueue(this.names.retryQueue(attempt), msg.content, {
           ...msg.properties,
+          userId: this.deps.config.messaging.brokerUser,
           headers: { ...msg.properties.headers, [HEADERS.attempt]: attempt + 1, [HEADERS.lastError]: failure.message },
         });
         return 'retried';
@@ -331,6 +352,8 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
     const body = code === 'message_too_large' ? Buffer.alloc(0) : msg.content;
     await this.deps.publisher.sendToQueue(this.names.deadLetterQueue, body, {
       ...msg.properties,
+      // Republished by this service: the broker only accepts its own user-id (the original stays in x-producer-user).
+      userId: this.deps.config.messaging.brokerUser,
       persistent: true,
       headers: {
         ...msg.properties.headers,
@@ -339,6 +362,7 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
         [HEADERS.attempts]: attempts,
         [HEADERS.originalType]: msg.properties.type ?? msg.fields.routingKey,
         [HEADERS.failedBy]: this.deps.config.service,
+        'x-producer-user': String(msg.properties.userId ?? ''),
       },
     });
   }
@@ -381,8 +405,12 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
       try {
         const handler = isRpcName(name) ? this.requests.get(name) : undefined;
         if (!isRpcName(name) || !handler) throw new FatalError(`no handler for ${name}`, 'unknown_rpc');
-        const max = this.deps.config.messaging.maxMessageBytes;
+        const { maxMessageBytes: max, verifyProducer, namespace } = this.deps.config.messaging;
         if (msg.content.length > max) throw new FatalError(`${msg.content.length} bytes > ${max}`, 'message_too_large');
+        const caller = msg.properties.userId as string | undefined;
+        if (verifyProducer && (caller === undefined || !callerUsers(namespace, name).includes(caller))) {
+          throw new FatalError(`${name} may not be called by ${caller ?? 'an unnamed user'}`, 'forbidden_caller');
+        }
         let request: unknown;
         try {
           request = fromBinary(RPCS[name].request, msg.content);

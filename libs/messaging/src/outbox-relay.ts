@@ -106,10 +106,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
       await Promise.all(
         rows.map((row) =>
-          this.publisher.publish(
-            row.type,
-            row.payload,
-            envelopeToPublishOptions({
+          this.publisher.publish(row.type, row.payload, {
+            // Checked by the broker against the connection's user; consumers check it against the event's producers.
+            userId: this.config.messaging.brokerUser,
+            ...envelopeToPublishOptions({
               eventId: row.id,
               type: row.type,
               version: row.version,
@@ -118,7 +118,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
               producer: this.config.service,
               occurredAt: row.occurred_at.toISOString(),
             }),
-          ),
+          }),
         ),
       );
       await runner.query(

@@ -12,7 +12,7 @@ export class RpcClient implements OnApplicationShutdown {
   readonly proxy: MeshClientProxy;
 
   constructor(connection: AmqpConnection, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
-    this.proxy = new MeshClientProxy(connection, config.messaging.namespace);
+    this.proxy = new MeshClientProxy(connection, config.messaging.namespace, config.messaging.brokerUser);
   }
 
   /** Resolves with the reply, or rejects with an RpcError (refused, unroutable or timed out). */

@@ -8,6 +8,7 @@ export type RpcRequestInit<N extends keyof typeof RPCS> = MessageInitShape<(type
 const CALLER_STATUS: Readonly<Record<string, number>> = {
   not_found: 404,
   forbidden: 403,
+  forbidden_caller: 403,
   unauthorized: 401,
   conflict: 409,
   message_too_large: 413,
