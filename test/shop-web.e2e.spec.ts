@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { writeRecsReport } from '../scripts/eval/recs-report';
 import { apiUser, freshIp, newEmail, PASSWORD } from './support/http-session';
-import { launchChromium } from './support/browser';
+import { followNavLink, launchChromium } from './support/browser';
 import { TestMesh } from './support/test-mesh';
 
 const FASHION = resolve(__dirname, '..', '..', 'shared', 'data', 'fashion-product-images');
@@ -141,7 +141,7 @@ describe('web shop (gateway → recommender)', () => {
     const [{ id: userId }] = await mesh.query<{ id: string }>('SELECT id FROM gateway.users WHERE email = $1', [email]);
 
     // Before any rating, "for you" is the cold start and says so.
-    await page.getByRole('link', { name: 'Для вас' }).click();
+    await followNavLink(page, 'Для вас');
     await page.waitForURL(/\/shop\/for-you$/);
     expect(await page.locator('[data-strategy]').getAttribute('data-strategy')).toBe('cold-start');
     expect(await page.getByRole('status').first().textContent()).toContain('популярные товары магазина');
@@ -152,7 +152,7 @@ describe('web shop (gateway → recommender)', () => {
     expect(await page.locator('ol.products .reasons').first().textContent()).toContain('популярно в магазине');
 
     // Search with a typo: "jeens" finds the jeans by similar spelling.
-    await page.getByRole('link', { name: 'Магазин' }).click();
+    await followNavLink(page, 'Магазин');
     await page.waitForURL(/\/shop$/);
     await page.getByLabel('Что ищете').fill('jeens');
     await page.getByRole('button', { name: 'Найти' }).click();
@@ -220,7 +220,7 @@ describe('web shop (gateway → recommender)', () => {
     expect(await noSideScroll(page)).toBe(true);
 
     // "For you" now follows the like and names the liked item in its explanations.
-    await page.getByRole('link', { name: 'Для вас' }).click();
+    await followNavLink(page, 'Для вас');
     await page.waitForURL(/\/shop\/for-you$/);
     expect(await page.locator('[data-strategy]').getAttribute('data-strategy')).toBe('hybrid');
     const ids = await page

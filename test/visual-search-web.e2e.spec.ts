@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { apiUser, newEmail, PASSWORD } from './support/http-session';
-import { launchChromium } from './support/browser';
+import { followNavLink, launchChromium } from './support/browser';
 import { TestMesh } from './support/test-mesh';
 
 const FASHION = resolve(__dirname, '..', '..', 'shared', 'data', 'fashion-product-images');
@@ -180,7 +180,7 @@ describe('web: visual search and style profile', () => {
       if (r.method() === 'POST' && r.url().endsWith('/v1/search/visual')) searches.push(r.postDataJSON());
     });
 
-    await page.getByRole('link', { name: 'Поиск по фото' }).click();
+    await followNavLink(page, 'Поиск по фото');
     await page.waitForURL(/\/visual-search$/);
     expect(await page.locator('h1').textContent()).toBe('Поиск по фото');
     expect(await page.locator('[data-visual-search]').isVisible()).toBe(true);
@@ -347,7 +347,7 @@ describe('web: visual search and style profile', () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await signUpAndIn(context);
     await page.getByRole('link', { name: 'Switch to English' }).click();
-    await page.getByRole('link', { name: 'Visual search' }).click();
+    await followNavLink(page, 'Visual search');
     await page.waitForURL(/\/visual-search$/);
     await page.getByLabel('Add photos I like').setInputFiles([positives[3].file]);
     await until(async () => (await photos(page))[0]?.state === 'annotated', 'liked photo annotated');
@@ -404,7 +404,7 @@ describe('web: visual search and style profile', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'ru-RU' });
     const page = await logIn(await context.newPage(), user.email);
 
-    await page.getByRole('link', { name: 'Мой стиль' }).click();
+    await followNavLink(page, 'Мой стиль');
     await page.waitForURL(/\/style-profile$/);
     expect(await page.locator('[data-empty-profile]').textContent()).toContain('не меньше 6. Сейчас: 0, осталось: 6.');
     for (const itemId of itemIds) {

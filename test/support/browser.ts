@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless and quiet (no background fetches): never a downloaded browser. */
 export function launchChromium(): Promise<Browser> {
@@ -13,4 +13,11 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Follows a main-navigation link as a person would: on a phone the links sit behind the menu button first. */
+export async function followNavLink(page: Page, name: string): Promise<void> {
+  const link = page.locator('[data-nav-menu]').getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) await page.locator('[data-nav-menu] > summary').click();
+  await link.click();
 }
