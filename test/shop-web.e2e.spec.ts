@@ -279,7 +279,7 @@ describe('web shop (gateway → recommender)', () => {
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.waitForURL(/\/app$/);
     // Admins find the dashboard in the navigation.
-    await page.locator('nav a[href="/admin/recommender"]').click();
+    await followNavLink(page, 'Рекомендации: панель');
     const res = await page.reload();
     expect(res?.status()).toBe(200);
     const field = (name: string) => page.locator(`[data-health] [data-field="${name}"]`).textContent();
