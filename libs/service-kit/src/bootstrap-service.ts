@@ -28,6 +28,11 @@ export async function bootstrapService(
   app.enableShutdownHooks();
   try {
     await options.configure?.(app);
+    const server = app.getHttpServer() as import('node:http').Server;
+    // Idle keep-alive sockets live longer here than in any client of the mesh (undici: 4 s, nginx: 60 s), so a
+    // client never reuses a socket this server is closing at that instant (bursts of 503 under load).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await app.listen(config.httpPort, '0.0.0.0');
   } catch (err) {
     // A lifecycle hook refused to start (e.g. a configured backend is unavailable): exit non-zero instead of
