@@ -31,9 +31,16 @@ export const SERVICE_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>>
 export const SERVICE_OPTIONAL_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>> = { recommender: ['vector'] };
 
 export async function provisionAll(env: Record<string, string | undefined> = process.env): Promise<void> {
-  const db = loadConfig('gateway', env).database;
+  const config = loadConfig('gateway', env);
+  const db = config.database;
+  const passwords = Object.fromEntries(
+    config.env.DATABASE_ROLE_PASSWORDS.split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
   await provisionDatabase({
     adminUrl: db.adminUrl,
+    passwords,
     database: db.database,
     services: SERVICES,
     extensions: SERVICE_EXTENSIONS,

@@ -232,6 +232,24 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('every service starts under its production checks with distinct strong values for the .env secrets', () => {
+    // ${NAME:?…} / ${NAME:-…} stand for what .env holds: a distinct random value per name, as the docs ask.
+    const values = new Map<string, string>();
+    const fill = (v: string) =>
+      v.replace(/\$\{(\w+)(:[?-][^}]*)?\}/g, (_m: string, name: string) => {
+        if (!values.has(name)) values.set(name, `${name}-${Buffer.from(name).toString('base64')}-Qz8vK2pL7mN4xR1w`);
+        return values.get(name) ?? '';
+      });
+    for (const app of SERVICES) {
+      const env = Object.fromEntries(Object.entries(composeEnv(service(app))).map(([k, v]) => [k, fill(v)]));
+      expect(env.NODE_ENV).toBe('production');
+      expect(env.DATABASE_PASSWORD).toMatch(new RegExp(`^${app.toUpperCase()}_DB_PASSWORD-`));
+      expect(() => loadConfig(app, env)).not.toThrow();
+    }
+    const roles = composeEnv(service('migrate')).DATABASE_ROLE_PASSWORDS ?? '';
+    expect(roles.split(',').map((pair) => pair.split('=')[0])).toEqual([...SERVICES]);
+  });
+
   it('gateway: NODE_ENV=production comes with ALLOW_DEV_USER_HEADER=false', () => {
     const env = composeEnv(service('gateway'));
     expect(env.NODE_ENV).toBe('production');
@@ -616,11 +634,21 @@ describe('k8s', () => {
     expect(c.securityContext?.runAsNonRoot ?? template.spec.securityContext?.runAsNonRoot).toBe(true);
   });
 
+  it('each Deployment reads its own database password from the Secret', () => {
+    for (const app of SERVICES) {
+      const deployment = must(k8s.named<Deployment>('Deployment', app), `Deployment ${app}`);
+      const c = must(deployment.spec.template.spec.containers[0], `${app} container`);
+      const ref = c.env?.find((e) => e.name === 'DATABASE_PASSWORD')?.valueFrom?.secretKeyRef;
+      expect(ref).toEqual({ name: 'atelier-secrets', key: `${app.toUpperCase()}_DATABASE_PASSWORD` });
+    }
+  });
+
   it('the Secret holds only change-me placeholders for the credentials', () => {
     const secret = must(k8s.named('Secret', 'atelier-secrets'), 'Secret atelier-secrets');
     expect(secret.data).toBeUndefined();
     expect(secret.stringData).toEqual({
-      DATABASE_PASSWORD: 'change-me',
+      ...Object.fromEntries(SERVICES.map((app) => [`${app.toUpperCase()}_DATABASE_PASSWORD`, 'change-me'])),
+      DATABASE_ROLE_PASSWORDS: 'change-me',
       DATABASE_ADMIN_URL: 'change-me',
       AMQP_URL: 'change-me',
       OPENAI_IMAGES_API_KEY: 'change-me',

@@ -68,6 +68,11 @@ const baseShape = {
   DATABASE_USER: z.string().min(1).optional(),
   DATABASE_PASSWORD: z.string().default(''),
   DATABASE_POOL_SIZE: int(10, 1, 200),
+  // `db setup` only: the password it gives each service role, as "gateway=…,billing=…" (no commas in passwords).
+  DATABASE_ROLE_PASSWORDS: z
+    .string()
+    .regex(/^([a-z]+=[^,]+(,[a-z]+=[^,]+)*)?$/, 'expected service=password pairs separated by commas')
+    .default(''),
   DATABASE_ADMIN_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   MIGRATIONS_RUN: bool(true),
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),

@@ -36,6 +36,11 @@ export async function bootstrapService(
     // Migrations and the outbox relay start in init; consuming starts only after them.
     await app.init();
     await app.startAllMicroservices();
+    const server = app.getHttpServer() as import('node:http').Server;
+    // Idle keep-alive sockets live longer here than in any client of the mesh (undici: 4 s, nginx: 60 s), so a
+    // client never reuses a socket this server is closing at that instant (bursts of 503 under load).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await app.listen(config.httpPort, '0.0.0.0');
   } catch (err) {
     // A lifecycle hook refused to start (e.g. a configured backend is unavailable): exit non-zero instead of

@@ -14,6 +14,7 @@ export {
 export {
   MAX_JSON_DEPTH,
   findForbiddenString,
+  findPrototypeKey,
   guardedJson,
   guardedText,
   hasForbiddenCharacters,

@@ -1,4 +1,4 @@
-import { findForbiddenString, hasForbiddenCharacters, jsonDepthExceeds } from './input-guard';
+import { findForbiddenString, findPrototypeKey, hasForbiddenCharacters, jsonDepthExceeds } from './input-guard';
 
 describe('input guard', () => {
   it('finds NUL and lone surrogates, and lets paired surrogates through', () => {
@@ -19,5 +19,11 @@ describe('input guard', () => {
     expect(jsonDepthExceeds('[[[[]]]]', 3)).toBe(true);
     expect(jsonDepthExceeds('{"a":"[[[[[[\\"[["}', 1)).toBe(false);
     expect(jsonDepthExceeds('['.repeat(5000))).toBe(true);
+  });
+
+  it('finds keys named like prototype members at any depth, never array indices or values', () => {
+    expect(findPrototypeKey(JSON.parse('{"a":[{"__proto__":1}]}'))).toBe('a.0.__proto__');
+    expect(findPrototypeKey({ attributes: { valueOf: 'x' } })).toBe('attributes.valueOf');
+    expect(findPrototypeKey({ a: ['constructor'], b: 'toString' })).toBeUndefined();
   });
 });

@@ -51,6 +51,24 @@ export function findForbiddenString(value: unknown, path = ''): string | undefin
   return undefined;
 }
 
+/** Keys that name Object.prototype members (and `prototype`): validators' whitelists miss them, so none is data. */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The path of the first object key that names a prototype member, if any. */
+export function findPrototypeKey(value: unknown, path = ''): string | undefined {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return undefined;
+  const entries: Array<[string, unknown]> = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value);
+  for (const [key, v] of entries) {
+    const at = path ? `${path}.${key}` : key;
+    if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key)) return at;
+    const found = findPrototypeKey(v, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const refuse = (res: Response, status: number, code: string, message: string): void => {
   res.status(status).json({ error: { code, message } } satisfies ApiErrorBody);
 };
@@ -109,7 +127,8 @@ function answerParserError(err: unknown, res: Response, next: NextFunction): voi
 
 /**
  * Runs after the body parsers: refuses a NUL or lone surrogate anywhere in the path, the query or a parsed body
- * (JSON, form or text) with 400 `forbidden_characters`, and a path that is not valid percent-encoded UTF-8.
+ * (JSON, form or text) with 400 `forbidden_characters`, a path that is not valid percent-encoded UTF-8, and a body
+ * key named like an Object.prototype member (`__proto__`, `constructor`, `valueOf`…) with 400 `validation_failed`.
  */
 export function rejectForbiddenCharacters(req: Request, res: Response, next: NextFunction): void {
   const path = req.originalUrl.split('?')[0];
@@ -133,6 +152,11 @@ export function rejectForbiddenCharacters(req: Request, res: Response, next: Nex
   const bodyAt = findForbiddenString(req.body as unknown);
   if (bodyAt !== undefined) {
     refuse(res, 400, 'forbidden_characters', `${bodyAt} holds a NUL byte or an unpaired surrogate`);
+    return;
+  }
+  const keyAt = findPrototypeKey(req.body as unknown);
+  if (keyAt !== undefined) {
+    refuse(res, 400, 'validation_failed', `property ${keyAt} should not exist`);
     return;
   }
   next();

@@ -26,6 +26,19 @@ export interface RecommenderReply {
   json<T>(): T;
 }
 
+const IDEMPOTENT = new Set<RecommenderMethod>(['GET']);
+
+/** Errors of a socket that died under a request before any answer (not a timeout, not a refused connection). */
+export function isStaleSocket(err: unknown): boolean {
+  const codes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const { code, message, cause } = e as { code?: string; message?: string; cause?: unknown };
+    if ((code && codes.has(code)) || /other side closed|socket hang up/i.test(message ?? '')) return true;
+    e = cause;
+  }
+  return false;
+}
+
 /** The recommender's roles: gateway `user` accounts are its customers. */
 const RECOMMENDER_ROLE: Record<Role, string> = { user: 'customer', shop: 'shop', admin: 'admin' };
 
@@ -70,19 +83,17 @@ export class RecommenderClient {
     }
     let res: Response;
     try {
-      res = await fetch(url, {
-        method: request.method,
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.config.env.RECOMMENDER_TIMEOUT_MS),
-      });
+      res = await this.fetchOnce(url, request.method, headers, body);
     } catch (err) {
-      this.logger.warn(`recommender unreachable for ${request.method} ${request.path}: ${String(err)}`);
-      throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'recommender_unavailable',
-        'recommendations are unavailable right now; retry',
-      );
+      // A kept-alive socket the recommender closed just as we reused it (ECONNRESET, "other side closed"): the
+      // request never reached it. Safe to send again only when it is idempotent; once, on a fresh connection.
+      if (!IDEMPOTENT.has(request.method) || !isStaleSocket(err)) throw this.unavailable(request, err);
+      this.logger.debug(`retrying ${request.method} ${request.path} after a stale keep-alive socket`);
+      try {
+        res = await this.fetchOnce(url, request.method, headers, body);
+      } catch (again) {
+        throw this.unavailable(request, again);
+      }
     }
     const bytes = Buffer.from(await res.arrayBuffer());
     const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
@@ -98,6 +109,24 @@ export class RecommenderClient {
       body: bytes,
       json: <T>() => JSON.parse(bytes.toString('utf8')) as T,
     };
+  }
+
+  private fetchOnce(
+    url: URL,
+    method: RecommenderMethod,
+    headers: Record<string, string>,
+    body: Buffer | string | undefined,
+  ): Promise<Response> {
+    return fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.config.env.RECOMMENDER_TIMEOUT_MS) });
+  }
+
+  private unavailable(request: RecommenderRequest, err: unknown): ApiError {
+    this.logger.warn(`recommender unreachable for ${request.method} ${request.path}: ${String(err)}`);
+    return new ApiError(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'recommender_unavailable',
+      'recommendations are unavailable right now; retry',
+    );
   }
 
   /** A 2xx answer's JSON; any other answer becomes an ApiError with the recommender's status, code and message. */
