@@ -70,7 +70,7 @@ export class MeshSupervisor {
     this.processes.set(service, child);
   }
 
-  async waitReady(service: ServiceName, timeoutMs = 60000): Promise<void> {
+  async waitReady(service: ServiceName, timeoutMs = 120000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const child = this.processes.get(service);
