@@ -88,6 +88,10 @@ describe('web studio and live API', () => {
     const scores = (await page.locator('[data-score]').allTextContents()).map(Number);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(await cards.first().textContent()).toContain('сильные стороны');
+    // The judge's verdict in words: a 0–100 score and отлично / хорошо / слабо (issue 16).
+    expect(await cards.first().locator('[data-verdict]').textContent()).toMatch(
+      /^\d{1,3} \/ 100 · (отлично|хорошо|слабо)$/,
+    );
     // Every image actually loaded.
     // Browser-side callbacks: typed structurally, the test project has no DOM lib.
     type Img = { complete: boolean; naturalWidth: number; scrollIntoView(): void };

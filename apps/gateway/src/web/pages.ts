@@ -6,7 +6,7 @@ import { formatDate, formatMoney } from './format';
 import { icon } from './icons';
 import { codeWords, knownKey, type MessageKey } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
-import { explainScore } from './why';
+import { explainScore, judgeReasons, verdictText } from './why';
 
 export const PLATFORMS = [
   'instagram_post',
@@ -479,6 +479,18 @@ export function requestPage(
                 <dl class="facts">
                   <dt>${t('request.score')}</dt>
                   <dd data-score>${img.score.toFixed(3)}</dd>
+                  ${
+                    verdictText(img.metrics, t)
+                      ? html`<dt>${t('request.verdict')}</dt>
+                          <dd data-verdict>${verdictText(img.metrics, t)}</dd>`
+                      : ''
+                  }
+                  ${
+                    judgeReasons(img.metrics, t)
+                      ? html`<dt>${t('request.reasons')}</dt>
+                          <dd data-reasons>${judgeReasons(img.metrics, t)}</dd>`
+                      : ''
+                  }
                   <dt>${t('request.why')}</dt>
                   <dd>${explainScore(img.metrics, t)}</dd>
                 </dl>
