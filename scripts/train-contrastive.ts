@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@atelier/config';
 import { parseCsv } from '../apps/recommender/src/catalog/csv';
 import { imageColourFeatures } from '../apps/recommender/src/features/colour-features';
-import { IMAGE_MODEL, ImageEmbedder } from '../apps/recommender/src/features/image-embedder';
+import { IMAGE_MODEL, ImageEmbedder } from '@atelier/ml-runtime';
 import { TEXT_DIMENSIONS } from '../apps/recommender/src/features/item-vector';
 import { Bm25Vectorizer, itemTokens } from '../apps/recommender/src/features/text-vectorizer';
 import {

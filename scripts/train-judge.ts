@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '@atelier/config';
 import { DEFAULT_BOOSTING, fitBoosting, fitRidge, type BoostingOptions } from '../apps/judge/src/quality/learners';
 import { HANDCRAFTED_FEATURES } from '../apps/judge/src/quality/quality-features';
-import { IMAGE_DIMENSIONS, IMAGE_MODEL } from '../apps/judge/src/quality/image-embedder';
+import { IMAGE_DIMENSIONS, IMAGE_MODEL } from '@atelier/ml-runtime';
 import {
   linearScore,
   predictTrees,

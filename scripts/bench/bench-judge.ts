@@ -31,7 +31,7 @@ import { ClipJudge, type ClipJudgeOptions } from '../../apps/judge/src/clip/clip
 import { captionMatchingRate } from '../../apps/judge/src/vision/caption-matching';
 import { VisionJudge } from '../../apps/judge/src/vision/vision-judge';
 import { ObjectDetector } from '../../apps/judge/src/vision/object-detector';
-import { ImageEmbedder } from '../../apps/judge/src/quality/image-embedder';
+import { ImageEmbedder } from '@atelier/ml-runtime';
 import { QualityModel } from '../../apps/judge/src/quality/quality-model';
 import sharp from 'sharp';
 import { JudgeWorkerPool } from '../../apps/judge/src/workers/judge-worker-pool';

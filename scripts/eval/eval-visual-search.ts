@@ -22,7 +22,7 @@ import {
   PHOTO_EMBEDDING_DIMENSIONS,
 } from '../../apps/recommender/src/attributes/photo-annotator';
 import { imageColourFeatures } from '../../apps/recommender/src/features/colour-features';
-import { ImageEmbedder } from '../../apps/recommender/src/features/image-embedder';
+import { ImageEmbedder } from '@atelier/ml-runtime';
 import { readFashionRows } from '../../apps/recommender/src/visual-search/fashion-fixture';
 import { VisualCatalogIndex } from '../../apps/recommender/src/visual-search/visual-catalog-index';
 import {

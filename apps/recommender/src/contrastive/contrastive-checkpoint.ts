@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { COLOUR_DIMENSIONS } from '../features/colour-features';
-import { IMAGE_DIMENSIONS } from '../features/image-embedder';
+import { IMAGE_DIMENSIONS } from '@atelier/ml-runtime';
 import { Bm25Vectorizer, type Bm25State } from '../features/text-vectorizer';
 import { TEXT_DIMENSIONS } from '../features/item-vector';
 import { ContrastiveModel, type ContrastiveWeights } from './contrastive-model';

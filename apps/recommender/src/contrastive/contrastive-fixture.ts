@@ -1,5 +1,5 @@
 import { imageColourFeatures } from '../features/colour-features';
-import { ImageEmbedder } from '../features/image-embedder';
+import { ImageEmbedder } from '@atelier/ml-runtime';
 import { TEXT_DIMENSIONS } from '../features/item-vector';
 import { Bm25Vectorizer, itemTokens, type TextSource } from '../features/text-vectorizer';
 import {

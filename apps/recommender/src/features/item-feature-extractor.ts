@@ -3,7 +3,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ObjectStorage } from '@atelier/storage';
 import { toPhotoBox } from '../contrastive/contrastive-checkpoint';
 import { imageColourFeatures, namedColourFeatures } from './colour-features';
-import { IMAGE_MODEL, ImageEmbedder } from './image-embedder';
+import { IMAGE_MODEL, ImageEmbedder } from '@atelier/ml-runtime';
 import type { ItemFeatures } from './item-features.repository';
 import { itemTokens, type TextSource } from './text-vectorizer';
 

@@ -1,5 +1,5 @@
 import { COLOUR_DIMENSIONS } from './colour-features';
-import { IMAGE_DIMENSIONS } from './image-embedder';
+import { IMAGE_DIMENSIONS } from '@atelier/ml-runtime';
 
 export const TEXT_DIMENSIONS = 256;
 export const ITEM_VECTOR_DIMENSIONS = TEXT_DIMENSIONS + COLOUR_DIMENSIONS + IMAGE_DIMENSIONS;

@@ -11,7 +11,7 @@ interface ModelFiles {
 }
 
 /**
- * Image features from the MobileNetV2 bundled in the nsfwjs npm package (ImageNet-initialised backbone,
+ * Image features from the MobileNetV2 (shared by the recommender and the judge) bundled in the nsfwjs npm package (ImageNet-initialised backbone,
  * fine-tuned by its authors): the 1280-d pooled output of the last convolution block (`flatten_1`), before the
  * classification head. Runs on tfjs with the WASM backend — no native TensorFlow, no download.
  */
@@ -51,6 +51,22 @@ export class ImageEmbedder {
     );
     const features = tf.model({ inputs: full.inputs, outputs: full.getLayer('flatten_1').output });
     return new ImageEmbedder(tf, features);
+  }
+
+  /** Raw (not normalised) 1280-d features of 224×224 RGB images: the quality model reads their magnitude too. */
+  async embedPixels(pixels: Uint8Array[]): Promise<Float32Array[]> {
+    if (pixels.length === 0) return [];
+    const tf = this.tf;
+    const out = tf.tidy(() => {
+      const batch = tf
+        .stack(pixels.map((p) => tf.tensor3d(p, [224, 224, 3], 'int32')))
+        .toFloat()
+        .div(255);
+      return this.model.predict(batch) as Tf.Tensor;
+    });
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    return pixels.map((_, i) => data.slice(i * IMAGE_DIMENSIONS, (i + 1) * IMAGE_DIMENSIONS));
   }
 
   /** L2-normalised 1280-d features of each image (JPEG/PNG/WebP bytes). */
