@@ -162,7 +162,7 @@ describe('web shop (gateway → recommender)', () => {
     expect(titles[0]).toMatch(/Jeans$/);
     const jeans = slice.find((i) => i.title === titles[0]) as { title: string; price: number; externalId: string };
     const first = page.locator('.products > li').first();
-    expect(await first.locator('.category').textContent()).toBe('Apparel › Bottomwear › Jeans');
+    expect(await first.locator('.category').textContent()).toBe('Одежда › Низ › Джинсы');
     expect(await first.locator('.match').textContent()).toContain('по похожему написанию');
     const price = new Intl.NumberFormat('ru-RU', {
       style: 'currency',
@@ -196,7 +196,7 @@ describe('web shop (gateway → recommender)', () => {
     expect(await page.locator('h1').textContent()).toBe(jeans.title);
     expect(await imagesLoaded(page, '.item-photo img')).toEqual([60]);
     expect(await page.locator('dl.facts').textContent()).toContain(jeans.externalId);
-    expect(await page.locator('dl.facts').textContent()).toContain('Apparel › Bottomwear › Jeans');
+    expect(await page.locator('dl.facts').textContent()).toContain('Одежда › Низ › Джинсы');
 
     // Like, enhanced by the script (no navigation), recorded through the recommender as this user.
     const like = page.getByRole('button', { name: /Нравится/ });

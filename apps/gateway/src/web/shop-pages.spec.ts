@@ -101,7 +101,7 @@ describe('shopSearchPage', () => {
     expect(page).toContain(`href="/shop/items/${ID}"`);
     expect(page).toMatch(/2[\u00a0\u202f ]499,50[\u00a0 ]₽/);
     // Category path segments in the page's language (issue 17, defect 6); unknown ones as the shop wrote them.
-    expect(page).toContain('Одежда › Низ › Jeans');
+    expect(page).toContain('Одежда › Низ › Джинсы');
     expect(page).toContain('Найдено: по похожему написанию');
     expect(page).toContain('Найдено: по словам запроса');
     expect(page).toContain('&lt;b&gt;Evil&lt;/b&gt; jeans');
