@@ -62,14 +62,27 @@ export class CatalogSearchService {
   ) {}
 
   /**
-   * Full text over English titles with the query's English form; a Russian query whose translation finds
-   * nothing falls back to the query as typed (a shop may have Russian titles too).
+   * Full text over English titles with the query's English form, and over the titles as typed: a shop may have
+   * Russian titles too, and those word-for-word matches («платья» → «Синее летнее платье») come first. Typed hits
+   * found only by trigram similarity are left out when the translation finds something (fuzzy Cyrillic against
+   * English titles is noise); with no English hit the search is the query as typed.
    */
   private async lexical(query: string, limit: number): Promise<SearchHit[]> {
     const languages = this.languages.translate(query);
     if (!languages.translated) return this.items.search(query, limit);
-    const hits = await this.items.search(languages.english, limit);
-    return hits.length > 0 ? hits : this.items.search(query, limit);
+    const [inEnglish, asTyped] = await Promise.all([
+      this.items.search(languages.english, limit),
+      this.items.search(query, limit),
+    ]);
+    if (inEnglish.length === 0) return asTyped;
+    const seen = new Set<string>();
+    const merged: SearchHit[] = [];
+    for (const hit of [...asTyped.filter((h) => Number(h.rank) > 0), ...inEnglish]) {
+      if (seen.has(hit.id)) continue;
+      seen.add(hit.id);
+      merged.push(hit);
+    }
+    return merged.slice(0, limit);
   }
 
   async search(query: string, limit: number, requested?: SearchMode): Promise<SearchResponse> {
