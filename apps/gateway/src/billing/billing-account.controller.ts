@@ -1,35 +1,10 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Put,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiError } from '@atelier/service-kit';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { CurrentCaller, DevUserGuard, type Caller } from '../identity/dev-user.guard';
 import { Public } from '../identity/caller';
 import { BillingRpc } from './billing-rpc';
 import { ChangeSubscriptionDto, CreateTopUpDto, PageQueryDto } from './billing.dto';
 import { planView, subscriptionView, topUpView } from './billing-views';
-
-const IDEMPOTENCY_KEY = /^[\w.:-]{8,128}$/;
-
-export const requireIdempotencyKey = (key: string | undefined): string => {
-  if (!key || !IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'idempotency_key_required',
-      'send an Idempotency-Key header of 8-128 characters [A-Za-z0-9_.:-]',
-    );
-  }
-  return key;
-};
+import { requireIdempotencyKey } from '../http/idempotency-key';
 
 /** The caller's wallet, statement, top-ups and subscription. Billing owns all of it; asked by request/reply. */
 @Controller('v1/account')

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { CurrentCaller, Roles, type Caller } from '../identity/caller';
-import { requireIdempotencyKey } from './billing-account.controller';
+import { requireIdempotencyKey } from '../http/idempotency-key';
 import { BillingRpc } from './billing-rpc';
 import { AdjustWalletDto, UpsertPlanDto } from './billing.dto';
 import { planView } from './billing-views';

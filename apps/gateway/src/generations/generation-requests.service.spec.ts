@@ -5,7 +5,7 @@ import type { ApiErrorBody } from '@atelier/service-kit';
 import { ApiError } from '@atelier/service-kit';
 import type { CreateGenerationDto } from './create-generation.dto';
 import type { GenerationReadModelRepository } from './generation-read-model.repository';
-import { GenerationRequests } from './generation-requests.service';
+import { GenerationRequests, requestHash } from './generation-requests.service';
 import { CreativeBriefs } from './creative-briefs.service';
 
 /**
@@ -93,5 +93,18 @@ describe('GenerationRequests and the text that must fit', () => {
       id: expect.any(String),
     });
     expect(transactions).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('requestHash (what "the same body" means for an Idempotency-Key)', () => {
+  const dto = (d: Partial<CreateGenerationDto>) => ({ prompt: 'кофейня', ...d }) as CreateGenerationDto;
+
+  it('ignores key order and absent fields, and tells any changed value apart', () => {
+    const base = requestHash(dto({ n: 2, width: 256, height: 256 }));
+    expect(requestHash({ height: 256, width: 256, n: 2, prompt: 'кофейня' } as CreateGenerationDto)).toBe(base);
+    expect(requestHash(dto({ n: 2, width: 256, height: 256, seed: undefined }))).toBe(base);
+    expect(requestHash(dto({ n: 3, width: 256, height: 256 }))).not.toBe(base);
+    expect(requestHash(dto({ n: 2, width: 256, height: 256, seed: 0 }))).not.toBe(base);
+    expect(requestHash(dto({ prompt: 'кофейня ', n: 2, width: 256, height: 256 }))).not.toBe(base);
   });
 });

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -14,9 +15,11 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCookieAuth,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProduces,
@@ -25,6 +28,7 @@ import {
 import type { Request, Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
 import { ApiError } from '@atelier/service-kit';
+import { optionalIdempotencyKey } from '../http/idempotency-key';
 import { decodeCursor } from '../http/pagination';
 import { PageQueryDto } from '../http/page-query.dto';
 import { CurrentCaller, type Caller } from '../identity/caller';
@@ -68,8 +72,20 @@ export class GenerationsController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AcceptedGenerationDto })
-  async create(@CurrentCaller() caller: Caller, @Body() dto: CreateGenerationDto): Promise<AcceptedGenerationDto> {
-    const { id } = await this.requests.submit(caller.userId, dto);
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      '8-128 characters [A-Za-z0-9_.:-]; a retry with the same key and body answers the same generation (24 h)',
+  })
+  @ApiBadRequestResponse({ description: 'invalid_idempotency_key' })
+  @ApiConflictResponse({ description: 'idempotency_key_reused: the key came earlier with another body' })
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Body() dto: CreateGenerationDto,
+    @Headers('idempotency-key') key: string | undefined,
+  ): Promise<AcceptedGenerationDto> {
+    const { id } = await this.requests.submit(caller.userId, dto, optionalIdempotencyKey(key));
     return {
       id,
       status: 'queued',

@@ -2,6 +2,7 @@ import { InitGateway1763712000000 } from './1763712000000-init-gateway';
 import { GenerationJudging1763770000001 } from './1763770000001-generation-judging';
 import { Accounts1763730000000 } from './1763730000000-accounts';
 import { ShopRole1763800000000 } from './1763800000000-shop-role';
+import { GenerationIdempotencyKeys1763900000000 } from './1763900000000-generation-idempotency-keys';
 
 /** Every migration of the gateway schema, in order. */
 export const GATEWAY_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const GATEWAY_MIGRATIONS = [
   Accounts1763730000000,
   GenerationJudging1763770000001,
   ShopRole1763800000000,
+  GenerationIdempotencyKeys1763900000000,
 ];

@@ -363,6 +363,7 @@ const ru = {
   'register.emailMissing': 'Введите e-mail.',
   'register.passwordMissing': 'Введите пароль.',
   'studio.promptMissing': 'Опишите, что нарисовать.',
+  'studio.alreadySent': 'Эта форма уже была отправлена с другими данными. Проверьте поля и отправьте ещё раз.',
 
   // Billing pages: /pricing and /account/billing (issue 17).
   'nav.pricing': 'Тарифы',
@@ -772,6 +773,7 @@ const en: Record<MessageKey, string> = {
   'register.emailMissing': 'Enter your e-mail.',
   'register.passwordMissing': 'Enter a password.',
   'studio.promptMissing': 'Describe what to draw.',
+  'studio.alreadySent': 'This form was already sent with different values. Check the fields and send it again.',
 
   // Billing pages: /pricing and /account/billing (issue 17).
   'nav.pricing': 'Pricing',

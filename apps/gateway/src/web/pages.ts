@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BillingAccount } from '../account/account-overview.service';
 import type { UserProfile } from '../accounts/user-accounts.service';
 import type { GenerationSummaryDto, GenerationViewDto } from '../generations/generation.dto';
@@ -213,7 +214,9 @@ export function registerPage(ctx: PageContext, form: RegisterForm): string {
   );
 }
 
-export type StudioForm = Partial<Record<'prompt' | 'platform' | 'n' | 'size' | 'steps' | 'guidance' | 'seed', string>>;
+export type StudioForm = Partial<
+  Record<'prompt' | 'platform' | 'n' | 'size' | 'steps' | 'guidance' | 'seed' | 'idempotencyKey', string>
+>;
 
 /** What billing allows now: the count select never offers more than this. */
 export interface StudioQuota {
@@ -269,6 +272,8 @@ export function studioPage(
         }
         <form class="stack" method="post" action="/app/requests" novalidate>
           ${csrfField(ctx)}
+          <!-- One key per render: a double submit or a browser retry of this form makes one generation. -->
+          <input type="hidden" name="idempotencyKey" value="${form.idempotencyKey ?? randomUUID()}" />
           <div>
             <label for="prompt">${t('studio.prompt')}</label>
             <textarea id="prompt" name="prompt" required maxlength="2000" ${invalid(errors, 'prompt', 'prompt-hint')}>

@@ -15,6 +15,7 @@ import { GenerationRequests } from '../generations/generation-requests.service';
 import { toPage, toView } from '../generations/generation-view';
 import { ApiError } from '@atelier/service-kit';
 import { AuthThrottlerGuard, RateGroup } from '../http/auth-throttler.guard';
+import { IDEMPOTENCY_KEY } from '../http/idempotency-key';
 import { decodeCursor } from '../http/pagination';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import { Public, type Caller, type RequestWithCaller } from '../identity/caller';
@@ -221,6 +222,7 @@ export class WebController {
       'steps',
       'guidance',
       'seed',
+      'idempotencyKey',
     ] as const);
     if (!form || (form.size !== undefined && !SIZES.some((s) => s === form.size))) {
       const errors: FieldErrors = { size: [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })] };
@@ -270,8 +272,22 @@ export class WebController {
         studioPage(ctx, await this.history(caller, undefined), form, errors, await this.quota(caller)),
       );
     }
-    const { id } = await this.requests.submit(caller.userId, dto);
-    res.redirect(303, `/app/tasks/${id}`);
+    // A malformed key (never one this page renders) is dropped; the re-rendered form carries a fresh one.
+    const key = form.idempotencyKey && IDEMPOTENCY_KEY.test(form.idempotencyKey) ? form.idempotencyKey : undefined;
+    try {
+      const { id } = await this.requests.submit(caller.userId, dto, key);
+      res.redirect(303, `/app/tasks/${id}`);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.getStatus() !== 409) throw e;
+      // The back button brought an already-sent form back and it was edited: ask for a fresh send.
+      const fresh = { ...form, idempotencyKey: undefined };
+      const errors: FieldErrors = { prompt: [ctx.t('studio.alreadySent')] };
+      sendPage(
+        res,
+        409,
+        studioPage(ctx, await this.history(caller, undefined), fresh, errors, await this.quota(caller)),
+      );
+    }
   }
 
   @Get('app/tasks/:id')
