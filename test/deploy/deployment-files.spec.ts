@@ -256,9 +256,10 @@ describe('docker-compose.yml', () => {
     expect(env.ALLOW_DEV_USER_HEADER).toBe('false');
   });
 
-  it('gateway reaches the recommender service on its port, both with the same internal caller key', () => {
+  it('gateway reaches the recommender service on its port; gateway, recommender and billing share the caller key', () => {
     const gateway = composeEnv(service('gateway'));
     const recommender = composeEnv(service('recommender'));
+    expect(composeEnv(service('billing')).INTERNAL_CALLER_SECRET).toBe(gateway.INTERNAL_CALLER_SECRET);
     const url = new URL(must(gateway.RECOMMENDER_URL, 'gateway RECOMMENDER_URL'));
     expect([url.hostname, Number(url.port)]).toEqual(['recommender', DEFAULT_PORTS.recommender]);
     expect(gateway.INTERNAL_CALLER_SECRET).toMatch(/^\$\{INTERNAL_CALLER_SECRET:\?/);
@@ -505,7 +506,8 @@ describe('k8s', () => {
 
     it('reads INTERNAL_CALLER_SECRET from the Secret when it forwards or verifies callers', () => {
       const ref = container().env?.find((v) => v.name === 'INTERNAL_CALLER_SECRET')?.valueFrom?.secretKeyRef;
-      if (app === 'gateway' || app === 'recommender') expect(ref?.key).toBe('INTERNAL_CALLER_SECRET');
+      if (app === 'gateway' || app === 'recommender' || app === 'billing')
+        expect(ref?.key).toBe('INTERNAL_CALLER_SECRET');
       else expect(ref).toBeUndefined();
       if (app === 'gateway')
         expect(new URL(must(env().get('RECOMMENDER_URL'), 'RECOMMENDER_URL')).port).toBe(

@@ -194,6 +194,8 @@ export const ENV_SHAPES = {
     PAYMENT_HTTP_TIMEOUT_MS: int(10000, 100, 120000),
     // Fault injection for tests only (refused in production): SIGKILL right after committing these operations.
     FAULT_CRASH_AFTER_COMMIT: z.string().default(''),
+    // Verifies the caller the gateway signs onto state-changing billing RPCs (audience `billing`).
+    INTERNAL_CALLER_SECRET: z.string().min(32).default(DEV_INTERNAL_CALLER_SECRET),
   },
   enhancer: {
     ...baseShape,

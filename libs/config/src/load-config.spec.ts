@@ -67,12 +67,18 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses the development internal-caller key in production on both ends of the forwarded identity', () => {
+  it('refuses the development internal-caller key in production wherever a signed caller is made or checked', () => {
     expect(() => loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: prodSecret })).toThrow(
       /INTERNAL_CALLER_SECRET/,
     );
     expect(() => loadConfig('recommender', { NODE_ENV: 'production', DATABASE_PASSWORD: 'p' })).toThrow(
       /INTERNAL_CALLER_SECRET/,
+    );
+    expect(() => loadConfig('billing', { NODE_ENV: 'production', DATABASE_PASSWORD: 'p' })).toThrow(
+      /INTERNAL_CALLER_SECRET/,
+    );
+    expect(loadConfig('billing', { NODE_ENV: 'production', ...internal }).env.INTERNAL_CALLER_SECRET).toBe(
+      internal.INTERNAL_CALLER_SECRET,
     );
     expect(loadConfig('recommender', { NODE_ENV: 'production', ...internal }).env.INTERNAL_CALLER_SECRET).toBe(
       internal.INTERNAL_CALLER_SECRET,
@@ -88,9 +94,7 @@ describe('loadConfig', () => {
 
     it('nothing wrong: a strong, distinct set starts', () => {
       expect(loadConfig('gateway', prod).env.COOKIE_SECURE).toBe(true);
-      expect(loadConfig('billing', { NODE_ENV: 'production', DATABASE_PASSWORD: 'db-Vc4Nw8Qz2Lr6Tx0Pk' }).service).toBe(
-        'billing',
-      );
+      expect(loadConfig('billing', { NODE_ENV: 'production', ...internal }).service).toBe('billing');
     });
 
     it('COOKIE_SECURE=false (or unset)', () => {
@@ -101,7 +105,11 @@ describe('loadConfig', () => {
 
     it('an empty database password, in every service', () => {
       refuses('gateway', { ...prod, DATABASE_PASSWORD: '' }, /DATABASE_PASSWORD/);
-      refuses('billing', { NODE_ENV: 'production' }, /DATABASE_PASSWORD/);
+      refuses(
+        'billing',
+        { NODE_ENV: 'production', INTERNAL_CALLER_SECRET: internal.INTERNAL_CALLER_SECRET },
+        /DATABASE_PASSWORD/,
+      );
     });
 
     it('a JWT or caller secret under ~128 bits: 32 × "a" fails, and so do long but repetitive keys', () => {

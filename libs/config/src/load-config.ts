@@ -74,7 +74,7 @@ export function loadConfig<S extends ServiceName>(
   const env = parsed.data as unknown as ServiceEnv<S>;
   const base = env as unknown as ServiceEnv<'recommender'>;
   if (
-    (service === 'gateway' || service === 'recommender') &&
+    (service === 'gateway' || service === 'recommender' || service === 'billing') &&
     base.NODE_ENV === 'production' &&
     (env as unknown as ServiceEnv<'gateway'>).ALLOW_DEV_USER_HEADER
   ) {
@@ -92,12 +92,12 @@ export function loadConfig<S extends ServiceName>(
     ]);
   }
   if (
-    (service === 'gateway' || service === 'recommender') &&
+    (service === 'gateway' || service === 'recommender' || service === 'billing') &&
     base.NODE_ENV === 'production' &&
     base.INTERNAL_CALLER_SECRET === DEV_INTERNAL_CALLER_SECRET
   ) {
     throw new ConfigValidationError(service, [
-      'INTERNAL_CALLER_SECRET: must be set (the same random string of 32+ characters on gateway and recommender) in production',
+      'INTERNAL_CALLER_SECRET: must be set (the same random string of 32+ characters on gateway, recommender and billing) in production',
     ]);
   }
   if (base.NODE_ENV === 'production') {

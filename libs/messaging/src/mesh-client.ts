@@ -9,10 +9,11 @@ import { RPC_HEADERS, RpcError, rpcExchange } from './rpc';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 
-/** What `send(name, call)` carries: the request and how long the caller waits. */
+/** What `send(name, call)` carries: the request, how long the caller waits, and extra AMQP headers (e.g. a signed caller). */
 export interface OutgoingCall {
   request: unknown;
   timeoutMs: number;
+  headers?: Readonly<Record<string, string>>;
 }
 
 interface Pending {
@@ -67,7 +68,7 @@ export class MeshClientProxy extends ClientProxy {
 
   protected publish(packet: ReadPacket<OutgoingCall>, callback: (packet: WritePacket) => void): () => void {
     const name = String(packet.pattern);
-    const { request, timeoutMs } = packet.data;
+    const { request, timeoutMs, headers } = packet.data;
     if (!isRpcName(name)) {
       callback({ err: new RpcError(name, 'unknown_rpc', 'not a call of the mesh', true) });
       return () => undefined;
@@ -88,7 +89,7 @@ export class MeshClientProxy extends ClientProxy {
         type: name,
         mandatory: true,
         expiration: String(timeoutMs),
-        headers: { 'x-correlation-id': currentMessageContext()?.correlationId ?? correlationId },
+        headers: { ...headers, 'x-correlation-id': currentMessageContext()?.correlationId ?? correlationId },
       })
       .catch((err: unknown) => this.fail(correlationId, new RpcError(name, 'rpc_unavailable', String(err))));
     return () => {

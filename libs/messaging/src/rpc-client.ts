@@ -15,9 +15,17 @@ export class RpcClient implements OnApplicationShutdown {
     this.proxy = new MeshClientProxy(connection, config.messaging.namespace, config.messaging.brokerUser);
   }
 
-  /** Resolves with the reply, or rejects with an RpcError (refused, unroutable or timed out). */
-  call<N extends RpcName>(name: N, request: RpcRequestInit<N>, timeoutMs = 3000): Promise<RpcReply<N>> {
-    return lastValueFrom(this.proxy.send<RpcReply<N>, OutgoingCall>(name, { request, timeoutMs }));
+  /**
+   * Resolves with the reply, or rejects with an RpcError (refused, unroutable or timed out).
+   * `headers` ride on the request as AMQP headers (e.g. the signed caller of a privileged call).
+   */
+  call<N extends RpcName>(
+    name: N,
+    request: RpcRequestInit<N>,
+    timeoutMs = 3000,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<RpcReply<N>> {
+    return lastValueFrom(this.proxy.send<RpcReply<N>, OutgoingCall>(name, { request, timeoutMs, headers }));
   }
 
   async onApplicationShutdown(): Promise<void> {

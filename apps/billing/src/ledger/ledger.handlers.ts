@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { type RpcRequest, type RpcName } from '@atelier/contracts';
-import { type RpcReplyInit } from '@atelier/messaging';
+import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply } from '../support/billing-refusal';
+import { SignedCallers } from '../support/signed-caller';
 import { LedgerRepository } from './ledger.repository';
 import { Ledger } from './ledger.service';
 import { CURRENCY } from './money';
@@ -54,16 +55,23 @@ export class AuditLedgerHandler {
   }
 }
 
-/** `billing.adjust_wallet` (admin): credit or debit a wallet with a reason. */
+/** `billing.adjust_wallet` (admin, signed caller): credit or debit a wallet with a reason. */
 @Controller()
 export class AdjustWalletHandler {
-  constructor(private readonly adjustments: WalletAdjustments) {}
+  constructor(
+    private readonly adjustments: WalletAdjustments,
+    private readonly callers: SignedCallers,
+  ) {}
 
   @MessagePattern<RpcName>('billing.adjust_wallet')
-  async answer(@Payload() r: RpcRequest<'billing.adjust_wallet'>): Promise<RpcReplyInit<'billing.adjust_wallet'>> {
+  async answer(
+    @Payload() r: RpcRequest<'billing.adjust_wallet'>,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RpcReplyInit<'billing.adjust_wallet'>> {
+    const admin = this.callers.require(ctx, { admin: true });
     try {
       const done = await this.adjustments.adjust({
-        adminId: r.adminId,
+        adminId: admin.userId,
         userId: r.userId,
         amount: r.amountKopecks,
         reason: r.reason,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SignedCallers } from '../support/signed-caller';
 import { FaultInjector } from '../support/fault-injector';
 import { AdjustWalletHandler, AuditLedgerHandler, GetLedgerHandler } from './ledger.handlers';
 import { LedgerAuditProbe } from './ledger-audit.probe';
@@ -8,7 +9,7 @@ import { WalletAdjustments } from './wallet-adjustments.service';
 
 @Module({
   controllers: [GetLedgerHandler, AuditLedgerHandler, AdjustWalletHandler],
-  providers: [LedgerRepository, Ledger, WalletAdjustments, FaultInjector, LedgerAuditProbe],
+  providers: [LedgerRepository, Ledger, WalletAdjustments, FaultInjector, LedgerAuditProbe, SignedCallers],
   exports: [Ledger],
 })
 export class LedgerModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SignedCallers } from '../support/signed-caller';
 import { LedgerModule } from '../ledger/ledger.module';
 import { FaultInjector } from '../support/fault-injector';
 import { PaymentProviders } from './payment-providers';
@@ -10,6 +11,6 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [LedgerModule],
   controllers: [WebhooksController, CreateTopUpHandler, ListTopUpsHandler],
-  providers: [PaymentProviders, TopUpRepository, TopUps, FaultInjector],
+  providers: [PaymentProviders, TopUpRepository, TopUps, FaultInjector, SignedCallers],
 })
 export class PaymentsModule {}

@@ -1,8 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { type MessageInitShape, type RpcRequest, type TopUpSchema, type RpcName } from '@atelier/contracts';
-import { type RpcReplyInit } from '@atelier/messaging';
+import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply } from '../support/billing-refusal';
+import { SignedCallers } from '../support/signed-caller';
 import type { TopUpRow } from './top-up.repository';
 import { TopUps } from './top-ups.service';
 
@@ -29,10 +30,17 @@ const decodeCursor = (c: string): { createdAt: string; id: string } | undefined 
 /** `billing.create_top_up`: starts a payment; idempotent per (user, idempotency key). */
 @Controller()
 export class CreateTopUpHandler {
-  constructor(private readonly topUps: TopUps) {}
+  constructor(
+    private readonly topUps: TopUps,
+    private readonly callers: SignedCallers,
+  ) {}
 
   @MessagePattern<RpcName>('billing.create_top_up')
-  async answer(@Payload() r: RpcRequest<'billing.create_top_up'>): Promise<RpcReplyInit<'billing.create_top_up'>> {
+  async answer(
+    @Payload() r: RpcRequest<'billing.create_top_up'>,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RpcReplyInit<'billing.create_top_up'>> {
+    this.callers.require(ctx, { actsOn: r.userId });
     try {
       const { topUp, created } = await this.topUps.create({
         userId: r.userId,

@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { type RpcRequest, type RpcName } from '@atelier/contracts';
-import { type RpcReplyInit } from '@atelier/messaging';
+import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
+import { SignedCallers } from '../support/signed-caller';
 import { planToProto } from './plan';
 import { PlanCatalog, PlanValidationError } from './plan-catalog.service';
 
@@ -16,15 +17,22 @@ export class ListPlansHandler {
   }
 }
 
-/** `billing.upsert_plan` (admin): create or replace a plan. */
+/** `billing.upsert_plan` (admin, signed caller): create or replace a plan. */
 @Controller()
 export class UpsertPlanHandler {
-  constructor(private readonly plans: PlanCatalog) {}
+  constructor(
+    private readonly plans: PlanCatalog,
+    private readonly callers: SignedCallers,
+  ) {}
 
   @MessagePattern<RpcName>('billing.upsert_plan')
-  async answer(@Payload() r: RpcRequest<'billing.upsert_plan'>): Promise<RpcReplyInit<'billing.upsert_plan'>> {
+  async answer(
+    @Payload() r: RpcRequest<'billing.upsert_plan'>,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RpcReplyInit<'billing.upsert_plan'>> {
+    const admin = this.callers.require(ctx, { admin: true });
     const p = r.plan;
-    if (!p || !r.adminId) return { error: { code: 'invalid_plan', message: 'plan and admin id are required' } };
+    if (!p) return { error: { code: 'invalid_plan', message: 'a plan is required' } };
     try {
       const saved = await this.plans.upsert(
         {
@@ -42,7 +50,7 @@ export class UpsertPlanHandler {
           active: p.active,
           sortOrder: p.sortOrder,
         },
-        r.adminId,
+        admin.userId,
       );
       return { plan: planToProto(saved) };
     } catch (err) {

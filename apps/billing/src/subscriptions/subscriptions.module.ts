@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SignedCallers } from '../support/signed-caller';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PlansModule } from '../plans/plans.module';
 import { FaultInjector } from '../support/fault-injector';
@@ -10,7 +11,7 @@ import { Subscriptions } from './subscriptions.service';
 @Module({
   imports: [PlansModule, LedgerModule],
   controllers: [ChangeSubscriptionHandler, CancelSubscriptionHandler],
-  providers: [SubscriptionRepository, Subscriptions, SubscriptionRenewalScheduler, FaultInjector],
+  providers: [SubscriptionRepository, Subscriptions, SubscriptionRenewalScheduler, FaultInjector, SignedCallers],
   exports: [Subscriptions],
 })
 export class SubscriptionsModule {}

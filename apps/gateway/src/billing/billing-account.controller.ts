@@ -80,7 +80,8 @@ export class BillingAccountController {
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: CreateTopUpDto,
   ): Promise<Record<string, unknown>> {
-    const r = await this.billing.call(
+    const r = await this.billing.callAs(
+      caller,
       'billing.create_top_up',
       {
         userId: caller.userId,
@@ -107,7 +108,12 @@ export class BillingAccountController {
   /** Buy, upgrade (prorated, immediate), downgrade (at period end) or resume. 402 insufficient_funds with missingKopecks. */
   @Put('subscription')
   async change(@CurrentCaller() caller: Caller, @Body() body: ChangeSubscriptionDto): Promise<Record<string, unknown>> {
-    const r = await this.billing.call('billing.change_subscription', { userId: caller.userId, plan: body.plan }, 10000);
+    const r = await this.billing.callAs(
+      caller,
+      'billing.change_subscription',
+      { userId: caller.userId, plan: body.plan },
+      10000,
+    );
     return {
       change: r.change,
       subscription: subscriptionView(r.subscription),
@@ -121,7 +127,7 @@ export class BillingAccountController {
   @Delete('subscription')
   @HttpCode(200)
   async cancel(@CurrentCaller() caller: Caller): Promise<Record<string, unknown>> {
-    const r = await this.billing.call('billing.cancel_subscription', { userId: caller.userId }, 10000);
+    const r = await this.billing.callAs(caller, 'billing.cancel_subscription', { userId: caller.userId }, 10000);
     return { subscription: subscriptionView(r.subscription) };
   }
 }

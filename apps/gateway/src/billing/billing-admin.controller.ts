@@ -19,7 +19,7 @@ export class BillingAdminController {
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: AdjustWalletDto,
   ): Promise<Record<string, unknown>> {
-    const r = await this.billing.call('billing.adjust_wallet', {
+    const r = await this.billing.callAs(admin, 'billing.adjust_wallet', {
       adminId: admin.userId,
       userId: userId.toLowerCase(),
       amountKopecks: BigInt(body.amountKopecks),
@@ -42,7 +42,7 @@ export class BillingAdminController {
     @Param('code') code: string,
     @Body() b: UpsertPlanDto,
   ): Promise<Record<string, unknown>> {
-    const r = await this.billing.call('billing.upsert_plan', {
+    const r = await this.billing.callAs(admin, 'billing.upsert_plan', {
       adminId: admin.userId,
       plan: {
         code,

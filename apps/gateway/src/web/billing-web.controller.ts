@@ -64,7 +64,12 @@ export class BillingWebController {
     const plan = readForm(req.body, ['plan'] as const)?.plan ?? '';
     if (!PLAN_CODE.test(plan)) return sendPage(res, 400, errorPage(ctx, ctx.t('error.generic')));
     try {
-      const r = await this.billing.call('billing.change_subscription', { userId: caller.userId, plan }, 10000);
+      const r = await this.billing.callAs(
+        caller,
+        'billing.change_subscription',
+        { userId: caller.userId, plan },
+        10000,
+      );
       res.redirect(303, `/account/billing?changed=${r.change}&charged=${Number(r.chargedKopecks)}`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -88,7 +93,7 @@ export class BillingWebController {
     if (!caller) return redirectToLogin(req, res);
     if (!this.csrfOk(req, caller, ctx, res)) return;
     try {
-      await this.billing.call('billing.cancel_subscription', { userId: caller.userId }, 10000);
+      await this.billing.callAs(caller, 'billing.cancel_subscription', { userId: caller.userId }, 10000);
       res.redirect(303, '/account/billing?changed=cancel_scheduled');
     } catch (err) {
       if (err instanceof ApiError && err.body.error.code === 'not_subscribed') {
