@@ -25,8 +25,9 @@ export function setupBroker(
   const out: Array<{ service: string; user: string; password: string }> = [];
   for (const g of brokerGrants(namespace)) {
     const password = passwordOf(g.service);
-    if (users.has(g.user)) ctl('change_password', g.user, password);
-    else ctl('add_user', g.user, password);
+    // `--` ends the options: a random password may start with "-" (base64url), which rabbitmqctl would parse as a flag.
+    if (users.has(g.user)) ctl('change_password', '--', g.user, password);
+    else ctl('add_user', '--', g.user, password);
     ctl('set_permissions', '-p', vhost, g.user, g.configure, g.write, g.read);
     ctl('set_topic_permissions', '-p', vhost, g.user, `${namespace}.events`, g.topicWrite, g.topicRead);
     out.push({ service: g.service, user: g.user, password });

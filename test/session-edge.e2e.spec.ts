@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { brokerGrants } from '@atelier/messaging';
+import { setupBroker } from '../scripts/broker-setup';
 import { apiUser, freshIp, newEmail, PASSWORD } from './support/http-session';
-import { TestMesh } from './support/test-mesh';
+import { AMQP_URL, TestMesh } from './support/test-mesh';
 
 const within = async (ms: number, probe: () => Promise<boolean>): Promise<number> => {
   const start = Date.now();
@@ -127,8 +130,12 @@ describe('access tokens die with their session', () => {
 
 describe('a production gateway', () => {
   const secret = () => randomBytes(36).toString('base64');
+  // Production refuses the shared guest login: the gateway connects as its own broker user.
+  const gatewayEnv: Record<string, string> = {};
+  const brokerPassword = randomBytes(18).toString('base64url');
   const mesh = new TestMesh({
     services: ['gateway'],
+    serviceEnv: { gateway: gatewayEnv },
     env: {
       NODE_ENV: 'production',
       ALLOW_DEV_USER_HEADER: 'false',
@@ -139,8 +146,18 @@ describe('a production gateway', () => {
       DATABASE_PASSWORD: secret(),
     },
   });
-  beforeAll(() => mesh.start(), 120000);
-  afterAll(() => mesh.stop(), 60000);
+  beforeAll(async () => {
+    setupBroker(mesh.namespace, '/', () => brokerPassword);
+    const url = new URL(AMQP_URL);
+    url.username = `${mesh.namespace}-gateway`;
+    url.password = brokerPassword;
+    gatewayEnv.AMQP_URL = url.toString();
+    await mesh.start();
+  }, 120000);
+  afterAll(async () => {
+    await mesh.stop();
+    for (const g of brokerGrants(mesh.namespace)) execFileSync('rabbitmqctl', ['-q', 'delete_user', g.user]);
+  }, 60000);
 
   it('serves no /docs unless DOCS_ENABLED', async () => {
     const url = mesh.supervisor.url('gateway');
