@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { laplacianVariance } from '../quality/quality-features';
 
 /**
  * The "image-statistics" judge: scores images from measurable pixel statistics only
@@ -132,23 +133,6 @@ export function measureRaw(
 function variance(sumSq: number, mean: number, count: number): number {
   const v = sumSq / count - mean * mean;
   return v > 0 ? v : 0;
-}
-
-/** Variance of the 4-neighbour Laplacian [0 1 0; 1 −4 1; 0 1 0] over interior pixels. */
-function laplacianVariance(luma: Float32Array, width: number, height: number): number {
-  if (width < 3 || height < 3) return 0;
-  let sum = 0;
-  let sumSq = 0;
-  for (let y = 1; y < height - 1; y++) {
-    let p = y * width + 1;
-    for (let x = 1; x < width - 1; x++, p++) {
-      const l = luma[p - width] + luma[p + width] + luma[p - 1] + luma[p + 1] - 4 * luma[p];
-      sum += l;
-      sumSq += l * l;
-    }
-  }
-  const count = (width - 2) * (height - 2);
-  return variance(sumSq, sum / count, count);
 }
 
 function clamp01(v: number): number {

@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import { captionMatchingRate } from './caption-matching';
 import { ciede2000, extractPalette, hexToLab, rgbToLab } from '@atelier/colour-science';
 import { extractTargets } from './prompt-targets';
-import { VisionJudge, compositionBalance, type ImageAnalysis } from './vision-judge';
+import { balanceOf as compositionBalance } from '../quality/quality-features';
+import { VisionJudge, type ImageAnalysis } from './vision-judge';
 
 const DATA = resolve(__dirname, '../../../../../shared/data/coco-mini-captions');
 

@@ -1,12 +1,11 @@
 import sharp from 'sharp';
-import { l2Normalize } from '@atelier/ml-runtime';
+import { IMAGE_MODEL, ImageEmbedder, l2Normalize } from '@atelier/ml-runtime';
 import { measureRaw, scoreMeasurements } from '../image-statistics/image-statistics';
 import type { ImageJudgement, JudgeBackend, JudgeRequest } from '../scoring/judge-backend';
 import { colourPresence, extractPalette, type PaletteColour } from '@atelier/colour-science';
 import { ObjectDetector, type Detection } from './object-detector';
 import { extractTargets, OBJECT_SYNONYMS, type PromptTargets } from './prompt-targets';
-import { handcraftedFeatures, lumaOf } from '../quality/quality-features';
-import { IMAGE_MODEL, ImageEmbedder } from '@atelier/ml-runtime';
+import { balanceOf, handcraftedFeatures, lumaOf } from '../quality/quality-features';
 import type { QualityInputs, QualityModel } from '../quality/quality-model';
 import { combineParts, explain, type ScorePart } from '../quality/score-parts';
 
@@ -87,26 +86,6 @@ export function promptFidelity(
     perObject,
     perColour,
   };
-}
-
-/** Visual-weight balance: centroid of gradient energy vs the image centre. */
-export function compositionBalance(luma: Float32Array, width: number, height: number): number {
-  let sum = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const p = y * width + x;
-      const e = Math.abs(luma[p + 1] - luma[p - 1]) + Math.abs(luma[p + width] - luma[p - width]);
-      sum += e;
-      sx += e * x;
-      sy += e * y;
-    }
-  }
-  if (sum === 0) return 1;
-  const dx = (sx / sum - (width - 1) / 2) / ((width - 1) / 2 || 1);
-  const dy = (sy / sum - (height - 1) / 2) / ((height - 1) / 2 || 1);
-  return Math.max(0, 1 - Math.hypot(dx, dy) / Math.SQRT2);
 }
 
 /**
@@ -203,7 +182,7 @@ export class VisionJudge implements JudgeBackend {
       detections,
       palette: extractPalette(rgb, 3),
       statistics,
-      balance: compositionBalance(luma, width, height),
+      balance: balanceOf(luma, width, height),
       colourHistogram: hist,
       quality: { features, embedding },
     };
