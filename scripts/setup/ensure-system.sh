@@ -36,7 +36,8 @@ if [[ "$mode" == test ]] && command -v psql >/dev/null 2>&1 && command -v pg_lsc
   if [[ -n "$pg_major" ]] \
     && [[ "$(psql "$pg_admin" -Atqc "SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'" 2>/dev/null)" == 0 ]]; then
     pgvector_missing=true
-    [[ -x "/usr/lib/postgresql/$pg_major/bin/pg_config" ]] || need_pkg "postgresql-server-dev-$pg_major"
+    # The server package ships pg_config too; only the -dev package has the headers the build needs.
+    [[ -f "/usr/include/postgresql/$pg_major/server/postgres.h" ]] || need_pkg "postgresql-server-dev-$pg_major"
     command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need_pkg build-essential
   fi
 fi
