@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_PORTS, SERVICES, envKeys, loadConfig, type ServiceName } from '@atelier/config';
-import { topologyNames } from '@atelier/messaging';
+import { assertOwnBrokerUser, brokerDefinitions, brokerUserOf, topologyNames } from '@atelier/messaging';
 import {
   K8sObjects,
   ROOT,
@@ -39,7 +39,7 @@ import {
 } from './deploy-files';
 
 const WORKERS = SERVICES.filter((s) => s !== 'gateway');
-const INFRA = ['postgres', 'rabbitmq', 'migrate', 'nginx', 'prometheus'];
+const INFRA = ['postgres', 'rabbitmq', 'broker-setup', 'migrate', 'nginx', 'prometheus'];
 
 const SERVED = healthControllerPaths();
 const LIVE = SERVED.find((p) => p.endsWith('/live'));
@@ -222,13 +222,19 @@ describe('docker-compose.yml', () => {
     it('reaches PostgreSQL and RabbitMQ through their compose services', () => {
       const env = composeEnv(service(app));
       expect(env.DATABASE_HOST).toBe('postgres');
-      const amqp = new URL(must(env.AMQP_URL, 'AMQP_URL'));
-      const rabbit = composeEnv(service('rabbitmq'));
-      expect([amqp.hostname, amqp.username, amqp.password]).toEqual([
+      // Its own broker user, with the password the broker-setup job gives that user (never the administrator's).
+      const password = `\${${app.toUpperCase()}_BROKER_PASSWORD:?set ${app.toUpperCase()}_BROKER_PASSWORD in .env}`;
+      const amqp = must(
+        /^amqp:\/\/([^:@]+):(.+)@([^:@/]+):5672$/.exec(must(env.AMQP_URL, 'AMQP_URL')) ?? undefined,
+        'amqp URL',
+      );
+      expect(amqp.slice(1)).toEqual([
+        brokerUserOf(must(env.MESH_NAMESPACE, 'MESH_NAMESPACE'), app),
+        password,
         'rabbitmq',
-        rabbit.RABBITMQ_DEFAULT_USER ?? 'guest',
-        rabbit.RABBITMQ_DEFAULT_PASS ?? 'guest',
       ]);
+      expect(composeEnv(service('broker-setup'))[`BROKER_PASSWORD_${app.toUpperCase()}`]).toBe(password);
+      expect(composeEnv(service('rabbitmq')).RABBITMQ_DEFAULT_USER).not.toBe(amqp[1]);
     });
   });
 
@@ -245,6 +251,7 @@ describe('docker-compose.yml', () => {
       expect(env.NODE_ENV).toBe('production');
       expect(env.DATABASE_PASSWORD).toMatch(new RegExp(`^${app.toUpperCase()}_DB_PASSWORD-`));
       expect(() => loadConfig(app, env)).not.toThrow();
+      expect(() => assertOwnBrokerUser(loadConfig(app, env))).not.toThrow();
     }
     const roles = composeEnv(service('migrate')).DATABASE_ROLE_PASSWORDS ?? '';
     expect(roles.split(',').map((pair) => pair.split('=')[0])).toEqual([...SERVICES]);
@@ -281,6 +288,23 @@ describe('docker-compose.yml', () => {
     const index = must(env.RECOMMENDER_VECTOR_INDEX, 'RECOMMENDER_VECTOR_INDEX');
     expect(loadConfig('recommender', { RECOMMENDER_VECTOR_INDEX: index }).env.RECOMMENDER_VECTOR_INDEX).toBe(index);
     if (index === 'pgvector') expect(service('postgres').image).toMatch(/^pgvector\/pgvector:/);
+  });
+
+  it('the committed broker definitions are the ones the contracts give (npm run broker:setup -- --definitions --template)', () => {
+    const committed: unknown = JSON.parse(readRepoFile('ops/rabbitmq/definitions.json'));
+    expect(committed).toEqual(brokerDefinitions('atelier', '/'));
+  });
+
+  it('broker-setup loads the definitions through the management API before any service starts', () => {
+    const job = service('broker-setup');
+    expect(job.command).toEqual(['node', 'dist/scripts/broker-setup.js', '--definitions', '--apply']);
+    expect(composeDependsOn(job)).toEqual({ rabbitmq: 'service_healthy' });
+    const env = composeEnv(job);
+    expect(new URL(must(env.BROKER_MANAGEMENT_URL, 'BROKER_MANAGEMENT_URL')).hostname).toBe('rabbitmq');
+    expect(env.BROKER_ADMIN_USER).toBe(composeEnv(service('rabbitmq')).RABBITMQ_DEFAULT_USER);
+    expect(env.BROKER_ADMIN_PASSWORD).toBe(composeEnv(service('rabbitmq')).RABBITMQ_DEFAULT_PASS);
+    for (const app of SERVICES)
+      expect(composeDependsOn(service(app))['broker-setup']).toBe('service_completed_successfully');
   });
 
   it('rabbitmq: management image with a diagnostics ping healthcheck', () => {
