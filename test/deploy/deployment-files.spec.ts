@@ -8,7 +8,14 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_PORTS, SERVICES, envKeys, loadConfig, type ServiceName } from '@atelier/config';
+import {
+  DEFAULT_PORTS,
+  SERVICES,
+  envKeys,
+  loadConfig,
+  loadDatabaseSetupConfig,
+  type ServiceName,
+} from '@atelier/config';
 import { assertOwnBrokerUser, brokerDefinitions, brokerUserOf, topologyNames } from '@atelier/messaging';
 import {
   K8sObjects,
@@ -255,6 +262,9 @@ describe('docker-compose.yml', () => {
     }
     const roles = composeEnv(service('migrate')).DATABASE_ROLE_PASSWORDS ?? '';
     expect(roles.split(',').map((pair) => pair.split('=')[0])).toEqual([...SERVICES]);
+    // The migrate job runs the production image (NODE_ENV=production) with database settings only.
+    const migrate = Object.fromEntries(Object.entries(composeEnv(service('migrate'))).map(([k, v]) => [k, fill(v)]));
+    expect(() => loadDatabaseSetupConfig({ ...migrate, NODE_ENV: 'production' })).not.toThrow();
   });
 
   it('gateway: NODE_ENV=production comes with ALLOW_DEV_USER_HEADER=false', () => {
