@@ -642,8 +642,10 @@ describe('k8s', () => {
         auth.spec.secretTargetRef?.find((r) => r.parameter === 'host'),
         'host secretTargetRef',
       );
-      expect(host.key).toBe('AMQP_URL');
-      expect(k8s.keysOf('Secret', host.name)).toContain('AMQP_URL');
+      // The read-only monitor user through the management API, never a service's own login.
+      expect(trigger.metadata.protocol).toBe('http');
+      expect(host.key).toBe('KEDA_RABBITMQ_URL');
+      expect(k8s.keysOf('Secret', host.name)).toContain('KEDA_RABBITMQ_URL');
     });
   });
 
@@ -658,7 +660,7 @@ describe('k8s', () => {
   });
 
   it('migrations Job runs dist/scripts/db.js setup from an app image with variables every service accepts', () => {
-    const jobs = k8s.ofKind<Job>('Job');
+    const jobs = k8s.ofKind<Job>('Job').filter((j) => j.metadata.name === 'atelier-migrations');
     expect(jobs).toHaveLength(1);
     const template = jobs[0].spec.template;
     const c = must(template.spec.containers[0], 'Job container');
@@ -668,6 +670,33 @@ describe('k8s', () => {
     expect([...k8s.containerEnv(c).keys()].filter((key) => !COMMON_KEYS.includes(key))).toEqual([]);
     expect(k8s.containerEnv(c).has('DATABASE_ADMIN_URL')).toBe(true);
     expect(c.securityContext?.runAsNonRoot ?? template.spec.securityContext?.runAsNonRoot).toBe(true);
+  });
+
+  it('each Deployment logs in to the broker as its own user; the broker-setup Job holds every broker password', () => {
+    for (const app of SERVICES) {
+      const deployment = must(k8s.named<Deployment>('Deployment', app), `Deployment ${app}`);
+      const c = must(deployment.spec.template.spec.containers[0], `${app} container`);
+      const ref = c.env?.find((e) => e.name === 'AMQP_URL')?.valueFrom?.secretKeyRef;
+      expect(ref).toEqual({ name: 'atelier-secrets', key: `${app.toUpperCase()}_AMQP_URL` });
+    }
+    const job = must(k8s.named<Job>('Job', 'atelier-broker-setup'), 'Job atelier-broker-setup');
+    const c = must(job.spec.template.spec.containers[0], 'broker-setup container');
+    expect([...(c.command ?? []), ...(c.args ?? [])]).toEqual([
+      'node',
+      'dist/scripts/broker-setup.js',
+      '--definitions',
+      '--apply',
+    ]);
+    const env = [...k8s.containerEnv(c).keys()].sort();
+    expect(env).toEqual(
+      [
+        'MESH_NAMESPACE',
+        'BROKER_MANAGEMENT_URL',
+        'BROKER_ADMIN_USER',
+        'BROKER_ADMIN_PASSWORD',
+        ...[...SERVICES, 'monitor'].map((u) => `BROKER_PASSWORD_${u.toUpperCase()}`),
+      ].sort(),
+    );
   });
 
   it('each Deployment reads its own database password from the Secret', () => {
@@ -686,7 +715,14 @@ describe('k8s', () => {
       ...Object.fromEntries(SERVICES.map((app) => [`${app.toUpperCase()}_DATABASE_PASSWORD`, 'change-me'])),
       DATABASE_ROLE_PASSWORDS: 'change-me',
       DATABASE_ADMIN_URL: 'change-me',
-      AMQP_URL: 'change-me',
+      ...Object.fromEntries(SERVICES.map((app) => [`${app.toUpperCase()}_AMQP_URL`, 'change-me'])),
+      ...Object.fromEntries(
+        [...SERVICES, 'monitor'].map((user) => [`BROKER_PASSWORD_${user.toUpperCase()}`, 'change-me']),
+      ),
+      BROKER_MANAGEMENT_URL: 'change-me',
+      BROKER_ADMIN_USER: 'change-me',
+      BROKER_ADMIN_PASSWORD: 'change-me',
+      KEDA_RABBITMQ_URL: 'change-me',
       OPENAI_IMAGES_API_KEY: 'change-me',
       HF_API_TOKEN: 'change-me',
       JWT_SECRET: 'change-me',
