@@ -125,6 +125,13 @@ describe('access tokens die with their session', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    // The event catalogue for internal consumers sits next to it, under the same headers.
+    const events = await get('/docs/asyncapi.json');
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const doc = (await events.json()) as { asyncapi: string; channels: Record<string, { 'x-producers'?: string[] }> };
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.channels['generation.requested']['x-producers']).toEqual(['gateway']);
   });
 });
 
@@ -164,5 +171,6 @@ describe('a production gateway', () => {
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/docs`)).status).toBe(404);
     expect((await fetch(`${url}/docs/openapi.json`)).status).toBe(404);
+    expect((await fetch(`${url}/docs/asyncapi.json`)).status).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 export * from './events';
+export { EVENT_CONSUMERS } from './consumers';
 export * from './gen/mesh/v1/envelope_pb';
 export * from './gen/mesh/v1/generation_pb';
 export * from './gen/gateway/v1/events_pb';
