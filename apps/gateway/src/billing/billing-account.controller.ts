@@ -5,6 +5,7 @@ import { BillingRpc } from './billing-rpc';
 import { ChangeSubscriptionDto, CreateTopUpDto, PageQueryDto } from './billing.dto';
 import { planView, subscriptionView, topUpView } from './billing-views';
 import { requireIdempotencyKey } from '../http/idempotency-key';
+import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 /** The caller's wallet, statement, top-ups and subscription. Billing owns all of it; asked by request/reply. */
 @Controller('v1/account')
@@ -75,6 +76,7 @@ export class BillingAccountController {
 
   /** Starts a top-up; answers where the payer confirms it. Idempotency-Key required (a retry returns the same). */
   @Post('top-ups')
+  @OwnIdempotency()
   async createTopUp(
     @CurrentCaller() caller: Caller,
     @Headers('idempotency-key') key: string | undefined,
