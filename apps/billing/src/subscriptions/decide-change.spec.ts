@@ -1,7 +1,7 @@
 import type { Plan } from '../plans/plan';
 import { quotaExceededReason } from '../quota/quota-reservations.service';
 import type { SubscriptionRow } from './subscription.repository';
-import { decideChange } from './subscriptions.service';
+import { decideChange, honourQuote } from './subscriptions.service';
 
 const plan = (code: string, price: bigint, images = 100): Plan => ({
   code,
@@ -67,6 +67,15 @@ describe('decideChange (the rule both the command and its preview use)', () => {
     expect(decideChange({ ...onStart, cancel_at_period_end: true }, start, free, mid).change).toBe('unchanged');
     expect(decideChange({ ...onStart, cancel_at_period_end: true }, start, start, mid).change).toBe('resumed');
     expect(decideChange(onStart, start, start, mid)).toEqual({ change: 'unchanged', charge: 0n, credit: 0n });
+  });
+});
+
+describe('honourQuote', () => {
+  it('never charges more than the confirmed quote, within a small drift, and refuses a larger one', () => {
+    expect(honourQuote(100000n, undefined, 149000n)).toBe(100000n);
+    expect(honourQuote(99990n, 100000n, 149000n)).toBe(99990n);
+    expect(honourQuote(100051n, 100000n, 149000n)).toBe(100000n); // 51 ≤ 149000 / 2880
+    expect(() => honourQuote(100052n, 100000n, 149000n)).toThrow('the charge is now 100052 kopecks');
   });
 });
 

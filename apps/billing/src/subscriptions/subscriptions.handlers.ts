@@ -29,7 +29,7 @@ export class ChangeSubscriptionHandler {
   ): Promise<RpcReplyInit<'billing.change_subscription'>> {
     this.callers.require(ctx, { actsOn: r.userId });
     try {
-      return reply(await this.subscriptions.change(r.userId, r.plan));
+      return reply(await this.subscriptions.change(r.userId, r.plan, r.quotedChargeKopecks));
     } catch (err) {
       return { error: refusal(err) };
     }

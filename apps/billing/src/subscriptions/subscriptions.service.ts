@@ -96,6 +96,17 @@ export function decideChange(sub: SubscriptionRow, current: Plan, target: Plan, 
   return { change: 'downgrade_scheduled', ...none };
 }
 
+/**
+ * The charge for a change the customer confirmed at `quoted`: never more than they saw. The proration grows as the
+ * period runs, so between preview and confirm it may rise by a little; up to 15 minutes' worth of the price
+ * (price / 2880 for a 30-day month) is charged as quoted, more (e.g. an admin changed the price) is refused.
+ */
+export function honourQuote(actual: Kopecks, quoted: Kopecks | undefined, price: Kopecks): Kopecks {
+  if (quoted === undefined || actual <= quoted) return actual;
+  if (quoted >= 0n && actual - quoted <= price / 2880n) return quoted;
+  throw new BillingRefusal('quote_expired', `the charge is now ${actual} kopecks, ${quoted} were confirmed`);
+}
+
 /** A new paid period starting at `start`: one month from its own anchor. */
 const freshPeriod = (plan: Plan, start: Date): SubscriptionUpdate => ({
   plan_code: plan.code,
@@ -135,7 +146,7 @@ export class Subscriptions {
   }
 
   /** PUT /v1/account/subscription {plan}. Throws BillingRefusal (insufficient_funds carries the missing amount). */
-  async change(userId: string, planCode: string): Promise<ChangeOutcome> {
+  async change(userId: string, planCode: string, quoted?: Kopecks): Promise<ChangeOutcome> {
     const outcome = await this.dataSource.transaction(async (m) => {
       const target = await this.plans.get(m, planCode);
       if (!target) throw new BillingRefusal('unknown_plan', `no plan ${planCode}`);
@@ -158,30 +169,26 @@ export class Subscriptions {
         }
         case 'purchased': {
           const next = d.next;
-          const tx = await this.charge(
-            m,
-            userId,
-            d.charge,
-            `${target.name}: subscription`,
-            `purchase:${next.period_key}`,
-          );
+          const price = honourQuote(d.charge, quoted, target.monthlyPriceKopecks);
+          const tx = await this.charge(m, userId, price, `${target.name}: subscription`, `purchase:${next.period_key}`);
           const row = await this.repo.update(m, userId, next);
-          return this.announce(m, userId, 'purchased', target, current, row, d.charge, 0n, tx);
+          return this.announce(m, userId, 'purchased', target, current, row, price, 0n, tx);
         }
         case 'upgraded': {
           const next = d.next;
+          const charge = honourQuote(d.charge, quoted, target.monthlyPriceKopecks);
           const tx =
-            d.charge > 0n
+            charge > 0n
               ? await this.charge(
                   m,
                   userId,
-                  d.charge,
+                  charge,
                   `${current.name} → ${target.name}: upgrade (credit ${d.credit} kopecks)`,
                   `upgrade:${next.period_key}`,
                 )
               : null;
           const row = await this.repo.update(m, userId, next);
-          return this.announce(m, userId, 'upgraded', target, current, row, d.charge, d.credit, tx);
+          return this.announce(m, userId, 'upgraded', target, current, row, charge, d.credit, tx);
         }
         case 'downgrade_scheduled': {
           const row = await this.repo.update(m, userId, {

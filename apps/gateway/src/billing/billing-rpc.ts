@@ -23,6 +23,7 @@ const STATUS: Record<string, HttpStatus> = {
   not_refundable: HttpStatus.CONFLICT,
   refund_exceeds_payment: HttpStatus.UNPROCESSABLE_ENTITY,
   invalid_outcome: HttpStatus.BAD_REQUEST,
+  quote_expired: HttpStatus.CONFLICT,
 };
 
 /**

@@ -118,26 +118,11 @@ export class BillingWebController {
     if (!PLAN_CODE.test(plan)) return sendPage(res, 400, errorPage(ctx, ctx.t('error.generic')));
     const expected = /^\d{1,15}$/.test(form?.expectedCharge ?? '') ? Number(form?.expectedCharge) : undefined;
     try {
-      // Charge only what the customer saw: if the proration moved since the preview (time passed, an admin
-      // changed the price), show the new calculation instead of charging it.
-      const now = await this.billing.call('billing.preview_subscription_change', { userId: caller.userId, plan });
-      if (expected === undefined || Number(now.chargeKopecks) !== expected) {
-        return sendPage(
-          res,
-          409,
-          changeConfirmPage(
-            ctx,
-            previewView(now),
-            await this.planNames(),
-            MIN_TOP_UP_KOPECKS,
-            ctx.t('change.priceMoved'),
-          ),
-        );
-      }
       const r = await this.billing.callAs(
         caller,
         'billing.change_subscription',
-        { userId: caller.userId, plan },
+        // Billing charges at most what the confirm page showed (a form without it is refused below).
+        { userId: caller.userId, plan, quotedChargeKopecks: BigInt(expected ?? -1) },
         10000,
       );
       res.redirect(303, `/account/billing?changed=${r.change}&charged=${Number(r.chargedKopecks)}`);
@@ -151,6 +136,16 @@ export class BillingWebController {
       }
       if (code === 'unknown_plan' || code === 'plan_unavailable') {
         return sendPage(res, err.getStatus(), errorPage(ctx, ctx.t('error.notFound')));
+      }
+      // The charge moved since the preview (or none was confirmed): show the new calculation, charge nothing.
+      if (code === 'quote_expired') {
+        const now = await this.billing.call('billing.preview_subscription_change', { userId: caller.userId, plan });
+        const names = await this.planNames();
+        return sendPage(
+          res,
+          409,
+          changeConfirmPage(ctx, previewView(now), names, MIN_TOP_UP_KOPECKS, ctx.t('change.priceMoved')),
+        );
       }
       this.unavailable(err, ctx, res);
     }
