@@ -240,7 +240,7 @@ export const billingEn: Record<BillingMessageKey, string> = {
   'quota.left': 'Left',
   'quota.allowance': 'Allowance this period',
   'quota.overLeft':
-    '{left} images left, but {n} chosen. Choose fewer images, switch to a bigger plan, or top up to pay for one.',
+    'Images left: {left}, but {n} chosen. Choose fewer images, switch to a bigger plan, or top up to pay for one.',
   'quota.overRequest': 'Your plan allows at most {max} images per request. Choose fewer.',
   'quota.none':
     'This period’s images are used up. Switch to a bigger plan (top up if your balance is short) or wait for the next period.',
