@@ -161,7 +161,7 @@ export function adminPlanFormPage(
     </div>`;
   const check = (field: keyof PlanForm, key: MessageKey) =>
     html`<label><input type="checkbox" name="${field}" ${form[field] ? html`checked` : ''} /> ${t(key)}</label>`;
-  const title = mode.code ? `${t('admin.edit')}: ${form.name || mode.code}` : t('admin.newPlan');
+  const title = mode.code ? `${t('admin.edit')}: ${planWords(t, mode.code, form.name)}` : t('admin.newPlan');
   return adminLayout(
     ctx,
     'plans',

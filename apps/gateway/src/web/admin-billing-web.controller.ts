@@ -113,7 +113,12 @@ export class AdminBillingWebController {
     const { ctx } = a;
     if (code === 'new') {
       const blank: PlanForm = {
+        monthlyImages: '100',
         maxImagesPerRequest: '4',
+        brandProfileLimit: '1',
+        loraLimit: '0',
+        priority: '0',
+        sortOrder: '10',
         autoPromptEnhance: 'on',
         autoBestSelection: 'on',
         active: 'on',

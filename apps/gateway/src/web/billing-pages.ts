@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from './html';
 import { formatDate, formatMoney } from './format';
 import { planWords } from './billing-flow-pages';
-import { codeWords, knownKey } from './i18n';
+import { codeWords, knownKey, type Translate } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 
 // What the billing pages show (the gateway's JSON views of billing's replies, billing-views.ts).
@@ -34,6 +34,10 @@ export interface LedgerLine {
   description: string;
   createdAt: string;
 }
+
+/** The statement row's name links to its printable receipt. */
+const receiptLink = (t: Translate, e: LedgerLine) =>
+  html`<a href="/account/billing/receipts/${e.transactionId}">${t(knownKey(`ledger.${e.kind}`) ?? 'ledger.other')}</a>`;
 
 const money = (ctx: PageContext, kopecks: number, currency = 'RUB') => formatMoney(ctx.lang, kopecks / 100, currency);
 
@@ -153,11 +157,7 @@ export function billingPage(
                       (e) =>
                         html`<tr>
                           <td>${formatDate(ctx.lang, e.createdAt)}</td>
-                          <th scope="row">
-                            <a href="/account/billing/receipts/${e.transactionId}"
-                              >${t(knownKey(`ledger.${e.kind}`) ?? 'ledger.other')}</a
-                            >
-                          </th>
+                          <th scope="row">${receiptLink(t, e)}</th>
                           <td>${e.amountKopecks > 0 ? '+' : ''}${money(ctx, e.amountKopecks, s.currency)}</td>
                           <td>${money(ctx, e.balanceAfterKopecks, s.currency)}</td>
                         </tr>`,
