@@ -157,10 +157,29 @@ describe('web billing flows and admin pages in Chromium', () => {
     expect(await text(page, '[data-amount]')).toBe('+1 000 ₽');
     expect(await text(page, 'dl.facts')).toContain('Тестовая оплата (песочница)');
     await shot(page, 'receipt-phone-ru');
+    const receiptUrl = page.url();
     // Someone else's receipt is not found; a malformed id too.
     const other = await ctx.request.get(`${url}/account/billing/receipts/00000000-0000-4000-8000-000000000000`);
     expect(other.status()).toBe(404);
     expect((await ctx.request.get(`${url}/account/billing/receipts/x'`)).status()).toBe(404);
+
+    // The same pages on a desktop (screenshots), and a payer page left pending.
+    const wide = await context(DESKTOP, 'ru');
+    await wide.addCookies(await ctx.cookies());
+    const w = await wide.newPage();
+    for (const [path, name] of [
+      [`${url}/account/billing/change?plan=pro`, 'change-upgrade-desktop-ru'],
+      [`${url}/account/billing/top-up`, 'top-up-desktop-ru'],
+      [receiptUrl, 'receipt-desktop-ru'],
+    ] as const) {
+      await w.goto(path);
+      await shot(w, name);
+    }
+    await w.getByLabel('3 000 ₽').check();
+    await w.getByRole('button', { name: 'Перейти к оплате' }).click();
+    await w.waitForURL(/\/pay\/sandbox\//);
+    await shot(w, 'payer-desktop-ru');
+    await wide.close();
     await ctx.close();
   });
 
