@@ -175,6 +175,7 @@ describe('web billing flows and admin pages in Chromium', () => {
       await w.goto(path);
       await shot(w, name);
     }
+    await w.goto(`${url}/account/billing/top-up`);
     await w.getByLabel('3 000 ₽').check();
     await w.getByRole('button', { name: 'Перейти к оплате' }).click();
     await w.waitForURL(/\/pay\/sandbox\//);

@@ -150,7 +150,7 @@ export class AdminBillingWebController {
         (errors[field] = [ctx.t('admin.fieldInvalid', { field: ctx.t(key) })]);
       if (creating && !PLAN_CODE.test(planCode)) errors.code = [ctx.t('admin.codeHint')];
       if (creating && PLAN_CODE.test(planCode) && (await this.findPlan(planCode)))
-        errors.code = [ctx.t('admin.codeHint')];
+        errors.code = [ctx.t('admin.codeTaken')];
       const name = (form.name ?? '').trim();
       if (!name || name.length > 64) bad('name', 'admin.name');
       const price = parseRoublesInput(form.price);
