@@ -7,6 +7,7 @@ import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
 import { BillingWebController } from './billing-web.controller';
 import { AssetManifest } from './asset-manifest';
+import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
@@ -25,6 +26,7 @@ import { WebSession } from './web-session';
     VisualSearchWebController,
     ShopController,
     RecommenderDashboardController,
+    GenerationCancelWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
