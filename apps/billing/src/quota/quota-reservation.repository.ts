@@ -133,15 +133,15 @@ export class QuotaReservationRepository {
    * (a late or redelivered event of an earlier step changes nothing) and only while the quota is held.
    */
   async renew(m: EntityManager, generationId: string, step: SagaStep, limitSeconds: number): Promise<boolean> {
-    const rows = (await m.query(
+    // An UPDATE answers [rows, affected count] through TypeORM's driver.
+    const [, affected] = (await m.query(
       `UPDATE billing.quota_reservations
           SET step = $2, expires_at = now() + make_interval(secs => $3), last_progress_at = now(), updated_at = now()
         WHERE generation_id = $1 AND status = 'reserved'
-          AND array_position($4::text[], step) < array_position($4::text[], $2)
-        RETURNING generation_id`,
+          AND array_position($4::text[], step) < array_position($4::text[], $2)`,
       [generationId, step, limitSeconds, SAGA_STEPS],
-    )) as unknown[];
-    return rows.length > 0;
+    )) as [unknown[], number];
+    return affected > 0;
   }
 
   /** The completion has arrived: from now on the sweep leaves this reservation to it (autocommitted on its own). */
