@@ -1,10 +1,20 @@
+import { mkdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import amqplib from 'amqplib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { create, EVENTS, toBinary } from '@atelier/contracts';
 import { envelopeToPublishOptions, newEnvelope, type EventInit } from '@atelier/messaging';
+import { launchChromium } from './support/browser';
 import { startFakeHttpServer, type FakeHttpServer } from './support/fake-http-server';
+import { newEmail, PASSWORD } from './support/http-session';
 import { AMQP_URL, TestMesh } from './support/test-mesh';
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 900 };
+// Set to refresh the screenshots in docs/screenshots/ while the suite runs.
+const SHOTS = process.env.WEB_SCREENSHOTS_DIR;
 
 interface Txt2Img {
   seed: number;
@@ -62,6 +72,7 @@ describe('sagas that stop', () => {
   const a1111 = new PacedA1111();
   let mesh: TestMesh;
   let url: string;
+  let browser: Browser | undefined;
   // Every step has its own limit; RESERVATION_TTL_SECONDS (3 s) is what a fixed deadline from reservation would be.
   const GENERATE_LIMIT_S = 8;
 
@@ -83,6 +94,7 @@ describe('sagas that stop', () => {
     url = mesh.supervisor.url('gateway');
   }, 180000);
   afterAll(async () => {
+    await browser?.close();
     await mesh?.stop();
     await a1111.server?.close();
   }, 60000);
@@ -125,14 +137,19 @@ describe('sagas that stop', () => {
   const waitRow = (sql: string, params: unknown[], what: string, timeoutMs = 30000) =>
     mesh.waitFor(async () => ((await mesh.query(sql, params)).length > 0 ? true : undefined), timeoutMs, what);
   /** Publishes an event as a racing producer would have (tests run without producer verification). */
-  const publish = async <T extends 'images.generated' | 'generation.completed'>(
+  const publish = async <T extends 'prompt.enhanced' | 'images.generated' | 'generation.completed'>(
     type: T,
     payload: EventInit<T>,
     generationId: string,
   ): Promise<string> => {
     const schema = EVENTS[type].schema;
     const body = Buffer.from(toBinary(schema, create(schema, payload as never)));
-    const envelope = newEnvelope(type, type === 'images.generated' ? 'generator' : 'judge', generationId);
+    const producer = {
+      'prompt.enhanced': 'enhancer',
+      'images.generated': 'generator',
+      'generation.completed': 'judge',
+    };
+    const envelope = newEnvelope(type, producer[type], generationId);
     const conn = await amqplib.connect(AMQP_URL);
     try {
       const ch = await conn.createConfirmChannel();
@@ -193,6 +210,23 @@ describe('sagas that stop', () => {
     );
     await waitRow('SELECT 1 FROM judge.inbox WHERE event_id = $1', [raced], 'the judge to settle the racing event');
     expect(await skippedMetric('judge', 'before_score')).toBeGreaterThanOrEqual(1);
+
+    // A prompt.enhanced that arrives after the cancel (a slow enhancer, a redelivery) is not even drawn.
+    const lateEnhanced = await publish(
+      'prompt.enhanced',
+      {
+        generationId: id,
+        userId: user,
+        originalPrompt: 'p',
+        cleanedPrompt: 'p',
+        enhancedPrompt: 'p',
+        params: { prompt: 'p', n: 1, width: 128, height: 128, steps: 4, guidance: 5, seed: 3004n, backend: 'a1111' },
+      },
+      id,
+    );
+    await waitRow('SELECT 1 FROM generator.inbox WHERE event_id = $1', [lateEnhanced], 'the generator to skip');
+    expect(a1111.seen.has(3004)).toBe(false);
+    expect(await skippedMetric('generator', 'before_draw')).toBeGreaterThanOrEqual(1);
 
     expect(await rowsOf(id)).toEqual({
       generatorGenerations: 0,
@@ -307,5 +341,71 @@ describe('sagas that stop', () => {
     expect(after.status).toBe('failed');
     expect(after.images).toHaveLength(0);
     expect(await rowsOf(stalled)).toMatchObject({ generatorGenerations: 0, generatorImages: 0, judgePredictions: 0 });
+  });
+
+  it('the progress page cancels with a plain form post (no JavaScript), ru on a phone and en on a desktop', async () => {
+    browser = await launchChromium();
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    const shot = async (page: Page, name: string) => {
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    };
+    const cases = [
+      {
+        viewport: PHONE,
+        lang: 'ru',
+        seed: 6001,
+        button: 'Отменить',
+        requested: 'Отмена запрошена',
+        done: 'Генерация отменена',
+      },
+      {
+        viewport: DESKTOP,
+        lang: 'en',
+        seed: 6002,
+        button: 'Cancel',
+        requested: 'Cancel requested',
+        done: 'was cancelled',
+      },
+    ] as const;
+    for (const c of cases) {
+      const ctx: BrowserContext = await browser.newContext({
+        viewport: c.viewport,
+        locale: c.lang === 'ru' ? 'ru-RU' : 'en-GB',
+        javaScriptEnabled: false,
+      });
+      await ctx.addCookies([{ name: 'atelier_lang', value: c.lang, url }]);
+      const page = await ctx.newPage();
+      const email = newEmail('cancel-web');
+      await page.goto(`${url}/register`);
+      await page.locator('#email').fill(email);
+      await page.locator('#password').fill(PASSWORD);
+      await page.locator('#password2').fill(PASSWORD);
+      await page.locator('form[action="/register"] button[type="submit"]').click();
+      await page.waitForURL(/\/app$/);
+      const [{ id: user }] = await mesh.query<{ id: string }>('SELECT id FROM gateway.users WHERE email = $1', [email]);
+
+      a1111.pace.set(c.seed, 'hold');
+      const id = (await mesh.client.submit(user, drawnBy(c.seed))).body.id ?? '';
+      await mesh.waitFor(async () => (a1111.seen.has(c.seed) ? true : undefined), 30000, 'the generator to draw');
+      await page.goto(`${url}/app/tasks/${id}`);
+      const button = page.getByRole('button', { name: c.button, exact: true });
+      expect(await button.isVisible()).toBe(true);
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+      await shot(page, `task-cancel-${c.viewport === PHONE ? 'phone' : 'desktop'}-${c.lang}`);
+
+      await button.click();
+      await page.waitForURL(new RegExp(`/app/tasks/${id}\\?cancel=requested$`));
+      // Right after the post the page says the cancel is on its way (or, if billing was quicker, that it is done).
+      const after = await page.locator('main').innerText();
+      expect(after.includes(c.requested) || after.includes(c.done)).toBe(true);
+      expect((await mesh.client.waitForTerminal(user, id, 30000)).failure?.code).toBe('cancelled');
+      await page.reload();
+      expect(await page.locator('main').innerText()).toContain(c.done);
+      expect(await page.locator('form[data-cancel-form]').count()).toBe(0);
+      await shot(page, `task-cancelled-${c.viewport === PHONE ? 'phone' : 'desktop'}-${c.lang}`);
+      a1111.release(c.seed);
+      expect(await usageOf(user)).toEqual([{ committed: 0, reserved: 0 }]);
+      await ctx.close();
+    }
   });
 });
