@@ -14,10 +14,7 @@ import { TopUps } from '../../apps/billing/src/payments/top-ups.service';
 import { PlanRepository } from '../../apps/billing/src/plans/plan.repository';
 import { PlanCatalog } from '../../apps/billing/src/plans/plan-catalog.service';
 import { QuotaReservationRepository } from '../../apps/billing/src/quota/quota-reservation.repository';
-import {
-  QuotaReservations,
-  type CompletionOutcome,
-} from '../../apps/billing/src/quota/quota-reservations.service';
+import { QuotaReservations, type CompletionOutcome } from '../../apps/billing/src/quota/quota-reservations.service';
 import { SubscriptionRepository } from '../../apps/billing/src/subscriptions/subscription.repository';
 import { Subscriptions } from '../../apps/billing/src/subscriptions/subscriptions.service';
 import { FaultInjector } from '../../apps/billing/src/support/fault-injector';
