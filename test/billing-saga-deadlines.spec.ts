@@ -201,4 +201,22 @@ describe('billing: saga deadlines, completion race, cancel (PostgreSQL)', () => 
     expect(await sweep()).toEqual([]);
     expect(await h.commit(id, 2)).toBe('committed');
   });
+
+  it('after a restart, gives every saga one step limit to be heard from before the sweep expires it', async () => {
+    const user = randomUUID();
+    const id = randomUUID();
+    expect(await h.reserve(user, 1, id)).toBe('reserved');
+    await overdue(id);
+    const before = h.quota.consumingSince;
+    try {
+      // Billing just started: the events it missed (this saga's renewal or completion) may still be queued.
+      h.quota.consumingSince = new Date();
+      expect(await sweep()).toEqual([]);
+      // The enhance step's limit (60 s) has passed since then: now the deadline counts.
+      h.quota.consumingSince = new Date(Date.now() - 61_000);
+      expect((await sweep()).map((e) => e.generationId)).toEqual([id]);
+    } finally {
+      h.quota.consumingSince = before;
+    }
+  });
 });

@@ -63,6 +63,8 @@ export class BillingHarness {
       faults,
     );
     this.quota = new QuotaReservations(this.quotaRepo, this.subscriptions, this.config);
+    // No broker, so no backlog of events from before the start: deadlines apply at once.
+    this.quota.consumingSince = new Date(0);
     this.topUps = new TopUps(
       this.ds,
       new TopUpRepository(),

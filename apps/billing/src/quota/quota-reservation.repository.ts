@@ -116,15 +116,23 @@ export class QuotaReservationRepository {
    * whose completion has been seen is never taken: under the row lock PostgreSQL re-reads the row, so a marker
    * committed while the sweep waited still excludes it, and a row a completion is settling is skipped (locked).
    */
-  async lockExpired(m: EntityManager, limit: number): Promise<ReservationRow[]> {
+  async lockExpired(
+    m: EntityManager,
+    limit: number,
+    grace: { since: Date; limits: Readonly<Record<SagaStep, number>> },
+  ): Promise<ReservationRow[]> {
+    // `grace`: a deadline counts only once its step's limit has also passed since billing began consuming, so the
+    // events queued while billing was down (renewals, completions) are read before anything they concern expires.
     return (await m.query(
       `SELECT generation_id, user_id, period, requested, delivered, status, reason, step
          FROM billing.quota_reservations
         WHERE status = 'reserved' AND expires_at < now() AND completion_seen_at IS NULL
+          AND $2::timestamptz + make_interval(secs => CASE step WHEN 'enhance' THEN $3::int
+                                                            WHEN 'generate' THEN $4::int ELSE $5::int END) < now()
         ORDER BY expires_at
         LIMIT $1
         FOR UPDATE SKIP LOCKED`,
-      [limit],
+      [limit, grace.since, grace.limits.enhance, grace.limits.generate, grace.limits.judge],
     )) as ReservationRow[];
   }
 

@@ -17,6 +17,12 @@ export class QuotaReservations {
   private readonly logger = new Logger('QuotaReservations');
   /** Inactivity limit of each saga step, in seconds (config; unset steps get RESERVATION_TTL_SECONDS). */
   readonly inactivityLimits: Readonly<Record<SagaStep, number>>;
+  /**
+   * When this process began (and so began consuming). After an outage the queue holds the renewals and completions
+   * sent meanwhile; the sweep gives every saga one full step limit from here before expiring it, so they are read
+   * first. A test without a backlog may set it into the past.
+   */
+  consumingSince = new Date();
 
   constructor(
     private readonly repo: QuotaReservationRepository,
@@ -157,7 +163,10 @@ export class QuotaReservations {
     m: EntityManager,
     limit: number,
   ): Promise<Array<{ generationId: string; userId: string; step: SagaStep; limitSeconds: number }>> {
-    const overdue = await this.repo.lockExpired(m, limit);
+    const overdue = await this.repo.lockExpired(m, limit, {
+      since: this.consumingSince,
+      limits: this.inactivityLimits,
+    });
     for (const r of overdue) await this.repo.settle(m, r, 'expired', 0, 'saga_timeout');
     return overdue.map((r) => ({
       generationId: r.generation_id,
