@@ -12,6 +12,8 @@ import { newEmail, PASSWORD } from './support/http-session';
 import { AMQP_URL, TestMesh } from './support/test-mesh';
 
 const PHONE = { width: 390, height: 844 };
+/** A storage key of the generation's own (the gateway's read model refuses any other). */
+const keyOf = (generationId: string, digit: string): string => `images/${generationId}/${digit.repeat(64)}.png`;
 const DESKTOP = { width: 1366, height: 900 };
 // Set to refresh the screenshots in docs/screenshots/ while the suite runs.
 const SHOTS = process.env.WEB_SCREENSHOTS_DIR;
@@ -204,7 +206,7 @@ describe('sagas that stop', () => {
         userId: user,
         prompt: 'p',
         backend: 'a1111@1',
-        images: [{ index: 0, storageKey: 'images/00/none.png', width: 128, height: 128, sha256: '00', seed: 1n }],
+        images: [{ index: 0, storageKey: keyOf(id, 'a'), width: 128, height: 128, sha256: 'a'.repeat(64), seed: 1n }],
       },
       id,
     );
@@ -322,8 +324,8 @@ describe('sagas that stop', () => {
         prompt: 'p',
         backend: 'a1111@1',
         images: [
-          { index: 0, storageKey: 'images/00/a.png', width: 128, height: 128, rank: 1, score: 0.5 },
-          { index: 1, storageKey: 'images/00/b.png', width: 128, height: 128, rank: 2, score: 0.4 },
+          { index: 0, storageKey: keyOf(stalled, 'a'), width: 128, height: 128, rank: 1, score: 0.5 },
+          { index: 1, storageKey: keyOf(stalled, 'b'), width: 128, height: 128, rank: 2, score: 0.4 },
         ],
       },
       stalled,
