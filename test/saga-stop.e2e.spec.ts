@@ -180,8 +180,11 @@ describe('sagas that stop', () => {
     // The generator is drawing (its backend call is held open).
     await mesh.waitFor(async () => (a1111.seen.has(3003) ? true : undefined), 30000, 'the generator to draw');
 
+    const cancelledAt = Date.now();
     expect(await cancel(user, id)).toEqual({ status: 202, body: expect.objectContaining({ cancel: 'requested' }) });
     const failed = await mesh.client.waitForTerminal(user, id, 30000);
+    // How long a cancel takes to show (gateway outbox → billing → generation.failed → gateway), for the README.
+    console.info(`cancel → failed visible in the API: ${Date.now() - cancelledAt} ms`);
     expect(failed.status).toBe('failed');
     expect(failed.failure).toMatchObject({ stage: 'cancel', code: 'cancelled' });
     // Idempotent: a repeat answers the same status, now saying it is cancelled.
