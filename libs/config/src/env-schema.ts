@@ -53,6 +53,9 @@ export const DEV_INTERNAL_CALLER_SECRET = 'atelier-development-only-internal-cal
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+/** An integer that may be left unset (the reader decides the fallback); an empty string counts as unset. */
+const optionalInt = (min: number, max: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
 
 /** Variables every service reads. Defaults work on a dev machine with local PostgreSQL and RabbitMQ. */
 const baseShape = {
@@ -172,7 +175,13 @@ export const ENV_SHAPES = {
     // The Free plan's allowance and per-request cap, applied on start until an admin edits the Free plan.
     FREE_MONTHLY_IMAGES: int(100, 0, 1_000_000),
     FREE_MAX_IMAGES_PER_REQUEST: int(4, 1, 16),
+    // Saga deadlines measure inactivity: each step's event renews the reservation for the limit of the step that runs
+    // next (apps/billing/README.md, "Deadlines"). A step without its own limit gets RESERVATION_TTL_SECONDS.
     RESERVATION_TTL_SECONDS: int(300, 1, 86400),
+    SAGA_INACTIVITY_ENHANCE_SECONDS: optionalInt(1, 86400),
+    // Local diffusion on a CPU takes minutes per image: give the generator's step a longer limit there.
+    SAGA_INACTIVITY_GENERATE_SECONDS: optionalInt(1, 86400),
+    SAGA_INACTIVITY_JUDGE_SECONDS: optionalInt(1, 86400),
     RESERVATION_SWEEP_INTERVAL_MS: int(5000, 100, 600000),
     // Renewal / expiry of subscriptions at period end.
     SUBSCRIPTION_SWEEP_INTERVAL_MS: int(30000, 100, 3_600_000),

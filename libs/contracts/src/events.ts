@@ -1,5 +1,9 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { FeedbackSubmittedSchema, GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
+import {
+  FeedbackSubmittedSchema,
+  GenerationCancelRequestedSchema,
+  GenerationRequestedSchema,
+} from './gen/gateway/v1/events_pb';
 import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
 import {
   QuotaRejectedSchema,
@@ -98,6 +102,7 @@ const define = <S extends DescMessage>(
  */
 export const EVENTS = {
   'generation.requested': define(GenerationRequestedSchema, ['gateway']),
+  'generation.cancel_requested': define(GenerationCancelRequestedSchema, ['gateway']),
   'quota.reserved': define(QuotaReservedSchema, ['billing']),
   'quota.rejected': define(QuotaRejectedSchema, ['billing']),
   'prompt.enhanced': define(PromptEnhancedSchema, ['enhancer']),

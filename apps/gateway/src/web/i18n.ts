@@ -1,4 +1,6 @@
 import { billingEn, billingRu } from './i18n-billing';
+import { cancelEn, cancelRu } from './i18n-cancel';
+
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'ru';
@@ -413,6 +415,7 @@ const ru = {
   'studio.noImagesLeft':
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
   ...billingRu,
+  ...cancelRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -823,6 +826,7 @@ const en: Record<MessageKey, string> = {
   'studio.imagesLeft': 'Images left this period: {left}.',
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
   ...billingEn,
+  ...cancelEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

@@ -403,7 +403,7 @@ const STEP_KEYS: MessageKey[] = [
   'step.generation.completed',
 ];
 
-export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
+export function taskPage(ctx: PageContext, g: GenerationViewDto, notice?: string): string {
   const { t } = ctx;
   const seen = new Set(g.steps.map((s) => `step.${s.event}`));
   const failedStep = g.steps.find((s) => s.status === 'failed' || s.status === 'rejected');
@@ -425,6 +425,7 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
       ${terminal ? html`data-final="${g.status}"` : ''}
     >
       <h1>${t('task.title')}</h1>
+      ${messages(ctx, notice)}
       <p><strong>${t('request.prompt')}:</strong> ${g.prompt}</p>
       <p>${t('task.live')}</p>
       <p role="status" aria-live="polite"><strong data-status="${g.status}">${statusText(ctx, g.status)}</strong></p>
@@ -442,7 +443,14 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
           </li>`;
         })}
       </ol>
-      ${g.failure ? failureMessage(ctx, g.failure) : ''}
+      ${
+        g.failure?.code === 'cancelled'
+          ? html`<p class="notice">${t('cancel.done')}</p>`
+          : g.failure
+            ? failureMessage(ctx, g.failure)
+            : ''
+      }
+      ${terminal ? '' : cancelForm(ctx, g.id)}
       <p>
         <a class="button" href="/app/requests/${g.id}" data-done-link ${terminal ? '' : html`hidden`}>
           ${t('task.openResult')}</a
@@ -455,6 +463,15 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
       >
     </div>`,
   );
+}
+
+/** A plain form post (works without JavaScript); hidden by CSS once the live stream marks the task final. */
+function cancelForm(ctx: PageContext, id: string): SafeHtml {
+  return html`<form class="cancel-form" method="post" action="/app/tasks/${id}/cancel" data-cancel-form>
+    ${csrfField(ctx)}
+    <p class="hint">${ctx.t('cancel.hint')}</p>
+    <button type="submit" class="secondary">${ctx.t('cancel.button')}</button>
+  </form>`;
 }
 
 export function requestPage(

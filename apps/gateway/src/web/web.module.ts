@@ -8,6 +8,7 @@ import { ErrorPages } from '@atelier/service-kit';
 import { AdminBillingWebController } from './admin-billing-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { AssetManifest } from './asset-manifest';
+import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
@@ -27,6 +28,7 @@ import { WebSession } from './web-session';
     ShopController,
     RecommenderDashboardController,
     AdminBillingWebController,
+    GenerationCancelWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
