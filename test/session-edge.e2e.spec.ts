@@ -144,6 +144,11 @@ describe('a production gateway', () => {
       INTERNAL_CALLER_SECRET: secret(),
       // Trust auth here ignores it; production refuses to start without one.
       DATABASE_PASSWORD: secret(),
+      // Production refuses to start without an SMTP server over TLS and https mail links (none is sent here).
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      PUBLIC_BASE_URL: 'https://atelier.test',
     },
   });
   beforeAll(async () => {

@@ -74,6 +74,7 @@ for app in "${apps[@]}"; do
     -e DATABASE_HOST=127.0.0.1 -e DATABASE_PORT=5432 -e DATABASE_NAME="$db" -e MIGRATIONS_RUN=false \
     -e AMQP_URL="$amqp_url" -e MESH_NAMESPACE="$ns" \
     -e JWT_SECRET="$jwt_secret" -e INTERNAL_CALLER_SECRET="$internal_secret" -e ALLOW_DEV_USER_HEADER=false \
+    -e SMTP_HOST=127.0.0.1 -e SMTP_PORT=465 -e SMTP_SECURE=true -e PUBLIC_BASE_URL=https://localhost \
     -e RECOMMENDER_URL="http://127.0.0.1:${port[recommender]}" -e JUDGE_BACKEND=statistics \
     -e STORAGE_DIR=/var/lib/atelier/storage -v "$storage:/var/lib/atelier/storage" \
     "atelier/$app:latest" >/dev/null

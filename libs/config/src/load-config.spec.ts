@@ -86,7 +86,8 @@ describe('loadConfig', () => {
   });
 
   describe('production refuses to start with', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal };
+    const mail = { SMTP_HOST: 'smtp.example.com', SMTP_PORT: '465', SMTP_SECURE: 'true', PUBLIC_BASE_URL: 'https://atelier.example' };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal, ...mail };
     const refuses = (service: 'gateway' | 'recommender' | 'billing', env: Record<string, string>, what: RegExp) => {
       expect(() => loadConfig(service, env)).toThrow(ConfigValidationError);
       expect(() => loadConfig(service, env)).toThrow(what);
@@ -116,6 +117,14 @@ describe('loadConfig', () => {
       refuses('gateway', { ...prod, JWT_SECRET: 'a'.repeat(32) }, /JWT_SECRET: too guessable/);
       refuses('gateway', { ...prod, JWT_SECRET: 'abab'.repeat(16) }, /JWT_SECRET: too guessable/);
       refuses('recommender', { ...prod, INTERNAL_CALLER_SECRET: '0123456789'.repeat(4) }, /INTERNAL_CALLER_SECRET/);
+    });
+
+    it('no SMTP server, a plain-text one, or http links in the gateway’s account mail', () => {
+      refuses('gateway', { ...prod, SMTP_HOST: '' }, /SMTP_HOST: must be set/);
+      refuses('gateway', { ...prod, SMTP_SECURE: 'false' }, /SMTP_SECURE or SMTP_REQUIRE_TLS/);
+      expect(loadConfig('gateway', { ...prod, SMTP_SECURE: 'false', SMTP_REQUIRE_TLS: 'true' }).env.SMTP_PORT).toBe(465);
+      refuses('gateway', { ...prod, PUBLIC_BASE_URL: 'http://atelier.example' }, /PUBLIC_BASE_URL/);
+      refuses('gateway', { ...prod, SMTP_USER: 'u', SMTP_PASSWORD: prodSecret }, /each secret needs its own value/);
     });
 
     it('the same value for two secrets', () => {
