@@ -86,7 +86,12 @@ describe('loadConfig', () => {
   });
 
   describe('production refuses to start with', () => {
-    const mail = { SMTP_HOST: 'smtp.example.com', SMTP_PORT: '465', SMTP_SECURE: 'true', PUBLIC_BASE_URL: 'https://atelier.example' };
+    const mail = {
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      PUBLIC_BASE_URL: 'https://atelier.example',
+    };
     const prod = { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal, ...mail };
     const refuses = (service: 'gateway' | 'recommender' | 'billing', env: Record<string, string>, what: RegExp) => {
       expect(() => loadConfig(service, env)).toThrow(ConfigValidationError);
@@ -122,7 +127,9 @@ describe('loadConfig', () => {
     it('no SMTP server, a plain-text one, or http links in the gateway’s account mail', () => {
       refuses('gateway', { ...prod, SMTP_HOST: '' }, /SMTP_HOST: must be set/);
       refuses('gateway', { ...prod, SMTP_SECURE: 'false' }, /SMTP_SECURE or SMTP_REQUIRE_TLS/);
-      expect(loadConfig('gateway', { ...prod, SMTP_SECURE: 'false', SMTP_REQUIRE_TLS: 'true' }).env.SMTP_PORT).toBe(465);
+      expect(loadConfig('gateway', { ...prod, SMTP_SECURE: 'false', SMTP_REQUIRE_TLS: 'true' }).env.SMTP_PORT).toBe(
+        465,
+      );
       refuses('gateway', { ...prod, PUBLIC_BASE_URL: 'http://atelier.example' }, /PUBLIC_BASE_URL/);
       refuses('gateway', { ...prod, SMTP_USER: 'u', SMTP_PASSWORD: prodSecret }, /each secret needs its own value/);
     });

@@ -81,9 +81,13 @@ export class AccountSecurity {
     }
   }
 
+  get resetTtlSeconds(): number {
+    return this.config.env.PASSWORD_RESET_TTL_SECONDS;
+  }
+
   /** Whether a reset link may still be used (to show the form or say it expired). */
-  resetTokenUsable(token: string): Promise<boolean> {
-    return this.tokens.isUsable(this.dataSource.manager, 'password_reset', token);
+  async resetTokenUsable(token: string): Promise<boolean> {
+    return (await this.tokens.peek(this.dataSource.manager, 'password_reset', token)) !== undefined;
   }
 
   /**
@@ -147,8 +151,9 @@ export class AccountSecurity {
     return email;
   }
 
-  emailTokenUsable(token: string): Promise<boolean> {
-    return this.tokens.isUsable(this.dataSource.manager, 'email_change', token);
+  /** The address a usable e-mail-change link would confirm; undefined for an unusable link. */
+  async emailTokenTarget(token: string): Promise<string | undefined> {
+    return (await this.tokens.peek(this.dataSource.manager, 'email_change', token))?.new_email ?? undefined;
   }
 
   /** Applies a confirmed e-mail change; the old address is told. 400 `invalid_token`, 409 `email_taken`. */

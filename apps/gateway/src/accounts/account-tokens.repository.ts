@@ -47,15 +47,15 @@ export class AccountTokensRepository {
     return token;
   }
 
-  /** Whether the token would be accepted now (for showing the form); changes nothing. */
-  async isUsable(m: EntityManager, purpose: AccountTokenPurpose, token: string): Promise<boolean> {
-    if (!TOKEN_PATTERN.test(token)) return false;
+  /** The token's user if it would be accepted now (for showing the form); changes nothing. */
+  async peek(m: EntityManager, purpose: AccountTokenPurpose, token: string): Promise<ConsumedToken | undefined> {
+    if (!TOKEN_PATTERN.test(token)) return undefined;
     const rows = (await m.query(
-      `SELECT 1 FROM gateway.account_tokens
+      `SELECT user_id, new_email FROM gateway.account_tokens
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
       [digest(token), purpose],
-    )) as unknown[];
-    return rows.length === 1;
+    )) as ConsumedToken[];
+    return rows[0];
   }
 
   /** Marks the token used and answers its user; undefined when unknown, used, expired or of another purpose. */

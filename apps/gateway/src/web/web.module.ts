@@ -5,6 +5,7 @@ import { BillingHttpModule } from '../billing/billing-http.module';
 import { GenerationsModule } from '../generations/generations.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
+import { AccountWebController } from './account-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
@@ -25,6 +26,7 @@ import { WebSession } from './web-session';
     VisualSearchWebController,
     ShopController,
     RecommenderDashboardController,
+    AccountWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
