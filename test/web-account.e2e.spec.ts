@@ -248,4 +248,40 @@ describe('web account: reset, change password and e-mail, delete', () => {
       expect(await mesh.drainDeadLetters(service)).toEqual([]);
     }
   });
+
+  it('every account page fits a phone and a desktop, in Russian and English', async () => {
+    const titles = {
+      ru: { forgot: 'Сброс пароля', reset: 'Новый пароль', deleted: 'Аккаунт удалён', security: 'Безопасность' },
+      en: { forgot: 'Reset password', reset: 'New password', deleted: 'Account deleted', security: 'Security' },
+    };
+    const email = newEmail('layout');
+    await register(await context(PHONE), email);
+    for (const lang of ['ru', 'en'] as const) {
+      for (const [device, viewport] of [
+        ['phone', PHONE],
+        ['desktop', DESKTOP],
+      ] as const) {
+        const ctx = await context(viewport, lang);
+        const page = await ctx.newPage();
+        const visit = async (path: string, page_: keyof (typeof titles)['ru'], status: number) => {
+          const res = await page.goto(`${url}${path}`);
+          expect(res?.status()).toBe(status);
+          expect(await page.title()).toBe(`${titles[lang][page_]} · ${lang === 'ru' ? 'Ателье' : 'Atelier'}`);
+          expect(await noSideScroll(page)).toBe(true);
+          if (lang === 'ru') await shot(page, `${page_}${status === 400 ? '-invalid' : ''}-${device}-ru`);
+        };
+        await visit('/password/forgot', 'forgot', 200);
+        // A garbled or spent link is a 400 page that offers a new one.
+        await visit('/password/reset?token=nope', 'reset', 400);
+        await visit('/account/deleted', 'deleted', 200);
+        await page.goto(`${url}/login`);
+        await page.locator('#email').fill(email);
+        await page.locator('#password').fill(PASSWORD);
+        await page.locator('form[action="/login"] button[type="submit"]').click();
+        await page.waitForURL(/\/app$/);
+        await visit('/account/security', 'security', 200);
+        await ctx.close();
+      }
+    }
+  });
 });
