@@ -34,6 +34,11 @@ describe('loadConfig', () => {
     INTERNAL_CALLER_SECRET: 'Hq3Zr8Lw1Xn6Pv0Ty4Bk9Mc2Js7Df5Ga+Ue/Ri8Ol',
     DATABASE_PASSWORD: 'db-Vc4Nw8Qz2Lr6Tx0Pk',
     COOKIE_SECURE: 'true',
+    // The gateway's account mail: an SMTP server over TLS and https links (other services ignore these).
+    SMTP_HOST: 'smtp.example.com',
+    SMTP_PORT: '465',
+    SMTP_SECURE: 'true',
+    PUBLIC_BASE_URL: 'https://atelier.example',
   };
 
   it('turns the development identity header off in production and refuses it when forced on', () => {
@@ -86,13 +91,7 @@ describe('loadConfig', () => {
   });
 
   describe('production refuses to start with', () => {
-    const mail = {
-      SMTP_HOST: 'smtp.example.com',
-      SMTP_PORT: '465',
-      SMTP_SECURE: 'true',
-      PUBLIC_BASE_URL: 'https://atelier.example',
-    };
-    const prod = { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal, ...mail };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: prodSecret, ...internal };
     const refuses = (service: 'gateway' | 'recommender' | 'billing', env: Record<string, string>, what: RegExp) => {
       expect(() => loadConfig(service, env)).toThrow(ConfigValidationError);
       expect(() => loadConfig(service, env)).toThrow(what);
