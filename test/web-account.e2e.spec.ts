@@ -284,4 +284,35 @@ describe('web account: reset, change password and e-mail, delete', () => {
       }
     }
   });
+
+  it('answers bad input with 4xx and changes nothing (no JavaScript, plain form posts)', async () => {
+    const first = await fetch(`${url}/password/forgot`);
+    const cookie = (first.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    const post = (path: string, body: string, withCsrf = true) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: withCsrf ? `_csrf=${encodeURIComponent(csrf)}&${body}` : body,
+      });
+    const before = sink.mails.length;
+    expect((await post('/password/forgot', 'email=someone%40example.com', false)).status).toBe(403);
+    expect((await post('/password/forgot', 'email=a%40example.com&email=b%40example.com')).status).toBe(400);
+    expect((await post('/password/forgot', `email=${'x'.repeat(400)}%40example.com`)).status).toBe(400);
+    expect((await post('/password/reset', 'token=garbage&password=x&password2=x')).status).toBe(400);
+    const unknownToken = 'A'.repeat(43);
+    const pw = encodeURIComponent(NEW_PASSWORD);
+    expect((await post('/password/reset', `token=${unknownToken}&password=${pw}&password2=${pw}`)).status).toBe(400);
+    expect((await post('/password/reset', `token=${unknownToken}&password=${pw}&password2=other`)).status).toBe(400);
+    expect((await post('/account/email/confirm', 'token=%00%00')).status).toBe(400);
+    expect((await fetch(`${url}/account/email/confirm?token[]=x`)).status).toBe(400);
+    expect((await fetch(`${url}/password/reset?token=${unknownToken}`)).status).toBe(400);
+    // Signed out, account changes go to the login form, nothing else.
+    const del = await post('/account/delete', 'deletePassword=x');
+    expect(del.status).toBe(303);
+    expect(del.headers.get('location')).toMatch(/^\/login\?next=/);
+    expect(sink.mails.length).toBe(before);
+  });
 });
