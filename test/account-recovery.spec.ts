@@ -8,6 +8,7 @@ import { migrateAll, provisionAll } from '../scripts/db';
 import { AccountMailLimits } from '../apps/gateway/src/accounts/account-mail-limits';
 import { AccountSecurity, RESET_ANSWER_FLOOR_MS } from '../apps/gateway/src/accounts/account-security.service';
 import { AccountTokensRepository } from '../apps/gateway/src/accounts/account-tokens.repository';
+import { LoginFailuresRepository } from '../apps/gateway/src/accounts/login-failures.repository';
 import { LoginSessions } from '../apps/gateway/src/accounts/login-sessions.service';
 import { PasswordHasher } from '../apps/gateway/src/accounts/password-hasher';
 import { SessionsRepository } from '../apps/gateway/src/accounts/sessions.repository';
@@ -42,6 +43,7 @@ describe('account recovery (PostgreSQL + SMTP sink)', () => {
       PUBLIC_BASE_URL: 'http://atelier.test',
       ACCOUNT_MAIL_LIMIT_PER_EMAIL: '3',
       ACCOUNT_MAIL_LIMIT_PER_IP: '6',
+      LOGIN_LOCKOUT_THRESHOLD: '3',
     };
     config = loadConfig('gateway', env);
     await provisionAll(env);
@@ -57,6 +59,7 @@ describe('account recovery (PostgreSQL + SMTP sink)', () => {
       users,
       new AccountTokensRepository(),
       new AccountMailLimits(ds, config),
+      new LoginFailuresRepository(ds),
       hasher,
       sessions,
       liveness,
@@ -247,5 +250,20 @@ describe('account recovery (PostgreSQL + SMTP sink)', () => {
     }>;
     expect(events.map((e) => e.correlation_id)).toContain(u.id);
     expect(await code(security.deleteAccount(u.id, PASSWORD))).toBe('403 invalid_credentials');
+  });
+
+  it('counts wrong current passwords against the login lockout of the account', async () => {
+    const u = await user();
+    for (let i = 0; i < 2; i++) {
+      expect(await code(security.changePassword(u.id, randomUUID(), 'wrong password!', NEW_PASSWORD))).toBe(
+        '403 invalid_credentials',
+      );
+    }
+    expect(await code(security.deleteAccount(u.id, 'wrong password!'))).toBe('429 too_many_attempts');
+    // Locked: even the right password waits, and nothing is deleted.
+    expect(await code(security.deleteAccount(u.id, PASSWORD))).toBe('429 too_many_attempts');
+    expect(await users.findById(u.id)).toBeDefined();
+    await ds.query('DELETE FROM gateway.login_failures WHERE email = $1', [u.email]);
+    expect(await code(security.changePassword(u.id, randomUUID(), PASSWORD, NEW_PASSWORD))).toBe('ok');
   });
 });

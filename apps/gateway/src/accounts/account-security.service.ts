@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { Outbox } from '@atelier/messaging';
@@ -9,6 +9,7 @@ import { Mailer, type MailMessage } from '../mail/mailer';
 import { AccountMailLimits } from './account-mail-limits';
 import { AccountTokensRepository } from './account-tokens.repository';
 import { normalizeEmail } from './email';
+import { LoginFailuresRepository } from './login-failures.repository';
 import { LoginSessions } from './login-sessions.service';
 import { PasswordHasher } from './password-hasher';
 import { checkPassword } from './password-policy';
@@ -20,6 +21,12 @@ export const RESET_ANSWER_FLOOR_MS = 400;
 const invalidToken = () =>
   new ApiError(HttpStatus.BAD_REQUEST, 'invalid_token', 'the link is invalid, expired or already used');
 const wrongPassword = () => new ApiError(HttpStatus.FORBIDDEN, 'invalid_credentials', 'the password is incorrect');
+
+function tooManyAttempts(until: Date): ApiError {
+  return new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'too_many_attempts', 'too many wrong passwords; try again later', {
+    retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)),
+  });
+}
 
 function weak(password: string, email: string): ApiError | undefined {
   const problems = checkPassword(password, email);
@@ -37,7 +44,7 @@ function weak(password: string, email: string): ApiError | undefined {
  * Links carry single-use, expiring tokens stored as SHA-256 (`AccountTokensRepository`).
  */
 @Injectable()
-export class AccountSecurity {
+export class AccountSecurity implements OnApplicationShutdown {
   private readonly logger = new Logger('AccountSecurity');
   /** Mails still being sent (the reset answer never waits for SMTP); `drain` awaits them on shutdown and in tests. */
   private readonly inFlight = new Set<Promise<void>>();
@@ -47,6 +54,7 @@ export class AccountSecurity {
     private readonly users: UsersRepository,
     private readonly tokens: AccountTokensRepository,
     private readonly limits: AccountMailLimits,
+    private readonly failures: LoginFailuresRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: LoginSessions,
     private readonly liveness: SessionLiveness,
@@ -115,8 +123,7 @@ export class AccountSecurity {
 
   /** Changes the password (current one required) and ends every other session; `keepSessionId` stays signed in. */
   async changePassword(userId: string, keepSessionId: string, current: string, next: string): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user || !(await this.hasher.verify(user.password_hash, current))) throw wrongPassword();
+    const user = await this.verified(userId, current);
     const problem = weak(next, user.email);
     if (problem) throw problem;
     await this.users.setPasswordHash(userId, await this.hasher.hash(next));
@@ -128,8 +135,7 @@ export class AccountSecurity {
    * `same_email`, 409 `email_taken`, 403 `invalid_credentials`, 503 `mail_unavailable` when SMTP fails.
    */
   async requestEmailChange(userId: string, password: string, rawEmail: string, lang: MailLang): Promise<string> {
-    const user = await this.users.findById(userId);
-    if (!user || !(await this.hasher.verify(user.password_hash, password))) throw wrongPassword();
+    const user = await this.verified(userId, password);
     const email = normalizeEmail(rawEmail);
     if (!email) {
       throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'email: must be a valid e-mail address', [
@@ -183,8 +189,7 @@ export class AccountSecurity {
    * go with the user row, so every access token of the account dies.
    */
   async deleteAccount(userId: string, password: string): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user || !(await this.hasher.verify(user.password_hash, password))) throw wrongPassword();
+    const user = await this.verified(userId, password);
     const sessionIds = await this.dataSource.transaction(async (m) => {
       const sessions = (await m.query(`SELECT id FROM gateway.sessions WHERE user_id = $1`, [userId])) as Array<{
         id: string;
@@ -204,6 +209,33 @@ export class AccountSecurity {
       return sessions.map((s) => s.id);
     });
     for (const id of sessionIds) this.liveness.forget(id);
+  }
+
+  /**
+   * The account when the password is right. Wrong guesses count against the login lockout of its e-mail (the same
+   * secret, the same budget): 403 `invalid_credentials`, then 429 `too_many_attempts` with `retryAfterSeconds`.
+   */
+  private async verified(userId: string, password: string): Promise<UserRow> {
+    const user = await this.users.findById(userId);
+    if (!user) throw wrongPassword();
+    const locked = await this.failures.lockedUntil(user.email);
+    if (locked) throw tooManyAttempts(locked);
+    if (await this.hasher.verify(user.password_hash, password)) {
+      await this.failures.clear(user.email);
+      return user;
+    }
+    const env = this.config.env;
+    const lockedNow = await this.failures.recordFailure(
+      user.email,
+      env.LOGIN_LOCKOUT_THRESHOLD,
+      env.LOGIN_LOCKOUT_SECONDS,
+    );
+    if (lockedNow) throw tooManyAttempts(lockedNow);
+    throw wrongPassword();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.drain();
   }
 
   /** Waits for mails still being sent. */

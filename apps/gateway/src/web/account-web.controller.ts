@@ -153,7 +153,7 @@ export class AccountWebController {
         const words = (details as Array<{ code: string }>).map((p) => ctx.t(knownKey(p.code) ?? 'error.generic'));
         return fail(422, { password: words });
       }
-      return fail(err.getStatus(), { current: [ctx.t('security.wrongPassword')] });
+      return fail(err.getStatus(), { current: [this.passwordError(ctx, err)] });
     }
     res.redirect(303, '/account/security?changed=password');
   }
@@ -178,8 +178,8 @@ export class AccountWebController {
       if (!(err instanceof ApiError)) throw err;
       const code = err.body.error.code;
       const f: FieldErrors =
-        code === 'invalid_credentials'
-          ? { emailPassword: [ctx.t('security.wrongPassword')] }
+        code === 'invalid_credentials' || code === 'too_many_attempts'
+          ? { emailPassword: [this.passwordError(ctx, err)] }
           : code === 'same_email'
             ? { newEmail: [ctx.t('security.emailSame')] }
             : code === 'email_taken'
@@ -229,7 +229,7 @@ export class AccountWebController {
       await this.security.deleteAccount(caller.userId, password);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return fail(err.getStatus(), { deletePassword: [ctx.t('security.wrongPassword')] });
+      return fail(err.getStatus(), { deletePassword: [this.passwordError(ctx, err)] });
     }
     this.cookies.clearSession(res);
     res.clearCookie(COOKIES.csrf, { path: '/' });
@@ -244,6 +244,13 @@ export class AccountWebController {
       200,
       noticePage(ctx, ctx.t('deleted.title'), ctx.t('deleted.lead'), { href: '/', label: ctx.t('error.home') }),
     );
+  }
+
+  /** A wrong current password, or the lockout it ran into (with the wait). */
+  private passwordError(ctx: PageContext, err: ApiError): string {
+    if (err.getStatus() !== 429) return ctx.t('security.wrongPassword');
+    const seconds = (err.body.error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60;
+    return ctx.t('login.locked', { seconds });
   }
 
   private async email(caller: Caller): Promise<string | undefined> {
