@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { SERVICES } from '@atelier/config';
 import { brokerGrants } from '@atelier/messaging';
 import { setupBroker } from '../scripts/broker-setup';
 import { apiUser, freshIp, newEmail, PASSWORD } from './support/http-session';
@@ -144,6 +145,8 @@ describe('a production gateway', () => {
       INTERNAL_CALLER_SECRET: secret(),
       // Trust auth here ignores it; production refuses to start without one.
       DATABASE_PASSWORD: secret(),
+      // db setup in production gives every service role its own password (trust ignores them too).
+      DATABASE_ROLE_PASSWORDS: SERVICES.map((s) => `${s}=${secret()}`).join(','),
       // Production refuses to start without an SMTP server over TLS and https mail links (none is sent here).
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: '465',
