@@ -16,7 +16,11 @@ const SHOTS = process.env.WEB_SCREENSHOTS_DIR;
 describe('web account: reset, change password and e-mail, delete', () => {
   const sink = new SmtpSink();
   const gatewayEnv: Record<string, string> = {};
-  const mesh = new TestMesh({ env: { TRUST_PROXY_HOPS: '1' }, serviceEnv: { gateway: gatewayEnv } });
+  // Small pools: the shared PostgreSQL serves several meshes at once.
+  const mesh = new TestMesh({
+    env: { TRUST_PROXY_HOPS: '1', DATABASE_POOL_SIZE: '4' },
+    serviceEnv: { gateway: gatewayEnv },
+  });
   let url: string;
   let browser: Browser;
 
