@@ -169,6 +169,25 @@ export const ENV_SHAPES = {
     TRUST_PROXY_HOPS: int(0, 0, 10),
     // Live progress: how often an open event stream re-reads the steps table (other replicas' progress).
     SSE_POLL_INTERVAL_MS: int(2000, 50, 60000),
+    // Account e-mail (password reset, e-mail change) through SMTP. Empty host: development only, mails are logged.
+    SMTP_HOST: z.string().default(''),
+    SMTP_PORT: int(587, 1, 65535),
+    // TLS from the first byte (port 465); otherwise SMTP_REQUIRE_TLS makes STARTTLS mandatory.
+    SMTP_SECURE: bool(false),
+    SMTP_REQUIRE_TLS: bool(false),
+    SMTP_USER: z.string().default(''),
+    SMTP_PASSWORD: z.string().default(''),
+    SMTP_TIMEOUT_MS: int(10000, 100, 120000),
+    MAIL_FROM: z.string().min(3).default('Atelier <no-reply@atelier.localhost>'),
+    // The origin links in e-mails point to (https in production).
+    PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+    // Password-reset links live this long; e-mail-change confirmations this long. Both are single-use.
+    PASSWORD_RESET_TTL_SECONDS: int(1800, 60, 86400),
+    EMAIL_CHANGE_TTL_SECONDS: int(86400, 60, 7 * 86400),
+    // Account mails (reset requests) per e-mail address and per client IP within the window.
+    ACCOUNT_MAIL_LIMIT_PER_EMAIL: int(3, 1, 1000),
+    ACCOUNT_MAIL_LIMIT_PER_IP: int(20, 1, 100000),
+    ACCOUNT_MAIL_WINDOW_SECONDS: int(3600, 1, 86400),
   },
   billing: {
     ...baseShape,

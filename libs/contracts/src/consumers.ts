@@ -14,6 +14,7 @@ export const EVENT_CONSUMERS: Readonly<Record<EventType, readonly ProducerServic
   'generation.completed': ['gateway', 'billing'],
   'generation.failed': ['gateway', 'billing', 'generator', 'judge'],
   'generation.cancel_requested': ['billing'],
+  'user.deleted': ['billing', 'enhancer', 'generator', 'judge', 'recommender'],
   'catalog.item_upserted': ['recommender'],
   'recommendation.requested': ['recommender'],
   'recommendation.completed': [],

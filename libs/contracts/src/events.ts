@@ -3,6 +3,7 @@ import {
   FeedbackSubmittedSchema,
   GenerationCancelRequestedSchema,
   GenerationRequestedSchema,
+  UserDeletedSchema,
 } from './gen/gateway/v1/events_pb';
 import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
 import {
@@ -120,6 +121,8 @@ export const EVENTS = {
   'wallet.topped_up': define(WalletToppedUpSchema, ['billing']),
   'wallet.adjusted': define(WalletAdjustedSchema, ['billing']),
   'subscription.changed': define(SubscriptionChangedSchema, ['billing']),
+  // Consumed by billing, enhancer, generator, judge and recommender: each erases or anonymises its rows of the user.
+  'user.deleted': define(UserDeletedSchema, ['gateway']),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

@@ -1,5 +1,6 @@
 import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
+import { accountEn, accountRu } from './i18n-account';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -416,6 +417,7 @@ const ru = {
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
   ...billingRu,
   ...cancelRu,
+  ...accountRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -827,6 +829,7 @@ const en: Record<MessageKey, string> = {
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
   ...billingEn,
   ...cancelEn,
+  ...accountEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

@@ -24,7 +24,7 @@ export const SIZES = ['auto', '512x512', '768x768', '1024x1024', '1024x768', '76
 
 const statusText = (ctx: PageContext, status: string): string => ctx.t(knownKey(`status.${status}`) ?? 'status.queued');
 
-function messages(ctx: PageContext, notice?: string, errors: string[] = []): SafeHtml {
+export function messages(ctx: PageContext, notice?: string, errors: string[] = []): SafeHtml {
   return html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
   ${
     errors.length
@@ -44,7 +44,7 @@ function messages(ctx: PageContext, notice?: string, errors: string[] = []): Saf
 /** Problems per form field; the page shows each next to its field and all of them in one summary. */
 export type FieldErrors = Partial<Record<string, string[]>>;
 
-function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<string, string>): SafeHtml {
+export function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<string, string>): SafeHtml {
   const entries = Object.entries(errors).flatMap(([field, list]) => (list ?? []).map((e) => [field, e] as const));
   if (!entries.length) return html``;
   return html`<div class="error" role="alert" tabindex="-1" id="form-errors">
@@ -56,12 +56,12 @@ function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<stri
 }
 
 /** aria attributes tying a field to its error (and hint); empty when the field is fine. */
-function invalid(errors: FieldErrors, field: string, hint?: string): SafeHtml {
+export function invalid(errors: FieldErrors, field: string, hint?: string): SafeHtml {
   const ids = [errors[field]?.length ? `${field}-error` : '', hint ?? ''].filter(Boolean).join(' ');
   return html`${errors[field]?.length ? html`aria-invalid="true"` : ''} ${ids ? html`aria-describedby="${ids}"` : ''}`;
 }
 
-function fieldError(errors: FieldErrors, field: string): SafeHtml {
+export function fieldError(errors: FieldErrors, field: string): SafeHtml {
   const list = errors[field];
   return list?.length ? html`<p class="field-error" id="${field}-error">${list.join(' ')}</p>` : html``;
 }
@@ -131,6 +131,7 @@ export function loginPage(ctx: PageContext, form: LoginForm): string {
         </div>
         <div><button type="submit">${t('login.submit')}</button></div>
       </form>
+      <p><a href="/password/forgot">${t('login.forgot')}</a></p>
       <p>${t('login.noAccount')} <a href="/register">${t('nav.register')}</a></p>`,
   );
 }

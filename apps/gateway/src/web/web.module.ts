@@ -6,6 +6,7 @@ import { GenerationsModule } from '../generations/generations.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
 import { AdminBillingWebController } from './admin-billing-web.controller';
+import { AccountWebController } from './account-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { GenerationCancelWebController } from './generation-cancel.controller';
@@ -29,6 +30,7 @@ import { WebSession } from './web-session';
     RecommenderDashboardController,
     AdminBillingWebController,
     GenerationCancelWebController,
+    AccountWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
