@@ -15,6 +15,7 @@ import { ShopController } from './shop.controller';
 import { ShopManageController } from './shop-manage.controller';
 import { StyleProfileReader } from './style-profile-reader';
 import { VisualSearchWebController } from './visual-search.controller';
+import { VisualSearchResultsController } from './visual-search-results.controller';
 import { WebErrorPages } from './web-error-pages';
 import { WebController } from './web.controller';
 import { WebSession } from './web-session';
@@ -39,6 +40,7 @@ import { WebSession } from './web-session';
     WebController,
     BillingWebController,
     VisualSearchWebController,
+    VisualSearchResultsController,
     ShopController,
     ShopManageController,
     RecommenderDashboardController,
