@@ -249,14 +249,15 @@ describe('web shop (gateway → recommender)', () => {
       `SELECT id FROM recommender.items WHERE title ~* 'watch' ORDER BY external_id LIMIT 1`,
     );
     await page.goto(`${url}/shop/items/${itemId}`);
-    await page.getByRole('button', { name: /В корзину/ }).click();
-    await page.waitForURL(new RegExp(`/shop/items/${itemId}\\?saved=add_to_cart$`));
-    expect(await page.getByRole('status').first().textContent()).toContain('Товар в корзине');
-    expect(await page.getByRole('button', { name: /В корзину/ }).getAttribute('aria-pressed')).toBe('true');
+    // No cart button: atelier takes no orders (gateway README, "The cart").
+    expect(await page.getByRole('button', { name: /В корзину/ }).count()).toBe(0);
+    await page.getByRole('button', { name: /Нравится/ }).click();
+    await page.waitForURL(new RegExp(`/shop/items/${itemId}\\?saved=like$`));
+    expect(await page.getByRole('button', { name: /Нравится/ }).getAttribute('aria-pressed')).toBe('true');
     const kinds = await mesh.query<{ kind: string }>('SELECT kind FROM recommender.interactions WHERE item_id = $1', [
       itemId,
     ]);
-    expect(kinds).toEqual([{ kind: 'add_to_cart' }]);
+    expect(kinds).toEqual([{ kind: 'like' }]);
     await context.close();
   });
 
