@@ -317,6 +317,19 @@ describe('web: shop catalogue management and visual search results', () => {
     }
     expect(await photoCount()).toBe(photosBefore);
     expect(await itemsOf(shopA.id)).toEqual(items);
+
+    // The owner deletes one (a white one, not used below): gone, and its photo leaves visual search.
+    const gone = items.find((i) => i.external_id === white[white.length - 1].id) as (typeof items)[number];
+    const ownPage = await own.newPage();
+    await ownPage.goto(`${gw()}/shop/manage/items/${gone.id}`);
+    await ownPage.getByRole('button', { name: 'Удалить товар' }).click();
+    await ownPage.waitForURL(/\/shop\/manage\?deleted=1$/);
+    expect(await ownPage.getByRole('status').first().textContent()).toBe('Товар удалён.');
+    expect((await itemsOf(shopA.id)).map((i) => i.id)).not.toContain(gone.id);
+    const retired = await mesh.query<{ status: string; item_id: string | null }>(
+      `SELECT status, item_id FROM recommender.photos WHERE failure->>'code' = 'item_deleted'`,
+    );
+    expect(retired).toEqual([{ status: 'failed', item_id: null }]);
     await own.close();
   }, 180000);
 
@@ -335,7 +348,8 @@ describe('web: shop catalogue management and visual search results', () => {
     if (!liked) throw new Error('the liked item was not imported');
     await page.goto(`${gw()}/shop/items/${liked.id}`);
     await page.getByRole('button', { name: /Нравится/ }).click();
-    await page.waitForURL(/saved=like/);
+    // The script records it through the API and presses the button.
+    await page.locator('button.like[aria-pressed="true"]').waitFor();
 
     await page.goto(`${gw()}/visual-search`);
     const likes = page.locator('.vsr-from-likes');
