@@ -289,7 +289,13 @@ describe('web: shop catalogue management and visual search results', () => {
     const photosBefore = await photoCount();
     const jpg = readFileSync(black[0].file);
     const big = await sharp({
-      create: { width: 1200, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+      create: {
+        width: 1200,
+        height: 1200,
+        channels: 3,
+        background: '#808080',
+        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+      },
     })
       .png()
       .toBuffer();

@@ -53,7 +53,10 @@ export const UPLOAD_ROUTES: ReadonlyArray<{ path: string; types: readonly string
 /** A body in any other media type is refused (415) instead of being silently ignored. */
 export function rejectUnsupportedBodies(req: Request, res: Response, next: NextFunction): void {
   const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
-  const accepted = [...BODY_TYPES, ...(UPLOAD_ROUTES.find((r) => r.path === req.path || (r.prefix && req.path.startsWith(r.path)))?.types ?? [])];
+  const accepted = [
+    ...BODY_TYPES,
+    ...(UPLOAD_ROUTES.find((r) => r.path === req.path || (r.prefix && req.path.startsWith(r.path)))?.types ?? []),
+  ];
   if (!empty && req.is(accepted) === false) {
     res.status(415).json({
       error: { code: 'unsupported_media_type', message: `send ${accepted.join(' or ')}` },

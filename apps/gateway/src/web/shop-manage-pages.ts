@@ -97,33 +97,44 @@ export function manageListPage(ctx: PageContext, list: ManagedList, message?: st
                   (item) =>
                     html`<li class="sm-item" data-item="${item.id}" data-external-id="${item.externalId}">
                       <span class="sm-thumb"
-                        >${item.imageUrl
-                          ? html`<img src="${imageSrc(item.id)}" alt="" width="60" height="80" loading="lazy" />`
-                          : html`<span class="no-photo">${s('sm.noPhoto')}</span>`}</span
+                        >${
+                          item.imageUrl
+                            ? html`<img src="${imageSrc(item.id)}" alt="" width="60" height="80" loading="lazy" />`
+                            : html`<span class="no-photo">${s('sm.noPhoto')}</span>`
+                        }</span
                       >
                       <span class="sm-main">
                         <a class="sm-title" href="/shop/manage/items/${item.id}">${item.title}</a>
                         <span class="hint">${item.externalId}</span>
-                        ${item.categoryPath.length
-                          ? html`<span class="hint">${catalogCategoryWords(item.categoryPath, ctx.lang)}</span>`
-                          : ''}
+                        ${
+                          item.categoryPath.length
+                            ? html`<span class="hint">${catalogCategoryWords(item.categoryPath, ctx.lang)}</span>`
+                            : ''
+                        }
                       </span>
                       <span class="price">${formatPrice(ctx.lang, item.price, item.currency, ctx.t)}</span>
-                      <a class="sm-edit" href="/shop/manage/items/${item.id}" aria-label="${s('sm.edit')}: ${item.title}"
+                      <a
+                        class="sm-edit"
+                        href="/shop/manage/items/${item.id}"
+                        aria-label="${s('sm.edit')}: ${item.title}"
                         >${s('sm.edit')}</a
                       >
                     </li>`,
                 )}
               </ul>
-              ${pages > 1
-                ? html`<nav class="pager" aria-label="${ctx.t('shop.pages')}">
-                    ${list.page > 1 ? html`<a rel="prev" href="/shop/manage?page=${list.page - 1}">${ctx.t('shop.prev')}</a>` : ''}
-                    <span>${ctx.t('shop.pageOf', { page: list.page, pages })}</span>
-                    ${list.page < pages
-                      ? html`<a rel="next" href="/shop/manage?page=${list.page + 1}">${ctx.t('shop.next')}</a>`
-                      : ''}
-                  </nav>`
-                : ''}`
+              ${
+                pages > 1
+                  ? html`<nav class="pager" aria-label="${ctx.t('shop.pages')}">
+                      ${list.page > 1 ? html`<a rel="prev" href="/shop/manage?page=${list.page - 1}">${ctx.t('shop.prev')}</a>` : ''}
+                      <span>${ctx.t('shop.pageOf', { page: list.page, pages })}</span>
+                      ${
+                        list.page < pages
+                          ? html`<a rel="next" href="/shop/manage?page=${list.page + 1}">${ctx.t('shop.next')}</a>`
+                          : ''
+                      }
+                    </nav>`
+                  : ''
+              }`
       }`,
     CSS,
   );
@@ -160,8 +171,7 @@ export function manageItemPage(
   const field = (name: keyof EditForm, label: string, input: SafeHtml) =>
     html`<div class="field">
       <label for="f-${name}">${label}</label>
-      ${input}
-      ${errors[name] ? html`<p class="field-error" id="f-${name}-error">${errors[name]}</p>` : ''}
+      ${input} ${errors[name] ? html`<p class="field-error" id="f-${name}-error">${errors[name]}</p>` : ''}
     </div>`;
   const invalid = (name: keyof EditForm) =>
     errors[name] ? html`aria-invalid="true" aria-describedby="f-${name}-error"` : '';
@@ -175,14 +185,22 @@ export function manageItemPage(
       <div class="sm-edit-grid">
         <section class="sm-photo" aria-labelledby="photo-h">
           <h2 id="photo-h">${s('sm.photo')}</h2>
-          ${item.imageUrl
-            ? html`<img src="${imageSrc(item.id)}" alt="${item.title}" loading="lazy" />`
-            : html`<p class="no-photo">${s('sm.noPhoto')}</p>`}
+          ${
+            item.imageUrl
+              ? html`<img src="${imageSrc(item.id)}" alt="${item.title}" loading="lazy" />`
+              : html`<p class="no-photo">${s('sm.noPhoto')}</p>`
+          }
           <form method="post" action="${action}/photo" enctype="multipart/form-data">
             ${csrfField(ctx)}
             <label for="photo-file">${s('sm.photoUpload')}</label>
-            <input id="photo-file" name="file" type="file" accept="image/jpeg,image/png,image/webp" required
-              aria-describedby="photo-hint" />
+            <input
+              id="photo-file"
+              name="file"
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              required
+              aria-describedby="photo-hint"
+            />
             <p class="hint" id="photo-hint">${s('sm.photoHint')}</p>
             <button type="submit" class="secondary">${s('sm.photoUpload')}</button>
           </form>
@@ -193,12 +211,20 @@ export function manageItemPage(
           ${field(
             'title',
             s('sm.field.title'),
-            html`<input id="f-title" name="title" value="${form.title}" maxlength="500" required ${invalid('title')} />`,
+            html`<input
+              id="f-title"
+              name="title"
+              value="${form.title}"
+              maxlength="500"
+              required
+              ${invalid('title')}
+            />`,
           )}
           ${field(
             'description',
             s('sm.field.description'),
-            html`<textarea id="f-description" name="description" rows="4" maxlength="5000">${form.description}</textarea>`,
+            html`<textarea id="f-description" name="description" rows="4" maxlength="5000">
+${form.description}</textarea>`,
           )}
           <div class="row">
             ${field(
@@ -209,7 +235,13 @@ export function manageItemPage(
             ${field(
               'currency',
               s('sm.field.currency'),
-              html`<input id="f-currency" name="currency" value="${form.currency}" maxlength="3" ${invalid('currency')} />`,
+              html`<input
+                id="f-currency"
+                name="currency"
+                value="${form.currency}"
+                maxlength="3"
+                ${invalid('currency')}
+              />`,
             )}
           </div>
           ${field(
@@ -239,8 +271,12 @@ export function importPage(
 ): string {
   const s = sm(ctx);
   const { preview } = state;
-  const upload = html`<form class="sm-form" method="post" action="/shop/manage/import/preview"
-    enctype="multipart/form-data">
+  const upload = html`<form
+    class="sm-form"
+    method="post"
+    action="/shop/manage/import/preview"
+    enctype="multipart/form-data"
+  >
     ${csrfField(ctx)}
     <label for="import-file">${s('imp.file')}</label>
     <input id="import-file" name="file" type="file" accept=".csv,.json,text/csv,application/json" required />
@@ -258,84 +294,94 @@ export function importPage(
         ${csrfField(ctx)}
         <input type="hidden" name="format" value="${preview.format}" />
         <textarea name="text" hidden aria-hidden="true">${state.text}</textarea>
-        ${preview.columns.length
-          ? html`<fieldset>
-              <legend>${s('imp.mapping')}</legend>
-              <p class="hint">${s('imp.mappingHint')}</p>
-              <div class="sm-mapping">
-                ${preview.columns.map(
-                  (column, i) =>
-                    html`<label
-                      >${column}
-                      <select name="map.${i}" data-column="${column}">
-                        ${IMPORT_FIELDS.map(
-                          (f) =>
-                            html`<option value="${f}" ${preview.mapping[column] === f ? html`selected` : ''}>
-                              ${s(`imp.field.${f}`)}
-                            </option>`,
-                        )}
-                      </select></label
-                    >`,
-                )}
-              </div>
-              <button type="submit" class="secondary" formaction="/shop/manage/import/preview">${s('imp.apply')}</button>
-            </fieldset>`
-          : ''}
-        ${preview.errors.length
-          ? html`<h3>${s('imp.errors')}</h3>
-              <div class="table-scroll">
-                <table class="sm-errors" data-row-errors>
-                  <thead>
-                    <tr>
-                      <th scope="col">${s('imp.row')}</th>
-                      <th scope="col">${s('imp.fieldName')}</th>
-                      <th scope="col">${s('imp.problem')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${preview.errors.map(
-                      (e) =>
-                        html`<tr data-row="${e.row}">
-                          <td>${e.row}</td>
-                          <td>${e.field}</td>
-                          <td>${e.problems.join('; ')}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>
-              ${preview.errors.length >= 200 ? html`<p class="hint">${s('imp.moreErrors', { shown: 200 })}</p>` : ''}`
-          : ''}
-        ${preview.sample.length
-          ? html`<h3>${s('imp.sample')}</h3>
-              <div class="table-scroll">
-                <table class="sm-sample">
-                  <thead>
-                    <tr>
-                      <th scope="col">${s('imp.row')}</th>
-                      <th scope="col">${s('imp.field.externalId')}</th>
-                      <th scope="col">${s('imp.field.title')}</th>
-                      <th scope="col">${s('imp.field.price')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${preview.sample.map(
-                      (r) =>
-                        html`<tr>
-                          <td>${r.row}</td>
-                          <td>${r.item.externalId}</td>
-                          <td>${r.item.title}</td>
-                          <td>
-                            ${r.item.price === undefined
-                              ? ''
-                              : formatPrice(ctx.lang, r.item.price, r.item.currency ?? 'RUB', ctx.t)}
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-          : ''}
+        ${
+          preview.columns.length
+            ? html`<fieldset>
+                <legend>${s('imp.mapping')}</legend>
+                <p class="hint">${s('imp.mappingHint')}</p>
+                <div class="sm-mapping">
+                  ${preview.columns.map(
+                    (column, i) =>
+                      html`<label
+                        >${column}
+                        <select name="map.${i}" data-column="${column}">
+                          ${IMPORT_FIELDS.map(
+                            (f) =>
+                              html`<option value="${f}" ${preview.mapping[column] === f ? html`selected` : ''}>
+                                ${s(`imp.field.${f}`)}
+                              </option>`,
+                          )}
+                        </select></label
+                      >`,
+                  )}
+                </div>
+                <button type="submit" class="secondary" formaction="/shop/manage/import/preview">
+                  ${s('imp.apply')}
+                </button>
+              </fieldset>`
+            : ''
+        }
+        ${
+          preview.errors.length
+            ? html`<h3>${s('imp.errors')}</h3>
+                <div class="table-scroll">
+                  <table class="sm-errors" data-row-errors>
+                    <thead>
+                      <tr>
+                        <th scope="col">${s('imp.row')}</th>
+                        <th scope="col">${s('imp.fieldName')}</th>
+                        <th scope="col">${s('imp.problem')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${preview.errors.map(
+                        (e) =>
+                          html`<tr data-row="${e.row}">
+                            <td>${e.row}</td>
+                            <td>${e.field}</td>
+                            <td>${e.problems.join('; ')}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>
+                ${preview.errors.length >= 200 ? html`<p class="hint">${s('imp.moreErrors', { shown: 200 })}</p>` : ''}`
+            : ''
+        }
+        ${
+          preview.sample.length
+            ? html`<h3>${s('imp.sample')}</h3>
+                <div class="table-scroll">
+                  <table class="sm-sample">
+                    <thead>
+                      <tr>
+                        <th scope="col">${s('imp.row')}</th>
+                        <th scope="col">${s('imp.field.externalId')}</th>
+                        <th scope="col">${s('imp.field.title')}</th>
+                        <th scope="col">${s('imp.field.price')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${preview.sample.map(
+                        (r) =>
+                          html`<tr>
+                            <td>${r.row}</td>
+                            <td>${r.item.externalId}</td>
+                            <td>${r.item.title}</td>
+                            <td>
+                              ${
+                                r.item.price === undefined
+                                  ? ''
+                                  : formatPrice(ctx.lang, r.item.price, r.item.currency ?? 'RUB', ctx.t)
+                              }
+                            </td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
+            : ''
+        }
         <fieldset>
           <legend>${s('imp.mode')}</legend>
           ${(['all', 'skip'] as const).map(
@@ -373,44 +419,53 @@ export function importJobPage(ctx: PageContext, job: ImportJob): string {
         <strong>${s(`job.status.${job.status}`)}</strong>
         ${active ? html` · ${s('job.progress', { processed: job.processed, total: job.total })}` : ''}
       </p>
-      <progress max="${Math.max(1, job.total)}" value="${job.status === 'succeeded' ? job.total : job.processed}"
-        aria-label="${s('job.progress', { processed: job.processed, total: job.total })}"></progress>
-      ${job.status === 'succeeded'
-        ? html`<p class="notice" data-done>
-            ${s('job.done', { imported: job.imported, created: job.created, skipped: job.skipped })}
-          </p>`
-        : ''}
+      <progress
+        max="${Math.max(1, job.total)}"
+        value="${job.status === 'succeeded' ? job.total : job.processed}"
+        aria-label="${s('job.progress', { processed: job.processed, total: job.total })}"
+      ></progress>
+      ${
+        job.status === 'succeeded'
+          ? html`<p class="notice" data-done>
+              ${s('job.done', { imported: job.imported, created: job.created, skipped: job.skipped })}
+            </p>`
+          : ''
+      }
       ${job.status === 'failed' ? html`<p class="error" role="alert">${s('job.failed', { failure: job.failure ?? '' })}</p>` : ''}
       ${active ? html`<p class="hint">${s('job.refresh')} <a href="">${s('job.reload')}</a></p>` : ''}
-      ${job.errors.length
-        ? html`<h2>${s('job.skippedRows')}</h2>
-            <div class="table-scroll">
-              <table class="sm-errors" data-row-errors>
-                <thead>
-                  <tr>
-                    <th scope="col">${s('imp.row')}</th>
-                    <th scope="col">${s('imp.fieldName')}</th>
-                    <th scope="col">${s('imp.problem')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${job.errors.map(
-                    (e) =>
-                      html`<tr data-row="${e.row}">
-                        <td>${e.row}</td>
-                        <td>${e.field}</td>
-                        <td>${e.problems.join('; ')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-        : ''}
+      ${
+        job.errors.length
+          ? html`<h2>${s('job.skippedRows')}</h2>
+              <div class="table-scroll">
+                <table class="sm-errors" data-row-errors>
+                  <thead>
+                    <tr>
+                      <th scope="col">${s('imp.row')}</th>
+                      <th scope="col">${s('imp.fieldName')}</th>
+                      <th scope="col">${s('imp.problem')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${job.errors.map(
+                      (e) =>
+                        html`<tr data-row="${e.row}">
+                          <td>${e.row}</td>
+                          <td>${e.field}</td>
+                          <td>${e.problems.join('; ')}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+          : ''
+      }
       <p><a class="button secondary" href="/shop/manage">${s('job.toItems')}</a></p>`,
     CSS,
   );
   // A meta refresh keeps the progress moving without any script (the page's CSP allows no inline code).
-  return active ? page.replace('<meta charset="utf-8" />', '<meta charset="utf-8" /><meta http-equiv="refresh" content="2" />') : page;
+  return active
+    ? page.replace('<meta charset="utf-8" />', '<meta charset="utf-8" /><meta http-equiv="refresh" content="2" />')
+    : page;
 }
 
 /** `/shop/manage/photos`: the zip upload, and after it the count of products that got a photo. */
@@ -427,8 +482,14 @@ export function zipPage(ctx: PageContext, state: { matched?: number; failure?: s
       <form class="sm-form" method="post" action="/shop/manage/photos" enctype="multipart/form-data">
         ${csrfField(ctx)}
         <label for="zip-file">${s('zip.file')}</label>
-        <input id="zip-file" name="file" type="file" accept=".zip,application/zip" required
-          aria-describedby="zip-rules" />
+        <input
+          id="zip-file"
+          name="file"
+          type="file"
+          accept=".zip,application/zip"
+          required
+          aria-describedby="zip-rules"
+        />
         <p class="hint" id="zip-rules">${s('zip.rules')}</p>
         <button type="submit">${s('zip.upload')}</button>
       </form>`,

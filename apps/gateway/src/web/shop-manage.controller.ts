@@ -21,7 +21,6 @@ import { shopManageTranslator } from './i18n-shop-manage';
 import type { PageContext } from './layout';
 import { errorPage } from './pages';
 import {
-  editFormOf,
   importJobPage,
   importPage,
   IMPORT_FIELDS,
@@ -73,8 +72,7 @@ export class ShopManageController {
     const s = await this.enter(req, res);
     if (!s) return;
     const page = Number(req.query.page ?? 1);
-    const message =
-      req.query.deleted === '1' ? shopManageTranslator(s.ctx.lang)('sm.deleted') : undefined;
+    const message = req.query.deleted === '1' ? shopManageTranslator(s.ctx.lang)('sm.deleted') : undefined;
     await this.render(res, s.ctx, async () => {
       const list = await this.recommender.json<ManagedList>(s.caller, {
         method: 'GET',
@@ -117,7 +115,10 @@ export class ShopManageController {
     const errors: EditErrors = {};
     if (!form.title || form.title.length > 500) errors.title = t('sm.err.title');
     const price = form.price === '' ? null : Number(form.price.replace(',', '.'));
-    if (price !== null && (!Number.isFinite(price) || price < 0 || price > 1e12 || Math.round(price * 100) !== price * 100)) {
+    if (
+      price !== null &&
+      (!Number.isFinite(price) || price < 0 || price > 1e12 || Math.round(price * 100) !== price * 100)
+    ) {
       errors.price = t('sm.err.price');
     }
     if (!/^[A-Z]{3}$/.test(form.currency)) errors.currency = t('sm.err.currency');
@@ -174,7 +175,14 @@ export class ShopManageController {
       const item = await this.owned(s.caller, id);
       if (!file?.size) {
         res.status(400);
-        return manageItemPage(s.ctx, item, undefined, undefined, undefined, shopManageTranslator(s.ctx.lang)('sm.err.file'));
+        return manageItemPage(
+          s.ctx,
+          item,
+          undefined,
+          undefined,
+          undefined,
+          shopManageTranslator(s.ctx.lang)('sm.err.file'),
+        );
       }
       await this.recommender.json(s.caller, {
         method: 'POST',
@@ -271,7 +279,10 @@ export class ShopManageController {
     await this.render(res, s.ctx, async () =>
       importJobPage(
         s.ctx,
-        await this.recommender.json<ImportJob>(s.caller, { method: 'GET', path: `/v1/catalog/manage/import/jobs/${id}` }),
+        await this.recommender.json<ImportJob>(s.caller, {
+          method: 'GET',
+          path: `/v1/catalog/manage/import/jobs/${id}`,
+        }),
       ),
     );
   }
@@ -345,7 +356,12 @@ export class ShopManageController {
 
   private importFailure(res: Response, ctx: PageContext, err: unknown): void {
     if (!(err instanceof ApiError) || err.getStatus() >= 500) {
-      const failed = recommenderErrorPage(ctx, err instanceof ApiError ? err.getStatus() : 502, 'recommender_failed', '');
+      const failed = recommenderErrorPage(
+        ctx,
+        err instanceof ApiError ? err.getStatus() : 502,
+        'recommender_failed',
+        '',
+      );
       return sendPage(res, failed.status, failed.page);
     }
     const { message } = err.body.error;

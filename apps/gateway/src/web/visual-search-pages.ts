@@ -164,7 +164,9 @@ export function visualSearchPage(ctx: PageContext, fromLikes: SafeHtml | string 
           <h2 id="vs-results" tabindex="-1">${t('vs.results')}</h2>
           <div data-results-message></div>
           <ol class="vs-matches" data-matches></ol>
-          <p><a data-as-page hidden href="/visual-search/results">${shopManageTranslator(ctx.lang)('vsr.asPage')}</a></p>
+          <p>
+            <a data-as-page hidden href="/visual-search/results">${shopManageTranslator(ctx.lang)('vsr.asPage')}</a>
+          </p>
         </section>
       </div>`,
     ['visual.css', 'shop-manage.css', 'visual-search.js'],

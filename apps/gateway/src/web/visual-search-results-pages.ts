@@ -49,7 +49,8 @@ export function queryParams(q: VisualQuery): URLSearchParams {
   for (const id of q.negative_photo_ids ?? []) params.append('n', id);
   for (const id of q.positive_item_ids ?? []) params.append('pi', id);
   for (const id of q.negative_item_ids ?? []) params.append('ni', id);
-  for (const [name, values] of Object.entries(q.filters ?? {})) for (const v of values) params.append('f', `${name}:${v}`);
+  for (const [name, values] of Object.entries(q.filters ?? {}))
+    for (const v of values) params.append('f', `${name}:${v}`);
   if (q.k) params.set('k', String(q.k));
   if (q.strategy) params.set('strategy', q.strategy);
   return params;
@@ -109,23 +110,36 @@ function matchCard(ctx: PageContext, m: VisualMatch, rank: number): SafeHtml {
     const value = words?.values.find((v) => v.value === part.value)?.label[ctx.lang] ?? part.value;
     return html`<li>${name}: ${value}</li>`;
   });
-  const photo = html`<span class="product-photo"><img src="${src}" alt="" width="300" height="400" loading="lazy" /></span>`;
+  const photo = html`<span class="product-photo"
+    ><img src="${src}" alt="" width="300" height="400" loading="lazy"
+  /></span>`;
   return html`<li class="product vsr-match" data-photo-id="${m.id}" ${item ? html`data-item="${item.id}"` : ''}>
-    ${item
-      ? html`<a class="product-link" href="/shop/items/${item.id}"
-          >${photo}<span class="product-title">${item.title}</span></a
-        >
-        <p class="price">${formatPrice(ctx.lang, item.price, item.currency, ctx.t)}</p>`
-      : html`${photo}<p class="hint">${s('vsr.noProduct')}</p>`}
+    ${
+      item
+        ? html`<a class="product-link" href="/shop/items/${item.id}"
+              >${photo}<span class="product-title">${item.title}</span></a
+            >
+            <p class="price">${formatPrice(ctx.lang, item.price, item.currency, ctx.t)}</p>`
+        : html`${photo}
+            <p class="hint">${s('vsr.noProduct')}</p>`
+    }
     <p class="hint" data-score>${rank}. ${s('vsr.match', { score: m.match_score.toFixed(3) })}</p>
     ${why ? html`<p class="vsr-why"><strong>${s('vsr.why')}:</strong> ${why}</p>` : ''}
-    ${parts.length ? html`<ul class="reasons">${parts}</ul>` : ''}
-    ${item
-      ? html`<form method="post" action="/shop/items/${item.id}/interactions">
-          ${csrfField(ctx)}
-          <button type="submit" name="kind" value="like" class="secondary">${ctx.t('item.like')}</button>
-        </form>`
-      : ''}
+    ${
+      why || parts.length === 0
+        ? ''
+        : html`<ul class="reasons">
+            ${parts}
+          </ul>`
+    }
+    ${
+      item
+        ? html`<form method="post" action="/shop/items/${item.id}/interactions">
+            ${csrfField(ctx)}
+            <button type="submit" name="kind" value="like" class="secondary">${ctx.t('item.like')}</button>
+          </form>`
+        : ''
+    }
   </li>`;
 }
 
@@ -138,7 +152,9 @@ export function visualResultsPage(
 ): string {
   const s = shopManageTranslator(ctx.lang);
   const message = answer.no_good_match
-    ? html`<p class="notice" role="status" data-no-good-match>${s('vsr.noGood', { threshold: answer.threshold.toFixed(2) })}</p>`
+    ? html`<p class="notice" role="status" data-no-good-match>
+        ${s('vsr.noGood', { threshold: answer.threshold.toFixed(2) })}
+      </p>`
     : answer.matched.length === 0
       ? html`<p class="notice" role="status">${s('vsr.none')}</p>`
       : '';
@@ -146,20 +162,24 @@ export function visualResultsPage(
   return layout(
     ctx,
     saved ? saved.name : s('vsr.title'),
-    html`<p><a href="/visual-search">← ${ctx.t('vs.title')}</a> · <a href="/visual-search/saved">${s('vsr.savedList')}</a></p>
+    html`<p>
+        <a href="/visual-search">← ${ctx.t('vs.title')}</a> · <a href="/visual-search/saved">${s('vsr.savedList')}</a>
+      </p>
       <h1>${saved ? saved.name : s('vsr.title')}</h1>
       ${message}
       <ol class="products vs-results-list" data-matches>
         ${answer.matched.map((m, i) => matchCard(ctx, m, i + 1))}
       </ol>
-      ${saved
-        ? ''
-        : html`<form class="sm-form" method="post" action="/visual-search/saved">
-            ${csrfField(ctx)} ${hidden}
-            <label for="save-name">${s('vsr.saveName')}</label>
-            <input id="save-name" name="name" maxlength="100" required />
-            <button type="submit" class="secondary">${s('vsr.save')}</button>
-          </form>`}`,
+      ${
+        saved
+          ? ''
+          : html`<form class="sm-form" method="post" action="/visual-search/saved">
+              ${csrfField(ctx)} ${hidden}
+              <label for="save-name">${s('vsr.saveName')}</label>
+              <input id="save-name" name="name" maxlength="100" required />
+              <button type="submit" class="secondary">${s('vsr.save')}</button>
+            </form>`
+      }`,
     CSS,
   );
 }
@@ -173,21 +193,25 @@ export function savedSearchesPage(ctx: PageContext, items: SavedSearch[], messag
     html`<p><a href="/visual-search">← ${ctx.t('vs.title')}</a></p>
       <h1>${s('vsr.savedList')}</h1>
       ${message ? html`<p class="notice" role="status">${message}</p>` : ''}
-      ${items.length === 0
-        ? html`<p>${s('vsr.savedEmpty')}</p>`
-        : html`<ul class="vsr-saved">
-            ${items.map(
-              (item) =>
-                html`<li data-saved="${item.id}">
-                  <span>${item.name}</span>
-                  <a class="button secondary" href="/visual-search/saved/${item.id}">${s('vsr.rerun')}</a>
-                  <form method="post" action="/visual-search/saved/${item.id}/delete">
-                    ${csrfField(ctx)}
-                    <button type="submit" class="link" aria-label="${s('vsr.delete')}: ${item.name}">${s('vsr.delete')}</button>
-                  </form>
-                </li>`,
-            )}
-          </ul>`}`,
+      ${
+        items.length === 0
+          ? html`<p>${s('vsr.savedEmpty')}</p>`
+          : html`<ul class="vsr-saved">
+              ${items.map(
+                (item) =>
+                  html`<li data-saved="${item.id}">
+                    <span>${item.name}</span>
+                    <a class="button secondary" href="/visual-search/saved/${item.id}">${s('vsr.rerun')}</a>
+                    <form method="post" action="/visual-search/saved/${item.id}/delete">
+                      ${csrfField(ctx)}
+                      <button type="submit" class="link" aria-label="${s('vsr.delete')}: ${item.name}">
+                        ${s('vsr.delete')}
+                      </button>
+                    </form>
+                  </li>`,
+              )}
+            </ul>`
+      }`,
     CSS,
   );
 }
@@ -197,31 +221,42 @@ export function likedExamples(ctx: PageContext, items: CatalogItem[]): SafeHtml 
   const s = shopManageTranslator(ctx.lang);
   return html`<section class="vsr-from-likes" aria-labelledby="from-likes">
     <h2 id="from-likes">${s('vsr.fromLikes')}</h2>
-    ${items.length === 0
-      ? html`<p class="hint">${s('vsr.noLikes')}</p>`
-      : html`<p class="hint">${s('vsr.fromLikesHint')}</p>
-          <form method="get" action="/visual-search/results">
-            <ul class="vsr-likes">
-              ${items.map(
-                (item) =>
-                  html`<li data-item="${item.id}">
-                    ${item.imageUrl
-                      ? html`<img src="/v1/catalog/items/${item.id}/image" alt="" width="90" height="120" loading="lazy" />`
-                      : ''}
-                    <label for="role-${item.id}">${item.title}</label>
-                    <select id="role-${item.id}" name="role.${item.id}">
-                      <option value="">${s('vsr.role.skip')}</option>
-                      <option value="like" selected>${s('vsr.role.like')}</option>
-                      <option value="dislike">${s('vsr.role.dislike')}</option>
-                    </select>
-                  </li>`,
-              )}
-            </ul>
-            <label for="likes-k">${s('vsr.k')}</label>
-            <select id="likes-k" name="k">
-              ${[5, 10, 20].map((k) => html`<option value="${k}" ${k === 10 ? html`selected` : ''}>${k}</option>`)}
-            </select>
-            <button type="submit">${s('vsr.find')}</button>
-          </form>`}
+    <p><a href="/visual-search/saved">${s('vsr.savedList')}</a></p>
+    ${
+      items.length === 0
+        ? html`<p class="hint">${s('vsr.noLikes')}</p>`
+        : html`<p class="hint">${s('vsr.fromLikesHint')}</p>
+            <form method="get" action="/visual-search/results">
+              <ul class="vsr-likes">
+                ${items.map(
+                  (item) =>
+                    html`<li data-item="${item.id}">
+                      ${
+                        item.imageUrl
+                          ? html`<img
+                              src="/v1/catalog/items/${item.id}/image"
+                              alt=""
+                              width="90"
+                              height="120"
+                              loading="lazy"
+                            />`
+                          : ''
+                      }
+                      <label for="role-${item.id}">${item.title}</label>
+                      <select id="role-${item.id}" name="role.${item.id}">
+                        <option value="">${s('vsr.role.skip')}</option>
+                        <option value="like" selected>${s('vsr.role.like')}</option>
+                        <option value="dislike">${s('vsr.role.dislike')}</option>
+                      </select>
+                    </li>`,
+                )}
+              </ul>
+              <label for="likes-k">${s('vsr.k')}</label>
+              <select id="likes-k" name="k">
+                ${[5, 10, 20].map((k) => html`<option value="${k}" ${k === 10 ? html`selected` : ''}>${k}</option>`)}
+              </select>
+              <button type="submit">${s('vsr.find')}</button>
+            </form>`
+    }
   </section>`;
 }

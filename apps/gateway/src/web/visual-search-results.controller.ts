@@ -62,7 +62,8 @@ export class VisualSearchResultsController {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!caller) return toLogin(req, res);
     const t = shopManageTranslator(ctx.lang);
-    const message = req.query.saved === '1' ? t('vsr.savedOk') : req.query.deleted === '1' ? t('vsr.deleted') : undefined;
+    const message =
+      req.query.saved === '1' ? t('vsr.savedOk') : req.query.deleted === '1' ? t('vsr.deleted') : undefined;
     await this.render(res, ctx, async () => {
       const { items } = await this.recommender.json<{ items: SavedSearch[] }>(caller, {
         method: 'GET',

@@ -51,8 +51,12 @@ async function likedItems(recommender: RecommenderClient, caller: Caller): Promi
     query: { limit: 500 },
   });
   const verdicts = new Map<string, string>();
-  for (const i of items) if ((i.kind === 'like' || i.kind === 'dislike') && !verdicts.has(i.itemId)) verdicts.set(i.itemId, i.kind);
-  const ids = [...verdicts].filter(([, kind]) => kind === 'like').map(([id]) => id).slice(0, 12);
+  for (const i of items)
+    if ((i.kind === 'like' || i.kind === 'dislike') && !verdicts.has(i.itemId)) verdicts.set(i.itemId, i.kind);
+  const ids = [...verdicts]
+    .filter(([, kind]) => kind === 'like')
+    .map(([id]) => id)
+    .slice(0, 12);
   const read = await Promise.all(
     ids.map((id) =>
       recommender

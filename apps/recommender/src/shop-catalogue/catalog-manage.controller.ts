@@ -138,9 +138,10 @@ export class CatalogManageController {
           ORDER BY updated_at DESC, id LIMIT $2 OFFSET $3`,
         [shop, limit, (page - 1) * limit],
       ) as Promise<ItemRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM recommender.items WHERE ($1::uuid IS NULL OR shop_id = $1)`, [
-        shop,
-      ]) as Promise<Array<{ n: number }>>,
+      this.dataSource.query(
+        `SELECT count(*)::int AS n FROM recommender.items WHERE ($1::uuid IS NULL OR shop_id = $1)`,
+        [shop],
+      ) as Promise<Array<{ n: number }>>,
     ]);
     return { items: rows.map(toItemView), total: count[0].n, page, limit };
   }
@@ -208,7 +209,11 @@ export class CatalogManageController {
     const shopId = ownerFor(caller, shop);
     const type = contentType?.split(';')[0].trim().toLowerCase();
     if (!['application/zip', 'application/x-zip-compressed'].includes(type ?? '') || !Buffer.isBuffer(body)) {
-      throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'send the zip as application/zip');
+      throw new ApiError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'unsupported_media_type',
+        'send the zip as application/zip',
+      );
     }
     const maxBytes = this.config.env.PHOTO_MAX_BYTES;
     let entries;
@@ -281,7 +286,12 @@ export class CatalogManageController {
     const shopId = ownerFor(caller, shop);
     return this.jobs
       .start(
-        { format: dto.format, text: dto.text, mapping: dto.mapping as ColumnMapping | undefined, mode: dto.mode ?? 'all' },
+        {
+          format: dto.format,
+          text: dto.text,
+          mapping: dto.mapping as ColumnMapping | undefined,
+          mode: dto.mode ?? 'all',
+        },
         shopId,
         caller.userId,
       )

@@ -52,7 +52,11 @@ describe('parseImport', () => {
   it('reads JSON items with 1-based row numbers; null and bad fields are row errors', () => {
     const parsed = parseImport(
       'json',
-      JSON.stringify([{ externalId: 'j1', title: 'One', price: 10 }, null, { externalId: 'j3', title: 'x', price: -1 }]),
+      JSON.stringify([
+        { externalId: 'j1', title: 'One', price: 10 },
+        null,
+        { externalId: 'j3', title: 'x', price: -1 },
+      ]),
     );
     expect(parsed.valid.map((r) => r.row)).toEqual([1]);
     expect(parsed.errors.map((e) => [e.row, e.field])).toEqual([

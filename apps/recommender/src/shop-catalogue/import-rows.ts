@@ -187,7 +187,13 @@ function mapRecord(columns: string[], mapping: ColumnMapping, values: Map<string
     const value = values.get(column);
     if (value === undefined || ['NA', 'N/A', 'null'].includes(value)) continue;
     const field = mapping[column];
-    if (field === 'category') category.push(...value.split('>').map((s) => s.trim()).filter(Boolean));
+    if (field === 'category')
+      category.push(
+        ...value
+          .split('>')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     else if (field === 'attribute') attributes.set(column, value);
     else if (field === 'price') item.price = Number(value.replace(',', '.'));
     else if (field !== 'ignore') item[field] = value;
@@ -227,7 +233,9 @@ function validateRow(raw: Record<string, unknown>): Array<{ field: string; probl
   if (reservedKey) return [{ field: reservedKey, problems: ['reserved name'] }];
   const dto = plainToInstance(ItemDto, raw);
   for (const e of validateSync(dto, { whitelist: true, forbidNonWhitelisted: true })) {
-    out.push({ field: e.property, problems: Object.values(e.constraints ?? {}) });
+    // A price that is not a number fails every numeric rule at once: one problem says it.
+    const notANumber = e.property === 'price' && !(typeof raw.price === 'number' && Number.isFinite(raw.price));
+    out.push({ field: e.property, problems: notANumber ? ['not a number'] : Object.values(e.constraints ?? {}) });
   }
   const attributes = raw.attributes;
   if (attributes !== undefined && typeof attributes === 'object' && attributes !== null) {
@@ -236,13 +244,11 @@ function validateRow(raw: Record<string, unknown>): Array<{ field: string; probl
     for (const [key, value] of entries) {
       if (!/^[\w.-]{1,64}$/.test(key) || RESERVED_NAMES.has(key)) {
         out.push({ field: `attributes.${key.slice(0, 64)}`, problems: ['name not allowed (letters, digits, ._-)'] });
-      } else if (
-        !(
-          (typeof value === 'string' && value.length <= 500) ||
-          (typeof value === 'number' && Number.isFinite(value)) ||
-          typeof value === 'boolean'
-        )
-      ) {
+      } else if (!(
+        (typeof value === 'string' && value.length <= 500) ||
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        typeof value === 'boolean'
+      )) {
         out.push({ field: `attributes.${key}`, problems: ['must be a short string, number or boolean'] });
       }
     }

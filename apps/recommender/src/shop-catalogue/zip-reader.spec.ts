@@ -35,7 +35,10 @@ describe('readZip', () => {
     };
     expectCode(() => readZip(Buffer.from('hello, not a zip at all, just text'), LIMITS), 'invalid_zip');
     const zip = writeZip([{ name: 'x.txt', bytes: Buffer.from('x'.repeat(300)) }]);
-    expectCode(() => readZip(Buffer.concat([zip.subarray(0, 20), zip.subarray(zip.length - 22)]), LIMITS), 'invalid_zip');
+    expectCode(
+      () => readZip(Buffer.concat([zip.subarray(0, 20), zip.subarray(zip.length - 22)]), LIMITS),
+      'invalid_zip',
+    );
     expectCode(() => readZip(writeZip([{ name: 'big', bytes: Buffer.alloc(1001) }]), LIMITS), 'zip_too_large');
     const many = Array.from({ length: 11 }, (_, i) => ({ name: `${i}`, bytes: Buffer.from('1') }));
     expectCode(() => readZip(writeZip(many), LIMITS), 'zip_too_large');

@@ -81,7 +81,11 @@ export class SavedSearchesController {
       [id, caller.userId, dto.name.trim(), JSON.stringify(dto.query), MAX_SAVED_SEARCHES],
     )) as SavedRow[];
     if (!rows.length) {
-      throw new ApiError(HttpStatus.CONFLICT, 'too_many_saved_searches', `at most ${MAX_SAVED_SEARCHES} saved searches`);
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'too_many_saved_searches',
+        `at most ${MAX_SAVED_SEARCHES} saved searches`,
+      );
     }
     return view(rows[0]);
   }
