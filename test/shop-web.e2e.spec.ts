@@ -83,6 +83,9 @@ describe('web shop (gateway → recommender)', () => {
       TRUST_PROXY_HOPS: '1',
       RECOMMENDER_REFRESH_INTERVAL_MS: '1000',
       RECOMMENDER_MODELS_DIR: modelsDir,
+      // The imported photos are catalogue photos now, annotated for visual search on the same queue as item
+      // indexing; this suite does not search by photo, so the cheapest extractor keeps indexing in time.
+      VISUAL_EXTRACTORS: 'colour',
     },
     // As in production: the recommender only believes callers the gateway signed.
     serviceEnv: { recommender: { ALLOW_DEV_USER_HEADER: 'false' } },
