@@ -114,10 +114,11 @@ describe('web shop (gateway → recommender)', () => {
         const health = (await res.json()) as { items: number; indexed: number };
         return health.items === slice.length && health.indexed === slice.length ? health : undefined;
       },
-      120000,
+      // The same queue now also annotates the 150 item photos for visual search (issue 17).
+      300000,
       'the recommender to index the catalogue',
     );
-  }, 240000);
+  }, 420000);
   afterAll(async () => {
     await browser?.close();
     await mesh.stop();
