@@ -25,6 +25,7 @@ import {
   validateItems,
   type ParsedRow,
 } from '../apps/recommender/src/catalog/catalog-file-parser';
+import { ItemPhotos } from '../apps/recommender/src/shop-catalogue/item-photos';
 import { CatalogWriter } from '../apps/recommender/src/catalog/catalog-writer';
 import { ItemRepository } from '../apps/recommender/src/catalog/item.repository';
 import { PLATFORM_SHOP_ID } from '../apps/recommender/src/migrations/1763830000000-item-owners';
@@ -52,11 +53,14 @@ async function main(): Promise<void> {
   const config = loadConfig('recommender');
   const ds = createServiceDataSource(config.database, {});
   await ds.initialize();
+  const outbox = new Outbox(config);
+  // The item photos become catalogue photos too (photo.uploaded), so visual search finds the products.
   const writer = new CatalogWriter(
     ds,
     new ItemRepository(ds),
-    new Outbox(config),
+    outbox,
     new FilesystemObjectStorage(config.env.STORAGE_DIR),
+    new ItemPhotos(outbox),
   );
   const batch = Math.max(1, Number(values.batch));
   let created = 0;

@@ -38,6 +38,7 @@ void bootstrapService('gateway', GatewayModule, {
       guardedJson({ limit: uploadLimit }),
     );
     express.use('/v1/catalog/items', guardedJson({ limit: uploadLimit }));
+    express.use('/v1/catalog/manage/import/jobs', guardedJson({ limit: uploadLimit }));
     // JSON nested deeper than 64 levels is refused from the bytes, before parsing (400 json_too_deep).
     express.use(guardedJson({ limit: '64kb' }));
     // The web studio's forms.

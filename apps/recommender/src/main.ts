@@ -20,6 +20,8 @@ void bootstrapService('recommender', RecommenderModule, {
     express.use(guardedText({ type: 'text/csv', limit: '25mb' }));
     // Photo uploads are the raw image; the sanitiser enforces PHOTO_MAX_BYTES (this bound only caps buffering).
     express.useBodyParser('raw', { type: ['image/jpeg', 'image/png', 'image/webp'], limit: '64mb' });
+    // A shop's zip of product photos (entries are bounded again while reading it).
+    express.useBodyParser('raw', { type: ['application/zip', 'application/x-zip-compressed'], limit: '64mb' });
     // No NUL or lone surrogate in any path, query or body string (400 forbidden_characters).
     express.use(rejectForbiddenCharacters);
   },

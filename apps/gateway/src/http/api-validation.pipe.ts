@@ -43,15 +43,20 @@ const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 export const PHOTO_BODY_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** The routes that also take another body: the raw photo and a CSV catalogue, both relayed to the recommender. */
-export const UPLOAD_ROUTES: ReadonlyArray<{ path: string; types: readonly string[] }> = [
+export const UPLOAD_ROUTES: ReadonlyArray<{ path: string; types: readonly string[]; prefix?: boolean }> = [
   { path: '/v1/photos', types: PHOTO_BODY_TYPES },
   { path: '/v1/catalog/import', types: ['text/csv'] },
+  // The shop's upload forms (CSV/JSON import, product photo, zip of photos), parsed by multer in their routes.
+  { path: '/shop/manage/', types: ['multipart/form-data'], prefix: true },
 ];
 
 /** A body in any other media type is refused (415) instead of being silently ignored. */
 export function rejectUnsupportedBodies(req: Request, res: Response, next: NextFunction): void {
   const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
-  const accepted = [...BODY_TYPES, ...(UPLOAD_ROUTES.find((r) => r.path === req.path)?.types ?? [])];
+  const accepted = [
+    ...BODY_TYPES,
+    ...(UPLOAD_ROUTES.find((r) => r.path === req.path || (r.prefix && req.path.startsWith(r.path)))?.types ?? []),
+  ];
   if (!empty && req.is(accepted) === false) {
     res.status(415).json({
       error: { code: 'unsupported_media_type', message: `send ${accepted.join(' or ')}` },

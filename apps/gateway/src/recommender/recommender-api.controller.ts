@@ -41,6 +41,20 @@ export class CatalogApiController {
   import(@CurrentCaller() c: Caller, @Req() req: Request, @Res() res: Response) {
     return this.relay.relay(c, req, res, 'POST', '/v1/catalog/import');
   }
+
+  @Post('manage/import/jobs')
+  @ApiOperation({
+    summary: 'Import as a job: {format: csv|json, text, mapping?, mode: all|skip} → 202 with its id (shop, admin)',
+  })
+  importJob(@CurrentCaller() c: Caller, @Req() req: Request, @Res() res: Response) {
+    return this.relay.relay(c, req, res, 'POST', '/v1/catalog/manage/import/jobs');
+  }
+
+  @Get('manage/import/jobs/:id')
+  @ApiOperation({ summary: 'An import job: status, progress, row errors (its shop, admin)' })
+  importJobStatus(@CurrentCaller() c: Caller, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    return this.relay.relay(c, req, res, 'GET', `/v1/catalog/manage/import/jobs/${segment(id)}`);
+  }
 }
 
 @ApiTags('recommendations')

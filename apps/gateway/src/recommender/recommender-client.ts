@@ -3,7 +3,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ApiError, INTERNAL_CALLER_HEADER, signInternalCaller, type ApiErrorBody } from '@atelier/service-kit';
 import type { Caller, Role } from '../identity/caller';
 
-export type RecommenderMethod = 'GET' | 'POST';
+export type RecommenderMethod = 'GET' | 'POST' | 'DELETE';
 
 export interface RecommenderRequest {
   method: RecommenderMethod;
@@ -132,6 +132,8 @@ export class RecommenderClient {
   /** A 2xx answer's JSON; any other answer becomes an ApiError with the recommender's status, code and message. */
   async json<T>(caller: Caller, request: RecommenderRequest): Promise<T> {
     const reply = await this.send(caller, request);
+    // 204 (a delete) has no body to parse.
+    if (reply.status === 204) return undefined as T;
     if (reply.status >= 200 && reply.status < 300) return reply.json<T>();
     throw toApiError(reply);
   }

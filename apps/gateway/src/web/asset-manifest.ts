@@ -10,6 +10,7 @@ export const ASSET_NAMES = [
   'visual-search.js',
   'favicon.svg',
   'billing.css',
+  'shop-manage.css',
 ] as const;
 export type AssetName = (typeof ASSET_NAMES)[number];
 

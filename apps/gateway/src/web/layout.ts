@@ -1,6 +1,7 @@
 import type { AssetManifest, AssetName } from './asset-manifest';
 import { html, type SafeHtml } from './html';
 import { icon } from './icons';
+import { shopManageTranslator } from './i18n-shop-manage';
 import type { Lang, Translate } from './i18n';
 
 export interface PageContext {
@@ -10,6 +11,8 @@ export interface PageContext {
   signedIn: boolean;
   /** Shows the admin pages in the navigation (the pages themselves check the role again). */
   admin?: boolean;
+  /** Shows "my products" (catalogue management) to shops; admins see it too. */
+  shop?: boolean;
   csrf: string;
   /** Current path with query, for the language switch to come back to. */
   path: string;
@@ -31,6 +34,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
+        ${ctx.shop || ctx.admin ? html`<li><a href="/shop/manage">${shopManageTranslator(ctx.lang)('sm.title')}</a></li>` : ''}
         ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}
         ${ctx.admin ? html`<li><a href="/admin/plans">${t('admin.nav')}</a></li>` : ''}`
     : html`<li><a href="/pricing">${t('nav.pricing')}</a></li>

@@ -59,8 +59,12 @@ export interface ForYouList {
   promoted?: number;
 }
 
-export type InteractionKind = 'like' | 'dislike' | 'add_to_cart';
-export const WEB_INTERACTIONS: readonly InteractionKind[] = ['like', 'dislike', 'add_to_cart'];
+/**
+ * What a visitor records from the web. There is no cart: atelier takes no orders (see apps/gateway/README.md,
+ * "The cart"); `add_to_cart` stays an API interaction that shops' own storefronts report as a signal.
+ */
+export type InteractionKind = 'like' | 'dislike';
+export const WEB_INTERACTIONS: readonly InteractionKind[] = ['like', 'dislike'];
 
 /** The caller's standing with an item: the latest like/dislike and whether it went to the cart. */
 export interface ItemStanding {
@@ -326,7 +330,7 @@ function attributeLabel(t: Translate, name: string): string {
   return key ? t(key) : name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** `/shop/items/{id}`: photo, facts, like / dislike / add to cart, similar items with their reasons. */
+/** `/shop/items/{id}`: photo, facts, like / dislike, similar items with their reasons. */
 export function productPage(ctx: PageContext, data: ProductPageData): string {
   const { t } = ctx;
   const { item, standing } = data;
@@ -370,21 +374,11 @@ export function productPage(ctx: PageContext, data: ProductPageData): string {
             >
               👎 ${t('item.dislike')}
             </button>
-            <button
-              type="submit"
-              name="kind"
-              value="add_to_cart"
-              class="secondary cart"
-              aria-pressed="${pressed(standing.inCart)}"
-            >
-              🛒 ${t('item.addToCart')}
-            </button>
             <span
               role="status"
               class="status"
               data-saved-like="${t('item.saved.like')}"
               data-saved-dislike="${t('item.saved.dislike')}"
-              data-saved-add_to_cart="${t('item.saved.add_to_cart')}"
             ></span>
           </form>
           <dl class="facts">

@@ -27,7 +27,7 @@ const isInteraction = (v: unknown): v is InteractionKind =>
   typeof v === 'string' && (WEB_INTERACTIONS as readonly string[]).includes(v);
 
 /**
- * The shop for signed-in visitors: catalogue search, product pages with like / dislike / add to cart, and
+ * The shop for signed-in visitors: catalogue search, product pages with like / dislike, and
  * "for you". Every read goes to the recommender as the caller; its errors become the gateway's error page.
  */
 @ApiExcludeController()
@@ -85,7 +85,7 @@ export class ShopController {
     await this.render(res, ctx, async () => productPage(ctx, { ...(await this.reads.product(caller, id)), saved }));
   }
 
-  /** The no-JavaScript path of like / dislike / add to cart (the script posts to /v1/interactions instead). */
+  /** The no-JavaScript path of like / dislike (the script posts to /v1/interactions instead). */
   @Post('items/:id/interactions')
   async interact(@Param('id') id: string, @Req() req: RequestWithCaller, @Res() res: Response): Promise<void> {
     const { caller, ctx } = await this.web.resolve(req, res);

@@ -1,6 +1,7 @@
 import { visualAttribute, visualWordsFor, VISUAL_FILTERS } from './attribute-words';
 import { html, type SafeHtml } from './html';
 import type { MessageKey } from './i18n';
+import { shopManageTranslator } from './i18n-shop-manage';
 import { layout, type PageContext } from './layout';
 
 /** Photos per drop zone (the recommender takes up to 20 of each; a handful describes a taste best). */
@@ -108,7 +109,7 @@ function filterControl(ctx: PageContext, name: string, control: 'choice' | 'seve
  * Visual search: two drop zones (liked / disliked photos) with a plain file input each, filters and strategy,
  * results filled in by the page's script from the JSON API. Without JavaScript only the explanation shows.
  */
-export function visualSearchPage(ctx: PageContext): string {
+export function visualSearchPage(ctx: PageContext, fromLikes: SafeHtml | string = ''): string {
   const { t } = ctx;
   const labels = Object.fromEntries(SCRIPT_MESSAGES.map((k) => [k, t(k)]));
   return layout(
@@ -117,6 +118,7 @@ export function visualSearchPage(ctx: PageContext): string {
     html`<h1>${t('vs.title')}</h1>
       <p>${t('vs.lead')}</p>
       <noscript><p class="notice" data-noscript>${t('vs.noscript')}</p></noscript>
+      ${fromLikes}
       <div
         class="vs"
         data-visual-search
@@ -162,8 +164,11 @@ export function visualSearchPage(ctx: PageContext): string {
           <h2 id="vs-results" tabindex="-1">${t('vs.results')}</h2>
           <div data-results-message></div>
           <ol class="vs-matches" data-matches></ol>
+          <p>
+            <a data-as-page hidden href="/visual-search/results">${shopManageTranslator(ctx.lang)('vsr.asPage')}</a>
+          </p>
         </section>
       </div>`,
-    ['visual.css', 'visual-search.js'],
+    ['visual.css', 'shop-manage.css', 'visual-search.js'],
   );
 }

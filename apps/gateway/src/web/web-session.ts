@@ -56,6 +56,7 @@ export class WebSession {
         t: translator(lang),
         signedIn: caller !== undefined,
         admin: caller?.role === 'admin',
+        shop: caller?.role === 'shop',
         csrf,
         path: req.originalUrl,
         assets: this.assets,

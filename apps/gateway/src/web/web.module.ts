@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BillingHttpModule } from '../billing/billing-http.module';
@@ -13,20 +15,37 @@ import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
+import { ShopManageController } from './shop-manage.controller';
 import { StyleProfileReader } from './style-profile-reader';
 import { VisualSearchWebController } from './visual-search.controller';
+import { VisualSearchResultsController } from './visual-search-results.controller';
 import { WebErrorPages } from './web-error-pages';
 import { WebController } from './web.controller';
 import { WebSession } from './web-session';
 
 /** The web studio served by the gateway (server-rendered pages, no CDN). */
 @Module({
-  imports: [AccountsModule, AccountModule, BillingHttpModule, GenerationsModule, RecommenderModule],
+  imports: [
+    AccountsModule,
+    AccountModule,
+    BillingHttpModule,
+    GenerationsModule,
+    RecommenderModule,
+    // The shop's upload forms (shop-manage.controller.ts): files and carried text within the upload limit.
+    MulterModule.registerAsync({
+      inject: [SERVICE_CONFIG],
+      useFactory: (c: ServiceConfig<'gateway'>) => ({
+        limits: { fileSize: c.env.UPLOAD_MAX_BYTES, fieldSize: c.env.UPLOAD_MAX_BYTES },
+      }),
+    }),
+  ],
   controllers: [
     WebController,
     BillingWebController,
     VisualSearchWebController,
+    VisualSearchResultsController,
     ShopController,
+    ShopManageController,
     RecommenderDashboardController,
     AdminBillingWebController,
     GenerationCancelWebController,

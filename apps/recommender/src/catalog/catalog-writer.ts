@@ -7,6 +7,7 @@ import { CatalogFormatError, RESERVED_NAMES } from './catalog-file-parser';
 import type { ItemDto } from './item.dto';
 import { ItemRepository, type ItemWrite } from './item.repository';
 import { PhotoRejected, sanitizePhoto, type SanitizedPhoto } from '../photos/photo-sanitizer';
+import { ItemPhotos, type ItemImage } from '../shop-catalogue/item-photos';
 
 const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 const MAX_IMAGE_PIXELS = 40_000_000;
@@ -28,15 +29,27 @@ export class CatalogWriter {
     private readonly items: ItemRepository,
     private readonly outbox: Outbox,
     private readonly storage: ObjectStorage,
+    private readonly itemPhotos: ItemPhotos,
   ) {}
 
+  /** `onProgress` is called inside the transaction every 50 rows with the rows written so far. */
   async upsertMany(
     dtos: ItemDto[],
-    options: { shopId: string; correlationId?: string; images?: Map<number, Buffer> },
+    options: {
+      shopId: string;
+      correlationId?: string;
+      images?: Map<number, Buffer>;
+      /** Images already checked and stored (photo uploads), by row. */
+      storedImages?: Map<number, ItemImage>;
+      onProgress?: (written: number) => Promise<void>;
+    },
   ): Promise<UpsertedItem[]> {
     const writes: ItemWrite[] = [];
+    const images = new Map<number, ItemImage>();
     for (const [i, dto] of dtos.entries()) {
       const bytes = options.images?.get(i) ?? (dto.imageBase64 ? Buffer.from(dto.imageBase64, 'base64') : undefined);
+      const image = options.storedImages?.get(i) ?? (bytes ? await this.storeImage(bytes, i) : undefined);
+      if (image) images.set(i, image);
       writes.push({
         id: randomUUID(),
         shopId: options.shopId,
@@ -47,7 +60,7 @@ export class CatalogWriter {
         attributes: checkAttributes(dto.attributes ?? {}, i),
         priceMinor: dto.price === undefined ? null : Math.round(dto.price * 100),
         currency: dto.currency ?? 'RUB',
-        imageKey: bytes ? await this.storeImage(bytes, i) : null,
+        imageKey: image?.key ?? null,
       });
     }
     const duplicates = writes.map((w) => w.externalId).filter((id, i, all) => all.indexOf(id) !== i);
@@ -55,8 +68,11 @@ export class CatalogWriter {
     const correlationId = options.correlationId ?? randomUUID();
     return this.dataSource.transaction(async (m) => {
       const out: UpsertedItem[] = [];
-      for (const w of writes) {
+      for (const [i, w] of writes.entries()) {
         const stored = await this.items.upsert(m, w);
+        const image = images.get(i);
+        // Every catalogue photo is searchable by look, linked to its item.
+        if (image) await this.itemPhotos.link(m, { id: stored.id, shopId: w.shopId }, image, correlationId);
         await this.outbox.add(
           m,
           'catalog.item_upserted',
@@ -74,24 +90,29 @@ export class CatalogWriter {
           { correlationId },
         );
         out.push({ id: stored.id, externalId: w.externalId, created: stored.created });
+        if (options.onProgress && out.length % 50 === 0) await options.onProgress(out.length);
       }
       return out;
     });
   }
 
   /** Re-encoded like an uploaded photo: metadata and any trailing bytes (HTML, ZIP) are gone; stored by content. */
-  private async storeImage(bytes: Buffer, row: number): Promise<string> {
+  async storeImage(bytes: Buffer, row: number | string): Promise<ItemImage> {
     let clean: SanitizedPhoto;
     try {
       clean = await sanitizePhoto(bytes, { maxBytes: MAX_IMAGE_BYTES, maxPixels: MAX_IMAGE_PIXELS });
     } catch (err) {
-      if (err instanceof PhotoRejected) throw new CatalogFormatError(`row ${row}: ${err.message}`);
+      if (err instanceof PhotoRejected) {
+        throw new CatalogFormatError(`${typeof row === 'number' ? `row ${row}` : row}: ${err.message}`, [
+          { row, code: err.code, status: err.status },
+        ]);
+      }
       throw err;
     }
     const hash = createHash('sha256').update(clean.bytes).digest('hex');
     const key = `catalog/${hash.slice(0, 2)}/${hash}.${clean.format === 'jpeg' ? 'jpg' : clean.format}`;
     if (!(await this.storage.get(key))) await this.storage.put(key, clean.bytes);
-    return key;
+    return { key, format: clean.format, width: clean.width, height: clean.height };
   }
 }
 

@@ -117,7 +117,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Whose catalogue a write goes to: a shop writes only its own (naming another is 403); an admin writes the one
  * named by `?shop=` or the platform's. Upserts match (shop, externalId), so no shop can touch another's items.
  */
-function ownerFor(caller: Caller, shop: string | undefined): string {
+export function ownerFor(caller: Caller, shop: string | undefined): string {
   if (shop !== undefined && !UUID.test(shop)) {
     throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'shop must be a shop account id (UUID)');
   }

@@ -5,6 +5,7 @@ import { StudioFeedback1763800000000 } from './1763800000000-studio-feedback';
 import { ItemTowerFeatures1763810000000 } from './1763810000000-item-tower-features';
 import { ItemVectors1763820000000 } from './1763820000000-item-vectors';
 import { ItemOwners1763830000000 } from './1763830000000-item-owners';
+import { ShopCatalogue1764001700017 } from './1764001700017-shop-catalogue';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const RECOMMENDER_MIGRATIONS = [
   ItemTowerFeatures1763810000000,
   ItemVectors1763820000000,
   ItemOwners1763830000000,
+  ShopCatalogue1764001700017,
 ];

@@ -23,6 +23,17 @@ export interface PhotoRow {
   updated_at: Date;
 }
 
+/** A visual-search match's product, as the API answers it. */
+export interface PhotoProduct {
+  id: string;
+  shop_id: string;
+  external_id: string;
+  title: string;
+  price: number | null;
+  currency: string;
+  image_url: string | null;
+}
+
 const COLUMNS = `id, owner_id, purpose, image_key, format, width, height, status, attributes, embedding, embedding_model,
   failure, created_at, annotated_at, updated_at`;
 
@@ -66,6 +77,53 @@ export class PhotoRepository {
       `SELECT ${COLUMNS} FROM recommender.photos WHERE id = ANY($1::uuid[]) AND (owner_id = $2 OR purpose = 'catalog')`,
       [ids, ownerId],
     )) as PhotoRow[];
+  }
+
+  /** The newest annotated catalogue photo of each item (items used as visual-search examples). */
+  async itemPhotos(itemIds: readonly string[]): Promise<Map<string, string>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (item_id) item_id, id FROM recommender.photos
+        WHERE item_id = ANY($1::uuid[]) AND purpose = 'catalog' AND status = 'annotated'
+        ORDER BY item_id, updated_at DESC`,
+      [itemIds],
+    )) as Array<{ item_id: string; id: string }>;
+    return new Map(rows.map((r) => [r.item_id, r.id]));
+  }
+
+  /** The product behind each catalogue photo that belongs to an item (title, price, currency, shop). */
+  async productsOf(photoIds: readonly string[]): Promise<Map<string, PhotoProduct>> {
+    if (photoIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT p.id AS photo_id, i.id, i.shop_id, i.external_id, i.title, i.price_minor, i.currency,
+              i.image_key IS NOT NULL AS has_image
+         FROM recommender.photos p JOIN recommender.items i ON i.id = p.item_id
+        WHERE p.id = ANY($1::uuid[])`,
+      [photoIds],
+    )) as Array<{
+      photo_id: string;
+      id: string;
+      shop_id: string;
+      external_id: string;
+      title: string;
+      price_minor: string | null;
+      currency: string;
+      has_image: boolean;
+    }>;
+    return new Map(
+      rows.map((r) => [
+        r.photo_id,
+        {
+          id: r.id,
+          shop_id: r.shop_id,
+          external_id: r.external_id,
+          title: r.title,
+          price: r.price_minor === null ? null : Number(r.price_minor) / 100,
+          currency: r.currency,
+          image_url: r.has_image ? `/v1/catalog/items/${r.id}/image` : null,
+        },
+      ]),
+    );
   }
 
   async listByOwner(ownerId: string, limit: number): Promise<PhotoRow[]> {

@@ -1,26 +1,30 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsUUID,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
+import { PhotoRepository } from '../photos/photo.repository';
 import { SEARCH_STRATEGIES, type SearchStrategy } from './visual-search-engine';
 import { MAX_EXAMPLES, VisualSearchService } from './visual-search.service';
 
 export class VisualSearchDto {
+  /** At least one liked photo or liked item in all (checked by the service). */
+  @IsOptional()
   @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(MAX_EXAMPLES)
   @IsUUID('all', { each: true })
-  positive_photo_ids!: string[];
+  positive_photo_ids?: string[];
+
+  /** Catalogue items as examples (e.g. items the caller liked in the shop). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EXAMPLES)
+  @IsUUID('all', { each: true })
+  positive_item_ids?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EXAMPLES)
+  @IsUUID('all', { each: true })
+  negative_item_ids?: string[];
 
   /** At most MAX_EXAMPLES liked + disliked together (checked by the service). */
   @IsOptional()
@@ -48,32 +52,50 @@ export class VisualSearchDto {
 @Controller('v1/search')
 @UseGuards(DevCallerGuard)
 export class VisualSearchController {
-  constructor(private readonly search: VisualSearchService) {}
+  constructor(
+    private readonly search: VisualSearchService,
+    private readonly photos: PhotoRepository,
+  ) {}
 
-  /** Best catalog photos for liked and disliked examples (the caller's own photos or catalog photos). */
+  /** Best catalog photos for liked and disliked examples (the caller's own photos, catalog photos or items). */
   @Post('visual')
   @HttpCode(HttpStatus.OK)
-  async visual(@CurrentCaller() caller: Caller, @Body() dto: VisualSearchDto) {
-    const result = await this.search.search({
-      ownerId: caller.userId,
-      positiveIds: dto.positive_photo_ids.map((id) => id.toLowerCase()),
-      negativeIds: (dto.negative_photo_ids ?? []).map((id) => id.toLowerCase()),
-      filters: dto.filters,
-      k: dto.k ?? 10,
-      strategy: dto.strategy ?? 'average_vector',
-    });
-    return {
-      matched: result.matched.map((m) => ({
-        id: m.id,
-        owner_id: m.ownerId,
-        match_score: m.matchScore,
-        embedding_score: m.embeddingScore,
-        attribute_score: m.attributeScore,
-        explanation: m.explanation,
-      })),
-      threshold: result.threshold,
-      no_good_match: result.noGoodMatch,
-      strategy: dto.strategy ?? 'average_vector',
-    };
+  visual(@CurrentCaller() caller: Caller, @Body() dto: VisualSearchDto) {
+    return runVisualSearch(this.search, this.photos, caller, dto);
   }
+}
+
+/** One visual search as the API answers it (also the rerun of a saved search). */
+export async function runVisualSearch(
+  search: VisualSearchService,
+  photos: PhotoRepository,
+  caller: Caller,
+  dto: VisualSearchDto,
+) {
+  const result = await search.search({
+    ownerId: caller.userId,
+    positiveIds: (dto.positive_photo_ids ?? []).map((id) => id.toLowerCase()),
+    negativeIds: (dto.negative_photo_ids ?? []).map((id) => id.toLowerCase()),
+    positiveItemIds: dto.positive_item_ids?.map((id) => id.toLowerCase()),
+    negativeItemIds: dto.negative_item_ids?.map((id) => id.toLowerCase()),
+    filters: dto.filters,
+    k: dto.k ?? 10,
+    strategy: dto.strategy ?? 'average_vector',
+  });
+  // Each match with its product (a catalogue photo uploaded without an item has none).
+  const products = await photos.productsOf(result.matched.map((m) => m.id));
+  return {
+    matched: result.matched.map((m) => ({
+      id: m.id,
+      item: products.get(m.id) ?? null,
+      owner_id: m.ownerId,
+      match_score: m.matchScore,
+      embedding_score: m.embeddingScore,
+      attribute_score: m.attributeScore,
+      explanation: m.explanation,
+    })),
+    threshold: result.threshold,
+    no_good_match: result.noGoodMatch,
+    strategy: dto.strategy ?? 'average_vector',
+  };
 }

@@ -15,6 +15,9 @@ export interface VisualSearchRequest {
   ownerId: string;
   positiveIds: string[];
   negativeIds: string[];
+  /** Catalogue items as examples (a liked product): each stands for its newest annotated photo. */
+  positiveItemIds?: string[];
+  negativeItemIds?: string[];
   filters?: HardFilters;
   k: number;
   strategy: SearchStrategy;
@@ -47,8 +50,9 @@ export class VisualSearchService {
     this.engine = new VisualSearchEngine(annotator.schema, this.catalog);
   }
 
-  async search(req: VisualSearchRequest): Promise<VisualSearchResult> {
-    this.validateFilters(req.filters);
+  async search(request: VisualSearchRequest): Promise<VisualSearchResult> {
+    this.validateFilters(request.filters);
+    const req = await this.withItemPhotos(request);
     const ids = [...req.positiveIds, ...req.negativeIds];
     if (req.positiveIds.length < 1 || ids.length > MAX_EXAMPLES) {
       throw new ApiError(
@@ -87,6 +91,30 @@ export class VisualSearchService {
       strategy: req.strategy,
       gamma: this.config.env.VISUAL_SEARCH_NEGATIVE_WEIGHT,
     });
+  }
+
+  /** Item examples replaced by their photos; an item without an annotated photo yet is a 409. */
+  private async withItemPhotos(req: VisualSearchRequest): Promise<VisualSearchRequest> {
+    const positives = req.positiveItemIds ?? [];
+    const negatives = req.negativeItemIds ?? [];
+    if (positives.length + negatives.length === 0) return req;
+    const photos = await this.photos.itemPhotos([...positives, ...negatives]);
+    const missing = [...positives, ...negatives].filter((id) => !photos.has(id));
+    if (missing.length) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'photo_not_annotated',
+        'some items have no photo ready for visual search yet',
+        { item_ids: missing },
+      );
+    }
+    const photoOf = (id: string) => photos.get(id) as string;
+    const unique = (ids: string[]) => [...new Set(ids)];
+    return {
+      ...req,
+      positiveIds: unique([...req.positiveIds, ...positives.map(photoOf)]),
+      negativeIds: unique([...req.negativeIds, ...negatives.map(photoOf)]),
+    };
   }
 
   /** Loads catalog photos changed since the last load. */

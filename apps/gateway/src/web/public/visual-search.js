@@ -90,6 +90,8 @@
   var resultsHeading = results.querySelector('h2');
   var resultsMessage = results.querySelector('[data-results-message]');
   var matches = results.querySelector('[data-matches]');
+  var asPage = results.querySelector('[data-as-page]');
+  var lastRequest = null;
   var photos = [];
   var queue = [];
   var uploading = 0;
@@ -378,6 +380,7 @@
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(request),
       });
+      lastRequest = request;
       if (res.ok) showResults(await res.json());
       else showMessage('error', errorText(await errorCode(res), res.status));
     } catch (err) {
@@ -416,6 +419,40 @@
     list.forEach(function (m, i) {
       matches.appendChild(matchItem(m, i + 1));
     });
+    // The same query as a server-rendered page, where it can be saved.
+    if (asPage && lastRequest) {
+      var q = new URLSearchParams();
+      lastRequest.positive_photo_ids.forEach(function (id) {
+        q.append('p', id);
+      });
+      lastRequest.negative_photo_ids.forEach(function (id) {
+        q.append('n', id);
+      });
+      Object.keys(lastRequest.filters || {}).forEach(function (name) {
+        lastRequest.filters[name].forEach(function (v) {
+          q.append('f', name + ':' + v);
+        });
+      });
+      q.set('k', String(lastRequest.k));
+      q.set('strategy', lastRequest.strategy);
+      asPage.href = '/visual-search/results?' + q.toString();
+      asPage.hidden = false;
+    }
+  }
+
+  function money(price, currency) {
+    if (price === null || price === undefined) return '';
+    try {
+      return new Intl.NumberFormat(LANG === 'en' ? 'en-GB' : 'ru-RU', {
+        style: 'currency',
+        currency: currency || 'RUB',
+        currencyDisplay: 'narrowSymbol',
+        minimumFractionDigits: Number.isInteger(price) ? 0 : 2,
+        maximumFractionDigits: 2,
+      }).format(price);
+    } catch (e) {
+      return price + ' ' + currency;
+    }
   }
 
   function matchItem(m, rank) {
@@ -425,8 +462,20 @@
     img.src = '/v1/photos/' + encodeURIComponent(m.id) + '/image';
     img.alt = t('vs.matchAlt', { rank: rank });
     img.loading = 'lazy';
-    li.appendChild(img);
-    li.appendChild(el('h3', '', t('vs.match', { rank: rank })));
+    if (m.item) {
+      // The match is a product: photo and title link to it, with its price.
+      li.setAttribute('data-item', m.item.id);
+      var link = el('a', 'vs-product');
+      link.href = '/shop/items/' + encodeURIComponent(m.item.id);
+      img.alt = '';
+      link.appendChild(img);
+      link.appendChild(el('h3', '', m.item.title));
+      li.appendChild(link);
+      li.appendChild(el('p', 'price', money(m.item.price, m.item.currency)));
+    } else {
+      li.appendChild(img);
+      li.appendChild(el('h3', '', t('vs.match', { rank: rank })));
+    }
     var score = el('p', 'vs-score');
     score.appendChild(el('span', '', t('vs.score')));
     var value = el('strong', '', Number(m.match_score).toFixed(3));
