@@ -1,5 +1,7 @@
 /**
  * The built-in enhancer measured on a frozen request set written blind (npm run eval:translation [-- --set FILE]).
+ * `-- --dev` runs the development set instead (apps/enhancer/src/prompt-rules/translation.dev.json): look at
+ * misses and tune only there; the frozen set is run once at the end.
  *
  * Default set: apps/enhancer/src/prompt-rules/frozen-2026-12.data.json (229 requests, labelled by someone who never
  * saw the rules, copied into the repo after the rules were final and evaluated once). Every request is cleaned,
@@ -39,7 +41,8 @@ import { containsTerm } from '../../apps/enhancer/src/translation/translation-ev
 
 const { values: args } = parseArgs({
   options: {
-    set: { type: 'string', default: 'apps/enhancer/src/prompt-rules/frozen-2026-12.data.json' },
+    set: { type: 'string' },
+    dev: { type: 'boolean', default: false },
     dictionaries: { type: 'string', default: '/usr/share/dictd' },
     passes: { type: 'string', default: '5' },
     errors: { type: 'string', default: '40' },
@@ -51,8 +54,12 @@ const ci = (b: { value: number; low: number; high: number }, f: (x: number) => s
   `${f(b.value)} [${f(b.low)}, ${f(b.high)}]`;
 const us = (x: number): string => `${x.toFixed(0)} µs`;
 
+const FROZEN_SET = 'apps/enhancer/src/prompt-rules/frozen-2026-12.data.json';
+const DEV_SET = 'apps/enhancer/src/prompt-rules/translation.dev.json';
+const setFile = args.set ?? (args.dev ? DEV_SET : FROZEN_SET);
+
 async function main(): Promise<void> {
-  const set = JSON.parse(readFileSync(resolve(args.set), 'utf8')) as FrozenRequest[];
+  const set = JSON.parse(readFileSync(resolve(setFile), 'utf8')) as FrozenRequest[];
   const started = Date.now();
   const morphology = await RussianMorphology.load();
   const { lexicon } = DictionaryLexicon.load(DEBIAN_DICTIONARIES(args.dictionaries));
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(
-    `frozen set ${args.set}: ${set.length} requests; load ${loadedNew} ms (morphology + lemma index), legacy ${loadedLegacy} ms`,
+    `${setFile === FROZEN_SET ? 'FROZEN' : 'development'} set ${setFile}: ${set.length} requests; load ${loadedNew} ms (morphology + lemma index), legacy ${loadedLegacy} ms`,
   );
   const majority = [...set.reduce((m, r) => m.set(r.goal, (m.get(r.goal) ?? 0) + 1), new Map<string, number>())].sort(
     (a, b) => b[1] - a[1],
