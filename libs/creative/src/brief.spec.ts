@@ -65,6 +65,8 @@ describe('parseBrief: more ways SMM requests write prices, discounts, codes and 
     expect(parseBrief('вакансия бариста, зарплата от 60 000 р').price).toBe('');
     expect(parseBrief('термокружка 450 мл за 890 ₽').price).toBe('890 ₽');
     expect(parseBrief('курьеры, оплата 3000 руб в день').price).toBe('');
+    // "доставка" holds "ставк" (a pay word) inside: only whole words count.
+    expect(parseBrief('доставка воды 19 л — 250 ₽').price).toBe('250 ₽');
   });
 });
 

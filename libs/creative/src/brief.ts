@@ -36,7 +36,7 @@ export const emptyBrief = (): BriefText => ({
 const NUM = String.raw`\d{1,3}(?:[  ]\d{3})+|\d+`;
 const CURRENCY = String.raw`(?:₽|руб(?:лей|ля|ль)?\.?|р\.(?!\w)|р(?![а-яё\w])|rub\b)`;
 const PRICE_RE = new RegExp(String.raw`(от\s+)?(${NUM})(?:[.,](\d{1,2}))?\s*${CURRENCY}`, 'giu');
-const PAY_CUE = /(?:зарплат|зп|оплат|доход|выплат|оклад|ставк|заработ)\p{L}*[^,.;!?\n]*$/iu;
+const PAY_CUE = /(?<!\p{L})(?:зарплат|зп|оплат|доход|выплат|оклад|ставк|заработ)\p{L}*[^,.;!?\n]*$/iu;
 // A bare number after a price word, unless a unit, a percent or another digit group follows it.
 const CUED_PRICE_RE = new RegExp(
   String.raw`(?:было|стало|вместо|(?:старая|новая)\s+цена|цена|новая|всего\s+за|всего|за|по)\s*:?\s*(${NUM})(?![\d.,]*\s*(?:%|процент|мл|л\b|г\b|гр|кг|шт|см|мм|м\b|лет|год|дн|час|мин|мес|чел|x|х|×|\+|[₽р]|руб|числ|январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр))`,
