@@ -57,6 +57,7 @@ describe('parseBrief: more ways SMM requests write prices, discounts, codes and 
     ['успейте до конца акции', { deadline: 'Успейте до конца акции' }],
     ['только 3 дня скидка 40%', { discount: '−40%', deadline: 'Только 3 дня' }],
     ['всё по 199 рублей', { price: '199 ₽' }],
+    ['выставка кошек 20-21 апреля, вход 300 р', { deadline: '20-21 апреля', price: '300 ₽' }],
   ])('%s', (text, expected) => {
     expect(parseBrief(text)).toMatchObject(expected);
   });

@@ -267,6 +267,8 @@ export class RuEnTranslator {
         this.lemmaBuckets.set(key, list);
       }
     }
+    // Built here, not on the first loanword, so no request pays for it.
+    this.loanwordBuckets();
   }
 
   private bestLemma(word: string): string {
