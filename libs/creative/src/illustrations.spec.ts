@@ -17,6 +17,11 @@ describe('matchIllustrations on lemmas', () => {
     expect(names('выставка кошек')).toContain('cat');
   });
 
+  it('reads shop senses of ambiguous words: "часы" is a watch, "шары" are balloons', () => {
+    expect(names('часы наручные мужские')[0]).toBe('watch');
+    expect(names('шары на выпускной')[0]).toBe('balloon');
+  });
+
   it('scores an icon by the word that names it best', () => {
     const [toothbrush] = matchIllustrations('зубная щетка');
     expect(toothbrush).toMatchObject({ name: 'toothbrush', word: 'щетка' });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { newStemmer } from 'snowball-stemmers';
-import { DOMAIN_GLOSSARY, RussianMorphology, type WordAnalysis } from '@atelier/ru-en';
+import { DOMAIN_GLOSSARY, GLOSSARY_ENTRIES, RussianMorphology, type WordAnalysis } from '@atelier/ru-en';
 
 /**
  * The request's subject as illustrations: words (Russian and English) matched to Fluent Emoji Flat icons
@@ -181,6 +181,8 @@ const EXTRA: Record<string, string> = {
   коляск: 'baby-bottle',
   подгузник: 'baby-bottle',
   шарик: 'balloon',
+  шар: 'balloon',
+  часы: 'watch',
   щенок: 'dog-face',
   щенк: 'dog-face',
   котенок: 'cat-face',
@@ -274,6 +276,13 @@ function englishFor(lemma: string): string | undefined {
       if (!key.includes(' ') && !glossaryEnglish.has(key) && entry.senses[0])
         glossaryEnglish.set(key, entry.senses[0].en);
     }
+    // The older marketing glossary is keyed by word forms: by their lemma here.
+    for (const entry of GLOSSARY_ENTRIES) {
+      const form = entry.ru.toLowerCase().replace(/ё/gu, 'е');
+      if (form.includes(' ')) continue;
+      const key = bestReading(form)?.lemma ?? form;
+      if (!glossaryEnglish.has(key)) glossaryEnglish.set(key, entry.en);
+    }
   }
   return glossaryEnglish.get(lemma);
 }
@@ -346,6 +355,8 @@ export function matchIllustrations(text: string, limit = 4): Illustration[] {
     // A hand-written entry for the lemma decides; else the strongest of lemma, stem and prefix evidence; else
     // the glossary's English.
     const hits =
+      // The form first: "часы" is a watch in a shop, though its lemma is час (hour).
+      EXTRA_BY_LEMMA.get(w) ??
       (lemma ? EXTRA_BY_LEMMA.get(lemma) : undefined) ??
       merged([lemma ? byLemma?.get(lemma) : undefined, byStem.get(stem), extraByPrefix(w)]) ??
       (viaGlossary ? englishHits(viaGlossary, byStem) : undefined);
