@@ -1,5 +1,7 @@
 /**
- * npm run eval:creatives [-- --file <requests.json>] [--out <dir>] [--timing 20]
+ * npm run eval:creatives [-- --dev | --file <requests.json>] [--out <dir>] [--timing 20]
+ *
+ * `--dev` runs the development set (scripts/eval/data/creative-requests.dev.json): tune only on it.
  *
  * Runs a set of ready-to-post creative requests through the enhancer's rule path (clean → platform detection →
  * delivered format) and the generator's real pipeline (gateway brief resolution → ImageGeneration with the
@@ -66,7 +68,16 @@ const arg = (name: string, fallback: string): string => {
 const SOURCE_DIR = resolve(
   __dirname.includes(join('dist', 'scripts')) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..'),
 );
-const FILE = arg('file', join(SOURCE_DIR, 'scripts', 'eval', 'data', 'creative-requests.frozen.json'));
+const FILE = arg(
+  'file',
+  join(
+    SOURCE_DIR,
+    'scripts',
+    'eval',
+    'data',
+    process.argv.includes('--dev') ? 'creative-requests.dev.json' : 'creative-requests.frozen.json',
+  ),
+);
 const OUT = resolve(arg('out', join(tmpdir(), 'atelier-eval-creatives')));
 const TIMING = Number(arg('timing', '20'));
 const SHEET = arg('sheet', '');

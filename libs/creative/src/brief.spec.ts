@@ -35,6 +35,42 @@ describe('parseBrief', () => {
   });
 });
 
+describe('parseBrief: more ways SMM requests write prices, discounts, codes and deadlines', () => {
+  it.each([
+    ['скидка 25% на велосипеды до конца мая', { discount: '−25%', deadline: 'До конца мая' }],
+    ['зимние шины до конца ноября', { deadline: 'До конца ноября' }],
+    ['промокод DRESS10 на 10%', { promoCode: 'DRESS10', discount: '−10%' }],
+    ['по промокоду ВЕСНА20 всё дешевле', { promoCode: 'ВЕСНА20' }],
+    ['промокод «ЛЕТО» на первый заказ', { promoCode: 'ЛЕТО' }],
+    ['скидка 20 процентов на стрижку', { discount: '−20%' }],
+    ['минус 15 процентов на всё', { discount: '−15%' }],
+    ['скидос 30% на худи', { discount: '−30%' }],
+    ['sale 40% на всё', { discount: '−40%' }],
+    ['было 1290, стало 890 ₽', { price: '890 ₽', oldPrice: '1 290 ₽' }],
+    ['старая цена 2990, новая 1990 руб', { price: '1 990 ₽', oldPrice: '2 990 ₽' }],
+    ['капучино всего за 150', { price: '150 ₽' }],
+    ['цена: 4 490', { price: '4 490 ₽' }],
+    ['розы 990р.', { price: '990 ₽' }],
+    ['набор за 1 290 руб.', { price: '1 290 ₽' }],
+    ['акция до 15.06', { deadline: 'Акция до 15.06' }],
+    ['предложение действует с 1 по 10 марта', { deadline: 'С 1 по 10 марта' }],
+    ['успейте до конца акции', { deadline: 'Успейте до конца акции' }],
+    ['только 3 дня скидка 40%', { discount: '−40%', deadline: 'Только 3 дня' }],
+    ['всё по 199 рублей', { price: '199 ₽' }],
+    ['выставка кошек 20-21 апреля, вход 300 р', { deadline: '20-21 апреля', price: '300 ₽' }],
+  ])('%s', (text, expected) => {
+    expect(parseBrief(text)).toMatchObject(expected);
+  });
+
+  it('does not read a salary, a volume or a count as the price', () => {
+    expect(parseBrief('вакансия бариста, зарплата от 60 000 р').price).toBe('');
+    expect(parseBrief('термокружка 450 мл за 890 ₽').price).toBe('890 ₽');
+    expect(parseBrief('курьеры, оплата 3000 руб в день').price).toBe('');
+    // "доставка" holds "ставк" (a pay word) inside: only whole words count.
+    expect(parseBrief('доставка воды 19 л — 250 ₽').price).toBe('250 ₽');
+  });
+});
+
 describe('resolveBrief', () => {
   it("lets the user's fields win and records where each field came from", () => {
     const r = resolveBrief('скидка 20%, промокод LETO20, 190 ₽', { discount: '−25%', headline: 'Осенний латте' });

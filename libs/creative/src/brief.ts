@@ -36,20 +36,25 @@ export const emptyBrief = (): BriefText => ({
 const NUM = String.raw`\d{1,3}(?:[  ]\d{3})+|\d+`;
 const CURRENCY = String.raw`(?:₽|руб(?:лей|ля|ль)?\.?|р\.(?!\w)|р(?![а-яё\w])|rub\b)`;
 const PRICE_RE = new RegExp(String.raw`(от\s+)?(${NUM})(?:[.,](\d{1,2}))?\s*${CURRENCY}`, 'giu');
+const PAY_CUE = /(?<!\p{L})(?:зарплат|зп|оплат|доход|выплат|оклад|ставк|заработ)\p{L}*[^,.;!?\n]*$/iu;
+// A bare number after a price word, unless a unit, a percent or another digit group follows it.
+const CUED_PRICE_RE = new RegExp(
+  String.raw`(?:было|стало|вместо|(?:старая|новая)\s+цена|цена|новая|всего\s+за|всего|за|по)\s*:?\s*(${NUM})(?![\d.,]*\s*(?:%|процент|мл|л\b|г\b|гр|кг|шт|см|мм|м\b|лет|год|дн|час|мин|мес|чел|x|х|×|\+|[₽р]|руб|числ|январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр))`,
+  'giu',
+);
 const OLD_CUE = /(?:было|вместо|старая цена|старой цены|без скидки|обычная цена|зачеркнут\p{L}*)\s*:?\s*$/iu;
-const DAYS =
-  'понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|конца (?:недели|месяца|лета|зимы|весны|осени|года)|выходных|завтра|полуночи';
 const MONTHS = 'января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря';
+const DAYS = `понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|конца (?:недели|месяца|лета|зимы|весны|осени|года|акции|распродажи|${MONTHS})|выходных|завтра|полуночи`;
 const DEADLINE_RE = new RegExp(
-  String.raw`(?:(?:только|успей(?:те)?|акция|действует|предложение)\s+){0,2}до\s+(?:${DAYS}|\d{1,2}(?:[./]\d{1,2}(?:[./]\d{2,4})?|\s+(?:${MONTHS})))(?:\s+включительно)?|только\s+(?:сегодня|завтра|в\s+(?:эти\s+)?выходные|(?:\d{1,2}|три|два|пять)\s+дн(?:я|ей))|с\s+\d{1,2}\s+по\s+\d{1,2}\s+(?:${MONTHS})`,
+  String.raw`(?:(?:только|успей(?:те)?|акция|действует|предложение)\s+){0,2}до\s+(?:${DAYS}|\d{1,2}(?:[./]\d{1,2}(?:[./]\d{2,4})?|\s+(?:${MONTHS})))(?:\s+включительно)?|(?:только|всего)\s+(?:сегодня|завтра|в\s+(?:эти\s+)?выходные|(?:\d{1,2}|три|два|пять|семь)\s+дн(?:я|ей))|с\s+\d{1,2}\s+по\s+\d{1,2}\s+(?:${MONTHS})`,
   'iu',
 );
 const DATE_RE = new RegExp(
-  String.raw`\b\d{1,2}\s+(?:${MONTHS})(?:\s+в\s+\d{1,2}[:.]\d{2})?|\b(?:в\s+)?(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\s+в\s+\d{1,2}[:.]\d{2}`,
+  String.raw`\b\d{1,2}(?:\s*[-–—]\s*\d{1,2})?\s+(?:${MONTHS})(?:\s+в\s+\d{1,2}[:.]\d{2})?|\b(?:в\s+)?(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\s+в\s+\d{1,2}[:.]\d{2}`,
   'iu',
 );
 const PROMO_CUE_RE =
-  /(?:промо-?код\p{L}*|promo\s*code|по\s+коду|код\p{L}*)\s*[:«"'“]?\s*([A-Za-z0-9][A-Za-z0-9_-]{2,19})/iu;
+  /(?:промо-?код\p{L}*|promo\s*code|по\s+коду|код\p{L}*)\s*[:«"'“]?\s*([A-Za-z0-9][A-Za-z0-9_-]{2,19}|[А-ЯЁ][А-ЯЁ0-9_-]{2,19}(?![а-яё]))/iu;
 const PROMO_TOKEN_RE = /(?<![\w-])(?=[A-Z0-9_-]*[A-Z])(?=[A-Z0-9_-]*\d)[A-Z][A-Z0-9_-]{3,19}(?![\w-])/u;
 const QUOTED_RE = /[«"“]([^»"”]{2,120})[»"”]/u;
 const LABELLED_RE = /(?:заголовок|текст|надпись|слоган|headline|title)\s*[:—-]\s*([^,;.\n]{2,120})/iu;
@@ -87,11 +92,19 @@ export function parseBrief(request: string): BriefText {
     return m[group];
   };
 
+  // "%" or the word "процентов": "скидка 20 процентов", "минус 15 процентов".
+  const PCT = String.raw`\s*(?:%|процент\p{L}*)`;
   const discount =
-    /скидк\p{L}*\s*(?:до\s+)?(\d{1,2})\s*%/iu.exec(text) ??
-    /(\d{1,2})\s*%\s*скидк\p{L}*/iu.exec(text) ??
-    /(?<![\w\d])(?:[-−–]|минус)\s?(\d{1,2})\s*%/iu.exec(text) ??
-    /(?:до|sale|распродажа\p{L}*)\s+[-−–]?(\d{1,2})\s*%/iu.exec(text);
+    new RegExp(String.raw`(?:скидк|скидос|скидон)\p{L}*\s*(?:до\s+)?(\d{1,2})${PCT}`, 'iu').exec(text) ??
+    new RegExp(String.raw`(\d{1,2})${PCT}\s*скидк\p{L}*`, 'iu').exec(text) ??
+    new RegExp(String.raw`(?<![\w\d])(?:[-−–]|минус)\s?(\d{1,2})${PCT}`, 'iu').exec(text) ??
+    new RegExp(String.raw`(?:до|sale|распродажа\p{L}*)\s+[-−–]?(\d{1,2})${PCT}`, 'iu').exec(text) ??
+    // "промокод DRESS10 на 10%": the code's discount.
+    new RegExp(
+      String.raw`(?:промо-?код\p{L}*|по\s+коду|код\p{L}*)\s*\S+\s+(?:на|даёт|дает)\s+(?:скидку\s+)?(\d{1,2})${PCT}`,
+      'iu',
+    ).exec(text) ??
+    new RegExp(String.raw`(\d{1,2})\s*%\s*(?:off|на\s+всё|на\s+все)`, 'iu').exec(text);
   if (discount) brief.discount = `−${take(discount, 1)}%`;
   else {
     const bundle = /\b(\d\s*\+\s*\d)\b|(\d)\s+по\s+цене\s+(\d)/iu.exec(text);
@@ -100,17 +113,29 @@ export function parseBrief(request: string): BriefText {
   }
 
   const prices: Array<{ value: string; amount: number; old: boolean; index: number; end: number }> = [];
-  for (const m of text.matchAll(PRICE_RE)) {
-    const index = m.index ?? 0;
+  const addPrice = (index: number, end: number, from: string | undefined, whole: string, fraction?: string): void => {
     const before = text.slice(Math.max(0, index - 24), index);
+    // Pay for a job is not a price tag ("зарплата от 60 000 р", "оплата 3000 руб в день").
+    if (PAY_CUE.test(before)) return;
+    if (prices.some((p) => index < p.end && end > p.index)) return;
     prices.push({
-      value: formatPrice(m[1], m[2], m[3]),
-      amount: Number(m[2].replace(/[  ]/gu, '')),
+      value: formatPrice(from, whole, fraction),
+      amount: Number(whole.replace(/[  ]/gu, '')),
       old: OLD_CUE.test(before),
       index,
-      end: index + m[0].length,
+      end,
     });
+  };
+  for (const m of text.matchAll(PRICE_RE)) {
+    const index = m.index ?? 0;
+    addPrice(index, index + m[0].length, m[1], m[2], m[3]);
   }
+  // Numbers without a currency after a price word: "было 1290, стало 890", "всего за 150", "цена: 4 490".
+  for (const m of text.matchAll(CUED_PRICE_RE)) {
+    const start = (m.index ?? 0) + m[0].length - m[1].length;
+    if (Number(m[1].replace(/[  ]/gu, '')) >= 10) addPrice(start, start + m[1].length, undefined, m[1]);
+  }
+  prices.sort((a, b) => a.index - b.index);
   // "1490 → 990 ₽": a bare number before an arrow is the old price.
   const arrow = new RegExp(String.raw`(${NUM})\s*${CURRENCY}?\s*(?:→|->|—>|=>)\s*(${NUM})\s*${CURRENCY}`, 'iu').exec(
     text,
@@ -132,7 +157,8 @@ export function parseBrief(request: string): BriefText {
   }
 
   const promo = PROMO_CUE_RE.exec(text);
-  if (promo && /\d|[A-Z]{3,}/u.test(promo[1])) brief.promoCode = take(promo, 1).toUpperCase();
+  // A Latin code, or a Cyrillic one written in capitals ("ВЕСНА20"); "код скидки" is no code.
+  if (promo && /\d|[A-Z]{3,}|^[А-ЯЁ]{3,}$/u.test(promo[1])) brief.promoCode = take(promo, 1).toUpperCase();
   else {
     const token = PROMO_TOKEN_RE.exec(text);
     if (token && !/^\d+[xх×]\d+$/iu.test(token[0])) brief.promoCode = take(token);

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { BriefText } from './brief';
 import { safeZoneFor } from './formats';
+import { prepareIllustrations } from './illustrations';
 import { TextDoesNotFit, layoutCreative, type Layout } from './layout';
 import { renderTextLayer, type LayoutRecord } from './render';
 import { paletteFromText, sceneKindFor, sceneSvg, type SceneRecord } from './scene';
@@ -57,6 +58,7 @@ export async function drawDefaultPicture(
   spec: CreativeSpec,
   layout: Layout,
 ): Promise<{ data: Buffer; scene: SceneRecord }> {
+  await prepareIllustrations();
   const palette = paletteFromText(spec.request, spec.brandPalette);
   const { svg, record } = sceneSvg({
     width: spec.width,

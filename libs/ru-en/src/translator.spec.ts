@@ -1,4 +1,6 @@
 import { DEBIAN_DICTIONARIES, DictionaryLexicon, EnTranslator, RuEnTranslator, RussianMorphology } from './index';
+import { spokenFrequencies } from './lexicon';
+import { LruCache } from './lru';
 
 // Real OpenCorpora morphology (from the az package) and the real dictd dictionaries when installed.
 let translator: RuEnTranslator;
@@ -71,6 +73,66 @@ describe('RuEnTranslator', () => {
   it('works from the glossaries alone when no dictd dictionary is installed', () => {
     expect(glossaryOnly.translate('синие джинсы').text).toBe('blue jeans');
     expect(glossaryOnly.translate('кросовки').text).toBe('sneakers');
+  });
+});
+
+describe('RuEnTranslator: issue 15 development-set fixes', () => {
+  it('makes an adjective and its noun agree in number ("серебряные серьги" are earrings)', () => {
+    expect(en('серебряные серьги с жемчугом')).toBe('silver earrings with pearl');
+  });
+
+  it('reads "цветов" as flowers unless an adjective makes it colours', () => {
+    expect(en('доставка цветов')).toBe('flower delivery');
+    expect(en('платье ярких цветов')).toContain('color');
+  });
+
+  it('keeps people plural in a для-compound and a postposed colour as an adjective', () => {
+    expect(en('одежда для детей')).toBe("children's clothing");
+    expect(en('сумка красного цвета')).toBe('red bag');
+  });
+
+  it('recovers a loanword nobody translates from its transliteration ("супермаркет" → supermarket)', () => {
+    expect(en('кассир в супермаркет')).toBe('cashier in supermarket');
+    expect(glossaryOnly.translate('логистика').text).toBe('logistics');
+    const r = translator.translate('кассир в супермаркет');
+    expect(r.untranslated).toEqual([]);
+    expect(r.transliterated).toEqual([]);
+  });
+
+  it('knows everyday shop, café and marketplace words through lemmas', () => {
+    expect(en('термос из нержавейки')).toBe('stainless steel thermos');
+    expect(en('беспроводные наушники')).toBe('wireless headphones');
+    expect(en('счастливые часы в баре')).toBe('happy hour in bar');
+    expect(en('мед в сотах')).toBe('honey in honeycomb');
+  });
+
+  it('prefers the English word people use: SUBTLEX frequencies rank the dictionary senses', () => {
+    const spoken = spokenFrequencies();
+    expect(spoken.get('lake') ?? 0).toBeGreaterThan(spoken.get('loch') ?? 0);
+    const lexicon = DictionaryLexicon.load(DEBIAN_DICTIONARIES('/usr/share/dictd')).lexicon;
+    if (lexicon.size > 0) expect(lexicon.lookup('озеро')[0]?.english).toBe('lake');
+  });
+
+  it('remembers typo repairs: a repeated typo is reported the same way and searched once', () => {
+    const first = translator.translate('расродажа платьев');
+    const second = translator.translate('расродажа платьев');
+    expect(first.repaired).toEqual([{ from: 'расродажа', to: 'распродажа' }]);
+    expect(second.repaired).toEqual(first.repaired);
+    expect(second.text).toBe(first.text);
+  });
+});
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry and refreshes an entry on a hit', () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1).set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect(cache.has('b')).toBe(false);
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+    expect(cache.size).toBe(2);
+    expect(() => new LruCache(0)).toThrow(RangeError);
   });
 });
 

@@ -1,7 +1,8 @@
 import { DOMAIN_GLOSSARY, FUNCTION_WORDS, SLANG, type Domain, type DomainSense } from './data/domain-glossary';
 import { GLOSSARY_ENTRIES } from './data/marketing-glossary';
-import { DictionaryLexicon, type EnglishPos, type Sense } from './lexicon';
+import { DictionaryLexicon, spokenFrequencies, type EnglishPos, type Sense } from './lexicon';
 import type { PartOfSpeech, RussianMorphology, WordAnalysis } from './morphology';
+import { LruCache } from './lru';
 import { transliterate } from './transliterate';
 import { withinEdits } from './typos';
 
@@ -183,6 +184,15 @@ const IRREGULAR_PLURALS: Readonly<Record<string, string>> = {
   clothing: 'clothing',
   makeup: 'makeup',
 };
+const REPAIR_CACHE_SIZE = 4096;
+const PERSON_POSSESSIVE: Readonly<Record<string, string>> = {
+  child: "children's",
+  kid: "kids'",
+  man: "men's",
+  woman: "women's",
+  girl: "girls'",
+  boy: "boys'",
+};
 const NOUN_LIKE = new Set<Unit['pos']>(['NOUN', 'PHRASE_N']);
 const ADJ_LIKE = new Set<Unit['pos']>(['ADJF', 'PRTF']);
 
@@ -206,6 +216,12 @@ export class RuEnTranslator {
   private readonly maxPhrase: number;
   /** Lemmas by length and first letter, and by length and second letter (a typo may hit either). */
   private readonly lemmaBuckets = new Map<string, string[]>();
+  /** Typo repairs by form (null = none found): the edit-distance search is the enhancer's latency tail. */
+  private readonly repairs = new LruCache<string, WordAnalysis[] | null>(REPAIR_CACHE_SIZE);
+  /** Loanwords recovered as English words, by lemma ('' = none). */
+  private readonly loanwords = new LruCache<string, string>(REPAIR_CACHE_SIZE);
+  /** Common spoken English words by length and first letter, for loanword recovery. */
+  private spokenBuckets: Map<string, string[]> | undefined;
   readonly englishWords: ReadonlySet<string>;
 
   constructor(options: RuEnTranslatorOptions) {
@@ -215,8 +231,10 @@ export class RuEnTranslator {
     for (const entry of DOMAIN_GLOSSARY) {
       const key = fold(entry.ru);
       const seen = this.glossary.get(key);
+      // The same sense listed twice (two blocks name one word alike) stays one sense.
+      const added = entry.senses.filter((s) => !seen?.senses.some((t) => t.en === s.en));
       this.glossary.set(key, {
-        senses: seen ? [...seen.senses, ...entry.senses] : entry.senses,
+        senses: seen ? [...seen.senses, ...added] : entry.senses,
         ...((entry.pos ?? seen?.pos) ? { pos: entry.pos ?? seen?.pos } : {}),
         source: 'glossary',
       });
@@ -249,6 +267,8 @@ export class RuEnTranslator {
         this.lemmaBuckets.set(key, list);
       }
     }
+    // Built here, not on the first loanword, so no request pays for it.
+    this.loanwordBuckets();
   }
 
   private bestLemma(word: string): string {
@@ -292,10 +312,10 @@ export class RuEnTranslator {
       }
       const prev = [...units].reverse().find((u): u is Unit => u !== 'space');
       const nextToken = tokens.slice(i + 1).find((t) => t.kind !== 'space');
-      const ranked = rerank(
-        readings[i] ?? [],
+      const ranked = preferLemma(
+        fold(token.text),
+        rerank(readings[i] ?? [], prev, nextToken?.kind === 'word' ? readings[tokens.indexOf(nextToken)] : undefined),
         prev,
-        nextToken?.kind === 'word' ? readings[tokens.indexOf(nextToken)] : undefined,
       );
       units.push(this.word(token.text, ranked, domains, result, i > 0));
     }
@@ -344,8 +364,17 @@ export class RuEnTranslator {
     return this.morphology.guess(form).map((a) => ({ ...a, known: false }));
   }
 
-  /** Typo repair before lookup: Az.js one-edit readings whose lemma we can translate, then the lemma lexicon. */
+  /** Typo repair, remembered per form (a repeated typo such as "зделайте" is searched for once). */
   private repair(form: string): WordAnalysis[] | undefined {
+    const cached = this.repairs.get(form);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = this.searchRepair(form);
+    this.repairs.set(form, found ?? null);
+    return found;
+  }
+
+  /** Typo repair before lookup: Az.js one-edit readings whose lemma we can translate, then the lemma lexicon. */
+  private searchRepair(form: string): WordAnalysis[] | undefined {
     if (form.length < 5) return undefined;
     const typo = this.morphology.analyseWithTypos(form).filter((a) => this.knows(a.lemma));
     if (typo.length > 0) return typo;
@@ -378,6 +407,52 @@ export class RuEnTranslator {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The English word a Russian loanword was borrowed from, when its transliteration is that word or one edit
+   * from it (two for long words) among commonly used English words (SUBTLEX-US): "супермаркет" → supermarket,
+   * "маркетплейс" → marketplace. Only for words no dictionary translates, so native words never go this way.
+   */
+  private loanword(lemma: string): string | undefined {
+    const cached = this.loanwords.get(lemma);
+    if (cached !== undefined) return cached || undefined;
+    const latin = transliterate(lemma).toLowerCase();
+    let found = '';
+    if (/^[a-z]{5,}$/u.test(latin)) {
+      const spoken = spokenFrequencies();
+      if ((spoken.get(latin) ?? 0) >= 3) found = latin;
+      else {
+        const buckets = this.loanwordBuckets();
+        const limit = latin.length >= 9 ? 2 : 1;
+        let best = 0;
+        for (let len = latin.length - limit; len <= latin.length + limit; len++) {
+          for (const word of buckets.get(`${len}:${latin[0]}`) ?? []) {
+            const count = spoken.get(word) ?? 0;
+            if (count > best && withinEdits(latin, word, limit)) {
+              found = word;
+              best = count;
+            }
+          }
+        }
+      }
+    }
+    this.loanwords.set(lemma, found);
+    return found || undefined;
+  }
+
+  private loanwordBuckets(): Map<string, string[]> {
+    if (this.spokenBuckets) return this.spokenBuckets;
+    const buckets = new Map<string, string[]>();
+    for (const [word, count] of spokenFrequencies()) {
+      if (count < 20 || !/^[a-z]{4,}$/u.test(word)) continue;
+      const key = `${word.length}:${word[0]}`;
+      const list = buckets.get(key) ?? [];
+      list.push(word);
+      buckets.set(key, list);
+    }
+    this.spokenBuckets = buckets;
+    return buckets;
   }
 
   /** Domains of the request: votes of every word whose glossary entry belongs to domains unambiguously. */
@@ -611,6 +686,11 @@ export class RuEnTranslator {
         };
       }
     }
+    // A borrowed word whose English original reads through the transliteration: "супермаркет" → supermarket.
+    for (const candidate of known.length > 0 ? ordered.map((r) => r.lemma) : capital ? [] : [form]) {
+      const english = this.loanword(candidate);
+      if (english) return done(english, 'dictionary', candidate);
+    }
     // Compounds OpenCorpora lacks: "термокружка" → thermo + кружка.
     for (const [prefix, english] of PREFIXES) {
       if (!form.startsWith(prefix) || form.length - prefix.length < 3) continue;
@@ -782,7 +862,11 @@ function reorder(units: readonly Unit[]): Unit[] {
       }
       if ((d.lemma === 'для' || d.lemma === 'из') && units[j + 1]) {
         const sub = takeNp(j + 1);
-        if (sub && genitive(units[sub.next - 1] as Unit)) {
+        const subHead = units[(sub?.next ?? 0) - 1];
+        if (sub && subHead && genitive(subHead)) {
+          // "для детей" → children's, "для мужчин" → men's: people in a compound keep their plural.
+          const possessive = d.lemma === 'для' && subHead.plural ? PERSON_POSSESSIVE[sub.english.at(-1) ?? ''] : '';
+          if (possessive) sub.english[sub.english.length - 1] = possessive;
           dependents.push(sub.english);
           j = sub.next;
           continue;
@@ -828,12 +912,34 @@ function rerank(
   if (readings.length < 2) return [...readings];
   const wantCase = prev && NOUN_LIKE.has(prev.pos) ? 'gent' : !prev || prev.pos === 'PUNCT' ? 'nomn' : undefined;
   const nextIsNoun = next?.some((a) => a.pos === 'NOUN') ?? false;
+  // After an adjective, the reading that agrees with it in number and case ("серебряные серьги": plural).
+  const agree = prev && ADJ_LIKE.has(prev.pos) ? prev : undefined;
   const value = (a: WordAnalysis): number =>
     a.score +
     (a.known ? 2 : 0) +
+    (agree && a.pos === 'NOUN' && a.plural === agree.plural ? 0.8 : 0) +
+    (agree && a.pos === 'NOUN' && agree.case !== undefined && a.case === agree.case ? 0.3 : 0) +
     (wantCase && a.case === wantCase ? 0.5 : 0) +
     (!nextIsNoun && a.pos === 'NOUN' && readings.some((b) => ADJ_LIKE.has(b.pos as Unit['pos'])) ? 0.6 : 0);
   return [...readings].sort((a, b) => value(b) - value(a));
+}
+
+/**
+ * Forms shared by two lemmas where shop and SMM text almost always means one of them: "цветов" is the genitive
+ * plural of цветок (flowers: "доставка цветов", "магазин цветов") and of цвет (colours: "ярких цветов"); an
+ * adjective right before it keeps the colour reading.
+ */
+const PREFERRED_LEMMA: Readonly<Record<string, { lemma: string; unlessAfterAdjective: boolean }>> = {
+  цветов: { lemma: 'цветок', unlessAfterAdjective: true },
+  цветам: { lemma: 'цветок', unlessAfterAdjective: true },
+  цветами: { lemma: 'цветок', unlessAfterAdjective: true },
+  цветах: { lemma: 'цветок', unlessAfterAdjective: true },
+};
+
+function preferLemma(form: string, readings: WordAnalysis[], prev: Unit | undefined): WordAnalysis[] {
+  const rule = PREFERRED_LEMMA[form];
+  if (!rule || (rule.unlessAfterAdjective && prev && ADJ_LIKE.has(prev.pos))) return readings;
+  return [...readings.filter((a) => a.lemma === rule.lemma), ...readings.filter((a) => a.lemma !== rule.lemma)];
 }
 
 const ADJECTIVE_SUFFIXES: ReadonlyArray<readonly [string, readonly string[]]> = [

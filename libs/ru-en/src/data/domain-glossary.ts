@@ -6,6 +6,17 @@
  * `pos` says how a phrase behaves in a noun phrase: 'a' phrases modify the noun before them ("мыло ручной
  * работы" → "handmade soap").
  */
+import {
+  BEAUTY_MORE,
+  EVENTS_MORE,
+  FOOD_MORE,
+  HR_MORE,
+  NATURE_MORE,
+  RETAIL_MORE,
+  SERVICES_MORE,
+  SMM_MORE,
+} from './domain-glossary-more';
+
 export const DOMAINS = [
   'retail',
   'food',
@@ -31,7 +42,7 @@ export interface DomainEntry {
   pos?: 'n' | 'a';
 }
 
-type Block = Readonly<Record<string, string>>;
+export type Block = Readonly<Record<string, string>>;
 
 /** "brush:beauty,art" → a sense; a bare "brush" belongs to the block's domain. */
 function sense(spec: string, fallback: Domain): DomainSense {
@@ -49,7 +60,7 @@ function block(domain: Domain, words: Block, pos?: 'n' | 'a'): DomainEntry[] {
 
 const RETAIL: Block = {
   чехол: 'case:retail|cover:real_estate',
-  бокал: 'glass|wine glass:food',
+  бокал: 'glass',
   корова: 'cow',
   набор: 'set',
   термокружка: 'travel mug',
@@ -76,7 +87,7 @@ const RETAIL: Block = {
   конструктор: 'building kit',
   посуда: 'tableware',
   сковорода: 'frying pan',
-  кастрюля: 'saucepan',
+  кастрюля: 'pot',
   чайник: 'kettle',
   плед: 'blanket',
   подушка: 'pillow',
@@ -90,7 +101,7 @@ const RETAIL: Block = {
   ручка: 'pen:retail|handle:real_estate',
   смартфон: 'smartphone',
   телефон: 'phone',
-  наушник: 'earphones',
+  наушник: 'headphones',
   колонка: 'speaker',
   зарядка: 'charger',
   'главный экран': 'home screen',
@@ -503,7 +514,17 @@ export const DOMAIN_GLOSSARY: readonly DomainEntry[] = [
   ...block('smm', SMM),
   ...block('art', ART),
   ...block('retail', EVERYDAY),
+  ...block('retail', RETAIL_MORE),
+  ...block('food', FOOD_MORE),
+  ...block('beauty', BEAUTY_MORE),
+  ...block('services', SERVICES_MORE),
+  ...block('hr', HR_MORE),
+  ...block('events', EVENTS_MORE),
+  ...block('smm', SMM_MORE),
+  ...block('retail', NATURE_MORE),
   ...block('fashion', COLOURS, 'a'),
+  // "черного цвета" after a noun is its colour: "наушники черного цвета" → black headphones.
+  ...block('fashion', Object.fromEntries(Object.entries(COLOURS).map(([ru, en]) => [`${ru} цвет`, en])), 'a'),
   // Postposed genitive phrases that describe the noun before them.
   ...block('retail', { 'ручной работа': 'handmade', 'высокий качество': 'high quality' }, 'a'),
 ];
