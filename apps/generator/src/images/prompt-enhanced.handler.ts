@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type EventPayload, type EventType } from '@atelier/contracts';
 import { MeshEventContext } from '@atelier/messaging';
+import type { CreativeRecord } from '@atelier/creative';
+import { layoutMessage } from '../creative/brand-kit';
 import { GeneratedImagesRepository } from './generated-images.repository';
 import { ImageGeneration, type GenerationResult } from './image-generation.service';
 
@@ -44,10 +46,13 @@ export class PromptEnhancedHandler {
         // 0 when the backend does not honour seeds (proto3 has no absent scalar); the generator row keeps NULL.
         seed: i.seed ?? 0n,
         nsfwFlagged: i.nsfw?.flagged ?? false,
+        // The judge's designer checks read the text layer's record (boxes, colours, contrast, subject, logo).
+        ...(i.params.layout ? { layout: layoutMessage(i.params.layout as CreativeRecord) } : {}),
       })),
       originalPrompt: event.originalPrompt,
       params: event.params,
       features: event.features,
+      ...(event.brandKit ? { brandKit: event.brandKit } : {}),
     });
   }
 
