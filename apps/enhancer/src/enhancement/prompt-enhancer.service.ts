@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BackendInput, BackendResult, ChosenFragment } from '../backends/enhancement-backend';
 import { EnhancementBackends } from '../backends/enhancement-backends';
-import { BrandProfiles, toBrandStyle } from '../brand-profiles/brand-profiles.service';
+import { BrandProfiles, toBrandKit, toBrandStyle } from '../brand-profiles/brand-profiles.service';
 import { brandScope, PolicyStatsRepository, userScope } from '../policy/policy-stats.repository';
 import { PromptPolicy } from '../policy/prompt-policy';
 import { cleanPrompt, detectPlatformAndGoal, type Detection, type PromptOperation } from '../prompt-rules';
@@ -34,6 +34,8 @@ export interface Enhancement {
   transliterated: string[];
   latencyMs: number;
   autoEnhanced: boolean;
+  /** The profile's palette, fonts, logo and banned words for the generator's text layer; absent without a profile. */
+  brandKit?: ReturnType<typeof toBrandKit>;
 }
 
 export interface EnhanceOptions {
@@ -43,6 +45,8 @@ export interface EnhanceOptions {
   goalHint?: string;
   autoEnhance: boolean;
   brandProfileId?: string;
+  /** The user chose no profile: not even the default one applies. */
+  noBrandProfile?: boolean;
   /** The user's own image size: it wins over the platform's format. */
   size?: { width: number; height: number };
 }
@@ -53,6 +57,7 @@ interface EnhancementRequest {
   cleanedOperations: PromptOperation[];
   detection: Detection;
   language: Language;
+  brandKit?: ReturnType<typeof toBrandKit>;
 }
 
 /** The model phase's answer: the backend that answered, or the built-in fallback with why. */
@@ -106,7 +111,9 @@ export class PromptEnhancer {
     const language = detectLanguage(cleaned.text, this.translator.englishLexicon);
     // The profile and the counts need no common snapshot: the counts are only the policy's prior.
     const m = this.dataSource.manager;
-    const profile = await this.brandProfiles.forPrompt(m, opts.userId, opts.brandProfileId);
+    const profile = opts.noBrandProfile
+      ? undefined
+      : await this.brandProfiles.forPrompt(m, opts.userId, opts.brandProfileId);
     const brand = profile ? toBrandStyle(profile) : undefined;
     const fragments = opts.autoEnhance
       ? this.policy.choose(
@@ -129,6 +136,7 @@ export class PromptEnhancer {
       cleanedOperations: cleaned.operations,
       detection,
       language: language.language,
+      ...(profile ? { brandKit: toBrandKit(profile) } : {}),
     };
   }
 
@@ -195,6 +203,7 @@ export class PromptEnhancer {
       transliterated: result.transliterated,
       latencyMs,
       autoEnhanced: input.autoEnhance,
+      ...(request.brandKit ? { brandKit: request.brandKit } : {}),
     };
   }
 }
