@@ -6,6 +6,8 @@ import { GenerationsModule } from '../generations/generations.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
 import { BillingWebController } from './billing-web.controller';
+import { BrandProfilesModule } from '../brand-profiles/brand-profiles.module';
+import { BrandKitsWebController } from './brand-kits-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
@@ -18,13 +20,21 @@ import { WebSession } from './web-session';
 
 /** The web studio served by the gateway (server-rendered pages, no CDN). */
 @Module({
-  imports: [AccountsModule, AccountModule, BillingHttpModule, GenerationsModule, RecommenderModule],
+  imports: [
+    AccountsModule,
+    AccountModule,
+    BillingHttpModule,
+    GenerationsModule,
+    RecommenderModule,
+    BrandProfilesModule,
+  ],
   controllers: [
     WebController,
     BillingWebController,
     VisualSearchWebController,
     ShopController,
     RecommenderDashboardController,
+    BrandKitsWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
