@@ -8,6 +8,7 @@ import { PromptPolicy } from '../policy/prompt-policy';
 import { cleanPrompt, detectPlatformAndGoal, type Detection, type PromptOperation } from '../prompt-rules';
 import { detectLanguage, PromptTranslator, type Language } from '../translation';
 import { withDeliveredFormat } from '../formats/delivered-format';
+import { removeBanned } from '../backends/prompt-assembly';
 
 export interface Enhancement {
   cleaned: string;
@@ -124,16 +125,21 @@ export class PromptEnhancer {
           ),
         )
       : [];
+    // Banned words go before translation too: a Russian "дешёвый" would otherwise come back as an English "cheap".
+    const source = brand ? removeBanned(cleaned.text, brand.bannedWords) : { prompt: cleaned.text, removed: [] };
     return {
       input: {
-        cleaned: cleaned.text,
+        cleaned: source.prompt,
         language: language.language,
         detection,
         brand,
         fragments,
         autoEnhance: opts.autoEnhance,
       },
-      cleanedOperations: cleaned.operations,
+      cleanedOperations: [
+        ...cleaned.operations,
+        ...(source.removed.length > 0 ? [{ name: 'remove_banned_source', detail: source.removed.join(', ') }] : []),
+      ],
       detection,
       language: language.language,
       ...(profile ? { brandKit: toBrandKit(profile) } : {}),
