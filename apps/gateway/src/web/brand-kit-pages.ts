@@ -82,35 +82,39 @@ export function brandKitListPage(
               ${profiles.map(
                 (p) =>
                   html`<li class="brand-kit" data-profile="${p.id}">
-                  <div class="brand-kit-logo">
-                    ${
-                      p.logoKey
-                        ? html`<img
-                            src="/brand-profiles/${p.id}/logo"
-                            alt="${t('brand.logo')}: ${p.name}"
-                            width="64"
-                            height="64"
-                          />`
-                        : html`<span class="hint">${t('brand.logoNone')}</span>`
-                    }
-                  </div>
-                  <div class="brand-kit-body">
-                    <h2>${p.name} ${p.isDefault ? html`<span class="badge">${t('brand.default')}</span>` : ''}</h2>
-                    ${swatches(p.palette)}
-                    <p class="hint">${p.palette.join(' · ')}</p>
-                    <p class="hint">${t('brand.fonts')}: ${p.fonts.length ? p.fonts.join(' / ') : 'Roboto'}</p>
-                    ${p.moodWords.length ? html`<p class="hint">${t('brand.toneWords')}: ${p.moodWords.join(', ')}</p>` : ''}
-                    <p class="actions">
-                      <a class="button secondary" href="/brand-profiles/${p.id}/edit">${t('brand.edit')}</a>
-                      <form method="post" action="/brand-profiles/${p.id}/delete">
-                        ${csrfField(ctx)}
-                        <button type="submit" class="secondary" aria-label="${t('brand.deleteLabel', { name: p.name })}">
-                          ${t('brand.delete')}
-                        </button>
-                      </form>
-                    </p>
-                  </div>
-                </li>`,
+                    <div class="brand-kit-logo">
+                      ${
+                        p.logoKey
+                          ? html`<img
+                              src="/brand-profiles/${p.id}/logo"
+                              alt="${t('brand.logo')}: ${p.name}"
+                              width="64"
+                              height="64"
+                            />`
+                          : html`<span class="hint">${t('brand.logoNone')}</span>`
+                      }
+                    </div>
+                    <div class="brand-kit-body">
+                      <h2>${p.name} ${p.isDefault ? html`<span class="badge">${t('brand.default')}</span>` : ''}</h2>
+                      ${swatches(p.palette)}
+                      <p class="hint">${p.palette.join(' · ')}</p>
+                      <p class="hint">${t('brand.fonts')}: ${p.fonts.length ? p.fonts.join(' / ') : 'Roboto'}</p>
+                      ${p.moodWords.length ? html`<p class="hint">${t('brand.toneWords')}: ${p.moodWords.join(', ')}</p>` : ''}
+                      <div class="actions">
+                        <a class="button secondary" href="/brand-profiles/${p.id}/edit">${t('brand.edit')}</a>
+                        <form method="post" action="/brand-profiles/${p.id}/delete">
+                          ${csrfField(ctx)}
+                          <button
+                            type="submit"
+                            class="secondary"
+                            aria-label="${t('brand.deleteLabel', { name: p.name })}"
+                          >
+                            ${t('brand.delete')}
+                          </button>
+                        </form>
+                      </div>
+                    </div>
+                  </li>`,
               )}
             </ul>`
       }`,
@@ -230,10 +234,10 @@ export function brandKitFormPage(
           ><input type="checkbox" name="isDefault" value="on" ${form.isDefault ? html`checked` : ''} />
           ${t('brand.isDefault')}</label
         >
-        <p class="actions">
+        <div class="actions">
           <button type="submit">${t('brand.save')}</button>
           <a class="button secondary" href="/brand-profiles">${t('brand.cancel')}</a>
-        </p>
+        </div>
       </form>`,
   );
 }

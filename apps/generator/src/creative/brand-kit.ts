@@ -35,11 +35,16 @@ export function withoutBanned(text: string, banned: readonly string[]): string {
     out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(w)}(?![\\p{L}\\p{N}])`, 'giu'), '');
   }
   if (out === text) return text;
-  return out
+  const tidy = out
     .replace(/\s+([,.!?:;])/gu, '$1')
     .replace(/^[\s,.;:!?–—-]+/u, '')
     .replace(/\s{2,}/gu, ' ')
     .trim();
+  // A headline that began with a capital still does after its first word went.
+  const first = text.trim().charAt(0);
+  return first && first === first.toUpperCase() && first !== first.toLowerCase()
+    ? tidy.charAt(0).toUpperCase() + tidy.slice(1)
+    : tidy;
 }
 
 /** The brief with banned words taken out of every text field. */
