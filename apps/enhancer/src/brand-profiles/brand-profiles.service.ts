@@ -161,7 +161,12 @@ export class BrandProfiles {
     });
   }
 
-  async update(userId: string, id: string, fields: BrandProfileFields | undefined): Promise<BrandProfileRow> {
+  /** Updates a profile; `replacedLogoKey` is the logo it had when the update changed the logo ('' otherwise). */
+  async update(
+    userId: string,
+    id: string,
+    fields: BrandProfileFields | undefined,
+  ): Promise<{ row: BrandProfileRow; replacedLogoKey: string }> {
     const values = validateFields(fields, userId);
     return this.dataSource.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
@@ -171,21 +176,24 @@ export class BrandProfiles {
       // A default stays default unless another one is chosen; the user always has one while profiles exist.
       const isDefault = values.isDefault || current.is_default;
       if (values.isDefault && !current.is_default) await this.repo.clearDefault(m, userId);
-      return (await this.repo.update(m, userId, id, { ...values, isDefault })) as BrandProfileRow;
+      const logoKey = fields?.keepLogo ? current.logo_key : values.logoKey;
+      const row = (await this.repo.update(m, userId, id, { ...values, isDefault, logoKey })) as BrandProfileRow;
+      return { row, replacedLogoKey: current.logo_key !== logoKey ? current.logo_key : '' };
     });
   }
 
-  async delete(userId: string, id: string): Promise<boolean> {
+  /** Deletes a profile; answers whether it existed and the logo key it had. */
+  async delete(userId: string, id: string): Promise<{ deleted: boolean; logoKey: string }> {
     return this.dataSource.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
       const current = await this.repo.find(m, userId, id);
-      if (!current) return false;
+      if (!current) return { deleted: false, logoKey: '' };
       await this.repo.delete(m, userId, id);
       if (current.is_default) {
         const [next] = await this.repo.list(m, userId);
         if (next) await this.repo.update(m, userId, next.id, { ...rowValues(next), isDefault: true });
       }
-      return true;
+      return { deleted: true, logoKey: current.logo_key };
     });
   }
 

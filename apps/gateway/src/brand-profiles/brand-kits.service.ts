@@ -96,23 +96,23 @@ export class BrandKits {
   async update(userId: string, id: string, fields: BrandKitFields, logo: LogoChange): Promise<BrandProfile> {
     const fonts = checkFonts(fields.fonts);
     const png = 'bytes' in logo ? (await reencodeLogo(logo.bytes).catch(logoFailure)).png : undefined;
-    const current = await this.find(userId, id);
-    if (!current) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'brand profile not found');
-    const updated = await this.withLogo(userId, png, async (newKey) => {
-      const logoKey = 'keep' in logo ? current.logoKey : newKey;
-      const reply = await this.rpc
-        .call('enhancer.update_brand_profile', { userId, id, fields: { ...fields, fonts, logoKey } })
-        .catch(rpcFailure);
-      return reply.profile as BrandProfile;
-    });
-    if (current.logoKey && updated.logoKey !== current.logoKey) await this.forget(current.logoKey);
-    return updated;
+    const reply = await this.withLogo(userId, png, (logoKey) =>
+      this.rpc
+        .call('enhancer.update_brand_profile', {
+          userId,
+          id,
+          // The enhancer keeps the stored logo itself: no read of the profile (and of the plan) first.
+          fields: { ...fields, fonts, logoKey, keepLogo: 'keep' in logo },
+        })
+        .catch(rpcFailure),
+    );
+    if (reply.replacedLogoKey) await this.forget(reply.replacedLogoKey);
+    return reply.profile as BrandProfile;
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    const current = await this.find(userId, id);
     const reply = await this.rpc.call('enhancer.delete_brand_profile', { userId, id }).catch(rpcFailure);
-    if (reply.deleted && current?.logoKey) await this.forget(current.logoKey);
+    if (reply.logoKey) await this.forget(reply.logoKey);
     return reply.deleted;
   }
 
