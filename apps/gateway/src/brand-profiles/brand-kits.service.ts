@@ -73,8 +73,9 @@ export class BrandKits {
     private readonly storage: ObjectStorage,
   ) {}
 
-  async list(userId: string): Promise<{ profiles: BrandProfile[]; limit: number }> {
-    const reply = await this.rpc.call('enhancer.list_brand_profiles', { userId }).catch(rpcFailure);
+  /** `timeoutMs`: the studio asks with a short one, so a slow enhancer never holds its page up for long. */
+  async list(userId: string, timeoutMs?: number): Promise<{ profiles: BrandProfile[]; limit: number }> {
+    const reply = await this.rpc.call('enhancer.list_brand_profiles', { userId }, timeoutMs).catch(rpcFailure);
     return { profiles: reply.profiles, limit: reply.limit };
   }
 

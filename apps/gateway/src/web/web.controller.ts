@@ -388,7 +388,7 @@ export class WebController {
   /** Images left this period and the per-request cap; undefined while billing does not answer. */
   /** The user's brand kits for the studio's select; none when the enhancer cannot answer now. */
   private async brands(caller: Caller): Promise<StudioBrand[]> {
-    const kits = await this.brandKits.list(caller.userId).catch(() => undefined);
+    const kits = await this.brandKits.list(caller.userId, 1000).catch(() => undefined);
     return kits?.profiles.map((p) => ({ id: p.id, name: p.name, isDefault: p.isDefault })) ?? [];
   }
 
