@@ -53,6 +53,9 @@ export const DEV_INTERNAL_CALLER_SECRET = 'atelier-development-only-internal-cal
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+/** An integer that may be left unset (the reader decides the fallback); an empty string counts as unset. */
+const optionalInt = (min: number, max: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
 
 /** Variables every service reads. Defaults work on a dev machine with local PostgreSQL and RabbitMQ. */
 const baseShape = {
@@ -172,7 +175,13 @@ export const ENV_SHAPES = {
     // The Free plan's allowance and per-request cap, applied on start until an admin edits the Free plan.
     FREE_MONTHLY_IMAGES: int(100, 0, 1_000_000),
     FREE_MAX_IMAGES_PER_REQUEST: int(4, 1, 16),
+    // Saga deadlines measure inactivity: each step's event renews the reservation for the limit of the step that runs
+    // next (apps/billing/README.md, "Deadlines"). A step without its own limit gets RESERVATION_TTL_SECONDS.
     RESERVATION_TTL_SECONDS: int(300, 1, 86400),
+    SAGA_INACTIVITY_ENHANCE_SECONDS: optionalInt(1, 86400),
+    // Local diffusion on a CPU takes minutes per image: give the generator's step a longer limit there.
+    SAGA_INACTIVITY_GENERATE_SECONDS: optionalInt(1, 86400),
+    SAGA_INACTIVITY_JUDGE_SECONDS: optionalInt(1, 86400),
     RESERVATION_SWEEP_INTERVAL_MS: int(5000, 100, 600000),
     // Renewal / expiry of subscriptions at period end.
     SUBSCRIPTION_SWEEP_INTERVAL_MS: int(30000, 100, 3_600_000),
@@ -182,7 +191,8 @@ export const ENV_SHAPES = {
     // Sandbox provider: webhooks signed with HMAC-SHA256 of "<timestamp>.<body>". Refused in production.
     SANDBOX_PAYMENTS_ENABLED: bool(true),
     SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-dev-only'),
-    SANDBOX_CONFIRMATION_URL: z.string().url().default('http://127.0.0.1:3001/v1/billing/sandbox/confirm'),
+    // The sandbox's payer page is served by the gateway (confirm or decline, then back to the account).
+    SANDBOX_CONFIRMATION_URL: z.string().url().default('http://localhost:3000/pay/sandbox'),
     WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
     // Largest webhook body billing reads (413 beyond); provider notifications are a few KB.
     WEBHOOK_MAX_BYTES: int(64 * 1024, 1024, 1024 * 1024),
@@ -190,7 +200,8 @@ export const ENV_SHAPES = {
     YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
     YOOKASSA_SHOP_ID: z.string().default(''),
     YOOKASSA_SECRET_KEY: z.string().default(''),
-    YOOKASSA_RETURN_URL: z.string().url().default('http://localhost:3000/account'),
+    // {top_up_id} is replaced by the top-up's id, so the payer lands on its result.
+    YOOKASSA_RETURN_URL: z.string().url().default('http://localhost:3000/account/billing?topUp={top_up_id}'),
     PAYMENT_HTTP_TIMEOUT_MS: int(10000, 100, 120000),
     // Fault injection for tests only (refused in production): SIGKILL right after committing these operations.
     FAULT_CRASH_AFTER_COMMIT: z.string().default(''),
@@ -332,3 +343,18 @@ export type ServiceEnv<S extends ServiceName> = z.infer<z.ZodObject<EnvShape<S>>
 
 /** Names of the variables each service reads; deployment manifests are checked against these. */
 export const envKeys = (service: ServiceName): string[] => Object.keys(ENV_SHAPES[service]);
+
+/**
+ * What `db setup` (provision roles and schemas, run every service's migrations) reads: the database fields only.
+ * It holds no service's application secrets, so it must not need them to start in production.
+ */
+export const DATABASE_SETUP_SHAPE = {
+  NODE_ENV: baseShape.NODE_ENV,
+  DATABASE_HOST: baseShape.DATABASE_HOST,
+  DATABASE_PORT: baseShape.DATABASE_PORT,
+  DATABASE_NAME: baseShape.DATABASE_NAME,
+  DATABASE_PASSWORD: baseShape.DATABASE_PASSWORD,
+  DATABASE_POOL_SIZE: baseShape.DATABASE_POOL_SIZE,
+  DATABASE_ROLE_PASSWORDS: baseShape.DATABASE_ROLE_PASSWORDS,
+  DATABASE_ADMIN_URL: baseShape.DATABASE_ADMIN_URL,
+};

@@ -15,6 +15,22 @@ describe('loadConfig', () => {
     expect(c.env.FREE_MONTHLY_IMAGES).toBe(100);
   });
 
+  it('reads the saga steps’ inactivity limits: unset or empty is "use RESERVATION_TTL_SECONDS", others validated', () => {
+    const env = loadConfig('billing', {
+      SAGA_INACTIVITY_GENERATE_SECONDS: '1800',
+      SAGA_INACTIVITY_JUDGE_SECONDS: '',
+    }).env;
+    expect(env.SAGA_INACTIVITY_GENERATE_SECONDS).toBe(1800);
+    expect(env.SAGA_INACTIVITY_JUDGE_SECONDS).toBeUndefined();
+    expect(env.SAGA_INACTIVITY_ENHANCE_SECONDS).toBeUndefined();
+    expect(env.RESERVATION_TTL_SECONDS).toBe(300);
+    for (const bad of ['0', '-5', '1.5', 'soon', '86401']) {
+      expect(() => loadConfig('billing', { SAGA_INACTIVITY_GENERATE_SECONDS: bad })).toThrow(
+        /SAGA_INACTIVITY_GENERATE_SECONDS/,
+      );
+    }
+  });
+
   it('fails fast with every bad variable named', () => {
     const attempt = () => loadConfig('billing', { DATABASE_PORT: 'abc', FREE_MONTHLY_IMAGES: '-1', AMQP_URL: 'nope' });
     expect(attempt).toThrow(ConfigValidationError);

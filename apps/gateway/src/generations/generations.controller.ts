@@ -35,6 +35,7 @@ import { CurrentCaller, type Caller } from '../identity/caller';
 import { CreateGenerationDto } from './create-generation.dto';
 import {
   AcceptedGenerationDto,
+  CancelGenerationDto,
   DiverseSelectionDto,
   FeedbackDto,
   FeedbackResultDto,
@@ -42,14 +43,20 @@ import {
   GenerationViewDto,
   ImageQueryDto,
 } from './generation.dto';
+import { GenerationCancellations } from './generation-cancellations.service';
 import { GenerationEventStream } from './generation-event-stream';
 import { GenerationFeedback } from './generation-feedback.service';
 import { GenerationReadModelRepository, type GenerationRow } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
 import { toImageView, toPage, toView } from './generation-view';
+import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 export const generationIdPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found'),
+});
+/** The cancel command answers a malformed id as the client's mistake (400), not as an unknown generation. */
+export const cancelIdPipe = new ParseUUIDPipe({
+  exceptionFactory: () => new ApiError(HttpStatus.BAD_REQUEST, 'invalid_generation_id', 'generation id must be a UUID'),
 });
 export const imageRankPipe = new ParseIntPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found'),
@@ -67,9 +74,11 @@ export class GenerationsController {
     private readonly storage: ObjectStorage,
     private readonly feedback: GenerationFeedback,
     private readonly events: GenerationEventStream,
+    private readonly cancellations: GenerationCancellations,
   ) {}
 
   @Post()
+  @OwnIdempotency()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AcceptedGenerationDto })
   @ApiHeader({
@@ -174,6 +183,25 @@ export class GenerationsController {
       diversity: take > 0 ? d.diversity[take - 1] : 0,
       coverage: take > 0 ? d.coverage[take - 1] : 0,
       method: d.method,
+    };
+  }
+
+  /**
+   * Stops a generation that is still running: billing releases its quota and fails it (`cancel`/`cancelled`);
+   * the generator and judge skip its remaining work. Repeating it answers the same.
+   */
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: CancelGenerationDto })
+  @ApiBadRequestResponse({ description: 'invalid_generation_id' })
+  @ApiNotFoundResponse({ description: 'not_found (also for another user’s generation)' })
+  @ApiConflictResponse({ description: 'already_terminal: it has completed, failed or been rejected' })
+  async cancel(@CurrentCaller() caller: Caller, @Param('id', cancelIdPipe) id: string): Promise<CancelGenerationDto> {
+    const outcome = await this.cancellations.cancel(caller.userId, id);
+    return {
+      id,
+      cancel: outcome,
+      links: { self: `/v1/generations/${id}`, events: `/v1/generations/${id}/events` },
     };
   }
 

@@ -1,4 +1,6 @@
 import { brandKitsEn, brandKitsRu } from './i18n-brand-kits';
+import { billingEn, billingRu } from './i18n-billing';
+import { cancelEn, cancelRu } from './i18n-cancel';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -414,6 +416,8 @@ const ru = {
   'studio.noImagesLeft':
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
   ...brandKitsRu,
+  ...billingRu,
+  ...cancelRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -824,6 +828,8 @@ const en: Record<MessageKey, string> = {
   'studio.imagesLeft': 'Images left this period: {left}.',
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
   ...brandKitsEn,
+  ...billingEn,
+  ...cancelEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

@@ -6,6 +6,7 @@ import { html, type SafeHtml } from './html';
 import { formatDate, formatMoney } from './format';
 import { icon } from './icons';
 import { codeWords, knownKey, type MessageKey } from './i18n';
+import { failureMessage, quotaWays } from './studio-quota';
 import { csrfField, layout, type PageContext } from './layout';
 import { explainScore, judgeReasons, verdictText } from './why';
 
@@ -260,6 +261,8 @@ export function studioPage(
   const cap = quota ? Math.min(4, quota.maxPerRequest || 4, quota.left) : 4;
   const counts = ['1', '2', '3', '4'].slice(0, Math.max(1, cap));
   const n = form.n && counts.includes(form.n) ? form.n : counts[counts.length - 1];
+  // Nothing left: the form offers no image at all (the server refuses too, with the ways forward).
+  const noneLeft = quota !== undefined && quota.left <= 0;
   const size = form.size ?? 'auto';
   return layout(
     ctx,
@@ -275,11 +278,8 @@ export function studioPage(
                   ${t('studio.imagesLeft', { left: quota.left })}
                 </p>`
               : html`<div class="error" role="alert" data-images-left="0">
-                  <p>${t('studio.noImagesLeft')}</p>
-                  <p class="actions">
-                    <a class="button" href="/pricing">${t('billing.changePlan')}</a>
-                    <a class="button secondary" href="/account/billing">${t('nav.billing')}</a>
-                  </p>
+                  <p>${t('quota.none')}</p>
+                  ${quotaWays(ctx)}
                 </div>`
             : ''
         }
@@ -315,10 +315,10 @@ ${form.prompt ?? ''}</textarea>
           <div class="row">
             <div>
               <label for="n">${t('studio.count')}</label>
-              <select id="n" name="n" ${invalid(errors, 'n')}>
+              <select id="n" name="n" ${invalid(errors, 'n')} ${noneLeft ? html`disabled` : ''}>
                 ${counts.map((v) => option(v, v, v === n))}
               </select>
-              ${fieldError(errors, 'n')}
+              ${fieldError(errors, 'n')} ${errors.n?.length && !noneLeft ? quotaWays(ctx) : ''}
             </div>
             <div>
               <label for="size">${t('studio.size')}</label>
@@ -376,7 +376,7 @@ ${form.prompt ?? ''}</textarea>
               </div>
             </div>
           </details>
-          <div><button type="submit">${t('studio.submit')}</button></div>
+          <div><button type="submit" ${noneLeft ? html`disabled` : ''}>${t('studio.submit')}</button></div>
         </form>
       </section>
       <section aria-labelledby="history">
@@ -418,7 +418,7 @@ const STEP_KEYS: MessageKey[] = [
   'step.generation.completed',
 ];
 
-export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
+export function taskPage(ctx: PageContext, g: GenerationViewDto, notice?: string): string {
   const { t } = ctx;
   const seen = new Set(g.steps.map((s) => `step.${s.event}`));
   const failedStep = g.steps.find((s) => s.status === 'failed' || s.status === 'rejected');
@@ -440,6 +440,7 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
       ${terminal ? html`data-final="${g.status}"` : ''}
     >
       <h1>${t('task.title')}</h1>
+      ${messages(ctx, notice)}
       <p><strong>${t('request.prompt')}:</strong> ${g.prompt}</p>
       <p>${t('task.live')}</p>
       <p role="status" aria-live="polite"><strong data-status="${g.status}">${statusText(ctx, g.status)}</strong></p>
@@ -457,7 +458,14 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
           </li>`;
         })}
       </ol>
-      ${g.failure ? html`<p class="error">${t('request.failure')}: ${g.failure.reason}</p>` : ''}
+      ${
+        g.failure?.code === 'cancelled'
+          ? html`<p class="notice">${t('cancel.done')}</p>`
+          : g.failure
+            ? failureMessage(ctx, g.failure)
+            : ''
+      }
+      ${terminal ? '' : cancelForm(ctx, g.id)}
       <p>
         <a class="button" href="/app/requests/${g.id}" data-done-link ${terminal ? '' : html`hidden`}>
           ${t('task.openResult')}</a
@@ -472,6 +480,15 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
   );
 }
 
+/** A plain form post (works without JavaScript); hidden by CSS once the live stream marks the task final. */
+function cancelForm(ctx: PageContext, id: string): SafeHtml {
+  return html`<form class="cancel-form" method="post" action="/app/tasks/${id}/cancel" data-cancel-form>
+    ${csrfField(ctx)}
+    <p class="hint">${ctx.t('cancel.hint')}</p>
+    <button type="submit" class="secondary">${ctx.t('cancel.button')}</button>
+  </form>`;
+}
+
 export function requestPage(
   ctx: PageContext,
   g: GenerationViewDto,
@@ -483,7 +500,7 @@ export function requestPage(
   const body =
     g.status !== 'completed'
       ? html`<p>${t('request.notReady')} <a href="/app/tasks/${g.id}">${t('request.watch')}</a></p>
-          ${g.failure ? html`<p class="error">${t('request.failure')}: ${g.failure.reason}</p>` : ''}`
+          ${g.failure ? failureMessage(ctx, g.failure) : ''}`
       : html`<ol class="gallery">
           ${g.images.map(
             (img) =>

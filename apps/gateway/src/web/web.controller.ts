@@ -39,6 +39,7 @@ import {
   type StudioQuota,
 } from './pages';
 import { redirectToLogin, safeNext, WebSession } from './web-session';
+import { studioQuotaProblem } from './studio-quota';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -296,6 +297,12 @@ export class WebController {
         ),
       );
     }
+    // Over quota is caught here, before anything is submitted, with the ways forward in the user's language.
+    const quota = await this.quota(caller);
+    const over = quota && studioQuotaProblem(ctx, dto.n, quota);
+    if (over) {
+      return sendPage(res, 402, studioPage(ctx, await this.history(caller, undefined), form, { n: [over] }, quota));
+    }
     // A malformed key (never one this page renders) is dropped; the re-rendered form carries a fresh one.
     const key = form.idempotencyKey && IDEMPOTENCY_KEY.test(form.idempotencyKey) ? form.idempotencyKey : undefined;
     try {
@@ -327,7 +334,14 @@ export class WebController {
     if (!caller) return this.toLogin(req, res);
     const row = await this.owned(caller, id);
     if (!row) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
-    sendPage(res, 200, taskPage(ctx, toView(row, await this.readModel.steps(id))));
+    const cancel = req.query.cancel;
+    const notice =
+      cancel === 'too-late'
+        ? ctx.t('cancel.tooLate')
+        : cancel === 'requested' && row.status !== 'failed'
+          ? ctx.t('cancel.requested')
+          : undefined;
+    sendPage(res, 200, taskPage(ctx, toView(row, await this.readModel.steps(id)), notice));
   }
 
   @Get('app/requests/:id')

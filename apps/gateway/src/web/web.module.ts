@@ -5,10 +5,12 @@ import { BillingHttpModule } from '../billing/billing-http.module';
 import { GenerationsModule } from '../generations/generations.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
+import { AdminBillingWebController } from './admin-billing-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { BrandProfilesModule } from '../brand-profiles/brand-profiles.module';
 import { BrandKitsWebController } from './brand-kits-web.controller';
 import { AssetManifest } from './asset-manifest';
+import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
@@ -35,6 +37,8 @@ import { WebSession } from './web-session';
     ShopController,
     RecommenderDashboardController,
     BrandKitsWebController,
+    AdminBillingWebController,
+    GenerationCancelWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.

@@ -10,7 +10,7 @@ import {
   type CapabilityAdjustment,
 } from '@atelier/image-capabilities';
 import { FatalError } from '@atelier/messaging';
-import { ObjectStorage } from '@atelier/storage';
+import { ObjectStorage, generationImageKey } from '@atelier/storage';
 import type { CreativeBrief, ImageRequest } from '../backends/image-backend';
 import { CreativeLayer, type CreativeImage } from '../creative/creative-layer.service';
 import { brandKitInput, briefWithoutBanned, type BrandKitInput } from '../creative/brand-kit';
@@ -18,9 +18,6 @@ import { ImageBackends } from '../backends/image-backends';
 import type { GenerationRecord, StoredImage } from './generated-images.repository';
 import { ImageNormaliser } from './image-normaliser';
 import { NsfwClassifier, type NsfwVerdict } from '../safety/nsfw-classifier';
-
-/** Content-addressed: identical PNGs share one object, and a retried delivery rewrites the same key. */
-export const imageStorageKey = (sha256: string): string => `images/${sha256.slice(0, 2)}/${sha256}.png`;
 
 export interface GenerationResult {
   record: GenerationRecord;
@@ -43,7 +40,19 @@ export class ImageGeneration {
     private readonly creative: CreativeLayer,
   ) {}
 
-  async run(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
+  /**
+   * `stillWanted`, when given, is asked once the backend has drawn and before anything is stored: false (the
+   * generation failed meanwhile) ends the run with `undefined`, nothing written.
+   */
+  run(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult>;
+  run(
+    event: EventPayload<'prompt.enhanced'>,
+    stillWanted: () => Promise<boolean>,
+  ): Promise<GenerationResult | undefined>;
+  async run(
+    event: EventPayload<'prompt.enhanced'>,
+    stillWanted?: () => Promise<boolean>,
+  ): Promise<GenerationResult | undefined> {
     const p = event.params;
     if (!p) throw new FatalError('prompt.enhanced without params', 'invalid_payload');
     const backend = this.backends.resolve(p.backend);
@@ -86,6 +95,7 @@ export class ImageGeneration {
     const started = performance.now();
     const output = await backend.generate(request);
     if (output.images.length === 0) throw new FatalError(`${backend.name} produced no images`, 'backend_no_images');
+    if (stillWanted && !(await stillWanted())) return undefined;
     const drawn = await Promise.all(
       output.images.slice(0, params.n).map((img) => this.normaliser.normalise(img.data, params)),
     );
@@ -106,7 +116,7 @@ export class ImageGeneration {
     for (const img of normalised) verdicts.push(await this.nsfw.check(img.png));
     const images: StoredImage[] = await Promise.all(
       normalised.map(async (img, index) => {
-        const storageKey = imageStorageKey(img.sha256);
+        const storageKey = generationImageKey(event.generationId, img.sha256);
         await this.storage.put(storageKey, img.png);
         const seed = caps.seedHonoured ? output.images[index].seed : undefined;
         return {
