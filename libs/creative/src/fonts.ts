@@ -118,17 +118,69 @@ export const FONT_FILES = {
 
 export type FontRole = keyof typeof FONT_FILES;
 
-const loaded = new Map<FontRole, FontMetrics>();
+const DEJAVU = '/usr/share/fonts/truetype/dejavu';
+const ROBOTO = '/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF';
 
-/** The first installed font for a role; throws when none is (the text layer cannot work without fonts). */
-export function fontFor(role: FontRole): FontMetrics {
-  const hit = loaded.get(role);
+/**
+ * The font families a brand kit may choose: installed Debian fonts with full Cyrillic (fonts-roboto-unhinted,
+ * fonts-dejavu-core/-extra). Anything else is refused at the edge (`unknown_font`), so the SVG renderer never falls
+ * back to a font whose metrics the layout did not measure.
+ */
+export const BRAND_FONTS: Readonly<Record<string, Record<FontRole, readonly [number, string]>>> = {
+  Roboto: {
+    regular: [400, `${ROBOTO}/Roboto-Regular.ttf`],
+    bold: [700, `${ROBOTO}/Roboto-Bold.ttf`],
+    black: [900, `${ROBOTO}/Roboto-Black.ttf`],
+  },
+  'DejaVu Sans': {
+    regular: [400, `${DEJAVU}/DejaVuSans.ttf`],
+    bold: [700, `${DEJAVU}/DejaVuSans-Bold.ttf`],
+    black: [700, `${DEJAVU}/DejaVuSans-Bold.ttf`],
+  },
+  'DejaVu Sans Condensed': {
+    regular: [400, `${DEJAVU}/DejaVuSansCondensed.ttf`],
+    bold: [700, `${DEJAVU}/DejaVuSansCondensed-Bold.ttf`],
+    black: [700, `${DEJAVU}/DejaVuSansCondensed-Bold.ttf`],
+  },
+  'DejaVu Serif': {
+    regular: [400, `${DEJAVU}/DejaVuSerif.ttf`],
+    bold: [700, `${DEJAVU}/DejaVuSerif-Bold.ttf`],
+    black: [700, `${DEJAVU}/DejaVuSerif-Bold.ttf`],
+  },
+};
+
+/** The allow-listed family with this name (case-insensitive), or undefined. */
+export function brandFont(name: string): string | undefined {
+  const wanted = name.trim().toLowerCase();
+  return Object.keys(BRAND_FONTS).find((f) => f.toLowerCase() === wanted);
+}
+
+/** A brand's choice: headline family (black and bold roles) and body family (regular role). */
+export interface FontChoice {
+  headline?: string;
+  body?: string;
+}
+
+const loaded = new Map<string, FontMetrics>();
+
+/**
+ * The first installed font for a role; throws when none is (the text layer cannot work without fonts). With a
+ * brand's choice, its allow-listed family for the role is tried first.
+ */
+export function fontFor(role: FontRole, choice?: FontChoice): FontMetrics {
+  const wanted = choice && brandFont((role === 'regular' ? (choice.body ?? choice.headline) : choice.headline) ?? '');
+  const key = `${role}:${wanted ?? ''}`;
+  const hit = loaded.get(key);
   if (hit) return hit;
   const errors: string[] = [];
-  for (const [family, weight, file] of FONT_FILES[role]) {
+  const candidates: Array<readonly [string, number, string]> = [
+    ...(wanted ? [[wanted, ...BRAND_FONTS[wanted][role]] as const] : []),
+    ...FONT_FILES[role],
+  ];
+  for (const [family, weight, file] of candidates) {
     try {
       const metrics = parseTtf(file, family, weight);
-      loaded.set(role, metrics);
+      loaded.set(key, metrics);
       return metrics;
     } catch (err) {
       errors.push((err as Error).message);

@@ -18,7 +18,7 @@ export {
   type SafeZone,
 } from './formats';
 export { WCAG_AA, contrastRatio, relativeLuminance, parseHex, toHex, type Rgb } from './contrast';
-export { fontFor, measure, FONT_FILES, type FontRole } from './fonts';
+export { fontFor, measure, FONT_FILES, BRAND_FONTS, brandFont, type FontChoice, type FontRole } from './fonts';
 export {
   layoutCreative,
   wrap,
@@ -32,4 +32,11 @@ export {
 export { renderTextLayer, type LayoutRecord, type TextRecord } from './render';
 export { matchIllustrations, prepareIllustrations, iconSvg, iconKeywords, type Illustration } from './illustrations';
 export { paletteFromText, sceneKindFor, sceneSvg, SCENE_KINDS, type SceneKind, type SceneRecord } from './scene';
-export { composeCreative, drawDefaultPicture, layoutLenient, type CreativeRecord, type CreativeSpec } from './compose';
+export {
+  composeCreative,
+  drawDefaultPicture,
+  focalArea,
+  layoutLenient,
+  type CreativeRecord,
+  type CreativeSpec,
+} from './compose';

@@ -1,5 +1,5 @@
 import type { BriefText } from './brief';
-import { fontFor, measure, type FontMetrics, type FontRole } from './fonts';
+import { fontFor as installedFont, measure, type FontChoice, type FontMetrics, type FontRole } from './fonts';
 import type { SafeZone } from './formats';
 
 export interface Box {
@@ -31,10 +31,20 @@ export interface Layout {
   width: number;
   height: number;
   safe: SafeZone;
-  /** Where the subject goes: the space the text leaves. */
+  /** Where the subject goes: the space the text leaves (and the logo, when there is one). */
   art: Box;
   texts: PlacedText[];
+  /** Where the brand logo goes: a square slot in a corner of the safe zone, clear of text and subject. */
+  logo?: Box;
+  fonts?: FontChoice;
 }
+
+/*
+ * The brand's fonts for the layout being computed. layoutCreative is synchronous from start to end, so no other
+ * layout can run while this is set; it saves threading the choice through every helper.
+ */
+let activeFonts: FontChoice | undefined;
+const fontFor = (role: FontRole): FontMetrics => installedFont(role, activeFonts);
 
 export interface FitProblem {
   field: TextField;
@@ -144,7 +154,76 @@ const heightOf = (f: Fitted): number => f.lines.length * f.size * LINE_HEIGHT;
  * headline on top and price/CTA at the bottom; wide ones put the text in a left column. Sizes shrink together until
  * everything fits; text that does not fit even at the minimum size throws TextDoesNotFit (with how much would).
  */
-export function layoutCreative(width: number, height: number, safe: SafeZone, brief: BriefText): Layout {
+export function layoutCreative(
+  width: number,
+  height: number,
+  safe: SafeZone,
+  brief: BriefText,
+  brand: { fonts?: FontChoice; logo?: boolean } = {},
+): Layout {
+  activeFonts = brand.fonts;
+  try {
+    const layout = layoutWithFonts(width, height, safe, brief);
+    const fonts = brand.fonts ? { fonts: brand.fonts } : {};
+    return brand.logo ? { ...withLogoSlot(layout), ...fonts } : { ...layout, ...fonts };
+  } finally {
+    activeFonts = undefined;
+  }
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/** The text's own footprint: its shape when it has one (badge, button), else its box with a little air. */
+function footprint(t: PlacedText): Box {
+  if (t.shape) return t.shape.box;
+  const pad = Math.max(10, t.fontSize * 0.35);
+  return { x: t.box.x - pad, y: t.box.y - pad, w: t.box.w + 2 * pad, h: t.box.h + 2 * pad };
+}
+
+/**
+ * Finds the logo a corner of the safe zone that no text uses and takes it out of the subject's space: the corner
+ * whose removal leaves the art box largest. The slot is about 13% of the short side (never under 48 px).
+ */
+function withLogoSlot(layout: Layout): Layout {
+  const { safe, width, height, art } = layout;
+  const inner: Box = {
+    x: safe.left,
+    y: safe.top,
+    w: width - safe.left - safe.right,
+    h: height - safe.top - safe.bottom,
+  };
+  const size = Math.round(Math.max(48, Math.min(inner.w, inner.h) * 0.13));
+  const corners: Box[] = [
+    { x: inner.x + inner.w - size, y: inner.y + inner.h - size, w: size, h: size },
+    { x: inner.x, y: inner.y + inner.h - size, w: size, h: size },
+    { x: inner.x + inner.w - size, y: inner.y, w: size, h: size },
+    { x: inner.x, y: inner.y, w: size, h: size },
+  ];
+  let best: { logo: Box; art: Box; area: number } | undefined;
+  for (const logo of corners) {
+    if (layout.texts.some((t) => overlaps(footprint(t), logo))) continue;
+    const rest = artWithout(art, logo);
+    const area = rest.w * rest.h;
+    if (!best || area > best.area) best = { logo, art: rest, area };
+  }
+  // No free corner (every corner holds text): the logo goes without; the record says so by having none.
+  return best ? { ...layout, logo: best.logo, art: best.art } : layout;
+}
+
+/** The largest of the four boxes left of art once the logo's slot (plus a gap) is cut away. */
+function artWithout(art: Box, logo: Box): Box {
+  const gap = logo.w * 0.15;
+  if (!overlaps(art, logo)) return art;
+  const options: Box[] = [
+    { x: art.x, y: art.y, w: art.w, h: Math.max(0, logo.y - gap - art.y) },
+    { x: art.x, y: logo.y + logo.h + gap, w: art.w, h: Math.max(0, art.y + art.h - (logo.y + logo.h + gap)) },
+    { x: art.x, y: art.y, w: Math.max(0, logo.x - gap - art.x), h: art.h },
+    { x: logo.x + logo.w + gap, y: art.y, w: Math.max(0, art.x + art.w - (logo.x + logo.w + gap)), h: art.h },
+  ];
+  return options.reduce((a, b) => (b.w * b.h > a.w * a.h ? b : a));
+}
+
+function layoutWithFonts(width: number, height: number, safe: SafeZone, brief: BriefText): Layout {
   const inner: Box = {
     x: safe.left,
     y: safe.top,

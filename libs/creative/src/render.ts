@@ -10,7 +10,7 @@ import {
   worstContrast,
   type Rgb,
 } from './contrast';
-import { fontFor, measure } from './fonts';
+import { fontFor, measure, type FontChoice } from './fonts';
 import type { Box, Layout, PlacedText } from './layout';
 
 const WHITE: Rgb = [255, 255, 255];
@@ -44,6 +44,12 @@ export interface LayoutRecord {
   art: Box;
   texts: TextRecord[];
   minContrast: number | null;
+  /** The brand logo's slot (the logo is fitted inside it), when a logo was set. */
+  logo?: Box;
+  /** Every colour the layer chose (text, plates, shapes), #rrggbb, unique. */
+  colours: string[];
+  /** Font families used. */
+  fonts: string[];
 }
 
 interface Decision {
@@ -80,10 +86,18 @@ function decideFree(
   height: number,
   palette: Rgb[],
   forcePlate: boolean,
+  brand: boolean,
 ): Decision {
   const lum = regionLuminances({ data: rgb, width, height, ...padded(text.box, text.fontSize * 0.1) });
   const candidates: Rgb[] = [WHITE, INK, ...palette];
   if (!forcePlate) {
+    // A brand kit's own colours come first whenever one of them is legible; white and ink are the fallback.
+    if (brand) {
+      const own = palette
+        .map((c) => ({ c, wc: worstContrast(relativeLuminance(c), lum) }))
+        .sort((a, b) => b.wc - a.wc)[0];
+      if (own && own.wc >= WCAG_AA + 0.2) return { text, colour: own.c };
+    }
     let best: Rgb = WHITE;
     let bestC = 0;
     for (const c of candidates) {
@@ -93,11 +107,22 @@ function decideFree(
     if (bestC >= WCAG_AA + 0.2) return { text, colour: best };
   }
   const plateBox = padded(text.box, Math.max(8, text.fontSize * 0.3));
+  // With a brand kit, plates are its darkest and lightest colours (when they carry white or ink text legibly).
+  const byLum = [...palette].sort((a, b) => relativeLuminance(a) - relativeLuminance(b));
+  const brandPlates: Array<readonly [Rgb, Rgb]> = brand
+    ? (
+        [
+          [WHITE, byLum[0]],
+          [INK, byLum[byLum.length - 1]],
+        ] as Array<readonly [Rgb, Rgb | undefined]>
+      ).filter((p): p is readonly [Rgb, Rgb] => p[1] !== undefined && contrastRatio(p[0], p[1]) >= WCAG_AA + 0.5)
+    : [];
   for (const alpha of [0.55, 0.7, 0.82, 0.92, 1]) {
     for (const [colour, plate] of [
-      [WHITE, [12, 12, 16] as Rgb],
-      [INK, [250, 250, 248] as Rgb],
-    ] as const) {
+      ...brandPlates,
+      [WHITE, [12, 12, 16] as Rgb] as const,
+      [INK, [250, 250, 248] as Rgb] as const,
+    ]) {
       const plated = platedLuminances(lum, plate, alpha);
       if (worstContrast(relativeLuminance(colour), plated) >= WCAG_AA + 0.5 || alpha === 1) {
         return { text, colour, plate: { colour: plate, alpha: forcePlate ? 1 : alpha, box: plateBox } };
@@ -137,10 +162,10 @@ function shapesSvg(width: number, height: number, decisions: Decision[], primary
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }
 
-function textSvg(width: number, height: number, decisions: Decision[]): string {
+function textSvg(width: number, height: number, decisions: Decision[], fonts?: FontChoice): string {
   const parts: string[] = [];
   for (const { text: t, colour } of decisions) {
-    const font = fontFor(t.role);
+    const font = fontFor(t.role, fonts);
     const ascent = (font.ascender / font.unitsPerEm) * t.fontSize;
     const descent = (-font.descender / font.unitsPerEm) * t.fontSize;
     const lineH = t.fontSize * LINE_HEIGHT;
@@ -191,6 +216,10 @@ const inside = (b: Box, layout: Layout): boolean =>
 export interface RenderOptions {
   /** Brand colours, most important first (#rrggbb). */
   palette: readonly string[];
+  /** True when the palette is a brand kit's: its colours are preferred for text, plates, badge and button. */
+  brand?: boolean;
+  /** The brand logo (any format sharp reads), fitted into the layout's logo slot. */
+  logo?: Buffer;
 }
 
 /**
@@ -219,7 +248,7 @@ export async function renderTextLayer(
         const { fill, colour } = onFill(base);
         return { text: t, colour, fill };
       }
-      return decideFree(t, picture.data, width, height, palette, forced.has(i));
+      return decideFree(t, picture.data, width, height, palette, forced.has(i), options.brand === true);
     });
     shapesMarkup = shapesSvg(width, height, decisions, primary);
     const shapes = Buffer.from(shapesMarkup);
@@ -261,9 +290,10 @@ export async function renderTextLayer(
       ) / 100,
     insideSafeZone: inside(d.text.shape?.box ?? d.text.box, layout),
   }));
-  const textMarkup = textSvg(width, height, decisions);
+  const textMarkup = textSvg(width, height, decisions, layout.fonts);
+  const logo = layout.logo && options.logo ? await fittedLogo(options.logo, layout.logo) : undefined;
   const png = await sharp(composed, { raw: { width, height, channels: 3 } })
-    .composite([{ input: Buffer.from(textMarkup), top: 0, left: 0 }])
+    .composite([{ input: Buffer.from(textMarkup), top: 0, left: 0 }, ...(logo ? [logo.layer] : [])])
     .removeAlpha()
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
@@ -277,6 +307,28 @@ export async function renderTextLayer(
       art: roundBox(layout.art),
       texts,
       minContrast: texts.length > 0 ? Math.min(...texts.map((t) => t.contrast)) : null,
+      ...(logo ? { logo: roundBox(logo.box) } : {}),
+      colours: [
+        ...new Set(texts.flatMap((t) => [t.colour, ...(t.plate ? [t.plate.colour] : []), t.shapeFill ?? ''])),
+      ].filter((c) => c !== ''),
+      fonts: [...new Set(decisions.map((d) => fontFor(d.text.role, layout.fonts).family))],
     },
   };
+}
+
+/** The logo scaled to fit its slot (aspect kept), centred in it. */
+async function fittedLogo(
+  bytes: Buffer,
+  slot: Box,
+): Promise<{ layer: { input: Buffer; top: number; left: number }; box: Box }> {
+  const side = Math.max(1, Math.floor(slot.w));
+  const input = await sharp(bytes, { limitInputPixels: 4096 * 4096 })
+    .resize(side, Math.max(1, Math.floor(slot.h)), { fit: 'inside', withoutEnlargement: false })
+    .png()
+    .toBuffer({ resolveWithObject: true });
+  const w = input.info.width;
+  const h = input.info.height;
+  const left = Math.round(slot.x + (slot.w - w) / 2);
+  const top = Math.round(slot.y + (slot.h - h) / 2);
+  return { layer: { input: input.data, top, left }, box: { x: left, y: top, w, h } };
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
@@ -7,6 +7,8 @@ export abstract class ObjectStorage {
   abstract put(key: string, bytes: Buffer): Promise<void>;
   /** Returns undefined when nothing is stored under the key. */
   abstract get(key: string): Promise<Buffer | undefined>;
+  /** Removes the object; a missing key is not an error. */
+  abstract delete(key: string): Promise<void>;
 }
 
 export class InvalidStorageKeyError extends Error {}
@@ -46,5 +48,9 @@ export class FilesystemObjectStorage extends ObjectStorage {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 }

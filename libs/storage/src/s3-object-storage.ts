@@ -1,4 +1,10 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { InvalidStorageKeyError, ObjectStorage } from './object-storage';
 
@@ -69,6 +75,11 @@ export class S3ObjectStorage extends ObjectStorage {
       }
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    // S3 answers a delete of a missing key with success too.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.check(key) }));
   }
 
   destroy(): void {

@@ -47,7 +47,8 @@ export class UpdateBrandProfileHandler {
   ): Promise<RpcReplyInit<'enhancer.update_brand_profile'>> {
     requireUuid(r.userId, 'user_id');
     requireUuid(r.id, 'id');
-    return { profile: toMessage(await this.profiles.update(r.userId, r.id, r.fields)) };
+    const { row, replacedLogoKey } = await this.profiles.update(r.userId, r.id, r.fields);
+    return { profile: toMessage(row), replacedLogoKey };
   }
 }
 
@@ -61,6 +62,6 @@ export class DeleteBrandProfileHandler {
   ): Promise<RpcReplyInit<'enhancer.delete_brand_profile'>> {
     requireUuid(r.userId, 'user_id');
     requireUuid(r.id, 'id');
-    return { deleted: await this.profiles.delete(r.userId, r.id) };
+    return this.profiles.delete(r.userId, r.id);
   }
 }

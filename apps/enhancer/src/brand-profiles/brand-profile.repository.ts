@@ -12,6 +12,8 @@ export interface BrandProfileRow {
   banned_words: string[];
   composition: string;
   is_default: boolean;
+  fonts: string[];
+  logo_key: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -25,10 +27,12 @@ export interface BrandProfileValues {
   bannedWords: string[];
   composition: string;
   isDefault: boolean;
+  fonts: string[];
+  logoKey: string;
 }
 
 const COLUMNS = `id, user_id, name, style_short, style_words, palette, mood_words, banned_words, composition,
-  is_default, created_at, updated_at`;
+  is_default, fonts, logo_key, created_at, updated_at`;
 
 /** Brand profiles; every query is scoped to the owning user. */
 @Injectable()
@@ -81,9 +85,22 @@ export class BrandProfileRepository {
   async insert(m: EntityManager, userId: string, v: BrandProfileValues): Promise<BrandProfileRow> {
     const rows = (await m.query(
       `INSERT INTO enhancer.brand_profiles
-         (user_id, name, style_short, style_words, palette, mood_words, banned_words, composition, is_default)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-      [userId, v.name, v.styleShort, v.styleWords, v.palette, v.moodWords, v.bannedWords, v.composition, v.isDefault],
+         (user_id, name, style_short, style_words, palette, mood_words, banned_words, composition, is_default,
+          fonts, logo_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+      [
+        userId,
+        v.name,
+        v.styleShort,
+        v.styleWords,
+        v.palette,
+        v.moodWords,
+        v.bannedWords,
+        v.composition,
+        v.isDefault,
+        v.fonts,
+        v.logoKey,
+      ],
     )) as BrandProfileRow[];
     return rows[0] as BrandProfileRow;
   }
@@ -96,7 +113,8 @@ export class BrandProfileRepository {
   ): Promise<BrandProfileRow | undefined> {
     const [rows] = (await m.query(
       `UPDATE enhancer.brand_profiles SET name = $3, style_short = $4, style_words = $5, palette = $6,
-         mood_words = $7, banned_words = $8, composition = $9, is_default = $10, updated_at = now()
+         mood_words = $7, banned_words = $8, composition = $9, is_default = $10, fonts = $11, logo_key = $12,
+         updated_at = now()
        WHERE user_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [
         userId,
@@ -109,6 +127,8 @@ export class BrandProfileRepository {
         v.bannedWords,
         v.composition,
         v.isDefault,
+        v.fonts,
+        v.logoKey,
       ],
     )) as [BrandProfileRow[], number];
     return rows[0];

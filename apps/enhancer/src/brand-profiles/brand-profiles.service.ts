@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import type { BrandProfileFields, MessageInitShape } from '@atelier/contracts';
-import { BrandProfileSchema } from '@atelier/contracts';
+import type { BrandKit, BrandProfileFields, MessageInitShape } from '@atelier/contracts';
+import { BrandKitSchema, BrandProfileSchema } from '@atelier/contracts';
+import { brandFont } from '@atelier/creative';
 import { FatalError, RpcClient, RpcError } from '@atelier/messaging';
 import type { BrandStyle } from '../templates/brand-style';
 import { BrandProfileRepository, type BrandProfileRow, type BrandProfileValues } from './brand-profile.repository';
 
 const HEX = /^#[0-9a-f]{6}$/iu;
-const LIMITS = { name: 80, text: 300, words: 20, word: 40, palette: 8 } as const;
+const LIMITS = { name: 80, text: 300, words: 20, word: 40, palette: 6, fonts: 2 } as const;
+/** The gateway stores logos under the owner's id; a profile may only point at its own user's logo. */
+const logoKeyPattern = (userId: string): RegExp =>
+  new RegExp(`^brand-logos/${userId}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.png$`, 'u');
 
 export type BrandProfileMessage = MessageInitShape<typeof BrandProfileSchema>;
 
@@ -24,10 +28,26 @@ export function toMessage(row: BrandProfileRow): BrandProfileMessage {
     bannedWords: row.banned_words,
     composition: row.composition,
     isDefault: row.is_default,
+    fonts: row.fonts,
+    logoKey: row.logo_key,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
+
+/** What travels with a generation so the generator's text layer wears the brand (prompt.enhanced's brand_kit). */
+export function toBrandKit(row: BrandProfileRow): MessageInitShape<typeof BrandKitSchema> {
+  return {
+    profileId: row.id,
+    name: row.name,
+    palette: row.palette,
+    fonts: row.fonts,
+    logoKey: row.logo_key,
+    bannedWords: row.banned_words,
+    toneWords: row.mood_words,
+  };
+}
+export type { BrandKit };
 
 export function toBrandStyle(row: BrandProfileRow): BrandStyle {
   return {
@@ -54,7 +74,7 @@ const words = (list: readonly string[], field: string): string[] => {
 };
 
 /** Validates again behind the gateway's DTOs: the enhancer owns the data and trusts no caller. */
-export function validateFields(f: BrandProfileFields | undefined): BrandProfileValues {
+export function validateFields(f: BrandProfileFields | undefined, userId: string): BrandProfileValues {
   if (!f) throw new FatalError('fields are required', 'invalid_brand_profile');
   const name = f.name.trim();
   if (!name || name.length > LIMITS.name) {
@@ -67,6 +87,15 @@ export function validateFields(f: BrandProfileFields | undefined): BrandProfileV
   if (palette.length > LIMITS.palette || palette.some((c) => !HEX.test(c))) {
     throw new FatalError(`palette: at most ${LIMITS.palette} colours like #1E5A32`, 'invalid_brand_profile');
   }
+  const fonts = f.fonts.map((name) => brandFont(name));
+  if (fonts.length > LIMITS.fonts) {
+    throw new FatalError(`fonts: at most ${LIMITS.fonts} (headline, body)`, 'invalid_brand_profile');
+  }
+  const unknown = f.fonts.find((_, i) => fonts[i] === undefined);
+  if (unknown !== undefined) throw new FatalError(`font "${unknown.slice(0, 60)}" is not available`, 'unknown_font');
+  if (f.logoKey && !logoKeyPattern(userId.toLowerCase()).test(f.logoKey)) {
+    throw new FatalError('logo_key is not a logo of this user', 'invalid_brand_profile');
+  }
   return {
     name,
     styleShort: f.styleShort.trim(),
@@ -76,6 +105,8 @@ export function validateFields(f: BrandProfileFields | undefined): BrandProfileV
     bannedWords: words(f.bannedWords, 'banned_words'),
     composition: f.composition.trim(),
     isDefault: f.isDefault,
+    fonts: fonts as string[],
+    logoKey: f.logoKey,
   };
 }
 
@@ -115,7 +146,7 @@ export class BrandProfiles {
   }
 
   async create(userId: string, fields: BrandProfileFields | undefined): Promise<BrandProfileRow> {
-    const values = validateFields(fields);
+    const values = validateFields(fields, userId);
     const limit = await this.limitFor(userId);
     return this.dataSource.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
@@ -130,8 +161,13 @@ export class BrandProfiles {
     });
   }
 
-  async update(userId: string, id: string, fields: BrandProfileFields | undefined): Promise<BrandProfileRow> {
-    const values = validateFields(fields);
+  /** Updates a profile; `replacedLogoKey` is the logo it had when the update changed the logo ('' otherwise). */
+  async update(
+    userId: string,
+    id: string,
+    fields: BrandProfileFields | undefined,
+  ): Promise<{ row: BrandProfileRow; replacedLogoKey: string }> {
+    const values = validateFields(fields, userId);
     return this.dataSource.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
       const current = await this.repo.find(m, userId, id);
@@ -140,21 +176,24 @@ export class BrandProfiles {
       // A default stays default unless another one is chosen; the user always has one while profiles exist.
       const isDefault = values.isDefault || current.is_default;
       if (values.isDefault && !current.is_default) await this.repo.clearDefault(m, userId);
-      return (await this.repo.update(m, userId, id, { ...values, isDefault })) as BrandProfileRow;
+      const logoKey = fields?.keepLogo ? current.logo_key : values.logoKey;
+      const row = (await this.repo.update(m, userId, id, { ...values, isDefault, logoKey })) as BrandProfileRow;
+      return { row, replacedLogoKey: current.logo_key !== logoKey ? current.logo_key : '' };
     });
   }
 
-  async delete(userId: string, id: string): Promise<boolean> {
+  /** Deletes a profile; answers whether it existed and the logo key it had. */
+  async delete(userId: string, id: string): Promise<{ deleted: boolean; logoKey: string }> {
     return this.dataSource.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
       const current = await this.repo.find(m, userId, id);
-      if (!current) return false;
+      if (!current) return { deleted: false, logoKey: '' };
       await this.repo.delete(m, userId, id);
       if (current.is_default) {
         const [next] = await this.repo.list(m, userId);
         if (next) await this.repo.update(m, userId, next.id, { ...rowValues(next), isDefault: true });
       }
-      return true;
+      return { deleted: true, logoKey: current.logo_key };
     });
   }
 
@@ -181,5 +220,7 @@ function rowValues(row: BrandProfileRow): BrandProfileValues {
     bannedWords: row.banned_words,
     composition: row.composition,
     isDefault: row.is_default,
+    fonts: row.fonts,
+    logoKey: row.logo_key,
   };
 }

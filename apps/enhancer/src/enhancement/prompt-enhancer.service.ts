@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BackendInput, BackendResult, ChosenFragment } from '../backends/enhancement-backend';
 import { EnhancementBackends } from '../backends/enhancement-backends';
-import { BrandProfiles, toBrandStyle } from '../brand-profiles/brand-profiles.service';
+import { BrandProfiles, toBrandKit, toBrandStyle } from '../brand-profiles/brand-profiles.service';
 import { brandScope, PolicyStatsRepository, userScope } from '../policy/policy-stats.repository';
 import { PromptPolicy } from '../policy/prompt-policy';
 import { cleanPrompt, detectPlatformAndGoal, type Detection, type PromptOperation } from '../prompt-rules';
 import { detectLanguage, PromptTranslator, type Language } from '../translation';
 import { withDeliveredFormat } from '../formats/delivered-format';
+import { removeBanned } from '../backends/prompt-assembly';
 
 export interface Enhancement {
   cleaned: string;
@@ -34,6 +35,8 @@ export interface Enhancement {
   transliterated: string[];
   latencyMs: number;
   autoEnhanced: boolean;
+  /** The profile's palette, fonts, logo and banned words for the generator's text layer; absent without a profile. */
+  brandKit?: ReturnType<typeof toBrandKit>;
 }
 
 export interface EnhanceOptions {
@@ -43,6 +46,8 @@ export interface EnhanceOptions {
   goalHint?: string;
   autoEnhance: boolean;
   brandProfileId?: string;
+  /** The user chose no profile: not even the default one applies. */
+  noBrandProfile?: boolean;
   /** The user's own image size: it wins over the platform's format. */
   size?: { width: number; height: number };
 }
@@ -53,6 +58,7 @@ interface EnhancementRequest {
   cleanedOperations: PromptOperation[];
   detection: Detection;
   language: Language;
+  brandKit?: ReturnType<typeof toBrandKit>;
 }
 
 /** The model phase's answer: the backend that answered, or the built-in fallback with why. */
@@ -106,7 +112,9 @@ export class PromptEnhancer {
     const language = detectLanguage(cleaned.text, this.translator.englishLexicon);
     // The profile and the counts need no common snapshot: the counts are only the policy's prior.
     const m = this.dataSource.manager;
-    const profile = await this.brandProfiles.forPrompt(m, opts.userId, opts.brandProfileId);
+    const profile = opts.noBrandProfile
+      ? undefined
+      : await this.brandProfiles.forPrompt(m, opts.userId, opts.brandProfileId);
     const brand = profile ? toBrandStyle(profile) : undefined;
     const fragments = opts.autoEnhance
       ? this.policy.choose(
@@ -117,18 +125,24 @@ export class PromptEnhancer {
           ),
         )
       : [];
+    // Banned words go before translation too: a Russian "дешёвый" would otherwise come back as an English "cheap".
+    const source = brand ? removeBanned(cleaned.text, brand.bannedWords) : { prompt: cleaned.text, removed: [] };
     return {
       input: {
-        cleaned: cleaned.text,
+        cleaned: source.prompt,
         language: language.language,
         detection,
         brand,
         fragments,
         autoEnhance: opts.autoEnhance,
       },
-      cleanedOperations: cleaned.operations,
+      cleanedOperations: [
+        ...cleaned.operations,
+        ...(source.removed.length > 0 ? [{ name: 'remove_banned_source', detail: source.removed.join(', ') }] : []),
+      ],
       detection,
       language: language.language,
+      ...(profile ? { brandKit: toBrandKit(profile) } : {}),
     };
   }
 
@@ -195,6 +209,7 @@ export class PromptEnhancer {
       transliterated: result.transliterated,
       latencyMs,
       autoEnhanced: input.autoEnhance,
+      ...(request.brandKit ? { brandKit: request.brandKit } : {}),
     };
   }
 }

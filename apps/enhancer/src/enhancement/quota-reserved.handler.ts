@@ -7,6 +7,8 @@ import { PromptEnhancer, type Enhancement } from './prompt-enhancer.service';
 
 type QuotaReserved = EventPayload<'quota.reserved'>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+
 function paramsOf(event: QuotaReserved): NonNullable<QuotaReserved['params']> {
   if (!event.params) throw new FatalError('quota.reserved without params', 'invalid_payload');
   return event.params;
@@ -39,6 +41,9 @@ export class QuotaReservedHandler {
       size: params.explicitSize ? { width: params.width, height: params.height } : undefined,
       // The plan decides: without the feature the prompt is cleaned and translated, never styled (absent: old producer).
       autoEnhance: event.features?.autoPromptEnhance ?? true,
+      // The gateway sends a UUID; anything else (another producer) is ignored rather than queried.
+      brandProfileId: UUID.test(params.brandProfileId) ? params.brandProfileId : undefined,
+      noBrandProfile: params.noBrandProfile,
     });
   }
 
@@ -74,6 +79,7 @@ export class QuotaReservedHandler {
       targetHeight: result.targetHeight,
       autoEnhanced: result.autoEnhanced,
       features: event.features,
+      ...(result.brandKit ? { brandKit: result.brandKit } : {}),
     });
   }
 

@@ -32,9 +32,17 @@ export class BrandProfileDto {
 
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(8)
+  @ArrayMaxSize(6)
   @Matches(/^#[0-9a-fA-F]{6}$/u, { each: true, message: 'palette entries must be hex colours like #1E5A32' })
   palette: string[] = [];
+
+  /** Headline font, then body font; names from the allow-list (GET /v1/brand-profiles lists them). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  fonts: string[] = [];
 
   @IsOptional()
   @IsArray()

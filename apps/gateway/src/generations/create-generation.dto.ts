@@ -150,6 +150,17 @@ export class CreateGenerationDto {
   @IsIn(IMAGE_BACKEND_NAMES)
   backend?: ImageBackendName;
 
+  @ApiPropertyOptional({
+    example: 'none',
+    description: "brand profile (its palette, fonts, logo) by id, or 'none'; the default profile when omitted",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(?:none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/iu, {
+    message: "brandProfileId must be a brand profile's id or 'none'",
+  })
+  brandProfileId?: string;
+
   @ApiPropertyOptional({ type: () => CreativeBriefDto, description: 'text and brand colours to put on the images' })
   @IsOptional()
   @ValidateNested()

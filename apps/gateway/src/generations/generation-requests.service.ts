@@ -88,6 +88,8 @@ export class GenerationRequests {
       backend,
       creative,
       explicitSize: dto.width !== undefined && dto.height !== undefined,
+      brandProfileId: dto.brandProfileId && dto.brandProfileId !== 'none' ? dto.brandProfileId.toLowerCase() : '',
+      noBrandProfile: dto.brandProfileId === 'none',
     };
     let answer: { id: string } = { id };
     await this.dataSource.transaction(async (m) => {

@@ -50,12 +50,16 @@ export const UPLOAD_ROUTES: ReadonlyArray<{ path: string; types: readonly string
   { path: '/shop/manage/', types: ['multipart/form-data'], prefix: true },
 ];
 
+/** Brand-kit logo uploads: the API's PUT …/logo and the web's create/edit forms (multipart, parsed by multer). */
+const MULTIPART_PATHS = /^\/(?:v1\/brand-profiles\/[^/]+\/logo|brand-profiles(?:\/[^/]+)?)$/u;
+
 /** A body in any other media type is refused (415) instead of being silently ignored. */
 export function rejectUnsupportedBodies(req: Request, res: Response, next: NextFunction): void {
   const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
   const accepted = [
     ...BODY_TYPES,
     ...(UPLOAD_ROUTES.find((r) => r.path === req.path || (r.prefix && req.path.startsWith(r.path)))?.types ?? []),
+    ...(MULTIPART_PATHS.test(req.path) ? ['multipart/form-data'] : []),
   ];
   if (!empty && req.is(accepted) === false) {
     res.status(415).json({

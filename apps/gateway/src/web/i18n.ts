@@ -1,3 +1,4 @@
+import { brandKitsEn, brandKitsRu } from './i18n-brand-kits';
 import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
@@ -415,6 +416,7 @@ const ru = {
   'studio.imagesLeft': 'Осталось картинок в этом периоде: {left}.',
   'studio.noImagesLeft':
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
+  ...brandKitsRu,
   ...billingRu,
   ...cancelRu,
   ...accountRu,
@@ -827,6 +829,7 @@ const en: Record<MessageKey, string> = {
   'ledger.other': 'Transaction',
   'studio.imagesLeft': 'Images left this period: {left}.',
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
+  ...brandKitsEn,
   ...billingEn,
   ...cancelEn,
   ...accountEn,

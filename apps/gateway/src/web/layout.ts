@@ -48,6 +48,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
           <li><a href="/account">${t('nav.account')}</a></li>
           <li><a href="/account/billing">${t('nav.billing')}</a></li>
           <li><a href="/account/security">${t('nav.security')}</a></li>
+          <li><a href="/brand-profiles">${t('nav.brandKits')}</a></li>
           <li>
             <form method="post" action="/logout">
               ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>

@@ -217,8 +217,18 @@ export function registerPage(ctx: PageContext, form: RegisterForm): string {
 }
 
 export type StudioForm = Partial<
-  Record<'prompt' | 'platform' | 'n' | 'size' | 'steps' | 'guidance' | 'seed' | 'idempotencyKey', string>
+  Record<
+    'prompt' | 'platform' | 'n' | 'size' | 'steps' | 'guidance' | 'seed' | 'idempotencyKey' | 'brandProfile',
+    string
+  >
 >;
+
+/** The user's brand kits for the studio's select; the default one is preselected. */
+export interface StudioBrand {
+  id: string;
+  name: string;
+  isDefault: boolean;
+}
 
 /** What billing allows now: the count select never offers more than this. */
 export interface StudioQuota {
@@ -232,8 +242,11 @@ export function studioPage(
   form: StudioForm = {},
   errors: FieldErrors = {},
   quota?: StudioQuota,
+  brands: readonly StudioBrand[] = [],
 ): string {
   const { t } = ctx;
+  // Sent back after an error: the user's choice; fresh: the default profile (or none when there is none).
+  const brandChoice = form.brandProfile ?? brands.find((b) => b.isDefault)?.id ?? 'none';
   const labels: Record<string, string> = {
     prompt: t('studio.prompt'),
     platform: t('studio.platform'),
@@ -294,8 +307,10 @@ ${form.prompt ?? ''}</textarea>
             <div>
               <label for="brand">${t('studio.brand')}</label>
               <select id="brand" name="brandProfile">
-                ${option('', t('studio.brandNone'), true)}
+                ${brands.map((b) => option(b.id, b.name, brandChoice === b.id))}
+                ${option('none', t('studio.brandNone'), brandChoice === 'none')}
               </select>
+              <p class="hint"><a href="/brand-profiles">${t('nav.brandKits')}</a></p>
             </div>
           </div>
           <div class="row">
@@ -623,7 +638,7 @@ export function accountPage(
       </section>
       <section aria-labelledby="brands">
         <h2 id="brands">${t('account.brandProfiles')}</h2>
-        <p>${t('account.brandProfilesSoon')}</p>
+        <p><a href="/brand-profiles">${t('nav.brandKits')}</a></p>
       </section>`,
   );
 }

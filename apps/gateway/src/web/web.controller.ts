@@ -19,6 +19,7 @@ import { IDEMPOTENCY_KEY } from '../http/idempotency-key';
 import { decodeCursor } from '../http/pagination';
 import { AuthCookies, COOKIES } from '../identity/auth-cookies';
 import { Public, type Caller, type RequestWithCaller } from '../identity/caller';
+import { BrandKits } from '../brand-profiles/brand-kits.service';
 import { CsrfTokens } from '../identity/csrf-tokens';
 import { isLang, knownKey, type MessageKey } from './i18n';
 import type { PageContext } from './layout';
@@ -34,6 +35,7 @@ import {
   taskPage,
   type FieldErrors,
   type StudioForm,
+  type StudioBrand,
   type StudioQuota,
 } from './pages';
 import { redirectToLogin, safeNext, WebSession } from './web-session';
@@ -88,6 +90,7 @@ export class WebController {
     private readonly readModel: GenerationReadModelRepository,
     private readonly feedback: GenerationFeedback,
     private readonly overview: AccountOverview,
+    private readonly brandKits: BrandKits,
   ) {}
 
   @Get()
@@ -207,7 +210,11 @@ export class WebController {
     const { caller, ctx } = await this.web.resolve(req, res);
     if (!caller) return this.toLogin(req, res);
     const raw = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
-    sendPage(res, 200, studioPage(ctx, await this.history(caller, raw), {}, {}, await this.quota(caller)));
+    sendPage(
+      res,
+      200,
+      studioPage(ctx, await this.history(caller, raw), {}, {}, await this.quota(caller), await this.brands(caller)),
+    );
   }
 
   @Post('app/requests')
@@ -224,13 +231,21 @@ export class WebController {
       'guidance',
       'seed',
       'idempotencyKey',
+      'brandProfile',
     ] as const);
     if (!form || (form.size !== undefined && !SIZES.some((s) => s === form.size))) {
       const errors: FieldErrors = { size: [ctx.t('studio.invalidField', { field: ctx.t('studio.size') })] };
       return sendPage(
         res,
         400,
-        studioPage(ctx, await this.history(caller, undefined), form ?? {}, errors, await this.quota(caller)),
+        studioPage(
+          ctx,
+          await this.history(caller, undefined),
+          form ?? {},
+          errors,
+          await this.quota(caller),
+          await this.brands(caller),
+        ),
       );
     }
     // Without a chosen size the platform's format decides (the user's own size wins when given).
@@ -247,6 +262,7 @@ export class WebController {
       guidance: num(form.guidance) ?? 7,
       ...(num(form.seed) !== undefined ? { seed: num(form.seed) } : {}),
       ...(form.platform ? { platform: form.platform } : {}),
+      ...(form.brandProfile ? { brandProfileId: form.brandProfile } : {}),
     });
     const problems = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (problems.length > 0) {
@@ -257,6 +273,7 @@ export class WebController {
         steps: 'studio.steps',
         guidance: 'studio.guidance',
         seed: 'studio.seed',
+        brandProfileId: 'studio.brand',
       };
       const errors: FieldErrors = {};
       for (const p of problems) {
@@ -270,7 +287,14 @@ export class WebController {
       return sendPage(
         res,
         400,
-        studioPage(ctx, await this.history(caller, undefined), form, errors, await this.quota(caller)),
+        studioPage(
+          ctx,
+          await this.history(caller, undefined),
+          form,
+          errors,
+          await this.quota(caller),
+          await this.brands(caller),
+        ),
       );
     }
     // Over quota is caught here, before anything is submitted, with the ways forward in the user's language.
@@ -292,7 +316,14 @@ export class WebController {
       sendPage(
         res,
         409,
-        studioPage(ctx, await this.history(caller, undefined), fresh, errors, await this.quota(caller)),
+        studioPage(
+          ctx,
+          await this.history(caller, undefined),
+          fresh,
+          errors,
+          await this.quota(caller),
+          await this.brands(caller),
+        ),
       );
     }
   }
@@ -369,6 +400,12 @@ export class WebController {
   }
 
   /** Images left this period and the per-request cap; undefined while billing does not answer. */
+  /** The user's brand kits for the studio's select; none when the enhancer cannot answer now. */
+  private async brands(caller: Caller): Promise<StudioBrand[]> {
+    const kits = await this.brandKits.list(caller.userId, 1000).catch(() => undefined);
+    return kits?.profiles.map((p) => ({ id: p.id, name: p.name, isDefault: p.isDefault })) ?? [];
+  }
+
   private async quota(caller: Caller): Promise<StudioQuota | undefined> {
     const b = await this.overview.billing(caller.userId);
     if (!b) return undefined;

@@ -10,6 +10,8 @@ import { ErrorPages } from '@atelier/service-kit';
 import { AdminBillingWebController } from './admin-billing-web.controller';
 import { AccountWebController } from './account-web.controller';
 import { BillingWebController } from './billing-web.controller';
+import { BrandProfilesModule } from '../brand-profiles/brand-profiles.module';
+import { BrandKitsWebController } from './brand-kits-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
@@ -31,6 +33,7 @@ import { WebSession } from './web-session';
     BillingHttpModule,
     GenerationsModule,
     RecommenderModule,
+    BrandProfilesModule,
     // The shop's upload forms (shop-manage.controller.ts): files and carried text within the upload limit.
     MulterModule.registerAsync({
       inject: [SERVICE_CONFIG],
@@ -47,6 +50,7 @@ import { WebSession } from './web-session';
     ShopController,
     ShopManageController,
     RecommenderDashboardController,
+    BrandKitsWebController,
     AdminBillingWebController,
     GenerationCancelWebController,
     AccountWebController,

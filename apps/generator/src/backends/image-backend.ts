@@ -1,4 +1,5 @@
 import type { ImageBackendName } from '@atelier/image-capabilities';
+import type { BrandKitInput } from '../creative/brand-kit';
 
 /** Text and brand colours the request wants on its images (empty strings / list when absent). */
 export interface CreativeBrief {
@@ -30,6 +31,8 @@ export interface ImageRequest {
   creative: CreativeBrief;
   /** The request as the user wrote it (subject and colour words for backends that draw without a model). */
   originalPrompt?: string;
+  /** The brand kit: the text layer's fonts, colours and logo (the embedded default keeps the logo's corner free). */
+  brand?: BrandKitInput;
 }
 
 /**

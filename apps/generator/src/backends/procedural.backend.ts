@@ -27,6 +27,7 @@ export class ProceduralBackend extends ImageBackend {
       request: request.originalPrompt || request.prompt,
       brief: briefOf(request.creative),
       brandPalette: request.creative.brandPalette,
+      ...(request.brand ? { brand: { fonts: request.brand.fonts, logo: request.brand.logo } } : {}),
     };
     // The same layout the text layer will compute, so the subject sits where the text is not.
     const { layout } = layoutLenient(spec);

@@ -73,6 +73,7 @@ export class CreativeLayer {
         brief: briefOf(request.creative),
         brandPalette: request.creative.brandPalette,
         seed,
+        ...(request.brand ? { brand: { fonts: request.brand.fonts, logo: request.brand.logo } } : {}),
       },
       data,
     );

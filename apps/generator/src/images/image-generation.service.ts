@@ -13,6 +13,7 @@ import { FatalError } from '@atelier/messaging';
 import { ObjectStorage, generationImageKey } from '@atelier/storage';
 import type { CreativeBrief, ImageRequest } from '../backends/image-backend';
 import { CreativeLayer, type CreativeImage } from '../creative/creative-layer.service';
+import { brandKitInput, briefWithoutBanned, type BrandKitInput } from '../creative/brand-kit';
 import { ImageBackends } from '../backends/image-backends';
 import type { GenerationRecord, StoredImage } from './generated-images.repository';
 import { ImageNormaliser } from './image-normaliser';
@@ -73,13 +74,23 @@ export class ImageGeneration {
         to: `${params.width}x${params.height} drawn, delivered at ${delivered.width}x${delivered.height}`,
       });
     }
+    const brand = await this.brandKit(event);
+    const creative = creativeOf(p);
     const request: ImageRequest = {
       prompt: event.enhancedPrompt,
       ...params,
       seed: p.seed,
       platform: event.platform,
-      creative: creativeOf(p),
+      // The request's own colours win; otherwise the brand kit's. Banned words never reach the image.
+      creative: briefWithoutBanned(
+        {
+          ...creative,
+          brandPalette: creative.brandPalette.length > 0 ? creative.brandPalette : (brand?.palette ?? []),
+        },
+        brand?.bannedWords ?? [],
+      ),
       originalPrompt: event.originalPrompt || p.prompt,
+      ...(brand ? { brand } : {}),
     };
     const started = performance.now();
     const output = await backend.generate(request);
@@ -130,6 +141,7 @@ export class ImageGeneration {
             platform: request.platform,
             creative: request.creative,
             layout: layered[index].record,
+            ...(event.brandKit ? { brandKit: { profileId: event.brandKit.profileId, name: event.brandKit.name } } : {}),
             textLayerMs: layered[index].textLayerMs,
             ...(output.images[index].notes ?? {}),
           },
@@ -159,6 +171,15 @@ export class ImageGeneration {
       },
       images,
     };
+  }
+
+  /** The event's brand kit with its logo's bytes; a logo missing from storage is left out (logged), never fatal. */
+  private async brandKit(event: EventPayload<'prompt.enhanced'>): Promise<BrandKitInput | undefined> {
+    const kit = event.brandKit;
+    if (!kit) return undefined;
+    const logo = kit.logoKey ? await this.storage.get(kit.logoKey).catch(() => undefined) : undefined;
+    if (kit.logoKey && !logo) this.logger.warn(`generation ${event.generationId}: logo ${kit.logoKey} not in storage`);
+    return brandKitInput(kit, logo);
   }
 
   private logAdjustments(generationId: string, backend: string, adjustments: CapabilityAdjustment[]): void {

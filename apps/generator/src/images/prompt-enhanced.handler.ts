@@ -2,6 +2,8 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type EventPayload, type EventType } from '@atelier/contracts';
 import { MeshEventContext } from '@atelier/messaging';
+import type { CreativeRecord } from '@atelier/creative';
+import { layoutMessage } from '../creative/brand-kit';
 import { sagaWorkSkipped } from '@atelier/observability';
 import { ClosedGenerationsRepository } from '../closed-generations/closed-generations.repository';
 import { GeneratedImagesRepository } from './generated-images.repository';
@@ -65,10 +67,13 @@ export class PromptEnhancedHandler {
         // 0 when the backend does not honour seeds (proto3 has no absent scalar); the generator row keeps NULL.
         seed: i.seed ?? 0n,
         nsfwFlagged: i.nsfw?.flagged ?? false,
+        // The judge's designer checks read the text layer's record (boxes, colours, contrast, subject, logo).
+        ...(i.params.layout ? { layout: layoutMessage(i.params.layout as CreativeRecord) } : {}),
       })),
       originalPrompt: event.originalPrompt,
       params: event.params,
       features: event.features,
+      ...(event.brandKit ? { brandKit: event.brandKit } : {}),
     });
   }
 

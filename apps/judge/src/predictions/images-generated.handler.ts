@@ -6,6 +6,8 @@ import { type EventInit, MeshEventContext } from '@atelier/messaging';
 import { seedFromString } from '@atelier/ml-runtime';
 import { sagaWorkSkipped } from '@atelier/observability';
 import { ObjectStorage } from '@atelier/storage';
+import { designLayout, pictureColours } from '../design/design-layout';
+import { designerChecks } from '../design/designer-checks';
 import { ClosedGenerationsRepository } from '../closed-generations/closed-generations.repository';
 import { normalisedWeights } from '../preferences/preference-model';
 import { JudgePreferences } from '../preferences/judge-preferences';
@@ -60,11 +62,32 @@ export class ImagesGeneratedHandler {
     );
     const backend = await this.backends.get();
     const started = Date.now();
-    const judgements = await backend.judge({
+    const judged = await backend.judge({
       prompt: event.prompt,
       originalPrompt: event.originalPrompt,
       images,
     });
+    // Designer checks on the generator's layout record: reasons and a small penalty/bonus per image.
+    const adjust = new Map<number, number>();
+    const layouts = new Map(event.images.map((i) => [i.index, i.layout]));
+    const bytesOf = new Map(images.map((i) => [i.index, i.bytes]));
+    const judgements = await Promise.all(
+      judged.map(async (j) => {
+        const layout = layouts.get(j.index);
+        const png = bytesOf.get(j.index);
+        if (!layout || !png) return j;
+        const brand =
+          event.brandKit && event.brandKit.palette.length > 0 ? { palette: event.brandKit.palette } : undefined;
+        const design = designerChecks(designLayout(layout), brand, brand ? await pictureColours(png) : []);
+        adjust.set(j.index, design.adjustment);
+        return {
+          ...j,
+          components: { ...j.components, ...design.metrics },
+          reasons: [...(j.reasons ?? []), ...design.reasons],
+          details: { ...j.details, design: design.checks },
+        };
+      }),
+    );
     const fixed = { fidelity: this.cfg.env.JUDGE_WEIGHT_FIDELITY, aesthetic: this.cfg.env.JUDGE_WEIGHT_AESTHETIC };
     // Weights learned from this user's likes (else everyone's), when there are enough of them.
     const preference = await this.preferences.forUser(event.userId);
@@ -80,6 +103,7 @@ export class ImagesGeneratedHandler {
     const markBest = event.features?.autoBestSelection ?? false;
     const scored = scoreGeneration(judgements, fixed, {
       preference: preference?.model,
+      adjust,
       markBest,
       seed: seedFromString(event.generationId),
       validation: {

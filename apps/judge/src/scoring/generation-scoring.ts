@@ -32,26 +32,35 @@ export interface GenerationScore {
  * A judgement with `parts` (the vision judge) is scored by them instead: Σ w·s over the parts with evidence.
  * With a `preference` model learned from likes, final = its [0, 1] score over the component scores instead.
  * Every judgement gets the verdict of its final (score_100, word, reasons) in components and details.
+ * The designer checks' small adjustment (`adjust`, by image index) is added before clamping and ranking.
  * The diversity order is DPP greedy MAP on L = Diag(final) · S · Diag(final).
  */
 export function scoreGeneration(
   judged: readonly ImageJudgement[],
   weights: ScoringWeights,
-  options: { markBest: boolean; seed: number; validation: ValidationSettings; preference?: PreferenceModel },
+  options: {
+    markBest: boolean;
+    seed: number;
+    validation: ValidationSettings;
+    preference?: PreferenceModel;
+    /** Designer checks' penalty/bonus per image index, added to the final before ranking (clamped to [0, 1]). */
+    adjust?: ReadonlyMap<number, number>;
+  },
 ): GenerationScore {
   let judgements = judged;
   const total = weights.fidelity + weights.aesthetic;
   const wf = total > 0 ? weights.fidelity / total : 0.5;
   const wa = total > 0 ? weights.aesthetic / total : 0.5;
   const preference = options.preference;
-  const finals = judgements.map((j) =>
-    clamp01(
-      preference
-        ? unitScore(preference, { ...j.components, fidelity: j.fidelity, aesthetic: j.aesthetic })
-        : j.parts
-          ? combineParts(j.parts).final
-          : wf * j.fidelity + wa * j.aesthetic,
-    ),
+  const finals = judgements.map(
+    (j) =>
+      clamp01(
+        preference
+          ? unitScore(preference, { ...j.components, fidelity: j.fidelity, aesthetic: j.aesthetic })
+          : j.parts
+            ? combineParts(j.parts).final
+            : wf * j.fidelity + wa * j.aesthetic,
+      ) + (options.adjust?.get(j.index) ?? 0),
   );
   judgements = judgements.map((j, i) => withVerdict(j, finals[i]));
   const order = judgements

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file enhancer/v1/brand_profiles.proto.
  */
 export const file_enhancer_v1_brand_profiles: GenFile = /*@__PURE__*/
-  fileDesc("CiBlbmhhbmNlci92MS9icmFuZF9wcm9maWxlcy5wcm90bxILZW5oYW5jZXIudjEi7wEKDEJyYW5kUHJvZmlsZRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEwoLc3R5bGVfc2hvcnQYBCABKAkSEwoLc3R5bGVfd29yZHMYBSADKAkSDwoHcGFsZXR0ZRgGIAMoCRISCgptb29kX3dvcmRzGAcgAygJEhQKDGJhbm5lZF93b3JkcxgIIAMoCRITCgtjb21wb3NpdGlvbhgJIAEoCRISCgppc19kZWZhdWx0GAogASgIEhIKCmNyZWF0ZWRfYXQYCyABKAkSEgoKdXBkYXRlZF9hdBgMIAEoCSKwAQoSQnJhbmRQcm9maWxlRmllbGRzEgwKBG5hbWUYASABKAkSEwoLc3R5bGVfc2hvcnQYAiABKAkSEwoLc3R5bGVfd29yZHMYAyADKAkSDwoHcGFsZXR0ZRgEIAMoCRISCgptb29kX3dvcmRzGAUgAygJEhQKDGJhbm5lZF93b3JkcxgGIAMoCRITCgtjb21wb3NpdGlvbhgHIAEoCRISCgppc19kZWZhdWx0GAggASgIIl0KGUNyZWF0ZUJyYW5kUHJvZmlsZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIvCgZmaWVsZHMYAiABKAsyHy5lbmhhbmNlci52MS5CcmFuZFByb2ZpbGVGaWVsZHMiPwoRQnJhbmRQcm9maWxlUmVwbHkSKgoHcHJvZmlsZRgBIAEoCzIZLmVuaGFuY2VyLnYxLkJyYW5kUHJvZmlsZSIrChhMaXN0QnJhbmRQcm9maWxlc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJUChZMaXN0QnJhbmRQcm9maWxlc1JlcGx5EisKCHByb2ZpbGVzGAEgAygLMhkuZW5oYW5jZXIudjEuQnJhbmRQcm9maWxlEg0KBWxpbWl0GAIgASgNImkKGVVwZGF0ZUJyYW5kUHJvZmlsZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIKCgJpZBgCIAEoCRIvCgZmaWVsZHMYAyABKAsyHy5lbmhhbmNlci52MS5CcmFuZFByb2ZpbGVGaWVsZHMiOAoZRGVsZXRlQnJhbmRQcm9maWxlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgoKAmlkGAIgASgJIioKF0RlbGV0ZUJyYW5kUHJvZmlsZVJlcGx5Eg8KB2RlbGV0ZWQYASABKAgicQoUUHJldmlld1Byb21wdFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZwcm9tcHQYAiABKAkSEAoIcGxhdGZvcm0YAyABKAkSGAoQYnJhbmRfcHJvZmlsZV9pZBgEIAEoCRIMCgRnb2FsGAUgASgJIuADChJQcmV2aWV3UHJvbXB0UmVwbHkSFwoPb3JpZ2luYWxfcHJvbXB0GAEgASgJEhYKDmNsZWFuZWRfcHJvbXB0GAIgASgJEhcKD2VuaGFuY2VkX3Byb21wdBgDIAEoCRIXCg9uZWdhdGl2ZV9wcm9tcHQYBCABKAkSEAoIbGFuZ3VhZ2UYBSABKAkSEAoIcGxhdGZvcm0YBiABKAkSDAoEZ29hbBgHIAEoCRIUCgxhc3BlY3RfcmF0aW8YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIXCg9mYWxsYmFja19yZWFzb24YCiABKAkSGAoQYnJhbmRfcHJvZmlsZV9pZBgLIAEoCRIuCglmcmFnbWVudHMYDCADKAsyGy5lbmhhbmNlci52MS5Qcm9tcHRGcmFnbWVudBIwCgpvcGVyYXRpb25zGA0gAygLMhwuZW5oYW5jZXIudjEuUHJvbXB0T3BlcmF0aW9uEhYKDnRyYW5zbGl0ZXJhdGVkGA4gAygJEhsKE3BsYXRmb3JtX2NvbmZpZGVuY2UYDyABKAISFwoPZ29hbF9jb25maWRlbmNlGBAgASgCEhQKDHRhcmdldF93aWR0aBgRIAEoDRIVCg10YXJnZXRfaGVpZ2h0GBIgASgNYgZwcm90bzM", [file_enhancer_v1_events]);
+  fileDesc("CiBlbmhhbmNlci92MS9icmFuZF9wcm9maWxlcy5wcm90bxILZW5oYW5jZXIudjEikAIKDEJyYW5kUHJvZmlsZRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEwoLc3R5bGVfc2hvcnQYBCABKAkSEwoLc3R5bGVfd29yZHMYBSADKAkSDwoHcGFsZXR0ZRgGIAMoCRISCgptb29kX3dvcmRzGAcgAygJEhQKDGJhbm5lZF93b3JkcxgIIAMoCRITCgtjb21wb3NpdGlvbhgJIAEoCRISCgppc19kZWZhdWx0GAogASgIEhIKCmNyZWF0ZWRfYXQYCyABKAkSEgoKdXBkYXRlZF9hdBgMIAEoCRINCgVmb250cxgNIAMoCRIQCghsb2dvX2tleRgOIAEoCSLkAQoSQnJhbmRQcm9maWxlRmllbGRzEgwKBG5hbWUYASABKAkSEwoLc3R5bGVfc2hvcnQYAiABKAkSEwoLc3R5bGVfd29yZHMYAyADKAkSDwoHcGFsZXR0ZRgEIAMoCRISCgptb29kX3dvcmRzGAUgAygJEhQKDGJhbm5lZF93b3JkcxgGIAMoCRITCgtjb21wb3NpdGlvbhgHIAEoCRISCgppc19kZWZhdWx0GAggASgIEg0KBWZvbnRzGAkgAygJEhAKCGxvZ29fa2V5GAogASgJEhEKCWtlZXBfbG9nbxgLIAEoCCJdChlDcmVhdGVCcmFuZFByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSLwoGZmllbGRzGAIgASgLMh8uZW5oYW5jZXIudjEuQnJhbmRQcm9maWxlRmllbGRzIloKEUJyYW5kUHJvZmlsZVJlcGx5EioKB3Byb2ZpbGUYASABKAsyGS5lbmhhbmNlci52MS5CcmFuZFByb2ZpbGUSGQoRcmVwbGFjZWRfbG9nb19rZXkYAiABKAkiKwoYTGlzdEJyYW5kUHJvZmlsZXNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiVAoWTGlzdEJyYW5kUHJvZmlsZXNSZXBseRIrCghwcm9maWxlcxgBIAMoCzIZLmVuaGFuY2VyLnYxLkJyYW5kUHJvZmlsZRINCgVsaW1pdBgCIAEoDSJpChlVcGRhdGVCcmFuZFByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSCgoCaWQYAiABKAkSLwoGZmllbGRzGAMgASgLMh8uZW5oYW5jZXIudjEuQnJhbmRQcm9maWxlRmllbGRzIjgKGURlbGV0ZUJyYW5kUHJvZmlsZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIKCgJpZBgCIAEoCSI8ChdEZWxldGVCcmFuZFByb2ZpbGVSZXBseRIPCgdkZWxldGVkGAEgASgIEhAKCGxvZ29fa2V5GAIgASgJInEKFFByZXZpZXdQcm9tcHRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDgoGcHJvbXB0GAIgASgJEhAKCHBsYXRmb3JtGAMgASgJEhgKEGJyYW5kX3Byb2ZpbGVfaWQYBCABKAkSDAoEZ29hbBgFIAEoCSLgAwoSUHJldmlld1Byb21wdFJlcGx5EhcKD29yaWdpbmFsX3Byb21wdBgBIAEoCRIWCg5jbGVhbmVkX3Byb21wdBgCIAEoCRIXCg9lbmhhbmNlZF9wcm9tcHQYAyABKAkSFwoPbmVnYXRpdmVfcHJvbXB0GAQgASgJEhAKCGxhbmd1YWdlGAUgASgJEhAKCHBsYXRmb3JtGAYgASgJEgwKBGdvYWwYByABKAkSFAoMYXNwZWN0X3JhdGlvGAggASgJEg8KB2JhY2tlbmQYCSABKAkSFwoPZmFsbGJhY2tfcmVhc29uGAogASgJEhgKEGJyYW5kX3Byb2ZpbGVfaWQYCyABKAkSLgoJZnJhZ21lbnRzGAwgAygLMhsuZW5oYW5jZXIudjEuUHJvbXB0RnJhZ21lbnQSMAoKb3BlcmF0aW9ucxgNIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIWCg50cmFuc2xpdGVyYXRlZBgOIAMoCRIbChNwbGF0Zm9ybV9jb25maWRlbmNlGA8gASgCEhcKD2dvYWxfY29uZmlkZW5jZRgQIAEoAhIUCgx0YXJnZXRfd2lkdGgYESABKA0SFQoNdGFyZ2V0X2hlaWdodBgSIAEoDWIGcHJvdG8z", [file_enhancer_v1_events]);
 
 /**
  * A customer's brand style, applied to every prompt of that customer (the default profile) or on request.
@@ -89,6 +89,20 @@ export type BrandProfile = Message<"enhancer.v1.BrandProfile"> & {
    * @generated from field: string updated_at = 12;
    */
   updatedAt: string;
+
+  /**
+   * Font families from the text layer's allow-list: headline, then body.
+   *
+   * @generated from field: repeated string fonts = 13;
+   */
+  fonts: string[];
+
+  /**
+   * Object-storage key of the logo (a PNG the gateway re-encoded); empty = none.
+   *
+   * @generated from field: string logo_key = 14;
+   */
+  logoKey: string;
 };
 
 /**
@@ -143,6 +157,25 @@ export type BrandProfileFields = Message<"enhancer.v1.BrandProfileFields"> & {
    * @generated from field: bool is_default = 8;
    */
   isDefault: boolean;
+
+  /**
+   * @generated from field: repeated string fonts = 9;
+   */
+  fonts: string[];
+
+  /**
+   * Must be "brand-logos/<user_id>/<uuid>.png" (the gateway stored it) or empty.
+   *
+   * @generated from field: string logo_key = 10;
+   */
+  logoKey: string;
+
+  /**
+   * On update: keep the stored logo and ignore logo_key.
+   *
+   * @generated from field: bool keep_logo = 11;
+   */
+  keepLogo: boolean;
 };
 
 /**
@@ -182,6 +215,13 @@ export type BrandProfileReply = Message<"enhancer.v1.BrandProfileReply"> & {
    * @generated from field: enhancer.v1.BrandProfile profile = 1;
    */
   profile?: BrandProfile | undefined;
+
+  /**
+   * On update: the logo key the profile had before, when the update changed it (the gateway removes that file).
+   *
+   * @generated from field: string replaced_logo_key = 2;
+   */
+  replacedLogoKey: string;
 };
 
 /**
@@ -289,6 +329,13 @@ export type DeleteBrandProfileReply = Message<"enhancer.v1.DeleteBrandProfileRep
    * @generated from field: bool deleted = 1;
    */
   deleted: boolean;
+
+  /**
+   * The deleted profile's logo key, if it had one (the gateway removes that file).
+   *
+   * @generated from field: string logo_key = 2;
+   */
+  logoKey: string;
 };
 
 /**

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
+import type { BrandKit, GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
 import { file_mesh_v1_generation } from "../../mesh/v1/generation_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file enhancer/v1/events.proto.
  */
 export const file_enhancer_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhlbmhhbmNlci92MS9ldmVudHMucHJvdG8SC2VuaGFuY2VyLnYxIi8KD1Byb21wdE9wZXJhdGlvbhIMCgRuYW1lGAEgASgJEg4KBmRldGFpbBgCIAEoCSKsBQoOUHJvbXB0RW5oYW5jZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEikKBnBhcmFtcxgDIAEoCzIZLm1lc2gudjEuR2VuZXJhdGlvblBhcmFtcxIXCg9vcmlnaW5hbF9wcm9tcHQYBCABKAkSFgoOY2xlYW5lZF9wcm9tcHQYBSABKAkSFwoPZW5oYW5jZWRfcHJvbXB0GAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEgwKBGdvYWwYCCABKAkSMAoKb3BlcmF0aW9ucxgJIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIQCghlbmhhbmNlchgKIAEoCRIQCghsYW5ndWFnZRgLIAEoCRIPCgdiYWNrZW5kGAwgASgJEhUKDWZhbGxiYWNrX2Zyb20YDSABKAkSFwoPZmFsbGJhY2tfcmVhc29uGA4gASgJEhcKD25lZ2F0aXZlX3Byb21wdBgPIAEoCRIYChBicmFuZF9wcm9maWxlX2lkGBAgASgJEi4KCWZyYWdtZW50cxgRIAMoCzIbLmVuaGFuY2VyLnYxLlByb21wdEZyYWdtZW50EhIKCmxhdGVuY3lfbXMYEiABKA0SFgoOdHJhbnNsaXRlcmF0ZWQYEyADKAkSFAoMYXNwZWN0X3JhdGlvGBQgASgJEhUKDWF1dG9fZW5oYW5jZWQYFSABKAgSJwoIZmVhdHVyZXMYFiABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcxIbChNwbGF0Zm9ybV9jb25maWRlbmNlGBcgASgCEhcKD2dvYWxfY29uZmlkZW5jZRgYIAEoAhIUCgx0YXJnZXRfd2lkdGgYGSABKA0SFQoNdGFyZ2V0X2hlaWdodBgaIAEoDSI/Cg5Qcm9tcHRGcmFnbWVudBINCgVncm91cBgBIAEoCRIOCgZwaHJhc2UYAiABKAkSDgoGcmVhc29uGAMgASgJYgZwcm90bzM", [file_mesh_v1_generation]);
+  fileDesc("ChhlbmhhbmNlci92MS9ldmVudHMucHJvdG8SC2VuaGFuY2VyLnYxIi8KD1Byb21wdE9wZXJhdGlvbhIMCgRuYW1lGAEgASgJEg4KBmRldGFpbBgCIAEoCSLSBQoOUHJvbXB0RW5oYW5jZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEikKBnBhcmFtcxgDIAEoCzIZLm1lc2gudjEuR2VuZXJhdGlvblBhcmFtcxIXCg9vcmlnaW5hbF9wcm9tcHQYBCABKAkSFgoOY2xlYW5lZF9wcm9tcHQYBSABKAkSFwoPZW5oYW5jZWRfcHJvbXB0GAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEgwKBGdvYWwYCCABKAkSMAoKb3BlcmF0aW9ucxgJIAMoCzIcLmVuaGFuY2VyLnYxLlByb21wdE9wZXJhdGlvbhIQCghlbmhhbmNlchgKIAEoCRIQCghsYW5ndWFnZRgLIAEoCRIPCgdiYWNrZW5kGAwgASgJEhUKDWZhbGxiYWNrX2Zyb20YDSABKAkSFwoPZmFsbGJhY2tfcmVhc29uGA4gASgJEhcKD25lZ2F0aXZlX3Byb21wdBgPIAEoCRIYChBicmFuZF9wcm9maWxlX2lkGBAgASgJEi4KCWZyYWdtZW50cxgRIAMoCzIbLmVuaGFuY2VyLnYxLlByb21wdEZyYWdtZW50EhIKCmxhdGVuY3lfbXMYEiABKA0SFgoOdHJhbnNsaXRlcmF0ZWQYEyADKAkSFAoMYXNwZWN0X3JhdGlvGBQgASgJEhUKDWF1dG9fZW5oYW5jZWQYFSABKAgSJwoIZmVhdHVyZXMYFiABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcxIbChNwbGF0Zm9ybV9jb25maWRlbmNlGBcgASgCEhcKD2dvYWxfY29uZmlkZW5jZRgYIAEoAhIUCgx0YXJnZXRfd2lkdGgYGSABKA0SFQoNdGFyZ2V0X2hlaWdodBgaIAEoDRIkCglicmFuZF9raXQYGyABKAsyES5tZXNoLnYxLkJyYW5kS2l0Ij8KDlByb21wdEZyYWdtZW50Eg0KBWdyb3VwGAEgASgJEg4KBnBocmFzZRgCIAEoCRIOCgZyZWFzb24YAyABKAliBnByb3RvMw", [file_mesh_v1_generation]);
 
 /**
  * One edit the enhancer applied, so users and the policy can see what happened.
@@ -195,6 +195,13 @@ export type PromptEnhanced = Message<"enhancer.v1.PromptEnhanced"> & {
    * @generated from field: uint32 target_height = 26;
    */
   targetHeight: number;
+
+  /**
+   * The brand kit the generator's text layer uses (palette, fonts, logo, banned words); absent without a profile.
+   *
+   * @generated from field: mesh.v1.BrandKit brand_kit = 27;
+   */
+  brandKit?: BrandKit | undefined;
 };
 
 /**

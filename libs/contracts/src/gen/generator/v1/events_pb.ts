@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
+import type { BrandKit, GenerationParams, PlanFeatures } from "../../mesh/v1/generation_pb";
 import { file_mesh_v1_generation } from "../../mesh/v1/generation_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file generator/v1/events.proto.
  */
 export const file_generator_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChlnZW5lcmF0b3IvdjEvZXZlbnRzLnByb3RvEgxnZW5lcmF0b3IudjEihwEKDkdlbmVyYXRlZEltYWdlEg0KBWluZGV4GAEgASgNEhMKC3N0b3JhZ2Vfa2V5GAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDRIOCgZzaGEyNTYYBSABKAkSDAoEc2VlZBgGIAEoBBIUCgxuc2Z3X2ZsYWdnZWQYByABKAgi9QEKD0ltYWdlc0dlbmVyYXRlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDgoGcHJvbXB0GAMgASgJEg8KB2JhY2tlbmQYBCABKAkSLAoGaW1hZ2VzGAUgAygLMhwuZ2VuZXJhdG9yLnYxLkdlbmVyYXRlZEltYWdlEhcKD29yaWdpbmFsX3Byb21wdBgGIAEoCRIpCgZwYXJhbXMYByABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXMSJwoIZmVhdHVyZXMYCCABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlc2IGcHJvdG8z", [file_mesh_v1_generation]);
+  fileDesc("ChlnZW5lcmF0b3IvdjEvZXZlbnRzLnByb3RvEgxnZW5lcmF0b3IudjEitQEKDkdlbmVyYXRlZEltYWdlEg0KBWluZGV4GAEgASgNEhMKC3N0b3JhZ2Vfa2V5GAIgASgJEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDRIOCgZzaGEyNTYYBSABKAkSDAoEc2VlZBgGIAEoBBIUCgxuc2Z3X2ZsYWdnZWQYByABKAgSLAoGbGF5b3V0GAggASgLMhwuZ2VuZXJhdG9yLnYxLkNyZWF0aXZlTGF5b3V0IjcKCUxheW91dEJveBIJCgF4GAEgASgBEgkKAXkYAiABKAESCQoBdxgDIAEoARIJCgFoGAQgASgBIrIBCgpMYXlvdXRUZXh0Eg0KBWZpZWxkGAEgASgJEgwKBHRleHQYAiABKAkSJAoDYm94GAMgASgLMhcuZ2VuZXJhdG9yLnYxLkxheW91dEJveBIOCgZjb2xvdXIYBCABKAkSDAoEZm9udBgFIAEoCRIRCglmb250X3NpemUYBiABKAESEAoIY29udHJhc3QYByABKAESCgoCb24YCCABKAkSEgoKYmFja2dyb3VuZBgJIAEoCSJDCg1MYXlvdXRTdWJqZWN0EgwKBG5hbWUYASABKAkSJAoDYm94GAIgASgLMhcuZ2VuZXJhdG9yLnYxLkxheW91dEJveCLCAgoOQ3JlYXRpdmVMYXlvdXQSDQoFd2lkdGgYASABKA0SDgoGaGVpZ2h0GAIgASgNEhAKCHNhZmVfdG9wGAMgASgBEhIKCnNhZmVfcmlnaHQYBCABKAESEwoLc2FmZV9ib3R0b20YBSABKAESEQoJc2FmZV9sZWZ0GAYgASgBEicKBXRleHRzGAcgAygLMhguZ2VuZXJhdG9yLnYxLkxheW91dFRleHQSLQoIc3ViamVjdHMYCCADKAsyGy5nZW5lcmF0b3IudjEuTGF5b3V0U3ViamVjdBIlCgRsb2dvGAkgASgLMhcuZ2VuZXJhdG9yLnYxLkxheW91dEJveBIPCgdjb2xvdXJzGAogAygJEg0KBWZvbnRzGAsgAygJEiQKA2FydBgMIAEoCzIXLmdlbmVyYXRvci52MS5MYXlvdXRCb3gimwIKD0ltYWdlc0dlbmVyYXRlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDgoGcHJvbXB0GAMgASgJEg8KB2JhY2tlbmQYBCABKAkSLAoGaW1hZ2VzGAUgAygLMhwuZ2VuZXJhdG9yLnYxLkdlbmVyYXRlZEltYWdlEhcKD29yaWdpbmFsX3Byb21wdBgGIAEoCRIpCgZwYXJhbXMYByABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXMSJwoIZmVhdHVyZXMYCCABKAsyFS5tZXNoLnYxLlBsYW5GZWF0dXJlcxIkCglicmFuZF9raXQYCSABKAsyES5tZXNoLnYxLkJyYW5kS2l0YgZwcm90bzM", [file_mesh_v1_generation]);
 
 /**
  * @generated from message generator.v1.GeneratedImage
@@ -56,6 +56,13 @@ export type GeneratedImage = Message<"generator.v1.GeneratedImage"> & {
    * @generated from field: bool nsfw_flagged = 7;
    */
   nsfwFlagged: boolean;
+
+  /**
+   * What the text layer set where, in which colours and at which measured contrast (for the judge's designer checks).
+   *
+   * @generated from field: generator.v1.CreativeLayout layout = 8;
+   */
+  layout?: CreativeLayout | undefined;
 };
 
 /**
@@ -64,6 +71,213 @@ export type GeneratedImage = Message<"generator.v1.GeneratedImage"> & {
  */
 export const GeneratedImageSchema: GenMessage<GeneratedImage> = /*@__PURE__*/
   messageDesc(file_generator_v1_events, 0);
+
+/**
+ * @generated from message generator.v1.LayoutBox
+ */
+export type LayoutBox = Message<"generator.v1.LayoutBox"> & {
+  /**
+   * @generated from field: double x = 1;
+   */
+  x: number;
+
+  /**
+   * @generated from field: double y = 2;
+   */
+  y: number;
+
+  /**
+   * @generated from field: double w = 3;
+   */
+  w: number;
+
+  /**
+   * @generated from field: double h = 4;
+   */
+  h: number;
+};
+
+/**
+ * Describes the message generator.v1.LayoutBox.
+ * Use `create(LayoutBoxSchema)` to create a new message.
+ */
+export const LayoutBoxSchema: GenMessage<LayoutBox> = /*@__PURE__*/
+  messageDesc(file_generator_v1_events, 1);
+
+/**
+ * @generated from message generator.v1.LayoutText
+ */
+export type LayoutText = Message<"generator.v1.LayoutText"> & {
+  /**
+   * headline, subline, price, old_price (as oldPrice), discount, promoCode, deadline, cta
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * @generated from field: generator.v1.LayoutBox box = 3;
+   */
+  box?: LayoutBox | undefined;
+
+  /**
+   * #rrggbb
+   *
+   * @generated from field: string colour = 4;
+   */
+  colour: string;
+
+  /**
+   * e.g. "Roboto 900"
+   *
+   * @generated from field: string font = 5;
+   */
+  font: string;
+
+  /**
+   * @generated from field: double font_size = 6;
+   */
+  fontSize: number;
+
+  /**
+   * WCAG contrast against the worst pixel under the text, measured on the composed image.
+   *
+   * @generated from field: double contrast = 7;
+   */
+  contrast: number;
+
+  /**
+   * picture, plate or shape
+   *
+   * @generated from field: string on = 8;
+   */
+  on: string;
+
+  /**
+   * The plate's or shape's fill, when the text sits on one.
+   *
+   * @generated from field: string background = 9;
+   */
+  background: string;
+};
+
+/**
+ * Describes the message generator.v1.LayoutText.
+ * Use `create(LayoutTextSchema)` to create a new message.
+ */
+export const LayoutTextSchema: GenMessage<LayoutText> = /*@__PURE__*/
+  messageDesc(file_generator_v1_events, 2);
+
+/**
+ * @generated from message generator.v1.LayoutSubject
+ */
+export type LayoutSubject = Message<"generator.v1.LayoutSubject"> & {
+  /**
+   * Illustration name, or "focal_area" when the picture came from a model (the centre of the subject's space).
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: generator.v1.LayoutBox box = 2;
+   */
+  box?: LayoutBox | undefined;
+};
+
+/**
+ * Describes the message generator.v1.LayoutSubject.
+ * Use `create(LayoutSubjectSchema)` to create a new message.
+ */
+export const LayoutSubjectSchema: GenMessage<LayoutSubject> = /*@__PURE__*/
+  messageDesc(file_generator_v1_events, 3);
+
+/**
+ * @generated from message generator.v1.CreativeLayout
+ */
+export type CreativeLayout = Message<"generator.v1.CreativeLayout"> & {
+  /**
+   * @generated from field: uint32 width = 1;
+   */
+  width: number;
+
+  /**
+   * @generated from field: uint32 height = 2;
+   */
+  height: number;
+
+  /**
+   * The platform's safe zone: insets from each edge in pixels.
+   *
+   * @generated from field: double safe_top = 3;
+   */
+  safeTop: number;
+
+  /**
+   * @generated from field: double safe_right = 4;
+   */
+  safeRight: number;
+
+  /**
+   * @generated from field: double safe_bottom = 5;
+   */
+  safeBottom: number;
+
+  /**
+   * @generated from field: double safe_left = 6;
+   */
+  safeLeft: number;
+
+  /**
+   * @generated from field: repeated generator.v1.LayoutText texts = 7;
+   */
+  texts: LayoutText[];
+
+  /**
+   * @generated from field: repeated generator.v1.LayoutSubject subjects = 8;
+   */
+  subjects: LayoutSubject[];
+
+  /**
+   * Absent: no logo was set.
+   *
+   * @generated from field: generator.v1.LayoutBox logo = 9;
+   */
+  logo?: LayoutBox | undefined;
+
+  /**
+   * Colours the layer chose (text, plates, shapes), #rrggbb.
+   *
+   * @generated from field: repeated string colours = 10;
+   */
+  colours: string[];
+
+  /**
+   * Font families used.
+   *
+   * @generated from field: repeated string fonts = 11;
+   */
+  fonts: string[];
+
+  /**
+   * The space left to the subject.
+   *
+   * @generated from field: generator.v1.LayoutBox art = 12;
+   */
+  art?: LayoutBox | undefined;
+};
+
+/**
+ * Describes the message generator.v1.CreativeLayout.
+ * Use `create(CreativeLayoutSchema)` to create a new message.
+ */
+export const CreativeLayoutSchema: GenMessage<CreativeLayout> = /*@__PURE__*/
+  messageDesc(file_generator_v1_events, 4);
 
 /**
  * @generated from message generator.v1.ImagesGenerated
@@ -112,6 +326,13 @@ export type ImagesGenerated = Message<"generator.v1.ImagesGenerated"> & {
    * @generated from field: mesh.v1.PlanFeatures features = 8;
    */
   features?: PlanFeatures | undefined;
+
+  /**
+   * The brand kit the images were made with (the judge measures the palette distance to it); absent without one.
+   *
+   * @generated from field: mesh.v1.BrandKit brand_kit = 9;
+   */
+  brandKit?: BrandKit | undefined;
 };
 
 /**
@@ -119,5 +340,5 @@ export type ImagesGenerated = Message<"generator.v1.ImagesGenerated"> & {
  * Use `create(ImagesGeneratedSchema)` to create a new message.
  */
 export const ImagesGeneratedSchema: GenMessage<ImagesGenerated> = /*@__PURE__*/
-  messageDesc(file_generator_v1_events, 1);
+  messageDesc(file_generator_v1_events, 5);
 

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesh/v1/generation.proto.
  */
 export const file_mesh_v1_generation: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEi7QEKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJEhUKDWV4cGxpY2l0X3NpemUYDCABKAgiwwEKDUNyZWF0aXZlQnJpZWYSDQoFdGl0bGUYASABKAkSDQoFcHJpY2UYAiABKAkSEAoIZGlzY291bnQYAyABKAkSFQoNYnJhbmRfcGFsZXR0ZRgEIAMoCRIRCglvbGRfcHJpY2UYBSABKAkSEgoKcHJvbW9fY29kZRgGIAEoCRIQCghkZWFkbGluZRgHIAEoCRIPCgdzdWJsaW5lGAggASgJEgsKA2N0YRgJIAEoCRIUCgxmcm9tX3JlcXVlc3QYCiADKAkiSAoMUGxhbkZlYXR1cmVzEhsKE2F1dG9fcHJvbXB0X2VuaGFuY2UYASABKAgSGwoTYXV0b19iZXN0X3NlbGVjdGlvbhgCIAEoCCJnChBHZW5lcmF0aW9uRmFpbGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCRIMCgRjb2RlGAQgASgJEg4KBnJlYXNvbhgFIAEoCWIGcHJvdG8z");
+  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEioQIKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJEhUKDWV4cGxpY2l0X3NpemUYDCABKAgSGAoQYnJhbmRfcHJvZmlsZV9pZBgNIAEoCRIYChBub19icmFuZF9wcm9maWxlGA4gASgIIogBCghCcmFuZEtpdBISCgpwcm9maWxlX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDwoHcGFsZXR0ZRgDIAMoCRINCgVmb250cxgEIAMoCRIQCghsb2dvX2tleRgFIAEoCRIUCgxiYW5uZWRfd29yZHMYBiADKAkSEgoKdG9uZV93b3JkcxgHIAMoCSLDAQoNQ3JlYXRpdmVCcmllZhINCgV0aXRsZRgBIAEoCRINCgVwcmljZRgCIAEoCRIQCghkaXNjb3VudBgDIAEoCRIVCg1icmFuZF9wYWxldHRlGAQgAygJEhEKCW9sZF9wcmljZRgFIAEoCRISCgpwcm9tb19jb2RlGAYgASgJEhAKCGRlYWRsaW5lGAcgASgJEg8KB3N1YmxpbmUYCCABKAkSCwoDY3RhGAkgASgJEhQKDGZyb21fcmVxdWVzdBgKIAMoCSJICgxQbGFuRmVhdHVyZXMSGwoTYXV0b19wcm9tcHRfZW5oYW5jZRgBIAEoCBIbChNhdXRvX2Jlc3Rfc2VsZWN0aW9uGAIgASgIImcKEEdlbmVyYXRpb25GYWlsZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXN0YWdlGAMgASgJEgwKBGNvZGUYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM");
 
 /**
  * What the user asked for, validated by the gateway.
@@ -87,6 +87,20 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
    * @generated from field: bool explicit_size = 12;
    */
   explicitSize: boolean;
+
+  /**
+   * The brand profile to use; empty = the user's default profile (if any). Ignored when no_brand_profile is set.
+   *
+   * @generated from field: string brand_profile_id = 13;
+   */
+  brandProfileId: string;
+
+  /**
+   * The user chose "no profile": no brand kit, not even the default one.
+   *
+   * @generated from field: bool no_brand_profile = 14;
+   */
+  noBrandProfile: boolean;
 };
 
 /**
@@ -95,6 +109,65 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
  */
 export const GenerationParamsSchema: GenMessage<GenerationParams> = /*@__PURE__*/
   messageDesc(file_mesh_v1_generation, 0);
+
+/**
+ * The brand kit a generation is made with, resolved by the enhancer from the user's brand profile.
+ *
+ * @generated from message mesh.v1.BrandKit
+ */
+export type BrandKit = Message<"mesh.v1.BrandKit"> & {
+  /**
+   * @generated from field: string profile_id = 1;
+   */
+  profileId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * Brand colours as #RRGGBB, most important first (2–6).
+   *
+   * @generated from field: repeated string palette = 3;
+   */
+  palette: string[];
+
+  /**
+   * Font family names from the text layer's allow-list: headline (first) and body (second, else the first).
+   *
+   * @generated from field: repeated string fonts = 4;
+   */
+  fonts: string[];
+
+  /**
+   * Key of the re-encoded PNG logo in object storage ("brand-logos/<user>/<uuid>.png"); empty = no logo.
+   *
+   * @generated from field: string logo_key = 5;
+   */
+  logoKey: string;
+
+  /**
+   * Words that must not appear on the image or in the prompt.
+   *
+   * @generated from field: repeated string banned_words = 6;
+   */
+  bannedWords: string[];
+
+  /**
+   * Tone words (mood), e.g. "friendly", "premium".
+   *
+   * @generated from field: repeated string tone_words = 7;
+   */
+  toneWords: string[];
+};
+
+/**
+ * Describes the message mesh.v1.BrandKit.
+ * Use `create(BrandKitSchema)` to create a new message.
+ */
+export const BrandKitSchema: GenMessage<BrandKit> = /*@__PURE__*/
+  messageDesc(file_mesh_v1_generation, 1);
 
 /**
  * What a request's images say and which brand colours they use: the gateway resolves it (the user's fields win over
@@ -173,7 +246,7 @@ export type CreativeBrief = Message<"mesh.v1.CreativeBrief"> & {
  * Use `create(CreativeBriefSchema)` to create a new message.
  */
 export const CreativeBriefSchema: GenMessage<CreativeBrief> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 1);
+  messageDesc(file_mesh_v1_generation, 2);
 
 /**
  * Plan features that travel with a reservation so downstream steps honour them.
@@ -197,7 +270,7 @@ export type PlanFeatures = Message<"mesh.v1.PlanFeatures"> & {
  * Use `create(PlanFeaturesSchema)` to create a new message.
  */
 export const PlanFeaturesSchema: GenMessage<PlanFeatures> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 2);
+  messageDesc(file_mesh_v1_generation, 3);
 
 /**
  * Terminal failure of a generation saga; any step (or billing on expiry) may publish it.
@@ -240,5 +313,5 @@ export type GenerationFailed = Message<"mesh.v1.GenerationFailed"> & {
  * Use `create(GenerationFailedSchema)` to create a new message.
  */
 export const GenerationFailedSchema: GenMessage<GenerationFailed> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 3);
+  messageDesc(file_mesh_v1_generation, 4);
 
