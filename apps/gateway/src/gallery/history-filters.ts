@@ -59,7 +59,6 @@ export function parseHistoryFilters(query: Record<string, unknown>): {
   if (q !== undefined) {
     const trimmed = q.trim();
     if (q.length > 200) problems.q = 'at most 200 characters';
-    // eslint-disable-next-line no-control-regex
     else if (/[\u0000-\u001f]/.test(q)) problems.q = 'no control characters';
     else if (trimmed) filters.q = trimmed;
   }

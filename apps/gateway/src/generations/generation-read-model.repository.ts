@@ -131,10 +131,10 @@ export class GenerationReadModelRepository {
 
   /** Scoped to the owner: another user's id (or a deleted generation) reads as not found. */
   async findOwned(id: string, userId: string): Promise<GenerationRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`, [
-      id,
-      userId,
-    ])) as GenerationRow[];
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
+      [id, userId],
+    )) as GenerationRow[];
     return rows[0];
   }
 

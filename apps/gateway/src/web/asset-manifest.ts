@@ -3,7 +3,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { extname, join } from 'node:path';
 
 /** The stylesheets and scripts in `public/`; a page names one of these, never a path. */
-export const ASSET_NAMES = ['studio.css', 'studio.js', 'visual.css', 'visual-search.js', 'favicon.svg'] as const;
+export const ASSET_NAMES = [
+  'studio.css',
+  'studio.js',
+  'visual.css',
+  'visual-search.js',
+  'favicon.svg',
+  'gallery.css',
+  'gallery.js',
+] as const;
 export type AssetName = (typeof ASSET_NAMES)[number];
 
 /** Next to this module in dist/: the hashed files (served under /assets/) and the manifest beside them. */

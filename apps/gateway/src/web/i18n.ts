@@ -1,3 +1,5 @@
+import { galleryEn, galleryRu } from './i18n-gallery';
+
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'ru';
@@ -411,6 +413,7 @@ const ru = {
   'studio.imagesLeft': 'Осталось картинок в этом периоде: {left}.',
   'studio.noImagesLeft':
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
+  ...galleryRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -820,6 +823,7 @@ const en: Record<MessageKey, string> = {
   'ledger.other': 'Transaction',
   'studio.imagesLeft': 'Images left this period: {left}.',
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
+  ...galleryEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

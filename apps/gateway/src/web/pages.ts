@@ -8,6 +8,7 @@ import { icon } from './icons';
 import { codeWords, knownKey, type MessageKey } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 import { explainScore, judgeReasons, verdictText } from './why';
+import { GALLERY_ASSETS, imageDownloads, lightbox, resultTools, zoomableImage } from './gallery-pages';
 
 export const PLATFORMS = [
   'instagram_post',
@@ -392,6 +393,7 @@ ${form.prompt ?? ''}</textarea>
             ? html`<p><a href="/app?cursor=${encodeURIComponent(history.nextCursor)}">${t('studio.more')}</a></p>`
             : ''
         }
+        <p><a href="/app/history">${t('gallery.allHistory')}</a></p>
       </section>`,
   );
 }
@@ -453,7 +455,15 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
           <a href="/app/tasks/${g.id}">${icon('refresh')}${t('task.refresh')}</a>
         </p></noscript
       >
+      ${
+        terminal
+          ? ''
+          : html`<p class="hint" data-auto-open>${t('gallery.autoOpen')}</p>
+              <!-- Without JavaScript: look again every 5 s; /next opens the result once it is there. -->
+              <noscript><meta http-equiv="refresh" content="5; url=/app/tasks/${g.id}/next" /></noscript>`
+      }
     </div>`,
+    GALLERY_ASSETS,
   );
 }
 
@@ -470,68 +480,68 @@ export function requestPage(
       ? html`<p>${t('request.notReady')} <a href="/app/tasks/${g.id}">${t('request.watch')}</a></p>
           ${g.failure ? html`<p class="error">${t('request.failure')}: ${g.failure.reason}</p>` : ''}`
       : html`<ol class="gallery">
-          ${g.images.map(
-            (img) =>
-              html`<li>
-                <h2>${t('request.rank', { rank: img.rank })}</h2>
-                <img
-                  src="${img.url}"
-                  width="${img.width}"
-                  height="${img.height}"
-                  loading="lazy"
-                  alt="${t('request.imageAlt', { rank: img.rank, count, prompt: g.prompt.slice(0, 120) })}"
-                />
-                <dl class="facts">
-                  <dt>${t('request.score')}</dt>
-                  <dd data-score>${img.score.toFixed(3)}</dd>
-                  ${
-                    verdictText(img.metrics, t)
-                      ? html`<dt>${t('request.verdict')}</dt>
-                          <dd data-verdict>${verdictText(img.metrics, t)}</dd>`
-                      : ''
-                  }
-                  ${
-                    judgeReasons(img.metrics, t)
-                      ? html`<dt>${t('request.reasons')}</dt>
-                          <dd data-reasons>${judgeReasons(img.metrics, t)}</dd>`
-                      : ''
-                  }
-                  <dt>${t('request.why')}</dt>
-                  <dd>${explainScore(img.metrics, t)}</dd>
-                </dl>
-                <form
-                  class="actions"
-                  method="post"
-                  action="/app/requests/${g.id}/feedback"
-                  data-feedback="/v1/generations/${g.id}/feedback"
-                  data-rank="${img.rank}"
-                >
-                  ${csrfField(ctx)}
-                  <input type="hidden" name="rank" value="${img.rank}" />
-                  <button
-                    type="submit"
-                    name="verdict"
-                    value="like"
-                    class="secondary like"
-                    aria-pressed="${verdicts[img.rank] === 'like' ? 'true' : 'false'}"
+            ${g.images.map(
+              (img, i) =>
+                html`<li>
+                  <h2>${t('request.rank', { rank: img.rank })}</h2>
+                  ${zoomableImage(
+                    ctx,
+                    img,
+                    i,
+                    t('request.imageAlt', { rank: img.rank, count, prompt: g.prompt.slice(0, 120) }),
+                  )}
+                  <dl class="facts">
+                    <dt>${t('request.score')}</dt>
+                    <dd data-score>${img.score.toFixed(3)}</dd>
+                    ${
+                      verdictText(img.metrics, t)
+                        ? html`<dt>${t('request.verdict')}</dt>
+                            <dd data-verdict>${verdictText(img.metrics, t)}</dd>`
+                        : ''
+                    }
+                    ${
+                      judgeReasons(img.metrics, t)
+                        ? html`<dt>${t('request.reasons')}</dt>
+                            <dd data-reasons>${judgeReasons(img.metrics, t)}</dd>`
+                        : ''
+                    }
+                    <dt>${t('request.why')}</dt>
+                    <dd>${explainScore(img.metrics, t)}</dd>
+                  </dl>
+                  <form
+                    class="actions"
+                    method="post"
+                    action="/app/requests/${g.id}/feedback"
+                    data-feedback="/v1/generations/${g.id}/feedback"
+                    data-rank="${img.rank}"
                   >
-                    ${icon('like')}${t('request.like')}
-                  </button>
-                  <button
-                    type="submit"
-                    name="verdict"
-                    value="dislike"
-                    class="secondary dislike"
-                    aria-pressed="${verdicts[img.rank] === 'dislike' ? 'true' : 'false'}"
-                  >
-                    ${icon('dislike')}${t('request.dislike')}
-                  </button>
-                  <a class="button secondary" href="${img.url}?download=1" download>${t('request.download')}</a>
-                  <span role="status" class="status" data-saved="${t('request.saved')}"></span>
-                </form>
-              </li>`,
-          )}
-        </ol>`;
+                    ${csrfField(ctx)}
+                    <input type="hidden" name="rank" value="${img.rank}" />
+                    <button
+                      type="submit"
+                      name="verdict"
+                      value="like"
+                      class="secondary like"
+                      aria-pressed="${verdicts[img.rank] === 'like' ? 'true' : 'false'}"
+                    >
+                      ${icon('like')}${t('request.like')}
+                    </button>
+                    <button
+                      type="submit"
+                      name="verdict"
+                      value="dislike"
+                      class="secondary dislike"
+                      aria-pressed="${verdicts[img.rank] === 'dislike' ? 'true' : 'false'}"
+                    >
+                      ${icon('dislike')}${t('request.dislike')}
+                    </button>
+                    <span role="status" class="status" data-saved="${t('request.saved')}"></span>
+                  </form>
+                  ${imageDownloads(ctx, g, img)}
+                </li>`,
+            )}
+          </ol>
+          ${lightbox(ctx, count)}`;
   return layout(
     ctx,
     t('request.title'),
@@ -539,7 +549,7 @@ export function requestPage(
       ${messages(ctx, notice)}
       <dl class="facts">
         <dt>${t('request.prompt')}</dt>
-        <dd>${g.prompt}</dd>
+        <dd id="prompt-text">${g.prompt}</dd>
         ${
           g.enhancedPrompt
             ? html`<dt>${t('request.enhanced')}</dt>
@@ -547,7 +557,8 @@ export function requestPage(
             : ''
         }
       </dl>
-      ${body}`,
+      ${resultTools(ctx, g)} ${body}`,
+    GALLERY_ASSETS,
   );
 }
 

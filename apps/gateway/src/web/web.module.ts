@@ -3,9 +3,11 @@ import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BillingHttpModule } from '../billing/billing-http.module';
 import { GenerationsModule } from '../generations/generations.module';
+import { GalleryModule } from '../gallery/gallery.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
 import { BillingWebController } from './billing-web.controller';
+import { GalleryWebController } from './gallery-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
@@ -18,13 +20,14 @@ import { WebSession } from './web-session';
 
 /** The web studio served by the gateway (server-rendered pages, no CDN). */
 @Module({
-  imports: [AccountsModule, AccountModule, BillingHttpModule, GenerationsModule, RecommenderModule],
+  imports: [AccountsModule, AccountModule, BillingHttpModule, GenerationsModule, RecommenderModule, GalleryModule],
   controllers: [
     WebController,
     BillingWebController,
     VisualSearchWebController,
     ShopController,
     RecommenderDashboardController,
+    GalleryWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
