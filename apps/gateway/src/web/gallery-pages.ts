@@ -59,14 +59,13 @@ export function resultTools(ctx: PageContext, g: GenerationViewDto): SafeHtml {
     </form>`;
   return html`<section class="gallery-tools" aria-labelledby="gallery-tools">
     <h2 id="gallery-tools" class="visually-hidden">${t('gallery.tools')}</h2>
-    <div class="actions">
+    <div class="actions" data-copy-row hidden>
       <button
         type="button"
         class="secondary"
         data-copy="prompt-text"
         data-copied="${t('gallery.copied')}"
         data-copy-failed="${t('gallery.copyFailed')}"
-        hidden
       >
         ${t('gallery.copyPrompt')}
       </button>

@@ -18,8 +18,9 @@
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     var source = document.getElementById(button.getAttribute('data-copy'));
     var status = button.parentNode.querySelector('[data-copy-status]');
+    var row = button.closest('[data-copy-row]');
     if (!source) return;
-    button.hidden = false;
+    if (row) row.hidden = false;
     function say(text) {
       if (status) status.textContent = text;
     }
