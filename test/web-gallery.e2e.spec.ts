@@ -171,6 +171,8 @@ describe('gallery in Chromium', () => {
     );
     const key = images.find((i) => i.rank === 1)?.storageKey ?? '';
     expect(existsSync(join(mesh.storageDir, 'thumbnails', `${key}.webp`))).toBe(true);
+    // Conversions are kept too (image keys are content hashes): the zip above made the JPEG of rank 1.
+    expect(existsSync(join(mesh.storageDir, 'converted', `${key}.jpg`))).toBe(true);
     expect(
       (await (await ctx.request.get(`${url}/v1/generations/${id}/images/1/thumbnail`)).body()).equals(thumbBytes),
     ).toBe(true);

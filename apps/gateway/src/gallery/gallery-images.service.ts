@@ -20,10 +20,8 @@ export class GalleryImages {
 
   /** One image in the asked format as an attachment. */
   async download(row: GenerationRow, rank: number, format: DownloadFormat, res: Response): Promise<void> {
-    const image = this.image(row, rank);
-    const png = await this.storage.get(image.storageKey);
-    if (!png) throw notFound();
-    const bytes = await convertImage(png, format);
+    const bytes = await this.converted(this.image(row, rank), format);
+    if (!bytes) throw notFound();
     res.setHeader('Content-Type', CONTENT_TYPES[format]);
     res.setHeader('Content-Length', String(bytes.length));
     res.setHeader('Content-Disposition', `attachment; filename="${fileName(row, rank, format)}"`);
@@ -64,7 +62,7 @@ export class GalleryImages {
       throw new ApiError(HttpStatus.CONFLICT, 'not_ready', 'generation has no images yet', { status: row.status });
     }
     const images = [...row.images].sort((a, b) => a.rank - b.rank);
-    const first = await this.storage.get(images[0].storageKey);
+    const first = await this.converted(images[0], format);
     if (!first) throw notFound();
     const zip = new ZipFile();
     res.setHeader('Content-Type', 'application/zip');
@@ -75,9 +73,9 @@ export class GalleryImages {
     try {
       const mtime = row.completed_at ?? row.created_at;
       for (const [i, image] of images.entries()) {
-        const png = i === 0 ? first : await this.storage.get(image.storageKey);
-        if (!png) throw notFound();
-        zip.addBuffer(await convertImage(png, format), fileName(row, image.rank, format), { compress: false, mtime });
+        const bytes = i === 0 ? first : await this.converted(image, format);
+        if (!bytes) throw notFound();
+        zip.addBuffer(bytes, fileName(row, image.rank, format), { compress: false, mtime });
       }
       zip.end();
     } catch (err) {
@@ -85,6 +83,22 @@ export class GalleryImages {
       zip.outputStream.unpipe(res);
       res.destroy(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  /**
+   * The image in a format: PNG is the stored original; a conversion is made once and kept in storage (image keys are
+   * content hashes, so the converted file never goes stale). Undefined when the original is missing.
+   */
+  private async converted(image: RankedImageView, format: DownloadFormat): Promise<Buffer | undefined> {
+    if (format === 'png') return this.storage.get(image.storageKey);
+    const key = `converted/${image.storageKey}.${format}`;
+    const kept = await this.storage.get(key);
+    if (kept) return kept;
+    const png = await this.storage.get(image.storageKey);
+    if (!png) return undefined;
+    const bytes = await convertImage(png, format);
+    await this.storage.put(key, bytes);
+    return bytes;
   }
 
   private image(row: GenerationRow, rank: number): RankedImageView {
@@ -98,7 +112,7 @@ export function fileName(row: GenerationRow, rank: number, format: DownloadForma
   return `atelier-${row.id}-${rank}.${format}`;
 }
 
-/** `generations/<id>/0.png` → `thumbnails/generations/<id>/0.png.webp`. */
+/** `images/ab/<sha256>.png` → `thumbnails/images/ab/<sha256>.png.webp`. */
 export function thumbnailKey(image: RankedImageView): string {
   return `thumbnails/${image.storageKey}.webp`;
 }
