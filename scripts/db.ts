@@ -4,7 +4,7 @@
  *   node dist/scripts/db.js migrate     run each service's migrations as that service's role
  *   node dist/scripts/db.js setup       both
  */
-import { SERVICES, loadConfig, type ServiceName } from '@atelier/config';
+import { SERVICES, loadDatabaseSetupConfig, serviceDatabaseConfig, type ServiceName } from '@atelier/config';
 import { createServiceDataSource, provisionDatabase } from '@atelier/persistence';
 import { BILLING_MIGRATIONS } from '../apps/billing/src/migrations';
 import { ENHANCER_MIGRATIONS } from '../apps/enhancer/src/migrations';
@@ -31,17 +31,11 @@ export const SERVICE_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>>
 export const SERVICE_OPTIONAL_EXTENSIONS: Partial<Record<ServiceName, readonly string[]>> = { recommender: ['vector'] };
 
 export async function provisionAll(env: Record<string, string | undefined> = process.env): Promise<void> {
-  const config = loadConfig('gateway', env);
-  const db = config.database;
-  const passwords = Object.fromEntries(
-    config.env.DATABASE_ROLE_PASSWORDS.split(',')
-      .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-  );
+  const setup = loadDatabaseSetupConfig(env);
   await provisionDatabase({
-    adminUrl: db.adminUrl,
-    passwords,
-    database: db.database,
+    adminUrl: setup.adminUrl,
+    passwords: setup.rolePasswords,
+    database: setup.database,
     services: SERVICES,
     extensions: SERVICE_EXTENSIONS,
     optionalExtensions: SERVICE_OPTIONAL_EXTENSIONS,
@@ -49,11 +43,11 @@ export async function provisionAll(env: Record<string, string | undefined> = pro
 }
 
 export async function migrateAll(env: Record<string, string | undefined> = process.env): Promise<string[]> {
+  const setup = loadDatabaseSetupConfig(env);
   const applied: string[] = [];
   for (const service of SERVICES) {
-    const ds = createServiceDataSource(loadConfig(service, { ...env, DATABASE_USER: undefined }).database, {
-      migrations: MIGRATIONS[service],
-    });
+    // As the service's own role (with the password provisionAll gave it), so its tables belong to it.
+    const ds = createServiceDataSource(serviceDatabaseConfig(setup, service), { migrations: MIGRATIONS[service] });
     await ds.initialize();
     try {
       for (const m of await ds.runMigrations({ transaction: 'each' })) applied.push(`${service}: ${m.name}`);

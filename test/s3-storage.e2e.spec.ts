@@ -53,7 +53,7 @@ describe('generation saga on S3 storage with the NSFW check', () => {
       done.id,
     ]);
     for (const row of rows) {
-      expect(row.storage_key).toBe(`images/${row.sha256.slice(0, 2)}/${row.sha256}.png`);
+      expect(row.storage_key).toBe(`images/${done.id}/${row.sha256}.png`);
       expect(bucket?.has(row.storage_key)).toBe(true);
       // Checked and marked, not dropped.
       expect(row.nsfw_flagged).toBe(false);

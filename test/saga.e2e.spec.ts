@@ -198,7 +198,7 @@ describe('generation saga', () => {
         creative: { title: 'Autumn Latte', price: '290 ₽', discount: '-20%', brandPalette: ['#6b3e26', '#f2c14e'] },
       });
       expect(r.duration_ms).toBeGreaterThanOrEqual(0);
-      expect(r.storage_key).toBe(`images/${r.sha256.slice(0, 2)}/${r.sha256}.png`);
+      expect(r.storage_key).toBe(`images/${done.id}/${r.sha256}.png`);
     });
     const [generation] = await mesh.query<{ diagnostics: { pairwiseMeanPixelDistance: unknown[] } }>(
       'SELECT diagnostics FROM generator.generations WHERE generation_id = $1',

@@ -3,7 +3,7 @@
 # `npm test` (pretest) and .ci/run. Fast when everything is there (file tests and one SQL query, well under a second).
 #   scripts/setup/ensure-system.sh start   what `npm start` needs: the enhancer's dictd dictionaries
 #   scripts/setup/ensure-system.sh test    also chromium, nginx, prometheus/promtool, a font, pgvector in the local
-#                                          PostgreSQL, the RabbitMQ Prometheus plugin on :15692
+#                                          PostgreSQL, the RabbitMQ Prometheus plugin on :15692 and management API on :15672
 # As root, installs what is missing (apt-get; pgvector built from ../shared/vendor). Otherwise prints the exact
 # commands and exits 1. ATELIER_SKIP_SYSTEM_CHECK=1 skips everything (e.g. inside the service images).
 set -euo pipefail
@@ -44,8 +44,9 @@ fi
 
 # The broker's Prometheus endpoint, for the ops test (ops/prometheus): enable it when the broker runs here.
 rabbit_plugin_missing=false
+# And the management API, which the broker definitions test loads the mesh's users through (as compose and k8s do).
 if [[ "$mode" == test ]] && command -v rabbitmq-plugins >/dev/null 2>&1 \
-  && ! (exec 3<>/dev/tcp/127.0.0.1/15692) 2>/dev/null; then
+  && { ! (exec 3<>/dev/tcp/127.0.0.1/15692) 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null; }; then
   rabbit_plugin_missing=true
 fi
 
@@ -66,7 +67,7 @@ if [[ "$(id -u)" != 0 ]]; then
     echo "  # pgvector for PostgreSQL $pg_major (or: apt-get install postgresql-$pg_major-pgvector)" >&2
     echo "  tar -xzf ${tarball:-pgvector-0.8.6.tar.gz} -C /tmp && make -C /tmp/pgvector-* PG_CONFIG=/usr/lib/postgresql/$pg_major/bin/pg_config && make -C /tmp/pgvector-* install PG_CONFIG=/usr/lib/postgresql/$pg_major/bin/pg_config" >&2
   fi
-  [[ "$rabbit_plugin_missing" == true ]] && echo "  rabbitmq-plugins enable rabbitmq_prometheus" >&2
+  [[ "$rabbit_plugin_missing" == true ]] && echo "  rabbitmq-plugins enable rabbitmq_prometheus rabbitmq_management" >&2
   exit 1
 fi
 
@@ -93,6 +94,7 @@ if [[ "$pgvector_missing" == true ]]; then
 fi
 
 if [[ "$rabbit_plugin_missing" == true ]]; then
-  echo "atelier: enabling rabbitmq_prometheus" >&2
-  rabbitmq-plugins enable rabbitmq_prometheus >/dev/null || echo "atelier: could not enable rabbitmq_prometheus" >&2
+  echo "atelier: enabling rabbitmq_prometheus rabbitmq_management" >&2
+  rabbitmq-plugins enable rabbitmq_prometheus rabbitmq_management >/dev/null \
+    || echo "atelier: could not enable rabbitmq_prometheus rabbitmq_management" >&2
 fi

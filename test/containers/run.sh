@@ -14,7 +14,7 @@ db="atelier_$id"
 ns="at-$id"
 base_port=$((20000 + RANDOM % 2000 * 6))
 admin_url="${DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-amqp_url="${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672}"
+broker_host="${BROKER_HOST:-127.0.0.1:5672}"
 storage="$(mktemp -d /var/tmp/atelier-storage.XXXXXX)"
 chown 1000:1000 "$storage"
 secret() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
@@ -33,6 +33,7 @@ cleanup() {
   for x in events rpc; do
     rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$ns.$x\">>), false, <<\"atelier\">>)." >/dev/null 2>&1 || true
   done
+  for app in "${apps[@]}"; do rabbitmqctl -q delete_user "$ns-$app" >/dev/null 2>&1 || true; done
   rm -rf "$storage"
 }
 trap cleanup EXIT
@@ -57,11 +58,22 @@ for app in "${apps[@]}"; do
 done
 
 log "database and migrations (the migrate step of docker-compose)"
-# db.js validates every service's config, and the image runs NODE_ENV=production, which refuses the development
-# secrets: the migrate step needs JWT_SECRET and INTERNAL_CALLER_SECRET too (found by this lane).
+# db.js reads the database settings only (no service secrets), and in production a password per service role.
+declare -A db_password
+roles=""
+for app in "${apps[@]}"; do db_password[$app]="$(secret)"; roles="${roles:+$roles,}$app=${db_password[$app]}"; done
 "${podman[@]}" run --rm --network host "${limits[@]}" -e DATABASE_ADMIN_URL="$admin_url" -e DATABASE_HOST=127.0.0.1 \
-  -e DATABASE_NAME="$db" -e JWT_SECRET="$jwt_secret" -e INTERNAL_CALLER_SECRET="$internal_secret" \
+  -e DATABASE_NAME="$db" -e DATABASE_ROLE_PASSWORDS="$roles" \
   atelier/gateway:latest node dist/scripts/db.js setup >/dev/null
+
+log "broker users (npm run broker:setup: production refuses a shared or guest login)"
+declare -A broker_password
+for app in "${apps[@]}"; do broker_password[$app]="$(secret)"; done
+MESH_NAMESPACE="$ns" NODE_ENV=production \
+  BROKER_PASSWORD_GATEWAY="${broker_password[gateway]}" BROKER_PASSWORD_BILLING="${broker_password[billing]}" \
+  BROKER_PASSWORD_ENHANCER="${broker_password[enhancer]}" BROKER_PASSWORD_GENERATOR="${broker_password[generator]}" \
+  BROKER_PASSWORD_JUDGE="${broker_password[judge]}" BROKER_PASSWORD_RECOMMENDER="${broker_password[recommender]}" \
+  node dist/scripts/broker-setup.js >/dev/null
 
 log "start (NODE_ENV=production, host network)"
 i=0
@@ -72,7 +84,8 @@ for app in "${apps[@]}"; do
   "${podman[@]}" run -d --name "atelier-$id-$app" --network host "${limits[@]}" \
     -e NODE_ENV=production -e LOG_LEVEL=info -e HTTP_PORT="${port[$app]}" \
     -e DATABASE_HOST=127.0.0.1 -e DATABASE_PORT=5432 -e DATABASE_NAME="$db" -e MIGRATIONS_RUN=false \
-    -e AMQP_URL="$amqp_url" -e MESH_NAMESPACE="$ns" \
+    -e DATABASE_PASSWORD="${db_password[$app]}" \
+    -e AMQP_URL="amqp://$ns-$app:${broker_password[$app]}@$broker_host" -e MESH_NAMESPACE="$ns" \
     -e JWT_SECRET="$jwt_secret" -e INTERNAL_CALLER_SECRET="$internal_secret" -e ALLOW_DEV_USER_HEADER=false \
     -e RECOMMENDER_URL="http://127.0.0.1:${port[recommender]}" -e JUDGE_BACKEND=statistics \
     -e STORAGE_DIR=/var/lib/atelier/storage -v "$storage:/var/lib/atelier/storage" \

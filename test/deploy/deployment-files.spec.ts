@@ -8,8 +8,15 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_PORTS, SERVICES, envKeys, loadConfig, type ServiceName } from '@atelier/config';
-import { topologyNames } from '@atelier/messaging';
+import {
+  DEFAULT_PORTS,
+  SERVICES,
+  envKeys,
+  loadConfig,
+  loadDatabaseSetupConfig,
+  type ServiceName,
+} from '@atelier/config';
+import { assertOwnBrokerUser, brokerDefinitions, brokerUserOf, topologyNames } from '@atelier/messaging';
 import {
   K8sObjects,
   ROOT,
@@ -39,7 +46,7 @@ import {
 } from './deploy-files';
 
 const WORKERS = SERVICES.filter((s) => s !== 'gateway');
-const INFRA = ['postgres', 'rabbitmq', 'migrate', 'nginx', 'prometheus'];
+const INFRA = ['postgres', 'rabbitmq', 'broker-setup', 'migrate', 'nginx', 'prometheus'];
 
 const SERVED = healthControllerPaths();
 const LIVE = SERVED.find((p) => p.endsWith('/live'));
@@ -222,13 +229,19 @@ describe('docker-compose.yml', () => {
     it('reaches PostgreSQL and RabbitMQ through their compose services', () => {
       const env = composeEnv(service(app));
       expect(env.DATABASE_HOST).toBe('postgres');
-      const amqp = new URL(must(env.AMQP_URL, 'AMQP_URL'));
-      const rabbit = composeEnv(service('rabbitmq'));
-      expect([amqp.hostname, amqp.username, amqp.password]).toEqual([
+      // Its own broker user, with the password the broker-setup job gives that user (never the administrator's).
+      const password = `\${${app.toUpperCase()}_BROKER_PASSWORD:?set ${app.toUpperCase()}_BROKER_PASSWORD in .env}`;
+      const amqp = must(
+        /^amqp:\/\/([^:@]+):(.+)@([^:@/]+):5672$/.exec(must(env.AMQP_URL, 'AMQP_URL')) ?? undefined,
+        'amqp URL',
+      );
+      expect(amqp.slice(1)).toEqual([
+        brokerUserOf(must(env.MESH_NAMESPACE, 'MESH_NAMESPACE'), app),
+        password,
         'rabbitmq',
-        rabbit.RABBITMQ_DEFAULT_USER ?? 'guest',
-        rabbit.RABBITMQ_DEFAULT_PASS ?? 'guest',
       ]);
+      expect(composeEnv(service('broker-setup'))[`BROKER_PASSWORD_${app.toUpperCase()}`]).toBe(password);
+      expect(composeEnv(service('rabbitmq')).RABBITMQ_DEFAULT_USER).not.toBe(amqp[1]);
     });
   });
 
@@ -245,9 +258,13 @@ describe('docker-compose.yml', () => {
       expect(env.NODE_ENV).toBe('production');
       expect(env.DATABASE_PASSWORD).toMatch(new RegExp(`^${app.toUpperCase()}_DB_PASSWORD-`));
       expect(() => loadConfig(app, env)).not.toThrow();
+      expect(() => assertOwnBrokerUser(loadConfig(app, env))).not.toThrow();
     }
     const roles = composeEnv(service('migrate')).DATABASE_ROLE_PASSWORDS ?? '';
     expect(roles.split(',').map((pair) => pair.split('=')[0])).toEqual([...SERVICES]);
+    // The migrate job runs the production image (NODE_ENV=production) with database settings only.
+    const migrate = Object.fromEntries(Object.entries(composeEnv(service('migrate'))).map(([k, v]) => [k, fill(v)]));
+    expect(() => loadDatabaseSetupConfig({ ...migrate, NODE_ENV: 'production' })).not.toThrow();
   });
 
   it('gateway: NODE_ENV=production comes with ALLOW_DEV_USER_HEADER=false', () => {
@@ -281,6 +298,23 @@ describe('docker-compose.yml', () => {
     const index = must(env.RECOMMENDER_VECTOR_INDEX, 'RECOMMENDER_VECTOR_INDEX');
     expect(loadConfig('recommender', { RECOMMENDER_VECTOR_INDEX: index }).env.RECOMMENDER_VECTOR_INDEX).toBe(index);
     if (index === 'pgvector') expect(service('postgres').image).toMatch(/^pgvector\/pgvector:/);
+  });
+
+  it('the committed broker definitions are the ones the contracts give (npm run broker:setup -- --definitions --template)', () => {
+    const committed: unknown = JSON.parse(readRepoFile('ops/rabbitmq/definitions.json'));
+    expect(committed).toEqual(brokerDefinitions('atelier', '/'));
+  });
+
+  it('broker-setup loads the definitions through the management API before any service starts', () => {
+    const job = service('broker-setup');
+    expect(job.command).toEqual(['node', 'dist/scripts/broker-setup.js', '--definitions', '--apply']);
+    expect(composeDependsOn(job)).toEqual({ rabbitmq: 'service_healthy' });
+    const env = composeEnv(job);
+    expect(new URL(must(env.BROKER_MANAGEMENT_URL, 'BROKER_MANAGEMENT_URL')).hostname).toBe('rabbitmq');
+    expect(env.BROKER_ADMIN_USER).toBe(composeEnv(service('rabbitmq')).RABBITMQ_DEFAULT_USER);
+    expect(env.BROKER_ADMIN_PASSWORD).toBe(composeEnv(service('rabbitmq')).RABBITMQ_DEFAULT_PASS);
+    for (const app of SERVICES)
+      expect(composeDependsOn(service(app))['broker-setup']).toBe('service_completed_successfully');
   });
 
   it('rabbitmq: management image with a diagnostics ping healthcheck', () => {
@@ -608,8 +642,10 @@ describe('k8s', () => {
         auth.spec.secretTargetRef?.find((r) => r.parameter === 'host'),
         'host secretTargetRef',
       );
-      expect(host.key).toBe('AMQP_URL');
-      expect(k8s.keysOf('Secret', host.name)).toContain('AMQP_URL');
+      // The read-only monitor user through the management API, never a service's own login.
+      expect(trigger.metadata.protocol).toBe('http');
+      expect(host.key).toBe('KEDA_RABBITMQ_URL');
+      expect(k8s.keysOf('Secret', host.name)).toContain('KEDA_RABBITMQ_URL');
     });
   });
 
@@ -624,7 +660,7 @@ describe('k8s', () => {
   });
 
   it('migrations Job runs dist/scripts/db.js setup from an app image with variables every service accepts', () => {
-    const jobs = k8s.ofKind<Job>('Job');
+    const jobs = k8s.ofKind<Job>('Job').filter((j) => j.metadata.name === 'atelier-migrations');
     expect(jobs).toHaveLength(1);
     const template = jobs[0].spec.template;
     const c = must(template.spec.containers[0], 'Job container');
@@ -634,6 +670,33 @@ describe('k8s', () => {
     expect([...k8s.containerEnv(c).keys()].filter((key) => !COMMON_KEYS.includes(key))).toEqual([]);
     expect(k8s.containerEnv(c).has('DATABASE_ADMIN_URL')).toBe(true);
     expect(c.securityContext?.runAsNonRoot ?? template.spec.securityContext?.runAsNonRoot).toBe(true);
+  });
+
+  it('each Deployment logs in to the broker as its own user; the broker-setup Job holds every broker password', () => {
+    for (const app of SERVICES) {
+      const deployment = must(k8s.named<Deployment>('Deployment', app), `Deployment ${app}`);
+      const c = must(deployment.spec.template.spec.containers[0], `${app} container`);
+      const ref = c.env?.find((e) => e.name === 'AMQP_URL')?.valueFrom?.secretKeyRef;
+      expect(ref).toEqual({ name: 'atelier-secrets', key: `${app.toUpperCase()}_AMQP_URL` });
+    }
+    const job = must(k8s.named<Job>('Job', 'atelier-broker-setup'), 'Job atelier-broker-setup');
+    const c = must(job.spec.template.spec.containers[0], 'broker-setup container');
+    expect([...(c.command ?? []), ...(c.args ?? [])]).toEqual([
+      'node',
+      'dist/scripts/broker-setup.js',
+      '--definitions',
+      '--apply',
+    ]);
+    const env = [...k8s.containerEnv(c).keys()].sort();
+    expect(env).toEqual(
+      [
+        'MESH_NAMESPACE',
+        'BROKER_MANAGEMENT_URL',
+        'BROKER_ADMIN_USER',
+        'BROKER_ADMIN_PASSWORD',
+        ...[...SERVICES, 'monitor'].map((u) => `BROKER_PASSWORD_${u.toUpperCase()}`),
+      ].sort(),
+    );
   });
 
   it('each Deployment reads its own database password from the Secret', () => {
@@ -652,7 +715,14 @@ describe('k8s', () => {
       ...Object.fromEntries(SERVICES.map((app) => [`${app.toUpperCase()}_DATABASE_PASSWORD`, 'change-me'])),
       DATABASE_ROLE_PASSWORDS: 'change-me',
       DATABASE_ADMIN_URL: 'change-me',
-      AMQP_URL: 'change-me',
+      ...Object.fromEntries(SERVICES.map((app) => [`${app.toUpperCase()}_AMQP_URL`, 'change-me'])),
+      ...Object.fromEntries(
+        [...SERVICES, 'monitor'].map((user) => [`BROKER_PASSWORD_${user.toUpperCase()}`, 'change-me']),
+      ),
+      BROKER_MANAGEMENT_URL: 'change-me',
+      BROKER_ADMIN_USER: 'change-me',
+      BROKER_ADMIN_PASSWORD: 'change-me',
+      KEDA_RABBITMQ_URL: 'change-me',
       OPENAI_IMAGES_API_KEY: 'change-me',
       HF_API_TOKEN: 'change-me',
       JWT_SECRET: 'change-me',

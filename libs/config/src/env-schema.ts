@@ -332,3 +332,18 @@ export type ServiceEnv<S extends ServiceName> = z.infer<z.ZodObject<EnvShape<S>>
 
 /** Names of the variables each service reads; deployment manifests are checked against these. */
 export const envKeys = (service: ServiceName): string[] => Object.keys(ENV_SHAPES[service]);
+
+/**
+ * What `db setup` (provision roles and schemas, run every service's migrations) reads: the database fields only.
+ * It holds no service's application secrets, so it must not need them to start in production.
+ */
+export const DATABASE_SETUP_SHAPE = {
+  NODE_ENV: baseShape.NODE_ENV,
+  DATABASE_HOST: baseShape.DATABASE_HOST,
+  DATABASE_PORT: baseShape.DATABASE_PORT,
+  DATABASE_NAME: baseShape.DATABASE_NAME,
+  DATABASE_PASSWORD: baseShape.DATABASE_PASSWORD,
+  DATABASE_POOL_SIZE: baseShape.DATABASE_POOL_SIZE,
+  DATABASE_ROLE_PASSWORDS: baseShape.DATABASE_ROLE_PASSWORDS,
+  DATABASE_ADMIN_URL: baseShape.DATABASE_ADMIN_URL,
+};

@@ -17,3 +17,9 @@ export {
 } from './load-config';
 export { ConfigModule, SERVICE_CONFIG } from './config.module';
 export { estimatedEntropyBits, MIN_SECRET_BITS, productionIssues } from './production-checks';
+export {
+  loadDatabaseSetupConfig,
+  serviceDatabaseConfig,
+  DatabaseSetupConfigError,
+  type DatabaseSetupConfig,
+} from './database-setup-config';

@@ -27,3 +27,4 @@ export { RpcClient } from './rpc-client';
 export { RpcError, RPC_HEADERS, rpcExchange, rpcQueue, type RpcReplyInit, type RpcRequestInit } from './rpc';
 export { MessagingJanitor } from './messaging-janitor';
 export { brokerGrants, callsBy, MESH_SERVICES, type BrokerGrant } from './broker-permissions';
+export { brokerDefinitions, monitorUserOf, rabbitPasswordHash, type BrokerDefinitions } from './broker-definitions';

@@ -86,8 +86,9 @@ export class GalleryImages {
   }
 
   /**
-   * The image in a format: PNG is the stored original; a conversion is made once and kept in storage (image keys are
-   * content hashes, so the converted file never goes stale). Undefined when the original is missing.
+   * The image in a format: PNG is the stored original; a conversion is made once and kept in storage (an image key
+   * names the generation and the bytes' hash, so the converted file never goes stale). Undefined when the original
+   * is missing.
    */
   private async converted(image: RankedImageView, format: DownloadFormat): Promise<Buffer | undefined> {
     if (format === 'png') return this.storage.get(image.storageKey);
@@ -112,7 +113,7 @@ export function fileName(row: GenerationRow, rank: number, format: DownloadForma
   return `atelier-${row.id}-${rank}.${format}`;
 }
 
-/** `images/ab/<sha256>.png` → `thumbnails/images/ab/<sha256>.png.webp`. */
+/** `images/<generation>/<sha256>.png` → `thumbnails/images/<generation>/<sha256>.png.webp`. */
 export function thumbnailKey(image: RankedImageView): string {
   return `thumbnails/${image.storageKey}.webp`;
 }

@@ -3,11 +3,14 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EventPayload, EventType } from '@atelier/contracts';
 import { MeshEventContext } from '@atelier/messaging';
 import { GenerationStepsFeed } from './generation-steps-feed';
+import { assertSagaEventFits } from './saga-event-trust';
 import {
   GenerationReadModelRepository,
   type GenerationPatch,
   type GenerationStatus,
 } from './generation-read-model.repository';
+
+type SagaEvent = Parameters<typeof assertSagaEventFits>[0];
 
 /** Maps each saga event onto the read model: which status it means and what it adds to the view. */
 @Controller()
@@ -18,11 +21,13 @@ export class GenerationProgressHandlers {
   ) {}
 
   private async advance(
-    id: string,
+    event: SagaEvent,
     status: GenerationStatus,
     patch: GenerationPatch,
     ctx: MeshEventContext,
   ): Promise<void> {
+    const id = event.generationId;
+    assertSagaEventFits(event, await this.readModel.ownerOf(ctx.manager, id));
     const { recorded } = await this.readModel.advance(
       ctx.manager,
       id,
@@ -37,7 +42,7 @@ export class GenerationProgressHandlers {
   @EventPattern<EventType>('quota.reserved')
   quotaReservedProgress(@Payload() e: EventPayload<'quota.reserved'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     const patch: GenerationPatch = {};
-    return this.advance(e.generationId, 'reserved', patch, ctx);
+    return this.advance(e, 'reserved', patch, ctx);
   }
 
   @EventPattern<EventType>('quota.rejected')
@@ -45,7 +50,7 @@ export class GenerationProgressHandlers {
     const patch: GenerationPatch = {
       failure: { stage: 'reserve', code: e.code, reason: e.reason },
     };
-    return this.advance(e.generationId, 'rejected', patch, ctx);
+    return this.advance(e, 'rejected', patch, ctx);
   }
 
   @EventPattern<EventType>('prompt.enhanced')
@@ -60,13 +65,13 @@ export class GenerationProgressHandlers {
         operations: e.operations.map((o) => ({ name: o.name, detail: o.detail })),
       },
     };
-    return this.advance(e.generationId, 'generating', patch, ctx);
+    return this.advance(e, 'generating', patch, ctx);
   }
 
   @EventPattern<EventType>('images.generated')
   imagesGeneratedProgress(@Payload() e: EventPayload<'images.generated'>, @Ctx() ctx: MeshEventContext): Promise<void> {
     const patch: GenerationPatch = { backend: e.backend };
-    return this.advance(e.generationId, 'judging', patch, ctx);
+    return this.advance(e, 'judging', patch, ctx);
   }
 
   @EventPattern<EventType>('generation.completed')
@@ -110,7 +115,7 @@ export class GenerationProgressHandlers {
           : null,
       },
     };
-    return this.advance(e.generationId, 'completed', patch, ctx);
+    return this.advance(e, 'completed', patch, ctx);
   }
 
   @EventPattern<EventType>('generation.failed')
@@ -121,7 +126,7 @@ export class GenerationProgressHandlers {
     const patch: GenerationPatch = {
       failure: { stage: e.stage, code: e.code, reason: e.reason },
     };
-    return this.advance(e.generationId, 'failed', patch, ctx);
+    return this.advance(e, 'failed', patch, ctx);
   }
 }
 

@@ -129,6 +129,14 @@ export class GenerationReadModelRepository {
     return { advanced: result[1] > 0, recorded: inserted.length > 0 };
   }
 
+  /** Inside the event's transaction: whose generation this is (undefined when this gateway never created it). */
+  async ownerOf(m: EntityManager, id: string): Promise<string | undefined> {
+    const rows = (await m.query(`SELECT user_id FROM gateway.generations WHERE id = $1`, [id])) as Array<{
+      user_id: string;
+    }>;
+    return rows[0]?.user_id;
+  }
+
   /** Scoped to the owner: another user's id (or a deleted generation) reads as not found. */
   async findOwned(id: string, userId: string): Promise<GenerationRow | undefined> {
     const rows = (await this.dataSource.query(

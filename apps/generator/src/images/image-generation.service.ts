@@ -10,16 +10,13 @@ import {
   type CapabilityAdjustment,
 } from '@atelier/image-capabilities';
 import { FatalError } from '@atelier/messaging';
-import { ObjectStorage } from '@atelier/storage';
+import { ObjectStorage, generationImageKey } from '@atelier/storage';
 import type { CreativeBrief, ImageRequest } from '../backends/image-backend';
 import { CreativeLayer, type CreativeImage } from '../creative/creative-layer.service';
 import { ImageBackends } from '../backends/image-backends';
 import type { GenerationRecord, StoredImage } from './generated-images.repository';
 import { ImageNormaliser } from './image-normaliser';
 import { NsfwClassifier, type NsfwVerdict } from '../safety/nsfw-classifier';
-
-/** Content-addressed: identical PNGs share one object, and a retried delivery rewrites the same key. */
-export const imageStorageKey = (sha256: string): string => `images/${sha256.slice(0, 2)}/${sha256}.png`;
 
 export interface GenerationResult {
   record: GenerationRecord;
@@ -95,7 +92,7 @@ export class ImageGeneration {
     for (const img of normalised) verdicts.push(await this.nsfw.check(img.png));
     const images: StoredImage[] = await Promise.all(
       normalised.map(async (img, index) => {
-        const storageKey = imageStorageKey(img.sha256);
+        const storageKey = generationImageKey(event.generationId, img.sha256);
         await this.storage.put(storageKey, img.png);
         const seed = caps.seedHonoured ? output.images[index].seed : undefined;
         return {
