@@ -84,7 +84,7 @@ describe('gallery in Chromium', () => {
     const id = page.url().split('/').pop() ?? '';
     await shot(page, 'gallery-progress-desktop-ru');
     // Nobody clicks: the progress page opens the result when the saga ends.
-    await page.waitForURL(new RegExp(`/app/requests/${id}$`), { timeout: 60000 });
+    await page.waitForURL(new RegExp(`/app/requests/${id}$`), { timeout: 120000 });
     expect(await page.locator('ol.gallery > li').count()).toBe(3);
 
     // Lightbox: opens on the image, keyboard moves through the images (wrapping), zoom, focus stays inside.
@@ -212,7 +212,7 @@ describe('gallery in Chromium', () => {
     const [before, after] = [await params(id), await params(variation)];
     expect(after).toMatchObject({ prompt, n: 3, steps: before?.steps, guidance: before?.guidance });
     expect(after?.seed).not.toBe(before?.seed);
-    await page.waitForURL(new RegExp(`/app/requests/${variation}$`), { timeout: 60000 });
+    await page.waitForURL(new RegExp(`/app/requests/${variation}$`), { timeout: 120000 });
     // "Again" keeps the seed.
     await page.getByRole('button', { name: 'Повторить с теми же настройками' }).click();
     await page.waitForURL(/\/app\/tasks\/[0-9a-f-]{36}$/);
@@ -290,7 +290,7 @@ describe('gallery in Chromium', () => {
       (await ctx.request.delete(`${url}/v1/generations/${id}`, { headers: { 'x-csrf-token': csrf } })).status(),
     ).toBe(404);
     await ctx.close();
-  });
+  }, 300000);
 
   it('searches and filters the history page by page, and opens the result without JavaScript', async () => {
     const email = newEmail('history');
@@ -381,7 +381,7 @@ describe('gallery in Chromium', () => {
         await page.getByRole('button', { name: 'Сгенерировать' }).click();
         await page.waitForURL(/\/app\/tasks\/[0-9a-f-]{36}$/);
         const task = page.url().split('/').pop() ?? '';
-        await page.waitForURL(new RegExp(`/app/requests/${task}$`), { timeout: 60000 });
+        await page.waitForURL(new RegExp(`/app/requests/${task}$`), { timeout: 120000 });
         // …where the lightbox links still open the image itself.
         expect(await page.locator('a[data-lightbox]').first().getAttribute('href')).toBe(
           `/v1/generations/${task}/images/1`,
@@ -390,7 +390,7 @@ describe('gallery in Chromium', () => {
       }
       await ctx.close();
     }
-  });
+  }, 300000);
 
   it('shows the lightbox on a phone', async () => {
     const ctx = await browser.newContext({ viewport: PHONE, locale: 'ru-RU' });
@@ -398,7 +398,7 @@ describe('gallery in Chromium', () => {
     await page.getByLabel('Что нарисовать').fill('пост для пекарни, круассаны');
     await page.getByLabel('Количество картинок').selectOption('2');
     await page.getByRole('button', { name: 'Сгенерировать' }).click();
-    await page.waitForURL(/\/app\/requests\/[0-9a-f-]{36}$/, { timeout: 60000 });
+    await page.waitForURL(/\/app\/requests\/[0-9a-f-]{36}$/, { timeout: 120000 });
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await page.locator('a[data-lightbox]').first().click();
     await page.locator('dialog[open]').waitFor();
@@ -408,5 +408,5 @@ describe('gallery in Chromium', () => {
     await page.getByRole('button', { name: 'Закрыть просмотр' }).click();
     expect(await page.locator('dialog[open]').count()).toBe(0);
     await ctx.close();
-  });
+  }, 180000);
 });
