@@ -480,68 +480,67 @@ export function requestPage(
       ? html`<p>${t('request.notReady')} <a href="/app/tasks/${g.id}">${t('request.watch')}</a></p>
           ${g.failure ? html`<p class="error">${t('request.failure')}: ${g.failure.reason}</p>` : ''}`
       : html`<ol class="gallery">
-            ${g.images.map(
-              (img, i) =>
-                html`<li>
-                  <h2>${t('request.rank', { rank: img.rank })}</h2>
-                  ${zoomableImage(
-                    ctx,
-                    img,
-                    i,
-                    t('request.imageAlt', { rank: img.rank, count, prompt: g.prompt.slice(0, 120) }),
-                  )}
-                  <dl class="facts">
-                    <dt>${t('request.score')}</dt>
-                    <dd data-score>${img.score.toFixed(3)}</dd>
-                    ${
-                      verdictText(img.metrics, t)
-                        ? html`<dt>${t('request.verdict')}</dt>
-                            <dd data-verdict>${verdictText(img.metrics, t)}</dd>`
-                        : ''
-                    }
-                    ${
-                      judgeReasons(img.metrics, t)
-                        ? html`<dt>${t('request.reasons')}</dt>
-                            <dd data-reasons>${judgeReasons(img.metrics, t)}</dd>`
-                        : ''
-                    }
-                    <dt>${t('request.why')}</dt>
-                    <dd>${explainScore(img.metrics, t)}</dd>
-                  </dl>
-                  <form
-                    class="actions"
-                    method="post"
-                    action="/app/requests/${g.id}/feedback"
-                    data-feedback="/v1/generations/${g.id}/feedback"
-                    data-rank="${img.rank}"
+          ${g.images.map(
+            (img, i) =>
+              html`<li>
+                <h2>${t('request.rank', { rank: img.rank })}</h2>
+                ${zoomableImage(
+                  ctx,
+                  img,
+                  i,
+                  t('request.imageAlt', { rank: img.rank, count, prompt: g.prompt.slice(0, 120) }),
+                )}
+                <dl class="facts">
+                  <dt>${t('request.score')}</dt>
+                  <dd data-score>${img.score.toFixed(3)}</dd>
+                  ${
+                    verdictText(img.metrics, t)
+                      ? html`<dt>${t('request.verdict')}</dt>
+                          <dd data-verdict>${verdictText(img.metrics, t)}</dd>`
+                      : ''
+                  }
+                  ${
+                    judgeReasons(img.metrics, t)
+                      ? html`<dt>${t('request.reasons')}</dt>
+                          <dd data-reasons>${judgeReasons(img.metrics, t)}</dd>`
+                      : ''
+                  }
+                  <dt>${t('request.why')}</dt>
+                  <dd>${explainScore(img.metrics, t)}</dd>
+                </dl>
+                <form
+                  class="actions"
+                  method="post"
+                  action="/app/requests/${g.id}/feedback"
+                  data-feedback="/v1/generations/${g.id}/feedback"
+                  data-rank="${img.rank}"
+                >
+                  ${csrfField(ctx)}
+                  <input type="hidden" name="rank" value="${img.rank}" />
+                  <button
+                    type="submit"
+                    name="verdict"
+                    value="like"
+                    class="secondary like"
+                    aria-pressed="${verdicts[img.rank] === 'like' ? 'true' : 'false'}"
                   >
-                    ${csrfField(ctx)}
-                    <input type="hidden" name="rank" value="${img.rank}" />
-                    <button
-                      type="submit"
-                      name="verdict"
-                      value="like"
-                      class="secondary like"
-                      aria-pressed="${verdicts[img.rank] === 'like' ? 'true' : 'false'}"
-                    >
-                      ${icon('like')}${t('request.like')}
-                    </button>
-                    <button
-                      type="submit"
-                      name="verdict"
-                      value="dislike"
-                      class="secondary dislike"
-                      aria-pressed="${verdicts[img.rank] === 'dislike' ? 'true' : 'false'}"
-                    >
-                      ${icon('dislike')}${t('request.dislike')}
-                    </button>
-                    <span role="status" class="status" data-saved="${t('request.saved')}"></span>
-                  </form>
-                  ${imageDownloads(ctx, g, img)}
-                </li>`,
-            )}
-          </ol>
-          ${lightbox(ctx, count)}`;
+                    ${icon('like')}${t('request.like')}
+                  </button>
+                  <button
+                    type="submit"
+                    name="verdict"
+                    value="dislike"
+                    class="secondary dislike"
+                    aria-pressed="${verdicts[img.rank] === 'dislike' ? 'true' : 'false'}"
+                  >
+                    ${icon('dislike')}${t('request.dislike')}
+                  </button>
+                  <span role="status" class="status" data-saved="${t('request.saved')}"></span>
+                </form>
+                ${imageDownloads(ctx, g, img)}
+              </li>`,
+          )}
+        </ol>`;
   return layout(
     ctx,
     t('request.title'),
@@ -557,7 +556,7 @@ export function requestPage(
             : ''
         }
       </dl>
-      ${resultTools(ctx, g)} ${body}`,
+      ${resultTools(ctx, g)} ${body} ${g.status === 'completed' ? lightbox(ctx, count) : ''}`,
     GALLERY_ASSETS,
   );
 }
