@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { SERVICES } from '@atelier/config';
 import { brokerGrants } from '@atelier/messaging';
 import { setupBroker } from '../scripts/broker-setup';
 import { apiUser, freshIp, newEmail, PASSWORD } from './support/http-session';
@@ -125,6 +126,13 @@ describe('access tokens die with their session', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    // The event catalogue for internal consumers sits next to it, under the same headers.
+    const events = await get('/docs/asyncapi.json');
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const doc = (await events.json()) as { asyncapi: string; channels: Record<string, { 'x-producers'?: string[] }> };
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.channels['generation.requested']['x-producers']).toEqual(['gateway']);
   });
 });
 
@@ -144,6 +152,8 @@ describe('a production gateway', () => {
       INTERNAL_CALLER_SECRET: secret(),
       // Trust auth here ignores it; production refuses to start without one.
       DATABASE_PASSWORD: secret(),
+      // db setup in production gives every service role its own password (trust ignores them too).
+      DATABASE_ROLE_PASSWORDS: SERVICES.map((s) => `${s}=${secret()}`).join(','),
     },
   });
   beforeAll(async () => {
@@ -164,5 +174,6 @@ describe('a production gateway', () => {
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/docs`)).status).toBe(404);
     expect((await fetch(`${url}/docs/openapi.json`)).status).toBe(404);
+    expect((await fetch(`${url}/docs/asyncapi.json`)).status).toBe(404);
   });
 });

@@ -186,4 +186,69 @@ describe('privileged billing calls carry a signed caller (RabbitMQ, PostgreSQL)'
     expect(own.errorCode).toBeUndefined();
     expect(own.reply).toMatchObject({ error: { code: 'insufficient_funds' } });
   }, 120000);
+
+  it('refuses refunds, the admin top-up list and the sandbox payer to anyone but the signed admin or payer', async () => {
+    const payer = randomUUID();
+    const created = await call(
+      'billing.create_top_up',
+      { userId: payer, amountKopecks: 500_00n, provider: 'sandbox', idempotencyKey: `sc-${randomUUID()}` },
+      user(payer),
+    );
+    const topUp = (created.reply as { topUp: { id: string; confirmationUrl: string } }).topUp;
+    const paymentId = topUp.confirmationUrl.split('/').pop() ?? '';
+    const status = async () =>
+      (await mesh.query<{ status: string }>('SELECT status FROM billing.top_ups WHERE id = $1', [topUp.id]))[0].status;
+    // Someone else (or nobody) cannot pay or decline the payer's payment.
+    for (const token of [undefined, user(randomUUID()), admin(-5)]) {
+      const r = await call(
+        'billing.settle_sandbox_payment',
+        { userId: payer, providerPayment: paymentId, outcome: 'canceled' },
+        token,
+      );
+      expect(r).toEqual({ errorCode: 'forbidden_caller', errorClass: 'caller' });
+    }
+    expect(await status()).toBe('pending');
+    const paid = await call(
+      'billing.settle_sandbox_payment',
+      { userId: payer, providerPayment: paymentId, outcome: 'succeeded' },
+      user(payer),
+    );
+    expect(paid.reply).toMatchObject({ result: 'credited', topUp: { status: 'succeeded' } });
+    // Refunds and the list of everyone's top-ups are the admin's only.
+    for (const token of [undefined, user(payer), admin(60, secret, 'recommender')]) {
+      const refund = await call(
+        'billing.refund_top_up',
+        { adminId, topUpId: topUp.id, amountKopecks: 100_00n, reason: 'forged', idempotencyKey: `sc-${randomUUID()}` },
+        token,
+      );
+      expect(refund).toEqual({ errorCode: 'forbidden_caller', errorClass: 'caller' });
+      const list = await call('billing.admin_list_top_ups', { limit: 10 }, token);
+      expect(list).toEqual({ errorCode: 'forbidden_caller', errorClass: 'caller' });
+    }
+    expect((await walletState(payer)).accounts).toEqual([{ balance_kopecks: '50000' }]);
+    const key = `sc-${randomUUID()}`;
+    const refund = await call(
+      'billing.refund_top_up',
+      {
+        adminId: randomUUID(),
+        topUpId: topUp.id,
+        amountKopecks: 100_00n,
+        reason: 'signed refund',
+        idempotencyKey: key,
+      },
+      admin(),
+    );
+    expect(refund.reply).toMatchObject({ refundedKopecks: 100_00n, balanceKopecks: 400_00n, created: true });
+    const replay = await call(
+      'billing.refund_top_up',
+      { adminId, topUpId: topUp.id, amountKopecks: 100_00n, reason: 'signed refund', idempotencyKey: key },
+      admin(),
+    );
+    expect(replay.reply).toMatchObject({ refundedKopecks: 100_00n, balanceKopecks: 400_00n, created: false });
+    const [tx] = await mesh.query<{ admin: string }>(
+      `SELECT metadata->>'adminId' AS admin FROM billing.ledger_transactions WHERE user_id = $1 AND kind = 'refund'`,
+      [payer],
+    );
+    expect(tx.admin).toBe(adminId);
+  }, 120000);
 });

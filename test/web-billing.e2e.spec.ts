@@ -85,9 +85,11 @@ describe('web billing pages in Chromium', () => {
     await shot(page, 'pricing-phone-ru');
 
     // Nothing on the balance: the answer says how much is missing, in roubles.
+    // Choosing opens billing's preview first: nothing is charged, the shortfall is named.
     await start.getByRole('button', { name: 'Перейти на «Старт»' }).click();
-    await page.waitForURL(/\/account\/billing\/subscription$/);
+    await page.waitForURL(/\/account\/billing\/change\?plan=start$/);
     expect((await page.getByRole('alert').textContent())?.replace(/\s+/g, ' ')).toContain('Не хватает 490 ₽');
+    await page.goto(`${url}/account/billing`);
     expect(await page.locator('[data-plan]').textContent()).toBe('Бесплатный');
 
     // The studio says how many images are left and offers no more than a request may take.
@@ -99,6 +101,8 @@ describe('web billing pages in Chromium', () => {
     await fund(email, 100000);
     await page.goto(`${url}/pricing`);
     await page.getByRole('button', { name: 'Перейти на «Старт»' }).click();
+    await page.waitForURL(/\/account\/billing\/change\?plan=start$/);
+    await page.getByRole('button', { name: 'Подтвердить и оплатить 490 ₽' }).click();
     await page.waitForURL(/\/account\/billing\?changed=purchased/);
     expect(await page.getByRole('status').textContent()).toBe('Тариф подключён.');
     expect(await page.locator('[data-plan]').textContent()).toBe('Старт');

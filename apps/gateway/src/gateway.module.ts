@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { SERVICE_CONTROLLERS, serviceInfrastructure } from '@atelier/service-kit';
@@ -12,6 +12,8 @@ import { GenerationsModule } from './generations/generations.module';
 import { GalleryModule } from './gallery/gallery.module';
 import { ApiErrorFilter } from '@atelier/service-kit';
 import { ApiValidationPipe } from './http/api-validation.pipe';
+import { IdempotentPostsInterceptor } from './http/idempotent-posts.interceptor';
+import { IdempotentResponsesRepository } from './http/idempotent-responses.repository';
 import { IdentityModule } from './identity/identity.module';
 import { GATEWAY_MIGRATIONS } from './migrations';
 import { RecommenderModule } from './recommender/recommender.module';
@@ -44,6 +46,8 @@ import { WebModule } from './web/web.module';
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
     { provide: APP_PIPE, useClass: ApiValidationPipe },
+    IdempotentResponsesRepository,
+    { provide: APP_INTERCEPTOR, useClass: IdempotentPostsInterceptor },
   ],
 })
 export class GatewayModule {}

@@ -13,6 +13,7 @@ import {
 import { BUILT_ASSETS_DIR } from './web/asset-manifest';
 import { GatewayModule } from './gateway.module';
 import { PHOTO_BODY_TYPES, rejectUnsupportedBodies } from './http/api-validation.pipe';
+import { setupAsyncApi } from './http/asyncapi';
 import { setupOpenApi } from './http/openapi';
 
 void bootstrapService('gateway', GatewayModule, {
@@ -48,6 +49,7 @@ void bootstrapService('gateway', GatewayModule, {
     if (config.env.DOCS_ENABLED ?? config.nodeEnv !== 'production') {
       express.use('/docs', docsHeaders);
       setupOpenApi(express);
+      setupAsyncApi(express, config.messaging.namespace);
     }
   },
 });

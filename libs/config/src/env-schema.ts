@@ -182,7 +182,8 @@ export const ENV_SHAPES = {
     // Sandbox provider: webhooks signed with HMAC-SHA256 of "<timestamp>.<body>". Refused in production.
     SANDBOX_PAYMENTS_ENABLED: bool(true),
     SANDBOX_WEBHOOK_SECRET: z.string().min(16).default('sandbox-webhook-secret-dev-only'),
-    SANDBOX_CONFIRMATION_URL: z.string().url().default('http://127.0.0.1:3001/v1/billing/sandbox/confirm'),
+    // The sandbox's payer page is served by the gateway (confirm or decline, then back to the account).
+    SANDBOX_CONFIRMATION_URL: z.string().url().default('http://localhost:3000/pay/sandbox'),
     WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
     // Largest webhook body billing reads (413 beyond); provider notifications are a few KB.
     WEBHOOK_MAX_BYTES: int(64 * 1024, 1024, 1024 * 1024),
@@ -190,7 +191,8 @@ export const ENV_SHAPES = {
     YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
     YOOKASSA_SHOP_ID: z.string().default(''),
     YOOKASSA_SECRET_KEY: z.string().default(''),
-    YOOKASSA_RETURN_URL: z.string().url().default('http://localhost:3000/account'),
+    // {top_up_id} is replaced by the top-up's id, so the payer lands on its result.
+    YOOKASSA_RETURN_URL: z.string().url().default('http://localhost:3000/account/billing?topUp={top_up_id}'),
     PAYMENT_HTTP_TIMEOUT_MS: int(10000, 100, 120000),
     // Fault injection for tests only (refused in production): SIGKILL right after committing these operations.
     FAULT_CRASH_AFTER_COMMIT: z.string().default(''),

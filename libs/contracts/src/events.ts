@@ -21,7 +21,21 @@ import {
   CancelSubscriptionRequestSchema,
   ChangeSubscriptionReplySchema,
   ChangeSubscriptionRequestSchema,
+  PreviewSubscriptionChangeReplySchema,
+  PreviewSubscriptionChangeRequestSchema,
 } from './gen/billing/v1/subscription_pb';
+import {
+  AdminListTopUpsReplySchema,
+  AdminListTopUpsRequestSchema,
+  GetReceiptReplySchema,
+  GetReceiptRequestSchema,
+  GetTopUpReplySchema,
+  GetTopUpRequestSchema,
+  RefundTopUpReplySchema,
+  RefundTopUpRequestSchema,
+  SettleSandboxPaymentReplySchema,
+  SettleSandboxPaymentRequestSchema,
+} from './gen/billing/v1/payments_pb';
 import {
   AdjustWalletReplySchema,
   AdjustWalletRequestSchema,
@@ -148,6 +162,16 @@ export const RPCS = {
   'billing.audit_ledger': rpc('billing', AuditLedgerRequestSchema, AuditLedgerReplySchema),
   'billing.change_subscription': rpc('billing', ChangeSubscriptionRequestSchema, ChangeSubscriptionReplySchema),
   'billing.cancel_subscription': rpc('billing', CancelSubscriptionRequestSchema, CancelSubscriptionReplySchema),
+  'billing.preview_subscription_change': rpc(
+    'billing',
+    PreviewSubscriptionChangeRequestSchema,
+    PreviewSubscriptionChangeReplySchema,
+  ),
+  'billing.get_top_up': rpc('billing', GetTopUpRequestSchema, GetTopUpReplySchema),
+  'billing.settle_sandbox_payment': rpc('billing', SettleSandboxPaymentRequestSchema, SettleSandboxPaymentReplySchema),
+  'billing.get_receipt': rpc('billing', GetReceiptRequestSchema, GetReceiptReplySchema),
+  'billing.admin_list_top_ups': rpc('billing', AdminListTopUpsRequestSchema, AdminListTopUpsReplySchema),
+  'billing.refund_top_up': rpc('billing', RefundTopUpRequestSchema, RefundTopUpReplySchema),
 } as const;
 
 export type RpcName = keyof typeof RPCS;

@@ -28,3 +28,4 @@ export { RpcError, RPC_HEADERS, rpcExchange, rpcQueue, type RpcReplyInit, type R
 export { MessagingJanitor } from './messaging-janitor';
 export { brokerGrants, callsBy, MESH_SERVICES, type BrokerGrant } from './broker-permissions';
 export { brokerDefinitions, monitorUserOf, rabbitPasswordHash, type BrokerDefinitions } from './broker-definitions';
+export { asyncApiDocument, type AsyncApiDocument } from './asyncapi';

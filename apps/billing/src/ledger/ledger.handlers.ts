@@ -83,3 +83,34 @@ export class AdjustWalletHandler {
     }
   }
 }
+
+const TX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `billing.get_receipt` (read): one transaction of the caller's wallet, for a printable receipt. */
+@Controller()
+export class GetReceiptHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: LedgerRepository,
+  ) {}
+
+  @MessagePattern<RpcName>('billing.get_receipt')
+  async answer(@Payload() r: RpcRequest<'billing.get_receipt'>): Promise<RpcReplyInit<'billing.get_receipt'>> {
+    const missing = { error: { code: 'not_found', message: 'no such transaction on this wallet' } };
+    if (!TX_ID.test(r.userId) || !TX_ID.test(r.transactionId)) return missing;
+    const row = await this.repo.receipt(this.dataSource.manager, r.userId, r.transactionId);
+    if (!row) return missing;
+    return {
+      transactionId: row.transaction_id,
+      kind: row.kind,
+      description: row.description,
+      createdAt: row.created_at.toISOString(),
+      amountKopecks: BigInt(row.amount_kopecks),
+      balanceAfterKopecks: BigInt(row.balance_after_kopecks),
+      currency: CURRENCY,
+      provider: row.provider ?? '',
+      providerPayment: row.provider_payment_id ?? '',
+      topUpId: row.top_up_id ?? '',
+    };
+  }
+}

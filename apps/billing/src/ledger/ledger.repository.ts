@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { toKopecks, type Kopecks } from './money';
 
 export type AccountKind = 'wallet' | 'revenue' | 'clearing' | 'equity';
-export type TransactionKind = 'top_up' | 'subscription_charge' | 'admin_adjustment';
+export type TransactionKind = 'top_up' | 'subscription_charge' | 'admin_adjustment' | 'refund';
 
 export interface LedgerAccount {
   id: string;
@@ -18,6 +18,12 @@ export interface StatementRow {
   balance_after_kopecks: string;
   description: string;
   created_at: Date;
+}
+
+export interface ReceiptRow extends Omit<StatementRow, 'entry_id'> {
+  top_up_id: string | null;
+  provider: string | null;
+  provider_payment_id: string | null;
 }
 
 export interface LedgerAudit {
@@ -135,6 +141,21 @@ export class LedgerRepository {
         LIMIT $2`,
       [userId, limit, beforeEntryId ?? null],
     )) as StatementRow[];
+  }
+
+  /** One transaction as it moved the user's wallet (undefined if it did not), with its top-up if any. */
+  async receipt(m: EntityManager, userId: string, transactionId: string): Promise<ReceiptRow | undefined> {
+    const rows = (await m.query(
+      `SELECT t.id AS transaction_id, t.kind, t.description, e.created_at, e.amount_kopecks, e.balance_after_kopecks,
+              u.id AS top_up_id, u.provider, u.provider_payment_id
+         FROM billing.ledger_transactions t
+         JOIN billing.ledger_entries e ON e.transaction_id = t.id
+         JOIN billing.ledger_accounts a ON a.id = e.account_id AND a.kind = 'wallet' AND a.user_id = $1
+         LEFT JOIN billing.top_ups u ON u.id::text = t.metadata->>'topUpId' AND u.user_id = $1
+        WHERE t.id = $2`,
+      [userId, transactionId],
+    )) as ReceiptRow[];
+    return rows[0];
   }
 
   /**

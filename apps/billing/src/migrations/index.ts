@@ -1,5 +1,10 @@
 import { InitBilling1763712000000 } from './1763712000000-init-billing';
 import { PlansLedgerSubscriptions1763740000000 } from './1763740000000-plans-ledger-subscriptions';
+import { Refunds1764500000017 } from './1764500000017-refunds';
 
 /** Every migration of the billing schema, in order. */
-export const BILLING_MIGRATIONS = [InitBilling1763712000000, PlansLedgerSubscriptions1763740000000];
+export const BILLING_MIGRATIONS = [
+  InitBilling1763712000000,
+  PlansLedgerSubscriptions1763740000000,
+  Refunds1764500000017,
+];

@@ -6,11 +6,27 @@ import { PaymentProviders } from './payment-providers';
 import { TopUpRepository } from './top-up.repository';
 import { CreateTopUpHandler, ListTopUpsHandler } from './top-ups.handlers';
 import { TopUps } from './top-ups.service';
+import {
+  AdminListTopUpsHandler,
+  GetTopUpHandler,
+  RefundTopUpHandler,
+  SettleSandboxPaymentHandler,
+} from './payments-web.handlers';
+import { Refunds } from './refunds.service';
+import { SandboxPayer } from './sandbox-payer.service';
 import { WebhooksController } from './webhooks.controller';
 
 @Module({
   imports: [LedgerModule],
-  controllers: [WebhooksController, CreateTopUpHandler, ListTopUpsHandler],
-  providers: [PaymentProviders, TopUpRepository, TopUps, FaultInjector, SignedCallers],
+  controllers: [
+    WebhooksController,
+    CreateTopUpHandler,
+    ListTopUpsHandler,
+    GetTopUpHandler,
+    SettleSandboxPaymentHandler,
+    AdminListTopUpsHandler,
+    RefundTopUpHandler,
+  ],
+  providers: [PaymentProviders, TopUpRepository, TopUps, SandboxPayer, Refunds, FaultInjector, SignedCallers],
 })
 export class PaymentsModule {}

@@ -13,12 +13,13 @@ export interface TopUpRow {
   status: TopUpStatus;
   provider_payment_id: string | null;
   confirmation_url: string | null;
+  refunded_kopecks: string;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, user_id, idempotency_key, provider, amount_kopecks, currency, status, provider_payment_id,
-  confirmation_url, created_at, updated_at`;
+  confirmation_url, refunded_kopecks, created_at, updated_at`;
 
 /** All SQL of top-ups and webhook deliveries. */
 @Injectable()
@@ -100,5 +101,47 @@ export class TopUpRepository {
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [d.provider, d.event, d.paymentId, d.outcome, d.detail, d.body.slice(0, 65536)],
     );
+  }
+
+  /** One of the user's top-ups, by our id or by the provider's payment id (scoped to the owner). */
+  async findForUser(
+    m: EntityManager,
+    userId: string,
+    by: { id?: string; providerPaymentId?: string },
+  ): Promise<TopUpRow | undefined> {
+    const rows = (await m.query(
+      `SELECT ${COLUMNS} FROM billing.top_ups
+        WHERE user_id = $1 AND (($2::uuid IS NOT NULL AND id = $2::uuid) OR ($2::uuid IS NULL AND provider_payment_id = $3))`,
+      [userId, by.id ?? null, by.providerPaymentId ?? null],
+    )) as TopUpRow[];
+    return rows[0];
+  }
+
+  async lockById(m: EntityManager, id: string): Promise<TopUpRow | undefined> {
+    const rows = (await m.query(`SELECT ${COLUMNS} FROM billing.top_ups WHERE id = $1 FOR UPDATE`, [id])) as TopUpRow[];
+    return rows[0];
+  }
+
+  async addRefunded(m: EntityManager, id: string, amount: bigint): Promise<void> {
+    await m.query(
+      `UPDATE billing.top_ups SET refunded_kopecks = refunded_kopecks + $2, updated_at = now() WHERE id = $1`,
+      [id, amount.toString()],
+    );
+  }
+
+  /** Every user's top-ups (admin), newest first, optionally one status. */
+  async listAll(
+    m: EntityManager,
+    limit: number,
+    status: string | null,
+    before?: { createdAt: string; id: string },
+  ): Promise<TopUpRow[]> {
+    return (await m.query(
+      `SELECT ${COLUMNS} FROM billing.top_ups
+        WHERE ($2::text IS NULL OR status = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [limit, status, before?.createdAt ?? null, before?.id ?? null],
+    )) as TopUpRow[];
   }
 }

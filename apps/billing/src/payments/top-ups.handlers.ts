@@ -7,7 +7,7 @@ import { SignedCallers } from '../support/signed-caller';
 import type { TopUpRow } from './top-up.repository';
 import { TopUps } from './top-ups.service';
 
-const toProto = (t: TopUpRow): MessageInitShape<typeof TopUpSchema> => ({
+export const topUpToProto = (t: TopUpRow): MessageInitShape<typeof TopUpSchema> => ({
   id: t.id,
   provider: t.provider,
   amountKopecks: BigInt(t.amount_kopecks),
@@ -18,10 +18,10 @@ const toProto = (t: TopUpRow): MessageInitShape<typeof TopUpSchema> => ({
   updatedAt: t.updated_at.toISOString(),
 });
 
-const encodeCursor = (t: TopUpRow): string =>
+export const encodeCursor = (t: TopUpRow): string =>
   Buffer.from(`${t.created_at.toISOString()}|${t.id}`).toString('base64url');
 
-const decodeCursor = (c: string): { createdAt: string; id: string } | undefined => {
+export const decodeCursor = (c: string): { createdAt: string; id: string } | undefined => {
   const [createdAt, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
   if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
   return { createdAt, id };
@@ -49,7 +49,7 @@ export class CreateTopUpHandler {
         idempotencyKey: r.idempotencyKey,
         returnUrl: r.returnUrl,
       });
-      return { topUp: toProto(topUp), created };
+      return { topUp: topUpToProto(topUp), created };
     } catch (err) {
       return { error: refusalReply(err) };
     }
@@ -66,6 +66,9 @@ export class ListTopUpsHandler {
     const limit = Math.min(Math.max(r.limit || 20, 1), 100);
     const rows = await this.topUps.list(r.userId, limit + 1, r.cursor ? decodeCursor(r.cursor) : undefined);
     const page = rows.slice(0, limit);
-    return { topUps: page.map(toProto), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : '' };
+    return {
+      topUps: page.map(topUpToProto),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : '',
+    };
   }
 }

@@ -78,7 +78,8 @@ export class TopUps {
         amountKopecks: r.amountKopecks,
         currency: CURRENCY,
         description: `Пополнение кошелька atelier на ${formatRoubles(r.amountKopecks)} ₽`,
-        returnUrl: r.returnUrl || YOOKASSA_RETURN_URL,
+        // `{top_up_id}` in the return URL lets the payer land on this top-up's result.
+        returnUrl: (r.returnUrl || YOOKASSA_RETURN_URL).replace('{top_up_id}', row.id),
       });
     } catch (err) {
       if (err instanceof PaymentProviderError) {

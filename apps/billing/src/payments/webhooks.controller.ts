@@ -1,10 +1,6 @@
-import { Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
-import { formatRoubles } from '../ledger/money';
-import { SANDBOX_SIGNATURE_HEADER, signSandboxWebhook } from './sandbox-payment.provider';
-import { PaymentProviders } from './payment-providers';
+import { SandboxPayer } from './sandbox-payer.service';
 import { TopUps } from './top-ups.service';
 
 type RawRequest = Request & { rawBody?: Buffer };
@@ -20,9 +16,7 @@ const headerMap = (req: Request): Record<string, string | undefined> =>
 export class WebhooksController {
   constructor(
     private readonly topUps: TopUps,
-    private readonly providers: PaymentProviders,
-    private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'billing'>,
+    private readonly payer: SandboxPayer,
   ) {}
 
   @Post('webhooks/:provider')
@@ -50,31 +44,16 @@ export class WebhooksController {
     @Req() req: RawRequest,
     @Res() res: Response,
   ): Promise<void> {
-    if (!this.providers.get('sandbox') || this.providers.get('sandbox')?.name !== 'sandbox') {
+    if (!this.payer.enabled) {
       res.status(404).json({ error: { code: 'not_found', message: 'the sandbox provider is disabled' } });
       return;
     }
-    const rows = (await this.dataSource.query(
-      `SELECT amount_kopecks, currency FROM billing.top_ups WHERE provider = 'sandbox' AND provider_payment_id = $1`,
-      [paymentId],
-    )) as Array<{ amount_kopecks: string; currency: string }>;
-    if (!rows[0]) {
+    const cancel = (req.query.outcome as string | undefined) === 'canceled';
+    const r = await this.payer.settle(paymentId, cancel);
+    if (!r) {
       res.status(404).json({ error: { code: 'not_found', message: 'no such sandbox payment' } });
       return;
     }
-    const cancel = (req.query.outcome as string | undefined) === 'canceled';
-    const body = JSON.stringify({
-      type: 'notification',
-      event: cancel ? 'payment.canceled' : 'payment.succeeded',
-      object: {
-        id: paymentId,
-        status: cancel ? 'canceled' : 'succeeded',
-        paid: !cancel,
-        amount: { value: formatRoubles(BigInt(rows[0].amount_kopecks)), currency: rows[0].currency },
-      },
-    });
-    const signature = signSandboxWebhook(this.config.env.SANDBOX_WEBHOOK_SECRET, body);
-    const r = await this.topUps.handleWebhook('sandbox', Buffer.from(body), { [SANDBOX_SIGNATURE_HEADER]: signature });
     res.status(r.status).json({ outcome: r.outcome, code: r.code });
   }
 }

@@ -65,12 +65,7 @@ export class QuotaReservations {
     const usage = await this.repo.usage(m, userId, period);
     const used = (usage?.reserved ?? 0) + (usage?.committed ?? 0);
     const allowance = usage?.allowance ?? plan.monthlyImages;
-    return reject(
-      'quota_exceeded',
-      `the ${plan.name} plan's allowance of ${allowance} images for this period is reached (${used} used or held)`,
-      allowance,
-      used,
-    );
+    return reject('quota_exceeded', quotaExceededReason(plan.name, n, allowance, usage), allowance, used);
   }
 
   /** Charges the images actually delivered (never more than reserved) and frees the rest. */
@@ -95,4 +90,24 @@ export class QuotaReservations {
     for (const r of overdue) await this.repo.settle(m, r, 'expired', 0, 'saga_timeout');
     return overdue.map((r) => ({ generationId: r.generation_id, userId: r.user_id }));
   }
+}
+
+/**
+ * Says what actually limits the request: more images asked than the whole period allows (nothing used yet
+ * reads "asked 4, the plan allows 3 per period", not "allowance reached, 0 used"), or more than are left.
+ */
+export function quotaExceededReason(
+  planName: string,
+  requested: number,
+  allowance: number,
+  usage: { reserved: number; committed: number } | undefined,
+): string {
+  const committed = usage?.committed ?? 0;
+  const reserved = usage?.reserved ?? 0;
+  const left = Math.max(0, allowance - committed - reserved);
+  if (committed + reserved === 0) {
+    return `${requested} images requested, but the ${planName} plan allows only ${allowance} per period`;
+  }
+  const held = reserved > 0 ? `, ${reserved} in progress` : '';
+  return `${requested} images requested, but only ${left} of the ${planName} plan's ${allowance} are left this period (${committed} used${held})`;
 }

@@ -29,7 +29,7 @@ export class ChangeSubscriptionHandler {
   ): Promise<RpcReplyInit<'billing.change_subscription'>> {
     this.callers.require(ctx, { actsOn: r.userId });
     try {
-      return reply(await this.subscriptions.change(r.userId, r.plan));
+      return reply(await this.subscriptions.change(r.userId, r.plan, r.quotedChargeKopecks));
     } catch (err) {
       return { error: refusal(err) };
     }
@@ -53,6 +53,38 @@ export class CancelSubscriptionHandler {
     try {
       const o = await this.subscriptions.cancel(r.userId);
       return { subscription: subscriptionToProto(o.subscription) };
+    } catch (err) {
+      return { error: refusal(err) };
+    }
+  }
+}
+
+/** `billing.preview_subscription_change` (read): the proration a change would cost now, nothing written. */
+@Controller()
+export class PreviewSubscriptionChangeHandler {
+  constructor(private readonly subscriptions: Subscriptions) {}
+
+  @MessagePattern<RpcName>('billing.preview_subscription_change')
+  async answer(
+    @Payload() r: RpcRequest<'billing.preview_subscription_change'>,
+  ): Promise<RpcReplyInit<'billing.preview_subscription_change'>> {
+    try {
+      const p = await this.subscriptions.preview(r.userId, r.plan);
+      return {
+        change: p.change,
+        currentPlan: p.current.code,
+        targetPlan: p.target.code,
+        chargeKopecks: p.chargeKopecks,
+        creditKopecks: p.creditKopecks,
+        targetPriceKopecks: p.target.monthlyPriceKopecks,
+        walletBalanceKopecks: p.walletBalanceKopecks,
+        missingKopecks: p.missingKopecks,
+        effectiveAt: p.effectiveAt.toISOString(),
+        currentPeriodEnd: p.currentPeriodEnd?.toISOString() ?? '',
+        newPeriodEnd: p.newPeriodEnd?.toISOString() ?? '',
+        currentMonthlyImages: p.current.monthlyImages,
+        targetMonthlyImages: p.target.monthlyImages,
+      };
     } catch (err) {
       return { error: refusal(err) };
     }

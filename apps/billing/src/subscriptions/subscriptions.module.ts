@@ -5,12 +5,16 @@ import { PlansModule } from '../plans/plans.module';
 import { FaultInjector } from '../support/fault-injector';
 import { SubscriptionRenewalScheduler } from './subscription-renewal.scheduler';
 import { SubscriptionRepository } from './subscription.repository';
-import { CancelSubscriptionHandler, ChangeSubscriptionHandler } from './subscriptions.handlers';
+import {
+  CancelSubscriptionHandler,
+  ChangeSubscriptionHandler,
+  PreviewSubscriptionChangeHandler,
+} from './subscriptions.handlers';
 import { Subscriptions } from './subscriptions.service';
 
 @Module({
   imports: [PlansModule, LedgerModule],
-  controllers: [ChangeSubscriptionHandler, CancelSubscriptionHandler],
+  controllers: [ChangeSubscriptionHandler, CancelSubscriptionHandler, PreviewSubscriptionChangeHandler],
   providers: [SubscriptionRepository, Subscriptions, SubscriptionRenewalScheduler, FaultInjector, SignedCallers],
   exports: [Subscriptions],
 })

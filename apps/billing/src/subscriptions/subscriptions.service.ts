@@ -49,6 +49,64 @@ const FREE_STATE: SubscriptionUpdate = {
   next_plan_code: null,
 };
 
+export type Decision =
+  | { change: 'unchanged' | 'resumed' | 'cancel_scheduled' | 'downgrade_scheduled'; charge: 0n; credit: 0n }
+  | { change: 'purchased' | 'upgraded'; charge: Kopecks; credit: Kopecks; next: SubscriptionUpdate };
+
+export interface ChangePreview {
+  change: Decision['change'];
+  current: Plan;
+  target: Plan;
+  chargeKopecks: Kopecks;
+  creditKopecks: Kopecks;
+  walletBalanceKopecks: Kopecks;
+  missingKopecks: Kopecks;
+  effectiveAt: Date;
+  currentPeriodEnd: Date | null;
+  newPeriodEnd: Date | null;
+}
+
+/**
+ * The one rule for a plan change, used by the command and by its preview: same plan → unchanged or resumed;
+ * Free → cancel at period end; from Free → buy a full period; a dearer plan → upgrade now, prorated; a cheaper or
+ * equal one → downgrade at period end.
+ */
+export function decideChange(sub: SubscriptionRow, current: Plan, target: Plan, now: Date): Decision {
+  const none = { charge: 0n, credit: 0n } as const;
+  if (target.code === current.code) {
+    return { change: !sub.cancel_at_period_end && !sub.next_plan_code ? 'unchanged' : 'resumed', ...none };
+  }
+  if (target.code === FREE_PLAN)
+    return { change: sub.cancel_at_period_end ? 'unchanged' : 'cancel_scheduled', ...none };
+  if (current.code === FREE_PLAN) {
+    return { change: 'purchased', charge: target.monthlyPriceKopecks, credit: 0n, next: freshPeriod(target, now) };
+  }
+  if (target.monthlyPriceKopecks > current.monthlyPriceKopecks && sub.period_start && sub.period_end) {
+    // Immediate upgrade: a new full period from now, less the unused part of the current one.
+    const { charge, credit } = upgradeCharge(
+      target.monthlyPriceKopecks,
+      current.monthlyPriceKopecks,
+      sub.period_start,
+      sub.period_end,
+      now,
+    );
+    return { change: 'upgraded', charge, credit, next: freshPeriod(target, now) };
+  }
+  // Cheaper (or equal) paid plan: takes over at period end, no refund.
+  return { change: 'downgrade_scheduled', ...none };
+}
+
+/**
+ * The charge for a change the customer confirmed at `quoted`: never more than they saw. The proration grows as the
+ * period runs, so between preview and confirm it may rise by a little; up to 15 minutes' worth of the price
+ * (price / 2880 for a 30-day month) is charged as quoted, more (e.g. an admin changed the price) is refused.
+ */
+export function honourQuote(actual: Kopecks, quoted: Kopecks | undefined, price: Kopecks): Kopecks {
+  if (quoted === undefined || actual <= quoted) return actual;
+  if (quoted >= 0n && actual - quoted <= price / 2880n) return quoted;
+  throw new BillingRefusal('quote_expired', `the charge is now ${actual} kopecks, ${quoted} were confirmed`);
+}
+
 /** A new paid period starting at `start`: one month from its own anchor. */
 const freshPeriod = (plan: Plan, start: Date): SubscriptionUpdate => ({
   plan_code: plan.code,
@@ -88,7 +146,7 @@ export class Subscriptions {
   }
 
   /** PUT /v1/account/subscription {plan}. Throws BillingRefusal (insufficient_funds carries the missing amount). */
-  async change(userId: string, planCode: string): Promise<ChangeOutcome> {
+  async change(userId: string, planCode: string, quoted?: Kopecks): Promise<ChangeOutcome> {
     const outcome = await this.dataSource.transaction(async (m) => {
       const target = await this.plans.get(m, planCode);
       if (!target) throw new BillingRefusal('unknown_plan', `no plan ${planCode}`);
@@ -97,58 +155,85 @@ export class Subscriptions {
       if (!target.active && target.code !== current.code) {
         throw new BillingRefusal('plan_unavailable', `plan ${planCode} is not on sale`);
       }
-      const now = await this.repo.now(m);
-
-      if (target.code === current.code) {
-        if (!sub.cancel_at_period_end && !sub.next_plan_code) return this.unchanged(m, userId, sub);
-        const resumed = await this.repo.update(m, userId, {
-          ...sub,
-          cancel_at_period_end: false,
-          next_plan_code: null,
-        });
-        return this.announce(m, userId, 'resumed', current, current, resumed, 0n, 0n, null);
+      const d = decideChange(sub, current, target, await this.repo.now(m));
+      switch (d.change) {
+        case 'unchanged':
+          return this.unchanged(m, userId, sub);
+        case 'resumed': {
+          const row = await this.repo.update(m, userId, { ...sub, cancel_at_period_end: false, next_plan_code: null });
+          return this.announce(m, userId, 'resumed', current, current, row, 0n, 0n, null);
+        }
+        case 'cancel_scheduled': {
+          const row = await this.repo.update(m, userId, { ...sub, cancel_at_period_end: true, next_plan_code: null });
+          return this.announce(m, userId, 'cancel_scheduled', current, current, row, 0n, 0n, null);
+        }
+        case 'purchased': {
+          const next = d.next;
+          const price = honourQuote(d.charge, quoted, target.monthlyPriceKopecks);
+          const tx = await this.charge(m, userId, price, `${target.name}: subscription`, `purchase:${next.period_key}`);
+          const row = await this.repo.update(m, userId, next);
+          return this.announce(m, userId, 'purchased', target, current, row, price, 0n, tx);
+        }
+        case 'upgraded': {
+          const next = d.next;
+          const charge = honourQuote(d.charge, quoted, target.monthlyPriceKopecks);
+          const tx =
+            charge > 0n
+              ? await this.charge(
+                  m,
+                  userId,
+                  charge,
+                  `${current.name} → ${target.name}: upgrade (credit ${d.credit} kopecks)`,
+                  `upgrade:${next.period_key}`,
+                )
+              : null;
+          const row = await this.repo.update(m, userId, next);
+          return this.announce(m, userId, 'upgraded', target, current, row, charge, d.credit, tx);
+        }
+        case 'downgrade_scheduled': {
+          const row = await this.repo.update(m, userId, {
+            ...sub,
+            cancel_at_period_end: false,
+            next_plan_code: target.code,
+          });
+          return this.announce(m, userId, 'downgrade_scheduled', target, current, row, 0n, 0n, null);
+        }
       }
-      if (target.code === FREE_PLAN) return this.scheduleCancel(m, userId, sub, current);
-      if (current.code === FREE_PLAN) {
-        const price = target.monthlyPriceKopecks;
-        const next = freshPeriod(target, now);
-        const tx = await this.charge(m, userId, price, `${target.name}: subscription`, `purchase:${next.period_key}`);
-        const row = await this.repo.update(m, userId, next);
-        return this.announce(m, userId, 'purchased', target, current, row, price, 0n, tx);
-      }
-      if (target.monthlyPriceKopecks > current.monthlyPriceKopecks && sub.period_start && sub.period_end) {
-        // Immediate upgrade: a new full period from now, less the unused part of the current one.
-        const { charge, credit } = upgradeCharge(
-          target.monthlyPriceKopecks,
-          current.monthlyPriceKopecks,
-          sub.period_start,
-          sub.period_end,
-          now,
-        );
-        const next = freshPeriod(target, now);
-        const tx =
-          charge > 0n
-            ? await this.charge(
-                m,
-                userId,
-                charge,
-                `${current.name} → ${target.name}: upgrade (credit ${credit} kopecks)`,
-                `upgrade:${next.period_key}`,
-              )
-            : null;
-        const row = await this.repo.update(m, userId, next);
-        return this.announce(m, userId, 'upgraded', target, current, row, charge, credit, tx);
-      }
-      // Cheaper (or equal) paid plan: takes over at period end, no refund.
-      const row = await this.repo.update(m, userId, {
-        ...sub,
-        cancel_at_period_end: false,
-        next_plan_code: target.code,
-      });
-      return this.announce(m, userId, 'downgrade_scheduled', target, current, row, 0n, 0n, null);
     });
     if (outcome.change !== 'unchanged') this.faults.afterCommit('change_subscription');
     return outcome;
+  }
+
+  /**
+   * What `change` would do now, by the same rule (`decideChange`), without writing or locking anything: the
+   * confirm page shows this before the customer commits. Refusals as in `change` (unknown_plan, plan_unavailable).
+   */
+  async preview(userId: string, planCode: string): Promise<ChangePreview> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const target = await this.plans.get(m, planCode);
+      if (!target) throw new BillingRefusal('unknown_plan', `no plan ${planCode}`);
+      const sub: SubscriptionRow = (await this.repo.find(m, userId)) ?? { user_id: userId, ...FREE_STATE };
+      const current = await this.requirePlan(m, sub.plan_code);
+      if (!target.active && target.code !== current.code) {
+        throw new BillingRefusal('plan_unavailable', `plan ${planCode} is not on sale`);
+      }
+      const now = await this.repo.now(m);
+      const d = decideChange(sub, current, target, now);
+      const balance = await this.ledger.balance(m, userId);
+      const immediate = d.change === 'purchased' || d.change === 'upgraded';
+      return {
+        change: d.change,
+        current,
+        target,
+        chargeKopecks: d.charge,
+        creditKopecks: d.credit,
+        walletBalanceKopecks: balance,
+        missingKopecks: d.charge > balance ? d.charge - balance : 0n,
+        effectiveAt: immediate || !sub.period_end ? now : sub.period_end,
+        currentPeriodEnd: sub.period_end,
+        newPeriodEnd: immediate ? d.next.period_end : null,
+      };
+    });
   }
 
   /** DELETE /v1/account/subscription: the plan stays until period end, then falls back to Free. */

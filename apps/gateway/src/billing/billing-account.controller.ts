@@ -5,6 +5,7 @@ import { BillingRpc } from './billing-rpc';
 import { ChangeSubscriptionDto, CreateTopUpDto, PageQueryDto } from './billing.dto';
 import { planView, subscriptionView, topUpView } from './billing-views';
 import { requireIdempotencyKey } from '../http/idempotency-key';
+import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 /** The caller's wallet, statement, top-ups and subscription. Billing owns all of it; asked by request/reply. */
 @Controller('v1/account')
@@ -75,6 +76,7 @@ export class BillingAccountController {
 
   /** Starts a top-up; answers where the payer confirms it. Idempotency-Key required (a retry returns the same). */
   @Post('top-ups')
+  @OwnIdempotency()
   async createTopUp(
     @CurrentCaller() caller: Caller,
     @Headers('idempotency-key') key: string | undefined,
@@ -111,7 +113,11 @@ export class BillingAccountController {
     const r = await this.billing.callAs(
       caller,
       'billing.change_subscription',
-      { userId: caller.userId, plan: body.plan },
+      {
+        userId: caller.userId,
+        plan: body.plan,
+        ...(body.quotedChargeKopecks !== undefined ? { quotedChargeKopecks: BigInt(body.quotedChargeKopecks) } : {}),
+      },
       10000,
     );
     return {
@@ -120,6 +126,25 @@ export class BillingAccountController {
       chargedKopecks: Number(r.chargedKopecks),
       creditedKopecks: Number(r.creditedKopecks),
       wallet: { balanceKopecks: Number(r.walletBalanceKopecks), currency: 'RUB' },
+    };
+  }
+
+  /** What `PUT subscription {plan}` would do and charge now (billing's proration), nothing written. */
+  @Get('subscription/preview')
+  async preview(@CurrentCaller() caller: Caller, @Query() q: ChangeSubscriptionDto): Promise<Record<string, unknown>> {
+    const r = await this.billing.call('billing.preview_subscription_change', { userId: caller.userId, plan: q.plan });
+    return {
+      change: r.change,
+      currentPlan: r.currentPlan,
+      targetPlan: r.targetPlan,
+      chargeKopecks: Number(r.chargeKopecks),
+      creditKopecks: Number(r.creditKopecks),
+      targetPriceKopecks: Number(r.targetPriceKopecks),
+      walletBalanceKopecks: Number(r.walletBalanceKopecks),
+      missingKopecks: Number(r.missingKopecks),
+      effectiveAt: r.effectiveAt,
+      currentPeriodEnd: r.currentPeriodEnd || null,
+      newPeriodEnd: r.newPeriodEnd || null,
     };
   }
 

@@ -4,6 +4,7 @@ import { requireIdempotencyKey } from '../http/idempotency-key';
 import { BillingRpc } from './billing-rpc';
 import { AdjustWalletDto, UpsertPlanDto } from './billing.dto';
 import { planView } from './billing-views';
+import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 /** Admin operations on billing; other callers get 404 like every admin route. */
 @Controller('v1/admin/billing')
@@ -13,6 +14,7 @@ export class BillingAdminController {
 
   /** Credit (positive) or debit (negative) a wallet with a reason. Idempotency-Key required. */
   @Post('wallets/:userId/adjustments')
+  @OwnIdempotency()
   async adjust(
     @CurrentCaller() admin: Caller,
     @Param('userId', new ParseUUIDPipe()) userId: string,

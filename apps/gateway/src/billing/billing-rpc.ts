@@ -18,6 +18,12 @@ const STATUS: Record<string, HttpStatus> = {
   unknown_provider: HttpStatus.UNPROCESSABLE_ENTITY,
   invalid_idempotency_key: HttpStatus.BAD_REQUEST,
   provider_unavailable: HttpStatus.BAD_GATEWAY,
+  not_found: HttpStatus.NOT_FOUND,
+  not_pending: HttpStatus.CONFLICT,
+  not_refundable: HttpStatus.CONFLICT,
+  refund_exceeds_payment: HttpStatus.UNPROCESSABLE_ENTITY,
+  invalid_outcome: HttpStatus.BAD_REQUEST,
+  quote_expired: HttpStatus.CONFLICT,
 };
 
 /**

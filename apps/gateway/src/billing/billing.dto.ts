@@ -37,6 +37,13 @@ export class ChangeSubscriptionDto {
   @IsString()
   @Matches(/^[a-z][a-z0-9_]{1,31}$/)
   plan!: string;
+
+  /** The charge the client showed (from the preview): billing never charges more, 409 quote_expired if it moved. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_KOPECKS)
+  quotedChargeKopecks?: number;
 }
 
 export class PageQueryDto {

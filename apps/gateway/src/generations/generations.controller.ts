@@ -44,6 +44,7 @@ import { GenerationFeedback } from './generation-feedback.service';
 import { GenerationReadModelRepository, type GenerationRow } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
 import { toImageView, toView } from './generation-view';
+import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 export const generationIdPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found'),
@@ -67,6 +68,7 @@ export class GenerationsController {
   ) {}
 
   @Post()
+  @OwnIdempotency()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AcceptedGenerationDto })
   @ApiHeader({

@@ -3,6 +3,7 @@ import { GenerationJudging1763770000001 } from './1763770000001-generation-judgi
 import { Accounts1763730000000 } from './1763730000000-accounts';
 import { ShopRole1763800000000 } from './1763800000000-shop-role';
 import { GenerationIdempotencyKeys1763900000000 } from './1763900000000-generation-idempotency-keys';
+import { IdempotentResponses1764000000100 } from './1764000000100-idempotent-responses';
 import { GenerationDeletion1764600017301 } from './1764600017301-generation-deletion';
 
 /** Every migration of the gateway schema, in order. */
@@ -12,5 +13,6 @@ export const GATEWAY_MIGRATIONS = [
   GenerationJudging1763770000001,
   ShopRole1763800000000,
   GenerationIdempotencyKeys1763900000000,
+  IdempotentResponses1764000000100,
   GenerationDeletion1764600017301,
 ];

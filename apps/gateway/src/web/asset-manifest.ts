@@ -9,6 +9,7 @@ export const ASSET_NAMES = [
   'visual.css',
   'visual-search.js',
   'favicon.svg',
+  'billing.css',
   'gallery.css',
   'gallery.js',
 ] as const;

@@ -1,11 +1,13 @@
 import { html, type SafeHtml } from './html';
 import { formatDate, formatMoney } from './format';
-import { codeWords, knownKey } from './i18n';
+import { planWords } from './billing-flow-pages';
+import { codeWords, knownKey, type Translate } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 
 // What the billing pages show (the gateway's JSON views of billing's replies, billing-views.ts).
 export interface PlanCard {
   code: string;
+  name?: string;
   monthlyPriceKopecks: number;
   currency: string;
   features: { autoPromptEnhance: boolean; autoBestSelection: boolean };
@@ -25,12 +27,17 @@ export interface BillingSummary {
 }
 
 export interface LedgerLine {
+  transactionId: string;
   kind: string;
   amountKopecks: number;
   balanceAfterKopecks: number;
   description: string;
   createdAt: string;
 }
+
+/** The statement row's name links to its printable receipt. */
+const receiptLink = (t: Translate, e: LedgerLine) =>
+  html`<a href="/account/billing/receipts/${e.transactionId}">${t(knownKey(`ledger.${e.kind}`) ?? 'ledger.other')}</a>`;
 
 const money = (ctx: PageContext, kopecks: number, currency = 'RUB') => formatMoney(ctx.lang, kopecks / 100, currency);
 
@@ -47,7 +54,7 @@ export function pricingPage(ctx: PageContext, plans: PlanCard[], current?: strin
         ${plans.map(
           (p) =>
             html`<li class="plan ${p.code === current ? 'current' : ''}">
-              <h2>${codeWords(t, 'plan', p.code)}</h2>
+              <h2>${planWords(t, p.code, p.name)}</h2>
               <p class="price big">
                 ${money(ctx, p.monthlyPriceKopecks, p.currency)} <span class="hint">${t('pricing.perMonth')}</span>
               </p>
@@ -68,9 +75,10 @@ export function pricingPage(ctx: PageContext, plans: PlanCard[], current?: strin
                   ? html`<a class="button secondary" href="/register">${t('landing.cta')}</a>`
                   : p.code === current
                     ? html`<p class="notice">${t('pricing.current')}</p>`
-                    : html`<form method="post" action="/account/billing/subscription">
-                        ${csrfField(ctx)}<input type="hidden" name="plan" value="${p.code}" />
-                        <button type="submit">${t('pricing.choose', { plan: codeWords(t, 'plan', p.code) })}</button>
+                    : // Choosing opens billing's proration preview; nothing is charged before confirming there.
+                      html`<form method="get" action="/account/billing/change">
+                        <input type="hidden" name="plan" value="${p.code}" />
+                        <button type="submit">${t('pricing.choose', { plan: planWords(t, p.code, p.name) })}</button>
                       </form>`
               }
             </li>`,
@@ -114,10 +122,13 @@ export function billingPage(
             : ''
         }
         <dt>${t('billing.images')}</dt>
-        <dd data-quota>${t('billing.quota', { used: s.committed, held: s.reserved, left, allowance: s.allowance })}</dd>
+        <dd data-quota data-left="${left}" data-held="${s.reserved}" data-used="${s.committed}">
+          ${t('billing.quota', { used: s.committed, held: s.reserved, left, allowance: s.allowance })}
+        </dd>
       </dl>
       <p class="actions">
-        <a class="button" href="/pricing">${t('billing.changePlan')}</a>
+        <a class="button" href="/account/billing/top-up">${t('topup.button')}</a>
+        <a class="button secondary" href="/pricing">${t('billing.changePlan')}</a>
         ${
           s.plan !== 'free' && !s.cancelAtPeriodEnd
             ? html`<form method="post" action="/account/billing/cancel">
@@ -146,7 +157,7 @@ export function billingPage(
                       (e) =>
                         html`<tr>
                           <td>${formatDate(ctx.lang, e.createdAt)}</td>
-                          <th scope="row">${t(knownKey(`ledger.${e.kind}`) ?? 'ledger.other')}</th>
+                          <th scope="row">${receiptLink(t, e)}</th>
                           <td>${e.amountKopecks > 0 ? '+' : ''}${money(ctx, e.amountKopecks, s.currency)}</td>
                           <td>${money(ctx, e.balanceAfterKopecks, s.currency)}</td>
                         </tr>`,

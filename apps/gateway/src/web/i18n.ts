@@ -1,3 +1,4 @@
+import { billingEn, billingRu } from './i18n-billing';
 import { galleryEn, galleryRu } from './i18n-gallery';
 
 export const LANGS = ['ru', 'en'] as const;
@@ -413,6 +414,7 @@ const ru = {
   'studio.imagesLeft': 'Осталось картинок в этом периоде: {left}.',
   'studio.noImagesLeft':
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
+  ...billingRu,
   ...galleryRu,
 } as const;
 
@@ -823,6 +825,7 @@ const en: Record<MessageKey, string> = {
   'ledger.other': 'Transaction',
   'studio.imagesLeft': 'Images left this period: {left}.',
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
+  ...billingEn,
   ...galleryEn,
 };
 

@@ -31,7 +31,8 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
-        ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}`
+        ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}
+        ${ctx.admin ? html`<li><a href="/admin/plans">${t('admin.nav')}</a></li>` : ''}`
     : html`<li><a href="/pricing">${t('nav.pricing')}</a></li>
         <li><a href="/login">${t('nav.login')}</a></li>
         <li><a href="/register">${t('nav.register')}</a></li>`;

@@ -6,6 +6,7 @@ import { html, type SafeHtml } from './html';
 import { formatDate, formatMoney } from './format';
 import { icon } from './icons';
 import { codeWords, knownKey, type MessageKey } from './i18n';
+import { failureMessage, quotaWays } from './studio-quota';
 import { csrfField, layout, type PageContext } from './layout';
 import { explainScore, judgeReasons, verdictText } from './why';
 import { GALLERY_ASSETS, imageDownloads, lightbox, resultTools, zoomableImage } from './gallery-pages';
@@ -248,6 +249,8 @@ export function studioPage(
   const cap = quota ? Math.min(4, quota.maxPerRequest || 4, quota.left) : 4;
   const counts = ['1', '2', '3', '4'].slice(0, Math.max(1, cap));
   const n = form.n && counts.includes(form.n) ? form.n : counts[counts.length - 1];
+  // Nothing left: the form offers no image at all (the server refuses too, with the ways forward).
+  const noneLeft = quota !== undefined && quota.left <= 0;
   const size = form.size ?? 'auto';
   return layout(
     ctx,
@@ -263,11 +266,8 @@ export function studioPage(
                   ${t('studio.imagesLeft', { left: quota.left })}
                 </p>`
               : html`<div class="error" role="alert" data-images-left="0">
-                  <p>${t('studio.noImagesLeft')}</p>
-                  <p class="actions">
-                    <a class="button" href="/pricing">${t('billing.changePlan')}</a>
-                    <a class="button secondary" href="/account/billing">${t('nav.billing')}</a>
-                  </p>
+                  <p>${t('quota.none')}</p>
+                  ${quotaWays(ctx)}
                 </div>`
             : ''
         }
@@ -301,10 +301,10 @@ ${form.prompt ?? ''}</textarea>
           <div class="row">
             <div>
               <label for="n">${t('studio.count')}</label>
-              <select id="n" name="n" ${invalid(errors, 'n')}>
+              <select id="n" name="n" ${invalid(errors, 'n')} ${noneLeft ? html`disabled` : ''}>
                 ${counts.map((v) => option(v, v, v === n))}
               </select>
-              ${fieldError(errors, 'n')}
+              ${fieldError(errors, 'n')} ${errors.n?.length && !noneLeft ? quotaWays(ctx) : ''}
             </div>
             <div>
               <label for="size">${t('studio.size')}</label>
@@ -362,7 +362,7 @@ ${form.prompt ?? ''}</textarea>
               </div>
             </div>
           </details>
-          <div><button type="submit">${t('studio.submit')}</button></div>
+          <div><button type="submit" ${noneLeft ? html`disabled` : ''}>${t('studio.submit')}</button></div>
         </form>
       </section>
       <section aria-labelledby="history">
@@ -444,7 +444,7 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
           </li>`;
         })}
       </ol>
-      ${g.failure ? html`<p class="error">${t('request.failure')}: ${g.failure.reason}</p>` : ''}
+      ${g.failure ? failureMessage(ctx, g.failure) : ''}
       <p>
         <a class="button" href="/app/requests/${g.id}" data-done-link ${terminal ? '' : html`hidden`}>
           ${t('task.openResult')}</a
@@ -478,7 +478,7 @@ export function requestPage(
   const body =
     g.status !== 'completed'
       ? html`<p>${t('request.notReady')} <a href="/app/tasks/${g.id}">${t('request.watch')}</a></p>
-          ${g.failure ? html`<p class="error">${t('request.failure')}: ${g.failure.reason}</p>` : ''}`
+          ${g.failure ? failureMessage(ctx, g.failure) : ''}`
       : html`<ol class="gallery">
           ${g.images.map(
             (img, i) =>

@@ -3,6 +3,7 @@ import { AssetManifest } from './asset-manifest';
 import { translator, type Lang } from './i18n';
 import type { PageContext } from './layout';
 import { studioPage } from './pages';
+import { failureMessage, studioQuotaProblem } from './studio-quota';
 
 const assets = AssetManifest.fromSources(join(__dirname, 'public'));
 const ctx = (lang: Lang): PageContext => ({
@@ -29,6 +30,30 @@ describe('studioPage and the quota', () => {
     const page = studioPage(ctx('en'), empty, {}, {}, { left: 0, maxPerRequest: 4 });
     expect(page).toContain('This period’s images are used up');
     expect(page).toContain('href="/pricing"');
-    expect(page).toContain('href="/account/billing"');
+    expect(page).toContain('href="/account/billing/top-up"');
+    // Nothing left: no image is offered and the form cannot be sent.
+    expect(page).toMatch(/<select id="n" name="n"\s+disabled>/);
+    expect(page).toMatch(/<button type="submit" disabled>/);
+  });
+
+  it('names what limits a request before it is submitted, with the ways forward', () => {
+    const ru = ctx('ru');
+    expect(studioQuotaProblem(ru, 2, { left: 5, maxPerRequest: 4 })).toBeUndefined();
+    expect(studioQuotaProblem(ru, 3, { left: 2, maxPerRequest: 4 })).toBe(
+      'Осталось картинок: 2, а выбрано 3. Выберите меньше картинок, перейдите на тариф побольше или пополните баланс для смены тарифа.',
+    );
+    expect(studioQuotaProblem(ctx('en'), 4, { left: 50, maxPerRequest: 3 })).toBe(
+      'Your plan allows at most 3 images per request. Choose fewer.',
+    );
+    expect(studioQuotaProblem(ru, 1, { left: 0, maxPerRequest: 4 })).toContain('закончились');
+    const page = studioPage(ru, empty, { n: '3' }, { n: ['x'] }, { left: 2, maxPerRequest: 4 });
+    expect(page).toContain('data-quota-ways');
+  });
+
+  it('words a quota refusal of the saga in the page language instead of billing’s English', () => {
+    const text = failureMessage(ctx('ru'), { code: 'quota_exceeded', reason: 'allowance of 3 … (0 used)' }).value;
+    expect(text).toContain('Картинок в тарифе не хватило');
+    expect(text).not.toContain('0 used');
+    expect(failureMessage(ctx('en'), { code: 'generator_down', reason: 'boom' }).value).toContain('boom');
   });
 });

@@ -37,6 +37,7 @@ import {
   type StudioQuota,
 } from './pages';
 import { redirectToLogin, safeNext, WebSession } from './web-session';
+import { studioQuotaProblem } from './studio-quota';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -271,6 +272,12 @@ export class WebController {
         400,
         studioPage(ctx, await this.history(caller, undefined), form, errors, await this.quota(caller)),
       );
+    }
+    // Over quota is caught here, before anything is submitted, with the ways forward in the user's language.
+    const quota = await this.quota(caller);
+    const over = quota && studioQuotaProblem(ctx, dto.n, quota);
+    if (over) {
+      return sendPage(res, 402, studioPage(ctx, await this.history(caller, undefined), form, { n: [over] }, quota));
     }
     // A malformed key (never one this page renders) is dropped; the re-rendered form carries a fresh one.
     const key = form.idempotencyKey && IDEMPOTENCY_KEY.test(form.idempotencyKey) ? form.idempotencyKey : undefined;

@@ -6,6 +6,7 @@ import { GenerationsModule } from '../generations/generations.module';
 import { GalleryModule } from '../gallery/gallery.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
+import { AdminBillingWebController } from './admin-billing-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { GalleryWebController } from './gallery-web.controller';
 import { AssetManifest } from './asset-manifest';
@@ -27,6 +28,7 @@ import { WebSession } from './web-session';
     VisualSearchWebController,
     ShopController,
     RecommenderDashboardController,
+    AdminBillingWebController,
     GalleryWebController,
   ],
   providers: [

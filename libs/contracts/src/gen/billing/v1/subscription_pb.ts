@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file billing/v1/subscription.proto.
  */
 export const file_billing_v1_subscription: GenFile = /*@__PURE__*/
-  fileDesc("Ch1iaWxsaW5nL3YxL3N1YnNjcmlwdGlvbi5wcm90bxIKYmlsbGluZy52MSI6ChlDaGFuZ2VTdWJzY3JpcHRpb25SZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCSLVAQoXQ2hhbmdlU3Vic2NyaXB0aW9uUmVwbHkSJwoFZXJyb3IYASABKAsyGC5iaWxsaW5nLnYxLkJpbGxpbmdFcnJvchIuCgxzdWJzY3JpcHRpb24YAiABKAsyGC5iaWxsaW5nLnYxLlN1YnNjcmlwdGlvbhIOCgZjaGFuZ2UYAyABKAkSFwoPY2hhcmdlZF9rb3BlY2tzGAQgASgDEhgKEGNyZWRpdGVkX2tvcGVja3MYBSABKAMSHgoWd2FsbGV0X2JhbGFuY2Vfa29wZWNrcxgGIAEoAyIsChlDYW5jZWxTdWJzY3JpcHRpb25SZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkicgoXQ2FuY2VsU3Vic2NyaXB0aW9uUmVwbHkSJwoFZXJyb3IYASABKAsyGC5iaWxsaW5nLnYxLkJpbGxpbmdFcnJvchIuCgxzdWJzY3JpcHRpb24YAiABKAsyGC5iaWxsaW5nLnYxLlN1YnNjcmlwdGlvbmIGcHJvdG8z", [file_billing_v1_common]);
+  fileDesc("Ch1iaWxsaW5nL3YxL3N1YnNjcmlwdGlvbi5wcm90bxIKYmlsbGluZy52MSJ4ChlDaGFuZ2VTdWJzY3JpcHRpb25SZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCRIiChVxdW90ZWRfY2hhcmdlX2tvcGVja3MYAyABKANIAIgBAUIYChZfcXVvdGVkX2NoYXJnZV9rb3BlY2tzItUBChdDaGFuZ2VTdWJzY3JpcHRpb25SZXBseRInCgVlcnJvchgBIAEoCzIYLmJpbGxpbmcudjEuQmlsbGluZ0Vycm9yEi4KDHN1YnNjcmlwdGlvbhgCIAEoCzIYLmJpbGxpbmcudjEuU3Vic2NyaXB0aW9uEg4KBmNoYW5nZRgDIAEoCRIXCg9jaGFyZ2VkX2tvcGVja3MYBCABKAMSGAoQY3JlZGl0ZWRfa29wZWNrcxgFIAEoAxIeChZ3YWxsZXRfYmFsYW5jZV9rb3BlY2tzGAYgASgDIiwKGUNhbmNlbFN1YnNjcmlwdGlvblJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJyChdDYW5jZWxTdWJzY3JpcHRpb25SZXBseRInCgVlcnJvchgBIAEoCzIYLmJpbGxpbmcudjEuQmlsbGluZ0Vycm9yEi4KDHN1YnNjcmlwdGlvbhgCIAEoCzIYLmJpbGxpbmcudjEuU3Vic2NyaXB0aW9uIkEKIFByZXZpZXdTdWJzY3JpcHRpb25DaGFuZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDAoEcGxhbhgCIAEoCSKUAwoeUHJldmlld1N1YnNjcmlwdGlvbkNoYW5nZVJlcGx5EicKBWVycm9yGAEgASgLMhguYmlsbGluZy52MS5CaWxsaW5nRXJyb3ISDgoGY2hhbmdlGAIgASgJEhQKDGN1cnJlbnRfcGxhbhgDIAEoCRITCgt0YXJnZXRfcGxhbhgEIAEoCRIWCg5jaGFyZ2Vfa29wZWNrcxgFIAEoAxIWCg5jcmVkaXRfa29wZWNrcxgGIAEoAxIcChR0YXJnZXRfcHJpY2Vfa29wZWNrcxgHIAEoAxIeChZ3YWxsZXRfYmFsYW5jZV9rb3BlY2tzGAggASgDEhcKD21pc3Npbmdfa29wZWNrcxgJIAEoAxIUCgxlZmZlY3RpdmVfYXQYCiABKAkSGgoSY3VycmVudF9wZXJpb2RfZW5kGAsgASgJEhYKDm5ld19wZXJpb2RfZW5kGAwgASgJEh4KFmN1cnJlbnRfbW9udGhseV9pbWFnZXMYDSABKA0SHQoVdGFyZ2V0X21vbnRobHlfaW1hZ2VzGA4gASgNYgZwcm90bzM", [file_billing_v1_common]);
 
 /**
  * Request/reply (command): buy, upgrade, downgrade or resume a plan, paid from the wallet.
@@ -30,6 +30,15 @@ export type ChangeSubscriptionRequest = Message<"billing.v1.ChangeSubscriptionRe
    * @generated from field: string plan = 2;
    */
   plan: string;
+
+  /**
+   * The charge the customer confirmed (from PreviewSubscriptionChange). When set, billing never charges more:
+   * a proration that grew by at most 15 minutes' worth of the price is charged as quoted; more is refused as
+   * quote_expired (nothing changes).
+   *
+   * @generated from field: optional int64 quoted_charge_kopecks = 3;
+   */
+  quotedChargeKopecks?: bigint | undefined;
 };
 
 /**
@@ -125,4 +134,125 @@ export type CancelSubscriptionReply = Message<"billing.v1.CancelSubscriptionRepl
  */
 export const CancelSubscriptionReplySchema: GenMessage<CancelSubscriptionReply> = /*@__PURE__*/
   messageDesc(file_billing_v1_subscription, 3);
+
+/**
+ * Request/reply (read): what `ChangeSubscription` to `plan` would do right now, computed by the same rule,
+ * so the customer sees the proration before confirming. Nothing is written.
+ *
+ * @generated from message billing.v1.PreviewSubscriptionChangeRequest
+ */
+export type PreviewSubscriptionChangeRequest = Message<"billing.v1.PreviewSubscriptionChangeRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string plan = 2;
+   */
+  plan: string;
+};
+
+/**
+ * Describes the message billing.v1.PreviewSubscriptionChangeRequest.
+ * Use `create(PreviewSubscriptionChangeRequestSchema)` to create a new message.
+ */
+export const PreviewSubscriptionChangeRequestSchema: GenMessage<PreviewSubscriptionChangeRequest> = /*@__PURE__*/
+  messageDesc(file_billing_v1_subscription, 4);
+
+/**
+ * @generated from message billing.v1.PreviewSubscriptionChangeReply
+ */
+export type PreviewSubscriptionChangeReply = Message<"billing.v1.PreviewSubscriptionChangeReply"> & {
+  /**
+   * @generated from field: billing.v1.BillingError error = 1;
+   */
+  error?: BillingError | undefined;
+
+  /**
+   * purchased, upgraded, downgrade_scheduled, cancel_scheduled, resumed, unchanged
+   *
+   * @generated from field: string change = 2;
+   */
+  change: string;
+
+  /**
+   * @generated from field: string current_plan = 3;
+   */
+  currentPlan: string;
+
+  /**
+   * @generated from field: string target_plan = 4;
+   */
+  targetPlan: string;
+
+  /**
+   * Charged from the wallet on confirming (the new price less the credit).
+   *
+   * @generated from field: int64 charge_kopecks = 5;
+   */
+  chargeKopecks: bigint;
+
+  /**
+   * Unused part of the current period's price credited against the new one.
+   *
+   * @generated from field: int64 credit_kopecks = 6;
+   */
+  creditKopecks: bigint;
+
+  /**
+   * @generated from field: int64 target_price_kopecks = 7;
+   */
+  targetPriceKopecks: bigint;
+
+  /**
+   * @generated from field: int64 wallet_balance_kopecks = 8;
+   */
+  walletBalanceKopecks: bigint;
+
+  /**
+   * How much the wallet lacks for the charge (0 when it is enough).
+   *
+   * @generated from field: int64 missing_kopecks = 9;
+   */
+  missingKopecks: bigint;
+
+  /**
+   * When the change takes effect (ISO 8601): now for purchases and upgrades, the period end otherwise.
+   *
+   * @generated from field: string effective_at = 10;
+   */
+  effectiveAt: string;
+
+  /**
+   * End of the current period (empty on Free) and of the new one a purchase or upgrade would start.
+   *
+   * @generated from field: string current_period_end = 11;
+   */
+  currentPeriodEnd: string;
+
+  /**
+   * @generated from field: string new_period_end = 12;
+   */
+  newPeriodEnd: string;
+
+  /**
+   * Images per month of the current plan and of the target.
+   *
+   * @generated from field: uint32 current_monthly_images = 13;
+   */
+  currentMonthlyImages: number;
+
+  /**
+   * @generated from field: uint32 target_monthly_images = 14;
+   */
+  targetMonthlyImages: number;
+};
+
+/**
+ * Describes the message billing.v1.PreviewSubscriptionChangeReply.
+ * Use `create(PreviewSubscriptionChangeReplySchema)` to create a new message.
+ */
+export const PreviewSubscriptionChangeReplySchema: GenMessage<PreviewSubscriptionChangeReply> = /*@__PURE__*/
+  messageDesc(file_billing_v1_subscription, 5);
 
