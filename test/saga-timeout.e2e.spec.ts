@@ -1,9 +1,13 @@
 import { TestMesh } from './support/test-mesh';
 
-/** A step that never answers (the generator is down): the reservation expires and the saga still ends. */
+/**
+ * A step that never answers (the generator is down): the reservation expires and the saga still ends. The deadline
+ * measures inactivity per step: the enhancer's step has a generous limit (a loaded machine may be slow to enhance),
+ * the generator's a short one, so the failure is the generator's silence.
+ */
 describe('saga timeout', () => {
   const mesh = new TestMesh({
-    env: { RESERVATION_TTL_SECONDS: '2' },
+    env: { RESERVATION_TTL_SECONDS: '60', SAGA_INACTIVITY_GENERATE_SECONDS: '2' },
     services: ['gateway', 'billing', 'enhancer', 'judge'],
   });
 
@@ -21,7 +25,11 @@ describe('saga timeout', () => {
     expect(status).toBe(202);
     const result = await mesh.client.waitForTerminal(user, body.id ?? '', 30000);
     expect(result.status).toBe('failed');
-    expect(result.failure).toMatchObject({ stage: 'timeout', code: 'saga_timeout' });
+    expect(result.failure).toMatchObject({
+      stage: 'timeout',
+      code: 'saga_timeout',
+      reason: 'no progress from the generate step within its inactivity limit of 2 s',
+    });
     expect(result.steps.map((s) => s.status)).toEqual(['reserved', 'generating', 'failed']);
     const [reservation] = await mesh.query<{ status: string }>(
       'SELECT status FROM billing.quota_reservations WHERE generation_id = $1',

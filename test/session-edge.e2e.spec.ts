@@ -154,6 +154,11 @@ describe('a production gateway', () => {
       DATABASE_PASSWORD: secret(),
       // db setup in production gives every service role its own password (trust ignores them too).
       DATABASE_ROLE_PASSWORDS: SERVICES.map((s) => `${s}=${secret()}`).join(','),
+      // Production refuses to start without an SMTP server over TLS and https mail links (none is sent here).
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      PUBLIC_BASE_URL: 'https://atelier.test',
     },
   });
   beforeAll(async () => {

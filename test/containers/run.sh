@@ -87,6 +87,7 @@ for app in "${apps[@]}"; do
     -e DATABASE_PASSWORD="${db_password[$app]}" \
     -e AMQP_URL="amqp://$ns-$app:${broker_password[$app]}@$broker_host" -e MESH_NAMESPACE="$ns" \
     -e JWT_SECRET="$jwt_secret" -e INTERNAL_CALLER_SECRET="$internal_secret" -e ALLOW_DEV_USER_HEADER=false \
+    -e SMTP_HOST=127.0.0.1 -e SMTP_PORT=465 -e SMTP_SECURE=true -e PUBLIC_BASE_URL=https://localhost \
     -e RECOMMENDER_URL="http://127.0.0.1:${port[recommender]}" -e JUDGE_BACKEND=statistics \
     -e STORAGE_DIR=/var/lib/atelier/storage -v "$storage:/var/lib/atelier/storage" \
     "atelier/$app:latest" >/dev/null

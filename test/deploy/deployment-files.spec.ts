@@ -727,6 +727,7 @@ describe('k8s', () => {
       HF_API_TOKEN: 'change-me',
       JWT_SECRET: 'change-me',
       INTERNAL_CALLER_SECRET: 'change-me',
+      SMTP_PASSWORD: 'change-me',
     });
   });
 

@@ -14,7 +14,7 @@ import { TopUps } from '../../apps/billing/src/payments/top-ups.service';
 import { PlanRepository } from '../../apps/billing/src/plans/plan.repository';
 import { PlanCatalog } from '../../apps/billing/src/plans/plan-catalog.service';
 import { QuotaReservationRepository } from '../../apps/billing/src/quota/quota-reservation.repository';
-import { QuotaReservations } from '../../apps/billing/src/quota/quota-reservations.service';
+import { QuotaReservations, type CompletionOutcome } from '../../apps/billing/src/quota/quota-reservations.service';
 import { SubscriptionRepository } from '../../apps/billing/src/subscriptions/subscription.repository';
 import { Subscriptions } from '../../apps/billing/src/subscriptions/subscriptions.service';
 import { FaultInjector } from '../../apps/billing/src/support/fault-injector';
@@ -63,6 +63,8 @@ export class BillingHarness {
       faults,
     );
     this.quota = new QuotaReservations(this.quotaRepo, this.subscriptions, this.config);
+    // No broker, so no backlog of events from before the start: deadlines apply at once.
+    this.quota.consumingSince = new Date(0);
     this.topUps = new TopUps(
       this.ds,
       new TopUpRepository(),
@@ -108,7 +110,7 @@ export class BillingHarness {
     });
   }
 
-  commit(generationId: string, delivered: number): Promise<void> {
+  commit(generationId: string, delivered: number): Promise<CompletionOutcome> {
     return this.ds.transaction((m) => this.quota.commit(m, generationId, delivered));
   }
 

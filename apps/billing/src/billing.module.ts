@@ -6,6 +6,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { PlansModule } from './plans/plans.module';
 import { QuotaModule } from './quota/quota.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { UserErasureModule } from './user-erasure/user-erasure.module';
 
 @Module({
   imports: [
@@ -15,6 +16,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
     SubscriptionsModule,
     PaymentsModule,
     QuotaModule,
+    UserErasureModule,
   ],
   controllers: SERVICE_CONTROLLERS,
 })

@@ -11,6 +11,7 @@ import { PhotosModule } from './photos/photos.module';
 import { StyleProfilesModule } from './style-profiles/style-profiles.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
 import { SearchModule } from './search/search.module';
+import { UserErasureModule } from './user-erasure/user-erasure.module';
 
 @Module({
   imports: [
@@ -23,6 +24,7 @@ import { SearchModule } from './search/search.module';
     PhotosModule,
     StyleProfilesModule,
     OfflineMetricsModule,
+    UserErasureModule,
   ],
   controllers: SERVICE_CONTROLLERS,
   providers: [

@@ -53,6 +53,9 @@ export const DEV_INTERNAL_CALLER_SECRET = 'atelier-development-only-internal-cal
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+/** An integer that may be left unset (the reader decides the fallback); an empty string counts as unset. */
+const optionalInt = (min: number, max: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
 
 /** Variables every service reads. Defaults work on a dev machine with local PostgreSQL and RabbitMQ. */
 const baseShape = {
@@ -166,13 +169,38 @@ export const ENV_SHAPES = {
     TRUST_PROXY_HOPS: int(0, 0, 10),
     // Live progress: how often an open event stream re-reads the steps table (other replicas' progress).
     SSE_POLL_INTERVAL_MS: int(2000, 50, 60000),
+    // Account e-mail (password reset, e-mail change) through SMTP. Empty host: development only, mails are logged.
+    SMTP_HOST: z.string().default(''),
+    SMTP_PORT: int(587, 1, 65535),
+    // TLS from the first byte (port 465); otherwise SMTP_REQUIRE_TLS makes STARTTLS mandatory.
+    SMTP_SECURE: bool(false),
+    SMTP_REQUIRE_TLS: bool(false),
+    SMTP_USER: z.string().default(''),
+    SMTP_PASSWORD: z.string().default(''),
+    SMTP_TIMEOUT_MS: int(10000, 100, 120000),
+    MAIL_FROM: z.string().min(3).default('Atelier <no-reply@atelier.localhost>'),
+    // The origin links in e-mails point to (https in production).
+    PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+    // Password-reset links live this long; e-mail-change confirmations this long. Both are single-use.
+    PASSWORD_RESET_TTL_SECONDS: int(1800, 60, 86400),
+    EMAIL_CHANGE_TTL_SECONDS: int(86400, 60, 7 * 86400),
+    // Account mails (reset requests) per e-mail address and per client IP within the window.
+    ACCOUNT_MAIL_LIMIT_PER_EMAIL: int(3, 1, 1000),
+    ACCOUNT_MAIL_LIMIT_PER_IP: int(20, 1, 100000),
+    ACCOUNT_MAIL_WINDOW_SECONDS: int(3600, 1, 86400),
   },
   billing: {
     ...baseShape,
     // The Free plan's allowance and per-request cap, applied on start until an admin edits the Free plan.
     FREE_MONTHLY_IMAGES: int(100, 0, 1_000_000),
     FREE_MAX_IMAGES_PER_REQUEST: int(4, 1, 16),
+    // Saga deadlines measure inactivity: each step's event renews the reservation for the limit of the step that runs
+    // next (apps/billing/README.md, "Deadlines"). A step without its own limit gets RESERVATION_TTL_SECONDS.
     RESERVATION_TTL_SECONDS: int(300, 1, 86400),
+    SAGA_INACTIVITY_ENHANCE_SECONDS: optionalInt(1, 86400),
+    // Local diffusion on a CPU takes minutes per image: give the generator's step a longer limit there.
+    SAGA_INACTIVITY_GENERATE_SECONDS: optionalInt(1, 86400),
+    SAGA_INACTIVITY_JUDGE_SECONDS: optionalInt(1, 86400),
     RESERVATION_SWEEP_INTERVAL_MS: int(5000, 100, 600000),
     // Renewal / expiry of subscriptions at period end.
     SUBSCRIPTION_SWEEP_INTERVAL_MS: int(30000, 100, 3_600_000),

@@ -15,6 +15,22 @@ describe('loadConfig', () => {
     expect(c.env.FREE_MONTHLY_IMAGES).toBe(100);
   });
 
+  it('reads the saga steps’ inactivity limits: unset or empty is "use RESERVATION_TTL_SECONDS", others validated', () => {
+    const env = loadConfig('billing', {
+      SAGA_INACTIVITY_GENERATE_SECONDS: '1800',
+      SAGA_INACTIVITY_JUDGE_SECONDS: '',
+    }).env;
+    expect(env.SAGA_INACTIVITY_GENERATE_SECONDS).toBe(1800);
+    expect(env.SAGA_INACTIVITY_JUDGE_SECONDS).toBeUndefined();
+    expect(env.SAGA_INACTIVITY_ENHANCE_SECONDS).toBeUndefined();
+    expect(env.RESERVATION_TTL_SECONDS).toBe(300);
+    for (const bad of ['0', '-5', '1.5', 'soon', '86401']) {
+      expect(() => loadConfig('billing', { SAGA_INACTIVITY_GENERATE_SECONDS: bad })).toThrow(
+        /SAGA_INACTIVITY_GENERATE_SECONDS/,
+      );
+    }
+  });
+
   it('fails fast with every bad variable named', () => {
     const attempt = () => loadConfig('billing', { DATABASE_PORT: 'abc', FREE_MONTHLY_IMAGES: '-1', AMQP_URL: 'nope' });
     expect(attempt).toThrow(ConfigValidationError);
@@ -34,6 +50,11 @@ describe('loadConfig', () => {
     INTERNAL_CALLER_SECRET: 'Hq3Zr8Lw1Xn6Pv0Ty4Bk9Mc2Js7Df5Ga+Ue/Ri8Ol',
     DATABASE_PASSWORD: 'db-Vc4Nw8Qz2Lr6Tx0Pk',
     COOKIE_SECURE: 'true',
+    // The gateway's account mail: an SMTP server over TLS and https links (other services ignore these).
+    SMTP_HOST: 'smtp.example.com',
+    SMTP_PORT: '465',
+    SMTP_SECURE: 'true',
+    PUBLIC_BASE_URL: 'https://atelier.example',
   };
 
   it('turns the development identity header off in production and refuses it when forced on', () => {
@@ -116,6 +137,16 @@ describe('loadConfig', () => {
       refuses('gateway', { ...prod, JWT_SECRET: 'a'.repeat(32) }, /JWT_SECRET: too guessable/);
       refuses('gateway', { ...prod, JWT_SECRET: 'abab'.repeat(16) }, /JWT_SECRET: too guessable/);
       refuses('recommender', { ...prod, INTERNAL_CALLER_SECRET: '0123456789'.repeat(4) }, /INTERNAL_CALLER_SECRET/);
+    });
+
+    it('no SMTP server, a plain-text one, or http links in the gateway’s account mail', () => {
+      refuses('gateway', { ...prod, SMTP_HOST: '' }, /SMTP_HOST: must be set/);
+      refuses('gateway', { ...prod, SMTP_SECURE: 'false' }, /SMTP_SECURE or SMTP_REQUIRE_TLS/);
+      expect(loadConfig('gateway', { ...prod, SMTP_SECURE: 'false', SMTP_REQUIRE_TLS: 'true' }).env.SMTP_PORT).toBe(
+        465,
+      );
+      refuses('gateway', { ...prod, PUBLIC_BASE_URL: 'http://atelier.example' }, /PUBLIC_BASE_URL/);
+      refuses('gateway', { ...prod, SMTP_USER: 'u', SMTP_PASSWORD: prodSecret }, /each secret needs its own value/);
     });
 
     it('the same value for two secrets', () => {

@@ -45,6 +45,7 @@ const ALL_SECRETS = [
   'ENHANCER_OPENAI_API_KEY',
   'VLM_API_KEY',
   'METRICS_TOKEN',
+  'SMTP_PASSWORD',
 ] as const;
 
 /** The problems of a production environment (empty when it may start). `env` is the parsed, defaulted one. */
@@ -62,6 +63,17 @@ export function productionIssues(env: Readonly<Record<string, unknown>>): string
       issues.push(
         `${name}: too guessable (~${Math.floor(bits)} bits estimated, ${MIN_SECRET_BITS} needed); use openssl rand -base64 48`,
       );
+    }
+  }
+  // The gateway mails reset links: it needs an SMTP server, reached over TLS, and https links.
+  if ('SMTP_HOST' in env) {
+    if (env.SMTP_HOST === '')
+      issues.push('SMTP_HOST: must be set in production (password reset and e-mail change mail)');
+    else if (env.SMTP_SECURE !== true && env.SMTP_REQUIRE_TLS !== true) {
+      issues.push('SMTP_SECURE or SMTP_REQUIRE_TLS: must be true in production (mail carries account links)');
+    }
+    if (typeof env.PUBLIC_BASE_URL === 'string' && !env.PUBLIC_BASE_URL.startsWith('https://')) {
+      issues.push('PUBLIC_BASE_URL: must be an https:// origin in production (links in e-mails)');
     }
   }
   const byValue = new Map<string, string[]>();

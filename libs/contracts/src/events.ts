@@ -1,5 +1,10 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { FeedbackSubmittedSchema, GenerationRequestedSchema } from './gen/gateway/v1/events_pb';
+import {
+  FeedbackSubmittedSchema,
+  GenerationCancelRequestedSchema,
+  GenerationRequestedSchema,
+  UserDeletedSchema,
+} from './gen/gateway/v1/events_pb';
 import { GetAccountReplySchema, GetAccountRequestSchema } from './gen/billing/v1/account_pb';
 import {
   QuotaRejectedSchema,
@@ -98,6 +103,7 @@ const define = <S extends DescMessage>(
  */
 export const EVENTS = {
   'generation.requested': define(GenerationRequestedSchema, ['gateway']),
+  'generation.cancel_requested': define(GenerationCancelRequestedSchema, ['gateway']),
   'quota.reserved': define(QuotaReservedSchema, ['billing']),
   'quota.rejected': define(QuotaRejectedSchema, ['billing']),
   'prompt.enhanced': define(PromptEnhancedSchema, ['enhancer']),
@@ -115,6 +121,8 @@ export const EVENTS = {
   'wallet.topped_up': define(WalletToppedUpSchema, ['billing']),
   'wallet.adjusted': define(WalletAdjustedSchema, ['billing']),
   'subscription.changed': define(SubscriptionChangedSchema, ['billing']),
+  // Consumed by billing, enhancer, generator, judge and recommender: each erases or anonymises its rows of the user.
+  'user.deleted': define(UserDeletedSchema, ['gateway']),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

@@ -17,5 +17,7 @@ export {
   sagaDurationRecentSeconds,
   ledgerAuditInconsistencies,
   ledgerAuditLastRun,
+  sagaWorkSkipped,
+  lateCompletions,
 } from './metrics';
 export type { Logger } from 'pino';

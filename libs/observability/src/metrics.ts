@@ -104,3 +104,16 @@ export const ledgerAuditLastRun = new Gauge({
   help: 'Unix time the last billing ledger audit finished',
   registers: [metricsRegistry],
 });
+
+export const sagaWorkSkipped = new Counter({
+  name: 'atelier_saga_work_skipped_total',
+  help: 'Saga work skipped because its generation had already failed (cancelled or timed out), by step and checkpoint',
+  labelNames: ['step', 'checkpoint'] as const,
+  registers: [metricsRegistry],
+});
+
+export const lateCompletions = new Counter({
+  name: 'atelier_billing_late_completions_total',
+  help: 'Completions that arrived after their reservation had ended (expired, cancelled, released): never charged',
+  registers: [metricsRegistry],
+});

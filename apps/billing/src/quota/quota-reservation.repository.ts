@@ -3,6 +3,10 @@ import type { EntityManager } from 'typeorm';
 
 export type ReservationStatus = 'reserved' | 'committed' | 'released' | 'expired';
 
+/** The saga step a held reservation waits on, in saga order; its inactivity limit sets the deadline. */
+export const SAGA_STEPS = ['enhance', 'generate', 'judge'] as const;
+export type SagaStep = (typeof SAGA_STEPS)[number];
+
 export interface ReservationRow {
   generation_id: string;
   user_id: string;
@@ -10,6 +14,8 @@ export interface ReservationRow {
   requested: number;
   delivered: number | null;
   status: ReservationStatus;
+  reason: string | null;
+  step: SagaStep;
 }
 
 export interface UsageRow {
@@ -67,17 +73,18 @@ export class QuotaReservationRepository {
     userId: string,
     code: string,
     requested: number,
-  ): Promise<void> {
-    await m.query(
+  ): Promise<boolean> {
+    const rows = (await m.query(
       `INSERT INTO billing.quota_rejections (generation_id, user_id, code, requested) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING generation_id`,
       [generationId, userId, code, requested],
-    );
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   async findForUpdate(m: EntityManager, generationId: string): Promise<ReservationRow | undefined> {
     const rows = (await m.query(
-      `SELECT generation_id, user_id, period, requested, delivered, status
+      `SELECT generation_id, user_id, period, requested, delivered, status, reason, step
          FROM billing.quota_reservations WHERE generation_id = $1 FOR UPDATE`,
       [generationId],
     )) as ReservationRow[];
@@ -104,16 +111,70 @@ export class QuotaReservationRepository {
     );
   }
 
-  /** Held reservations past their deadline, locked so that concurrent sweepers take different ones. */
-  async lockExpired(m: EntityManager, limit: number): Promise<ReservationRow[]> {
+  /**
+   * Held reservations past their deadline, locked so that concurrent sweepers take different ones. A reservation
+   * whose completion has been seen is never taken: under the row lock PostgreSQL re-reads the row, so a marker
+   * committed while the sweep waited still excludes it, and a row a completion is settling is skipped (locked).
+   */
+  async lockExpired(
+    m: EntityManager,
+    limit: number,
+    grace: { since: Date; limits: Readonly<Record<SagaStep, number>> },
+  ): Promise<ReservationRow[]> {
+    // `grace`: a deadline counts only once its step's limit has also passed since billing began consuming, so the
+    // events queued while billing was down (renewals, completions) are read before anything they concern expires.
     return (await m.query(
-      `SELECT generation_id, user_id, period, requested, delivered, status
+      `SELECT generation_id, user_id, period, requested, delivered, status, reason, step
          FROM billing.quota_reservations
-        WHERE status = 'reserved' AND expires_at < now()
+        WHERE status = 'reserved' AND expires_at < now() AND completion_seen_at IS NULL
+          AND $2::timestamptz + make_interval(secs => CASE step WHEN 'enhance' THEN $3::int
+                                                            WHEN 'generate' THEN $4::int ELSE $5::int END) < now()
         ORDER BY expires_at
         LIMIT $1
         FOR UPDATE SKIP LOCKED`,
-      [limit],
+      [limit, grace.since, grace.limits.enhance, grace.limits.generate, grace.limits.judge],
     )) as ReservationRow[];
+  }
+
+  /**
+   * Progress: the saga moved on to `step`, so its deadline becomes now + that step's inactivity limit. Only forward
+   * (a late or redelivered event of an earlier step changes nothing) and only while the quota is held.
+   */
+  async renew(m: EntityManager, generationId: string, step: SagaStep, limitSeconds: number): Promise<boolean> {
+    // An UPDATE answers [rows, affected count] through TypeORM's driver.
+    const [, affected] = (await m.query(
+      `UPDATE billing.quota_reservations
+          SET step = $2, expires_at = now() + make_interval(secs => $3), last_progress_at = now(), updated_at = now()
+        WHERE generation_id = $1 AND status = 'reserved'
+          AND array_position($4::text[], step) < array_position($4::text[], $2)`,
+      [generationId, step, limitSeconds, SAGA_STEPS],
+    )) as [unknown[], number];
+    return affected > 0;
+  }
+
+  /** The completion has arrived: from now on the sweep leaves this reservation to it (autocommitted on its own). */
+  async markCompletionSeen(m: EntityManager, generationId: string): Promise<void> {
+    await m.query(
+      `UPDATE billing.quota_reservations SET completion_seen_at = now()
+        WHERE generation_id = $1 AND status = 'reserved' AND completion_seen_at IS NULL`,
+      [generationId],
+    );
+  }
+
+  /** The completion was given up on (dead-lettered): the deadline applies again. */
+  async clearCompletionSeen(m: EntityManager, generationId: string): Promise<void> {
+    await m.query(
+      `UPDATE billing.quota_reservations SET completion_seen_at = NULL
+        WHERE generation_id = $1 AND status = 'reserved'`,
+      [generationId],
+    );
+  }
+
+  /** The refusal recorded for a generation that never held quota (rejected, or cancelled before it was reserved). */
+  async rejectionCode(m: EntityManager, generationId: string): Promise<string | undefined> {
+    const rows = (await m.query(`SELECT code FROM billing.quota_rejections WHERE generation_id = $1`, [
+      generationId,
+    ])) as Array<{ code: string }>;
+    return rows[0]?.code;
   }
 }

@@ -2,7 +2,13 @@ import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { AccountSummaryHandler, LimitsHandler } from './account-summary.handler';
-import { GenerationCompletedHandler, GenerationFailedHandler, GenerationRequestedHandler } from './quota.handlers';
+import {
+  GenerationCancelRequestedHandler,
+  GenerationCompletedHandler,
+  GenerationFailedHandler,
+  GenerationRequestedHandler,
+  SagaProgressHandlers,
+} from './quota.handlers';
 import { QuotaReservationRepository } from './quota-reservation.repository';
 import { QuotaReservations } from './quota-reservations.service';
 import { ReservationExpiryScheduler } from './reservation-expiry.scheduler';
@@ -13,6 +19,8 @@ import { ReservationExpiryScheduler } from './reservation-expiry.scheduler';
     GenerationRequestedHandler,
     GenerationCompletedHandler,
     GenerationFailedHandler,
+    SagaProgressHandlers,
+    GenerationCancelRequestedHandler,
     AccountSummaryHandler,
     LimitsHandler,
   ],

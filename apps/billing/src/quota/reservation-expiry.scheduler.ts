@@ -34,7 +34,7 @@ export class ReservationExpiryScheduler implements OnApplicationBootstrap, Befor
   async sweep(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const expired = await this.quota.expireOverdue(m, 100);
-      for (const { generationId, userId } of expired) {
+      for (const { generationId, userId, step, limitSeconds } of expired) {
         await this.outbox.add(
           m,
           'generation.failed',
@@ -43,7 +43,7 @@ export class ReservationExpiryScheduler implements OnApplicationBootstrap, Befor
             userId,
             stage: 'timeout',
             code: 'saga_timeout',
-            reason: 'no progress before the reservation expired',
+            reason: `no progress from the ${step} step within its inactivity limit of ${limitSeconds} s`,
           },
           { correlationId: generationId },
         );

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { AccountMailLimits } from './account-mail-limits';
+import { AccountSecurity } from './account-security.service';
+import { AccountTokensRepository } from './account-tokens.repository';
 import { AdminUsersController } from './admin-users.controller';
 import { AuthController } from './auth.controller';
 import { LoginFailuresRepository } from './login-failures.repository';
@@ -10,6 +14,7 @@ import { UsersRepository } from './users.repository';
 
 /** Users, credentials and login sessions (the gateway owns them). */
 @Module({
+  imports: [MailModule],
   controllers: [AuthController, AdminUsersController],
   providers: [
     UsersRepository,
@@ -18,7 +23,10 @@ import { UsersRepository } from './users.repository';
     PasswordHasher,
     UserAccounts,
     LoginSessions,
+    AccountTokensRepository,
+    AccountMailLimits,
+    AccountSecurity,
   ],
-  exports: [UserAccounts, LoginSessions, UsersRepository],
+  exports: [UserAccounts, LoginSessions, UsersRepository, AccountSecurity],
 })
 export class AccountsModule {}

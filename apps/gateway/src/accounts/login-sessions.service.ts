@@ -86,6 +86,12 @@ export class LoginSessions {
     for (const id of ids) this.liveness.forget(id);
   }
 
+  /** Ends every session of the user except `keepId` (the one that changed the password). */
+  async revokeOthers(userId: string, keepId: string, reason: string): Promise<void> {
+    const ids = await this.dataSource.transaction((m) => this.sessions.revokeOthersOf(m, userId, keepId, reason));
+    for (const id of ids) this.liveness.forget(id);
+  }
+
   async sessionOf(refreshToken: string): Promise<string | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(refreshToken)) return undefined;
     return this.sessions.sessionOfToken(this.dataSource.manager, digest(refreshToken));

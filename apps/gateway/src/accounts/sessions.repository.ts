@@ -65,6 +65,16 @@ export class SessionsRepository {
     return rows[0]?.session_id;
   }
 
+  /** Revokes every open session of a user but one (a password change from that session); answers their ids. */
+  async revokeOthersOf(m: EntityManager, userId: string, keepId: string, reason: string): Promise<string[]> {
+    const rows = (await m.query(
+      `UPDATE gateway.sessions SET revoked_at = now(), revoked_reason = $3
+        WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
+      [userId, keepId, reason],
+    )) as [Array<{ id: string }>, number];
+    return rows[0].map((r) => r.id);
+  }
+
   /** Revokes every open session of a user (password change); answers their ids. */
   async revokeAllOf(m: EntityManager, userId: string, reason: string): Promise<string[]> {
     const rows = (await m.query(

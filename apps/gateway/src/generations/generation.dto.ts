@@ -29,6 +29,17 @@ export class AcceptedGenerationDto {
   links!: Record<string, string>;
 }
 
+export class CancelGenerationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({
+    enum: ['requested', 'cancelled'],
+    description: 'requested: the saga is being stopped (the generation turns failed, code cancelled); cancelled: it is',
+  })
+  cancel!: 'requested' | 'cancelled';
+  @ApiProperty({ example: { self: '/v1/generations/{id}', events: '/v1/generations/{id}/events' } })
+  links!: Record<string, string>;
+}
+
 export class RankedImageDto {
   @ApiProperty({ description: '1 = best' }) rank!: number;
   @ApiProperty({ description: 'position in the generated batch' }) index!: number;

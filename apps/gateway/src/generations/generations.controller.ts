@@ -33,12 +33,14 @@ import { CurrentCaller, type Caller } from '../identity/caller';
 import { CreateGenerationDto } from './create-generation.dto';
 import {
   AcceptedGenerationDto,
+  CancelGenerationDto,
   DiverseSelectionDto,
   FeedbackDto,
   FeedbackResultDto,
   GenerationViewDto,
   ImageQueryDto,
 } from './generation.dto';
+import { GenerationCancellations } from './generation-cancellations.service';
 import { GenerationEventStream } from './generation-event-stream';
 import { GenerationFeedback } from './generation-feedback.service';
 import { GenerationReadModelRepository, type GenerationRow } from './generation-read-model.repository';
@@ -48,6 +50,10 @@ import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 export const generationIdPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found'),
+});
+/** The cancel command answers a malformed id as the client's mistake (400), not as an unknown generation. */
+export const cancelIdPipe = new ParseUUIDPipe({
+  exceptionFactory: () => new ApiError(HttpStatus.BAD_REQUEST, 'invalid_generation_id', 'generation id must be a UUID'),
 });
 export const imageRankPipe = new ParseIntPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'image not found'),
@@ -65,6 +71,7 @@ export class GenerationsController {
     private readonly storage: ObjectStorage,
     private readonly feedback: GenerationFeedback,
     private readonly events: GenerationEventStream,
+    private readonly cancellations: GenerationCancellations,
   ) {}
 
   @Post()
@@ -167,6 +174,25 @@ export class GenerationsController {
       diversity: take > 0 ? d.diversity[take - 1] : 0,
       coverage: take > 0 ? d.coverage[take - 1] : 0,
       method: d.method,
+    };
+  }
+
+  /**
+   * Stops a generation that is still running: billing releases its quota and fails it (`cancel`/`cancelled`);
+   * the generator and judge skip its remaining work. Repeating it answers the same.
+   */
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: CancelGenerationDto })
+  @ApiBadRequestResponse({ description: 'invalid_generation_id' })
+  @ApiNotFoundResponse({ description: 'not_found (also for another user’s generation)' })
+  @ApiConflictResponse({ description: 'already_terminal: it has completed, failed or been rejected' })
+  async cancel(@CurrentCaller() caller: Caller, @Param('id', cancelIdPipe) id: string): Promise<CancelGenerationDto> {
+    const outcome = await this.cancellations.cancel(caller.userId, id);
+    return {
+      id,
+      cancel: outcome,
+      links: { self: `/v1/generations/${id}`, events: `/v1/generations/${id}/events` },
     };
   }
 

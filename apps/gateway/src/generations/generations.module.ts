@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminGenerationsController } from './admin-generations.controller';
+import { GenerationCancellations } from './generation-cancellations.service';
 import { GenerationEventStream } from './generation-event-stream';
 import { GenerationFeedback } from './generation-feedback.service';
 import { GENERATION_PROGRESS_HANDLERS } from './generation-progress.handlers';
@@ -15,12 +16,13 @@ import { SagaMetricsProbe } from './saga-metrics.probe';
   providers: [
     GenerationReadModelRepository,
     GenerationRequests,
+    GenerationCancellations,
     CreativeBriefs,
     GenerationFeedback,
     GenerationStepsFeed,
     GenerationEventStream,
     SagaMetricsProbe,
   ],
-  exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback],
+  exports: [GenerationReadModelRepository, GenerationRequests, GenerationFeedback, GenerationCancellations],
 })
 export class GenerationsModule {}

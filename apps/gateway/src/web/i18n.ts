@@ -1,4 +1,6 @@
 import { billingEn, billingRu } from './i18n-billing';
+import { cancelEn, cancelRu } from './i18n-cancel';
+import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
 
 export const LANGS = ['ru', 'en'] as const;
@@ -415,6 +417,8 @@ const ru = {
   'studio.noImagesLeft':
     'Картинки этого периода закончились. Перейдите на тариф побольше или дождитесь нового периода.',
   ...billingRu,
+  ...cancelRu,
+  ...accountRu,
   ...galleryRu,
 } as const;
 
@@ -826,6 +830,8 @@ const en: Record<MessageKey, string> = {
   'studio.imagesLeft': 'Images left this period: {left}.',
   'studio.noImagesLeft': 'This period’s images are used up. Switch to a bigger plan or wait for the next period.',
   ...billingEn,
+  ...cancelEn,
+  ...accountEn,
   ...galleryEn,
 };
 

@@ -43,6 +43,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <ul class="menu-panel">
           <li><a href="/account">${t('nav.account')}</a></li>
           <li><a href="/account/billing">${t('nav.billing')}</a></li>
+          <li><a href="/account/security">${t('nav.security')}</a></li>
           <li>
             <form method="post" action="/logout">
               ${csrfField(ctx)}<button type="submit" class="link">${t('nav.logout')}</button>

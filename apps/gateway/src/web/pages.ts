@@ -25,7 +25,7 @@ export const SIZES = ['auto', '512x512', '768x768', '1024x1024', '1024x768', '76
 
 const statusText = (ctx: PageContext, status: string): string => ctx.t(knownKey(`status.${status}`) ?? 'status.queued');
 
-function messages(ctx: PageContext, notice?: string, errors: string[] = []): SafeHtml {
+export function messages(ctx: PageContext, notice?: string, errors: string[] = []): SafeHtml {
   return html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
   ${
     errors.length
@@ -45,7 +45,7 @@ function messages(ctx: PageContext, notice?: string, errors: string[] = []): Saf
 /** Problems per form field; the page shows each next to its field and all of them in one summary. */
 export type FieldErrors = Partial<Record<string, string[]>>;
 
-function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<string, string>): SafeHtml {
+export function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<string, string>): SafeHtml {
   const entries = Object.entries(errors).flatMap(([field, list]) => (list ?? []).map((e) => [field, e] as const));
   if (!entries.length) return html``;
   return html`<div class="error" role="alert" tabindex="-1" id="form-errors">
@@ -57,12 +57,12 @@ function errorSummary(ctx: PageContext, errors: FieldErrors, labels: Record<stri
 }
 
 /** aria attributes tying a field to its error (and hint); empty when the field is fine. */
-function invalid(errors: FieldErrors, field: string, hint?: string): SafeHtml {
+export function invalid(errors: FieldErrors, field: string, hint?: string): SafeHtml {
   const ids = [errors[field]?.length ? `${field}-error` : '', hint ?? ''].filter(Boolean).join(' ');
   return html`${errors[field]?.length ? html`aria-invalid="true"` : ''} ${ids ? html`aria-describedby="${ids}"` : ''}`;
 }
 
-function fieldError(errors: FieldErrors, field: string): SafeHtml {
+export function fieldError(errors: FieldErrors, field: string): SafeHtml {
   const list = errors[field];
   return list?.length ? html`<p class="field-error" id="${field}-error">${list.join(' ')}</p>` : html``;
 }
@@ -132,6 +132,7 @@ export function loginPage(ctx: PageContext, form: LoginForm): string {
         </div>
         <div><button type="submit">${t('login.submit')}</button></div>
       </form>
+      <p><a href="/password/forgot">${t('login.forgot')}</a></p>
       <p>${t('login.noAccount')} <a href="/register">${t('nav.register')}</a></p>`,
   );
 }
@@ -405,7 +406,7 @@ const STEP_KEYS: MessageKey[] = [
   'step.generation.completed',
 ];
 
-export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
+export function taskPage(ctx: PageContext, g: GenerationViewDto, notice?: string): string {
   const { t } = ctx;
   const seen = new Set(g.steps.map((s) => `step.${s.event}`));
   const failedStep = g.steps.find((s) => s.status === 'failed' || s.status === 'rejected');
@@ -427,6 +428,7 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
       ${terminal ? html`data-final="${g.status}"` : ''}
     >
       <h1>${t('task.title')}</h1>
+      ${messages(ctx, notice)}
       <p><strong>${t('request.prompt')}:</strong> ${g.prompt}</p>
       <p>${t('task.live')}</p>
       <p role="status" aria-live="polite"><strong data-status="${g.status}">${statusText(ctx, g.status)}</strong></p>
@@ -444,7 +446,14 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
           </li>`;
         })}
       </ol>
-      ${g.failure ? failureMessage(ctx, g.failure) : ''}
+      ${
+        g.failure?.code === 'cancelled'
+          ? html`<p class="notice">${t('cancel.done')}</p>`
+          : g.failure
+            ? failureMessage(ctx, g.failure)
+            : ''
+      }
+      ${terminal ? '' : cancelForm(ctx, g.id)}
       <p>
         <a class="button" href="/app/requests/${g.id}" data-done-link ${terminal ? '' : html`hidden`}>
           ${t('task.openResult')}</a
@@ -465,6 +474,15 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto): string {
     </div>`,
     GALLERY_ASSETS,
   );
+}
+
+/** A plain form post (works without JavaScript); hidden by CSS once the live stream marks the task final. */
+function cancelForm(ctx: PageContext, id: string): SafeHtml {
+  return html`<form class="cancel-form" method="post" action="/app/tasks/${id}/cancel" data-cancel-form>
+    ${csrfField(ctx)}
+    <p class="hint">${ctx.t('cancel.hint')}</p>
+    <button type="submit" class="secondary">${ctx.t('cancel.button')}</button>
+  </form>`;
 }
 
 export function requestPage(

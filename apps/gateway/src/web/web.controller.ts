@@ -303,7 +303,14 @@ export class WebController {
     if (!caller) return this.toLogin(req, res);
     const row = await this.owned(caller, id);
     if (!row) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
-    sendPage(res, 200, taskPage(ctx, toView(row, await this.readModel.steps(id))));
+    const cancel = req.query.cancel;
+    const notice =
+      cancel === 'too-late'
+        ? ctx.t('cancel.tooLate')
+        : cancel === 'requested' && row.status !== 'failed'
+          ? ctx.t('cancel.requested')
+          : undefined;
+    sendPage(res, 200, taskPage(ctx, toView(row, await this.readModel.steps(id)), notice));
   }
 
   @Get('app/requests/:id')

@@ -7,9 +7,11 @@ import { GalleryModule } from '../gallery/gallery.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
 import { AdminBillingWebController } from './admin-billing-web.controller';
+import { AccountWebController } from './account-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { GalleryWebController } from './gallery-web.controller';
 import { AssetManifest } from './asset-manifest';
+import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
 import { ShopReads } from './shop-reads';
 import { ShopController } from './shop.controller';
@@ -29,6 +31,8 @@ import { WebSession } from './web-session';
     ShopController,
     RecommenderDashboardController,
     AdminBillingWebController,
+    GenerationCancelWebController,
+    AccountWebController,
     GalleryWebController,
   ],
   providers: [

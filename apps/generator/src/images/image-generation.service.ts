@@ -39,7 +39,19 @@ export class ImageGeneration {
     private readonly creative: CreativeLayer,
   ) {}
 
-  async run(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult> {
+  /**
+   * `stillWanted`, when given, is asked once the backend has drawn and before anything is stored: false (the
+   * generation failed meanwhile) ends the run with `undefined`, nothing written.
+   */
+  run(event: EventPayload<'prompt.enhanced'>): Promise<GenerationResult>;
+  run(
+    event: EventPayload<'prompt.enhanced'>,
+    stillWanted: () => Promise<boolean>,
+  ): Promise<GenerationResult | undefined>;
+  async run(
+    event: EventPayload<'prompt.enhanced'>,
+    stillWanted?: () => Promise<boolean>,
+  ): Promise<GenerationResult | undefined> {
     const p = event.params;
     if (!p) throw new FatalError('prompt.enhanced without params', 'invalid_payload');
     const backend = this.backends.resolve(p.backend);
@@ -72,6 +84,7 @@ export class ImageGeneration {
     const started = performance.now();
     const output = await backend.generate(request);
     if (output.images.length === 0) throw new FatalError(`${backend.name} produced no images`, 'backend_no_images');
+    if (stillWanted && !(await stillWanted())) return undefined;
     const drawn = await Promise.all(
       output.images.slice(0, params.n).map((img) => this.normaliser.normalise(img.data, params)),
     );

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClosedGenerationsModule } from '../closed-generations/closed-generations.module';
 import { A1111Backend } from '../backends/a1111.backend';
 import { HfInferenceBackend } from '../backends/hf-inference.backend';
 import { ImageBackends } from '../backends/image-backends';
@@ -14,6 +15,7 @@ import { PromptEnhancedHandler } from './prompt-enhanced.handler';
 import { NsfwClassifier } from '../safety/nsfw-classifier';
 
 @Module({
+  imports: [ClosedGenerationsModule],
   controllers: [PromptEnhancedHandler],
   providers: [
     BACKEND_HTTP_CLIENT_PROVIDER,

@@ -1,10 +1,12 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { type EventPayload, type EventType } from '@atelier/contracts';
 import { type EventInit, MeshEventContext } from '@atelier/messaging';
 import { seedFromString } from '@atelier/ml-runtime';
+import { sagaWorkSkipped } from '@atelier/observability';
 import { ObjectStorage } from '@atelier/storage';
+import { ClosedGenerationsRepository } from '../closed-generations/closed-generations.repository';
 import { normalisedWeights } from '../preferences/preference-model';
 import { JudgePreferences } from '../preferences/judge-preferences';
 import { scoreGeneration } from '../scoring/generation-scoring';
@@ -19,6 +21,11 @@ export interface JudgedGeneration {
   completed: EventInit<'generation.completed'>;
 }
 
+/** A generation that had already failed when its images arrived: not scored. */
+interface SkippedGeneration {
+  skipped: string;
+}
+
 /**
  * Judges a generation's images. Scoring (storage reads, model inference in the worker pool, validation,
  * DPP) runs in `prepare`, before the transaction opens, so no DB connection waits on the models; the
@@ -27,7 +34,10 @@ export interface JudgedGeneration {
  */
 @Controller()
 export class ImagesGeneratedHandler {
+  private readonly logger = new Logger('ImagesGeneratedHandler');
+
   constructor(
+    private readonly closed: ClosedGenerationsRepository,
     private readonly storage: ObjectStorage,
     private readonly repo: PredictionsRepository,
     private readonly backends: JudgeBackends,
@@ -36,7 +46,10 @@ export class ImagesGeneratedHandler {
   ) {}
 
   @EventPattern<EventType>('images.generated', { phase: 'prepare' })
-  async prepare(@Payload() event: EventPayload<'images.generated'>): Promise<JudgedGeneration> {
+  async prepare(@Payload() event: EventPayload<'images.generated'>): Promise<JudgedGeneration | SkippedGeneration> {
+    // A generation that already failed (cancelled, timed out) is not scored.
+    const closed = await this.closed.closed(event.generationId);
+    if (closed) return { skipped: closed };
     const images = await Promise.all(
       event.images.map(async (img) => {
         const bytes = await this.storage.get(img.storageKey);
@@ -175,9 +188,13 @@ export class ImagesGeneratedHandler {
   @EventPattern<EventType>('images.generated')
   async handle(
     @Payload() event: EventPayload<'images.generated'>,
-    @Ctx() ctx: MeshEventContext<JudgedGeneration>,
+    @Ctx() ctx: MeshEventContext<JudgedGeneration | SkippedGeneration>,
   ): Promise<void> {
     const judged = ctx.prepared;
+    if ('skipped' in judged) return this.skip(event.generationId, 'before_score', judged.skipped, ctx);
+    // Checked again in the transaction: the failure may have arrived while the images were being scored.
+    const closedNow = await this.closed.closed(event.generationId, ctx.manager);
+    if (closedNow) return this.skip(event.generationId, 'before_store', closedNow, ctx);
     await this.repo.insertAll(
       ctx.manager,
       { generationId: event.generationId, userId: event.userId, scorer: judged.scorer },
@@ -185,6 +202,12 @@ export class ImagesGeneratedHandler {
       judged.batch,
     );
     await ctx.emit('generation.completed', judged.completed);
+  }
+
+  /** Acked with nothing stored and nothing published: the saga already ended. */
+  private skip(generationId: string, checkpoint: string, why: string, ctx: MeshEventContext): void {
+    this.logger.log(`generation ${generationId} is closed (${why}); skipped ${checkpoint}`);
+    ctx.afterCommit(() => sagaWorkSkipped.inc({ step: 'judge', checkpoint }));
   }
 
   @EventPattern<EventType>('images.generated', { phase: 'giveUp' })

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gateway/v1/events.proto.
  */
 export const file_gateway_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChdnYXRld2F5L3YxL2V2ZW50cy5wcm90bxIKZ2F0ZXdheS52MSJoChNHZW5lcmF0aW9uUmVxdWVzdGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIpCgZwYXJhbXMYAyABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXMi/gIKEUZlZWRiYWNrU3VibWl0dGVkEhMKC2ZlZWRiYWNrX2lkGAEgASgJEhUKDWdlbmVyYXRpb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRITCgtpbWFnZV9pbmRleBgEIAEoDRISCgppbWFnZV9yYW5rGAUgASgNEg8KB3ZlcmRpY3QYBiABKAkSFwoPb3JpZ2luYWxfcHJvbXB0GAcgASgJEhcKD2VuaGFuY2VkX3Byb21wdBgIIAEoCRIQCghwbGF0Zm9ybRgJIAEoCRIMCgRnb2FsGAogASgJEg8KB2JhY2tlbmQYCyABKAkSEwoLc3RvcmFnZV9rZXkYDCABKAkSDQoFc2NvcmUYDSABKAESOwoHbWV0cmljcxgOIAMoCzIqLmdhdGV3YXkudjEuRmVlZGJhY2tTdWJtaXR0ZWQuTWV0cmljc0VudHJ5Gi4KDE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBYgZwcm90bzM", [file_mesh_v1_generation]);
+  fileDesc("ChdnYXRld2F5L3YxL2V2ZW50cy5wcm90bxIKZ2F0ZXdheS52MSJoChNHZW5lcmF0aW9uUmVxdWVzdGVkEhUKDWdlbmVyYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIpCgZwYXJhbXMYAyABKAsyGS5tZXNoLnYxLkdlbmVyYXRpb25QYXJhbXMi/gIKEUZlZWRiYWNrU3VibWl0dGVkEhMKC2ZlZWRiYWNrX2lkGAEgASgJEhUKDWdlbmVyYXRpb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRITCgtpbWFnZV9pbmRleBgEIAEoDRISCgppbWFnZV9yYW5rGAUgASgNEg8KB3ZlcmRpY3QYBiABKAkSFwoPb3JpZ2luYWxfcHJvbXB0GAcgASgJEhcKD2VuaGFuY2VkX3Byb21wdBgIIAEoCRIQCghwbGF0Zm9ybRgJIAEoCRIMCgRnb2FsGAogASgJEg8KB2JhY2tlbmQYCyABKAkSEwoLc3RvcmFnZV9rZXkYDCABKAkSDQoFc2NvcmUYDSABKAESOwoHbWV0cmljcxgOIAMoCzIqLmdhdGV3YXkudjEuRmVlZGJhY2tTdWJtaXR0ZWQuTWV0cmljc0VudHJ5Gi4KDE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBIkMKGUdlbmVyYXRpb25DYW5jZWxSZXF1ZXN0ZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJIjIKC1VzZXJEZWxldGVkEg8KB3VzZXJfaWQYASABKAkSEgoKZGVsZXRlZF9hdBgCIAEoCWIGcHJvdG8z", [file_mesh_v1_generation]);
 
 /**
  * A user asked for images. Published by the gateway with the stored request.
@@ -131,4 +131,57 @@ export type FeedbackSubmitted = Message<"gateway.v1.FeedbackSubmitted"> & {
  */
 export const FeedbackSubmittedSchema: GenMessage<FeedbackSubmitted> = /*@__PURE__*/
   messageDesc(file_gateway_v1_events, 1);
+
+/**
+ * The owner asked to stop a generation (`POST /v1/generations/{id}/cancel`). Billing, the saga's owner of
+ * reservations, releases the hold and publishes `generation.failed` (stage cancel, code cancelled) if the saga had
+ * not ended yet; otherwise it changes nothing.
+ *
+ * @generated from message gateway.v1.GenerationCancelRequested
+ */
+export type GenerationCancelRequested = Message<"gateway.v1.GenerationCancelRequested"> & {
+  /**
+   * @generated from field: string generation_id = 1;
+   */
+  generationId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message gateway.v1.GenerationCancelRequested.
+ * Use `create(GenerationCancelRequestedSchema)` to create a new message.
+ */
+export const GenerationCancelRequestedSchema: GenMessage<GenerationCancelRequested> = /*@__PURE__*/
+  messageDesc(file_gateway_v1_events, 2);
+
+/**
+ * An account was deleted by its owner. The gateway has already removed the user's row, sessions and
+ * read models; every service that holds data about the user deletes or anonymises it (idempotently).
+ *
+ * @generated from message gateway.v1.UserDeleted
+ */
+export type UserDeleted = Message<"gateway.v1.UserDeleted"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * RFC 3339 time of the deletion.
+   *
+   * @generated from field: string deleted_at = 2;
+   */
+  deletedAt: string;
+};
+
+/**
+ * Describes the message gateway.v1.UserDeleted.
+ * Use `create(UserDeletedSchema)` to create a new message.
+ */
+export const UserDeletedSchema: GenMessage<UserDeleted> = /*@__PURE__*/
+  messageDesc(file_gateway_v1_events, 3);
 

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { UserDeletedHandler } from './user-deleted.handler';
+
+/** Erases a deleted account's data (user.deleted). */
+@Module({ controllers: [UserDeletedHandler] })
+export class UserErasureModule {}
