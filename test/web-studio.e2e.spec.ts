@@ -67,8 +67,11 @@ describe('web studio and live API', () => {
     await page.waitForURL(/\/app\/tasks\/[0-9a-f-]{36}$/);
     const id = page.url().split('/').pop() ?? '';
 
-    // The status page follows the server-sent events until the saga ends.
-    await page.waitForSelector('[data-final="completed"]', { timeout: 60000 });
+    // The status page follows the server-sent events until the saga ends, then opens the result by itself.
+    await page.waitForURL(new RegExp(`/app/requests/${id}$`), { timeout: 60000 });
+    // Visited again, the finished progress page stays and shows every step.
+    await page.goto(`${url}/app/tasks/${id}`);
+    await page.waitForSelector('[data-final="completed"]');
     const done = await page
       .locator('ol.steps li')
       .evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-event'), li.getAttribute('data-done')]));

@@ -9,6 +9,7 @@ import { BillingHttpModule } from './billing/billing-http.module';
 import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { GenerationsModule } from './generations/generations.module';
+import { GalleryModule } from './gallery/gallery.module';
 import { ApiErrorFilter } from '@atelier/service-kit';
 import { ApiValidationPipe } from './http/api-validation.pipe';
 import { IdempotentPostsInterceptor } from './http/idempotent-posts.interceptor';
@@ -35,6 +36,7 @@ import { WebModule } from './web/web.module';
     AccountsModule,
     AccountModule,
     GenerationsModule,
+    GalleryModule,
     BrandProfilesModule,
     BillingHttpModule,
     RecommenderModule,

@@ -137,12 +137,12 @@ export class GenerationReadModelRepository {
     return rows[0]?.user_id;
   }
 
-  /** Scoped to the owner: another user's id reads as not found. */
+  /** Scoped to the owner: another user's id (or a deleted generation) reads as not found. */
   async findOwned(id: string, userId: string): Promise<GenerationRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2`, [
-      id,
-      userId,
-    ])) as GenerationRow[];
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM gateway.generations WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
+      [id, userId],
+    )) as GenerationRow[];
     return rows[0];
   }
 
@@ -154,7 +154,7 @@ export class GenerationReadModelRepository {
                                                   'status', s.status, 'at', s.at)
                                 ORDER BY s.at, s.event_type, s.event_id)
                   FROM gateway.generation_steps s WHERE s.generation_id = g.id), '[]'::json) AS steps_json
-         FROM gateway.generations g WHERE g.id = $1 AND g.user_id = $2`,
+         FROM gateway.generations g WHERE g.id = $1 AND g.user_id = $2 AND g.deleted_at IS NULL`,
       [id, userId],
     )) as Array<GenerationRow & { steps_json: Array<Omit<StepRow, 'at'> & { at: string }> }>;
     if (!rows[0]) return undefined;
@@ -179,7 +179,7 @@ export class GenerationReadModelRepository {
     const after = afterCursorSql(cursor, 3);
     return (await this.dataSource.query(
       `SELECT *, ${CREATED_US_SQL} FROM gateway.generations
-        WHERE ($1::uuid IS NULL OR user_id = $1) AND ${after.sql}
+        WHERE ($1::uuid IS NULL OR (user_id = $1 AND deleted_at IS NULL)) AND ${after.sql}
         ORDER BY created_at DESC, id DESC LIMIT $2`,
       [userId ?? null, limit, ...after.params],
     )) as Array<GenerationRow & { created_us: string }>;

@@ -46,7 +46,8 @@ export function toSummary(row: GenerationRow): GenerationSummaryDto {
     status: row.status,
     prompt: row.prompt,
     n: typeof row.params.n === 'number' ? row.params.n : 1,
-    thumbnailUrl: best ? `/v1/generations/${row.id}/images/1` : null,
+    // A real thumbnail (WebP ≤ 256 px, ≤ 20 KB; gallery/gallery.controller.ts), not the full PNG.
+    thumbnailUrl: best ? `/v1/generations/${row.id}/images/1/thumbnail` : null,
     createdAt: row.created_at,
     completedAt: row.completed_at,
   };

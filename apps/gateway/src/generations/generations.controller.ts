@@ -29,8 +29,6 @@ import type { Request, Response } from 'express';
 import { ObjectStorage } from '@atelier/storage';
 import { ApiError } from '@atelier/service-kit';
 import { optionalIdempotencyKey } from '../http/idempotency-key';
-import { decodeCursor } from '../http/pagination';
-import { PageQueryDto } from '../http/page-query.dto';
 import { CurrentCaller, type Caller } from '../identity/caller';
 import { CreateGenerationDto } from './create-generation.dto';
 import {
@@ -39,7 +37,6 @@ import {
   DiverseSelectionDto,
   FeedbackDto,
   FeedbackResultDto,
-  GenerationPageDto,
   GenerationViewDto,
   ImageQueryDto,
 } from './generation.dto';
@@ -48,7 +45,7 @@ import { GenerationEventStream } from './generation-event-stream';
 import { GenerationFeedback } from './generation-feedback.service';
 import { GenerationReadModelRepository, type GenerationRow } from './generation-read-model.repository';
 import { GenerationRequests } from './generation-requests.service';
-import { toImageView, toPage, toView } from './generation-view';
+import { toImageView, toView } from './generation-view';
 import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
 
 export const generationIdPipe = new ParseUUIDPipe({
@@ -102,13 +99,7 @@ export class GenerationsController {
     };
   }
 
-  /** My history, newest first. */
-  @Get()
-  @ApiOkResponse({ type: GenerationPageDto })
-  async list(@CurrentCaller() caller: Caller, @Query() q: PageQueryDto): Promise<GenerationPageDto> {
-    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-    return toPage(await this.readModel.list(caller.userId, q.limit + 1, cursor), q.limit);
-  }
+  // My history (`GET /v1/generations`, with search and filters) is served by gallery/gallery.controller.ts.
 
   @Get(':id')
   @ApiOkResponse({ type: GenerationViewDto })

@@ -5,6 +5,7 @@ import { ShopRole1763800000000 } from './1763800000000-shop-role';
 import { GenerationIdempotencyKeys1763900000000 } from './1763900000000-generation-idempotency-keys';
 import { IdempotentResponses1764000000100 } from './1764000000100-idempotent-responses';
 import { AccountRecovery1764300000031 } from './1764300000031-account-recovery';
+import { GenerationDeletion1764600017301 } from './1764600017301-generation-deletion';
 
 /** Every migration of the gateway schema, in order. */
 export const GATEWAY_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const GATEWAY_MIGRATIONS = [
   GenerationIdempotencyKeys1763900000000,
   IdempotentResponses1764000000100,
   AccountRecovery1764300000031,
+  GenerationDeletion1764600017301,
 ];

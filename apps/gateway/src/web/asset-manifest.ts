@@ -11,6 +11,8 @@ export const ASSET_NAMES = [
   'favicon.svg',
   'billing.css',
   'shop-manage.css',
+  'gallery.css',
+  'gallery.js',
 ] as const;
 export type AssetName = (typeof ASSET_NAMES)[number];
 

@@ -2,6 +2,7 @@ import { brandKitsEn, brandKitsRu } from './i18n-brand-kits';
 import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
+import { galleryEn, galleryRu } from './i18n-gallery';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -420,6 +421,7 @@ const ru = {
   ...billingRu,
   ...cancelRu,
   ...accountRu,
+  ...galleryRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -833,6 +835,7 @@ const en: Record<MessageKey, string> = {
   ...billingEn,
   ...cancelEn,
   ...accountEn,
+  ...galleryEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

@@ -9,6 +9,7 @@ import { codeWords, knownKey, type MessageKey } from './i18n';
 import { failureMessage, quotaWays } from './studio-quota';
 import { csrfField, layout, type PageContext } from './layout';
 import { explainScore, judgeReasons, verdictText } from './why';
+import { GALLERY_ASSETS, imageDownloads, lightbox, resultTools, zoomableImage } from './gallery-pages';
 
 export const PLATFORMS = [
   'instagram_post',
@@ -408,6 +409,7 @@ ${form.prompt ?? ''}</textarea>
             ? html`<p><a href="/app?cursor=${encodeURIComponent(history.nextCursor)}">${t('studio.more')}</a></p>`
             : ''
         }
+        <p><a href="/app/history">${t('gallery.allHistory')}</a></p>
       </section>`,
   );
 }
@@ -477,7 +479,15 @@ export function taskPage(ctx: PageContext, g: GenerationViewDto, notice?: string
           <a href="/app/tasks/${g.id}">${icon('refresh')}${t('task.refresh')}</a>
         </p></noscript
       >
+      ${
+        terminal
+          ? ''
+          : html`<p class="hint" data-auto-open>${t('gallery.autoOpen')}</p>
+              <!-- Without JavaScript: look again every 5 s; /next opens the result once it is there. -->
+              <noscript><meta http-equiv="refresh" content="5; url=/app/tasks/${g.id}/next" /></noscript>`
+      }
     </div>`,
+    GALLERY_ASSETS,
   );
 }
 
@@ -504,16 +514,15 @@ export function requestPage(
           ${g.failure ? failureMessage(ctx, g.failure) : ''}`
       : html`<ol class="gallery">
           ${g.images.map(
-            (img) =>
+            (img, i) =>
               html`<li>
                 <h2>${t('request.rank', { rank: img.rank })}</h2>
-                <img
-                  src="${img.url}"
-                  width="${img.width}"
-                  height="${img.height}"
-                  loading="lazy"
-                  alt="${t('request.imageAlt', { rank: img.rank, count, prompt: g.prompt.slice(0, 120) })}"
-                />
+                ${zoomableImage(
+                  ctx,
+                  img,
+                  i,
+                  t('request.imageAlt', { rank: img.rank, count, prompt: g.prompt.slice(0, 120) }),
+                )}
                 <dl class="facts">
                   <dt>${t('request.score')}</dt>
                   <dd data-score>${img.score.toFixed(3)}</dd>
@@ -559,9 +568,9 @@ export function requestPage(
                   >
                     ${icon('dislike')}${t('request.dislike')}
                   </button>
-                  <a class="button secondary" href="${img.url}?download=1" download>${t('request.download')}</a>
                   <span role="status" class="status" data-saved="${t('request.saved')}"></span>
                 </form>
+                ${imageDownloads(ctx, g, img)}
               </li>`,
           )}
         </ol>`;
@@ -572,7 +581,7 @@ export function requestPage(
       ${messages(ctx, notice)}
       <dl class="facts">
         <dt>${t('request.prompt')}</dt>
-        <dd>${g.prompt}</dd>
+        <dd id="prompt-text">${g.prompt}</dd>
         ${
           g.enhancedPrompt
             ? html`<dt>${t('request.enhanced')}</dt>
@@ -580,7 +589,8 @@ export function requestPage(
             : ''
         }
       </dl>
-      ${body}`,
+      ${resultTools(ctx, g)} ${body} ${g.status === 'completed' ? lightbox(ctx, count) : ''}`,
+    GALLERY_ASSETS,
   );
 }
 

@@ -5,6 +5,7 @@ import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BillingHttpModule } from '../billing/billing-http.module';
 import { GenerationsModule } from '../generations/generations.module';
+import { GalleryModule } from '../gallery/gallery.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
 import { AdminBillingWebController } from './admin-billing-web.controller';
@@ -12,6 +13,7 @@ import { AccountWebController } from './account-web.controller';
 import { BillingWebController } from './billing-web.controller';
 import { BrandProfilesModule } from '../brand-profiles/brand-profiles.module';
 import { BrandKitsWebController } from './brand-kits-web.controller';
+import { GalleryWebController } from './gallery-web.controller';
 import { AssetManifest } from './asset-manifest';
 import { GenerationCancelWebController } from './generation-cancel.controller';
 import { RecommenderDashboardController } from './recommender-dashboard.controller';
@@ -34,6 +36,7 @@ import { WebSession } from './web-session';
     GenerationsModule,
     RecommenderModule,
     BrandProfilesModule,
+    GalleryModule,
     // The shop's upload forms (shop-manage.controller.ts): files and carried text within the upload limit.
     MulterModule.registerAsync({
       inject: [SERVICE_CONFIG],
@@ -54,6 +57,7 @@ import { WebSession } from './web-session';
     AdminBillingWebController,
     GenerationCancelWebController,
     AccountWebController,
+    GalleryWebController,
   ],
   providers: [
     // Startup fails when the build's manifest is missing or incomplete.
