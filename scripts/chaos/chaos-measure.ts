@@ -30,7 +30,7 @@ export interface Measurement {
   dlq: Record<string, Record<string, number>>;
   unpublishedOutbox: Record<string, number>;
   terminalMs: { p50: number; p95: number; max: number };
-  /** Generations per second from the phase's first submission to its last terminal. */
+  /** Completed generations per second from the phase's first submission to its last terminal status. */
   throughput: { quiet: number; faults: number };
 }
 
@@ -149,10 +149,12 @@ export async function measure(opts: {
     const phaseRate = (phase: Accepted['phase']): number => {
       const ids = new Set(opts.accepted.filter((a) => a.phase === phase).map((a) => a.id));
       const inPhase = done.filter((r) => ids.has(r.id));
+      // Only completed generations count: a quota rejection is cheap and would flatter whichever phase had more.
+      const completed = inPhase.filter((r) => r.status === 'completed').length;
       if (inPhase.length === 0) return 0;
       const start = Math.min(...inPhase.map((r) => r.created));
       const end = Math.max(...inPhase.map((r) => r.terminal ?? 0));
-      return inPhase.length / Math.max(0.001, (end - start) / 1000);
+      return completed / Math.max(0.001, (end - start) / 1000);
     };
 
     return {

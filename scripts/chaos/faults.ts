@@ -33,6 +33,8 @@ export async function deleteVhost(vhost: string): Promise<void> {
 /** Fault injectors against one mesh: its processes, its vhost and its database. */
 export class Faults {
   readonly log: FaultRecord[] = [];
+  /** Processes this run SIGKILLed on purpose (any other SIGKILL is a replica that would not stop). */
+  readonly killedPids = new Set<number>();
   private readonly restarts: Array<Promise<void>> = [];
   private readonly t0 = Date.now();
 
@@ -67,6 +69,7 @@ export class Faults {
     if (candidates.length === 0) return;
     const { s, r } = candidates[Math.floor(Math.random() * candidates.length)];
     const pid = this.mesh.pid(s, r);
+    if (pid !== undefined) this.killedPids.add(pid);
     await this.mesh.kill(s, r);
     this.record('kill', `${s}#${r}`, `SIGKILL pid ${pid}, restart in ${downMs} ms`);
     this.restarts.push(

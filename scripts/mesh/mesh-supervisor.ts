@@ -43,6 +43,7 @@ export const randomBasePort = (): number => 20000 + Math.floor(Math.random() * 3
 export interface ReplicaExit {
   service: ServiceName;
   replica: number;
+  pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -150,7 +151,7 @@ export class MeshSupervisor {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.on('exit', (code, signal) => {
-      this.exits.push({ service, replica, code, signal });
+      this.exits.push({ service, replica, pid: child.pid, code, signal });
       if (this.processes.get(k) === child) this.processes.delete(k);
     });
     this.processes.set(k, child);
@@ -204,7 +205,7 @@ export class MeshSupervisor {
     const child = this.processes.get(k);
     if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
     const exited = new Promise<ReplicaExit>((r) =>
-      child.once('exit', (code, sig) => r({ service, replica, code, signal: sig })),
+      child.once('exit', (code, sig) => r({ service, replica, pid: child.pid, code, signal: sig })),
     );
     child.kill(signal);
     const timeout = setTimeout(() => child.kill('SIGKILL'), 15000);

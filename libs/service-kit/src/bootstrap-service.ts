@@ -28,7 +28,23 @@ export async function bootstrapService(
     ...options.nestOptions,
     logger: new NestPinoLogger(logger),
   });
-  app.enableShutdownHooks();
+  // Not enableShutdownHooks(): after closing it re-raises the signal, so a drained service would end "killed by
+  // SIGTERM" instead of exiting 0, which orchestrators and the chaos suite read as a crash.
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, `${service} shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        logger.error({ err }, `${service} shutdown failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   app.use(httpMetricsMiddleware);
   try {
     await options.configure?.(app);
