@@ -15,8 +15,8 @@ export interface ChaosOptions {
   /** Generations to submit in all (quiet phase + fault phase; the rolling-restart phase adds its own). */
   generations: number;
   concurrency: number;
-  /** Processes per service. */
-  replicas: number;
+  /** Processes per service: one number for all, or per service (others 1). */
+  replicas: number | Partial<Record<ServiceName, number>>;
   /** Accounts with enough quota; one more account is given too little and runs out. */
   accounts: number;
   /** Share of the generations submitted before any fault, for the fault-free throughput. */
@@ -59,6 +59,8 @@ export interface ChaosResult {
   rolling: { requests: number; retried: number; failed: number; restartMs: number[] } | null;
   /** Replica exits other than our SIGKILLs: a graceful stop that did not exit 0 is a defect. */
   badExits: string[];
+  /** Processes each service ran as. */
+  replicas: Record<ServiceName, number>;
   wallMs: number;
 }
 
@@ -118,7 +120,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
   const allUsers = [...users, shortUser, rollingUser];
 
   print(
-    `chaos ${id}: ${o.generations} generations at concurrency ${o.concurrency}, ${o.replicas} replica(s) per service, ` +
+    `chaos ${id}: ${o.generations} generations at concurrency ${o.concurrency}, replicas ${JSON.stringify(o.replicas)}, ` +
       `${o.accounts}+1 accounts; faults: ${o.kills} kills, ${o.amqpCloses} AMQP closes, ${o.dbTerminations} DB ` +
       `terminations, broker restart ${o.brokerRestart ? 'yes' : 'no'}`,
   );
@@ -229,6 +231,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
         restartMs: rolling.restartMs,
       },
       badExits,
+      replicas: { ...mesh.replicas },
       wallMs: Date.now() - started,
     };
   } finally {

@@ -17,7 +17,7 @@ export function violations(r: ChaosResult): string[] {
   if (unpublished > 0) out.push(`${unpublished} unpublished outbox rows`);
   if (r.failedRequests.some((f) => f.what === 'submit')) out.push('submissions failed after retries');
   // With one gateway a restart is an outage by definition; with two the API must stay up for a retrying client.
-  if (r.rolling && r.options.replicas > 1 && r.rolling.failed > 0) {
+  if (r.rolling && r.replicas.gateway > 1 && r.rolling.failed > 0) {
     out.push(`${r.rolling.failed} requests failed after retries in the rolling restart`);
   }
   if (r.badExits.length > 0) out.push(`unclean exits: ${r.badExits.join('; ')}`);
@@ -29,7 +29,6 @@ const row = (k: string, v: string | number): string => `| ${k.padEnd(44)} | ${St
 /** The run as one Markdown table (it goes into the README as printed). */
 export function table(r: ChaosResult): string {
   const m = r.measurement;
-  const o = r.options;
   const count = (kind: string) => r.faults.filter((f) => f.kind === kind).length;
   const dlq = Object.entries(m.dlq)
     .flatMap(([s, reasons]) => Object.entries(reasons).map(([why, n]) => `${s}: ${n}× ${why}`))
@@ -43,7 +42,12 @@ export function table(r: ChaosResult): string {
   return [
     row('measure', 'value'),
     `|${'-'.repeat(46)}|${'-'.repeat(42)}|`,
-    row('replicas per service', o.replicas),
+    row(
+      'replicas',
+      Object.entries(r.replicas)
+        .map(([s, n]) => `${s.slice(0, 3)} ${n}`)
+        .join(', '),
+    ),
     row('generations accepted (main + rolling)', m.accepted),
     row(
       'terminal status',

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const result = await runChaos({
     generations: arg('generations', DEFAULTS.generations),
     concurrency: arg('concurrency', DEFAULTS.concurrency),
-    replicas: arg('replicas', DEFAULTS.replicas),
+    replicas: arg('replicas', 2),
     accounts: arg('accounts', DEFAULTS.accounts),
     kills: arg('kills', DEFAULTS.kills),
     amqpCloses: arg('amqp-closes', DEFAULTS.amqpCloses),
