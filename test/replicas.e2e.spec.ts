@@ -31,7 +31,9 @@ describe('a mesh with replicas', () => {
   // Streams re-read the steps table only once a minute: progress must arrive through the cross-replica NOTIFY.
   const mesh = new TestMesh({
     replicas: { gateway: 2, billing: 2 },
-    env: { SSE_POLL_INTERVAL_MS: '60000' },
+    // The statistics judge: this file is about replicas and shutdown, and vision judging of the drain test's
+    // in-flight images can outlast the supervisor's 15 s SIGTERM grace on a loaded 2-core machine.
+    env: { SSE_POLL_INTERVAL_MS: '60000', JUDGE_BACKEND: 'statistics' },
   });
 
   beforeAll(async () => {
