@@ -35,8 +35,16 @@ export async function bootstrapService(
     if (closing) return;
     closing = true;
     logger.info({ signal }, `${service} shutting down`);
+    // server.close() waits for every open connection, and a keep-alive client that keeps reusing its socket
+    // (a load balancer, a busy API client) would hold it open forever: close sockets as they go idle, and answer
+    // the requests still arriving with `Connection: close` (the middleware below) so clients reconnect elsewhere.
+    const server = app.getHttpServer() as import('node:http').Server;
+    const idle = setInterval(() => server.closeIdleConnections(), 200);
     app.close().then(
-      () => process.exit(0),
+      () => {
+        clearInterval(idle);
+        process.exit(0);
+      },
       (err: Error) => {
         logger.error({ err }, `${service} shutdown failed: ${err.message}`);
         process.exit(1);
@@ -45,6 +53,10 @@ export async function bootstrapService(
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  app.use((_req: unknown, res: import('node:http').ServerResponse, next: () => void) => {
+    if (closing) res.setHeader('connection', 'close');
+    next();
+  });
   app.use(httpMetricsMiddleware);
   try {
     await options.configure?.(app);
