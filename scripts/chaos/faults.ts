@@ -36,6 +36,8 @@ export class Faults {
   /** Processes this run SIGKILLed on purpose (any other SIGKILL is a replica that would not stop). */
   readonly killedPids = new Set<number>();
   private readonly restarts: Array<Promise<void>> = [];
+  /** Replicas killed and not yet ready again (never killed a second time while starting). */
+  private readonly restarting = new Set<string>();
   private readonly t0 = Date.now();
 
   constructor(
@@ -61,9 +63,9 @@ export class Faults {
       Array.from({ length: this.mesh.replicas[s] }, (_, r) => ({ s, r })).filter(
         // With replicas, only kill one whose sibling is up: the service stays available, as a real rollout would.
         ({ s, r }) =>
-          this.mesh.running(s, r) &&
+          this.up(s, r) &&
           (this.mesh.replicas[s] === 1 ||
-            Array.from({ length: this.mesh.replicas[s] }, (_, o) => o).some((o) => o !== r && this.mesh.running(s, o))),
+            Array.from({ length: this.mesh.replicas[s] }, (_, o) => o).some((o) => o !== r && this.up(s, o))),
       ),
     );
     if (candidates.length === 0) return;
@@ -72,12 +74,19 @@ export class Faults {
     if (pid !== undefined) this.killedPids.add(pid);
     await this.mesh.kill(s, r);
     this.record('kill', `${s}#${r}`, `SIGKILL pid ${pid}, restart in ${downMs} ms`);
+    this.restarting.add(`${s}#${r}`);
     this.restarts.push(
       (async () => {
         await sleep(downMs);
         await this.mesh.start(s, r);
-      })().catch((err: Error) => this.print(`  restart of ${s}#${r} failed: ${err.message}`)),
+      })()
+        .catch((err: Error) => this.print(`  restart of ${s}#${r} failed: ${err.message}`))
+        .finally(() => this.restarting.delete(`${s}#${r}`)),
     );
+  }
+
+  private up(s: ServiceName, r: number): boolean {
+    return this.mesh.running(s, r) && !this.restarting.has(`${s}#${r}`);
   }
 
   /** Force-closes every AMQP connection of this mesh's vhost (the services must reconnect and redeliver). */
