@@ -110,6 +110,14 @@ export class Faults {
 
   /** Terminates every session one service holds on the mesh's database (pg_terminate_backend by user). */
   async terminateDbSessions(service: ServiceName): Promise<void> {
+    // A replica that was just killed holds no sessions: wait (briefly) until one is up again, or this does nothing.
+    const deadline = Date.now() + 60000;
+    while (
+      Date.now() < deadline &&
+      !Array.from({ length: this.mesh.replicas[service] }, (_, r) => r).some((r) => this.up(service, r))
+    ) {
+      await sleep(200);
+    }
     const admin = new Client({ connectionString: this.adminUrl });
     await admin.connect();
     try {
