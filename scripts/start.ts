@@ -1,7 +1,8 @@
 /**
  * The main job: set up the database, boot all six services as separate processes against the local
  * PostgreSQL and RabbitMQ, submit one generation through the gateway, print its ranked result and
- * write the images to a folder. `--keep-running` leaves the mesh up afterwards.
+ * write the images to a folder. `--keep-running` leaves the mesh up afterwards; `--replicas N` (or MESH_REPLICAS)
+ * runs N processes per service, each replicated service behind a local load balancer on its usual port.
  *
  *   npm start -- "баннер для кофейни, осень, скидка 20%"
  */
@@ -15,8 +16,11 @@ import { MeshSupervisor } from './mesh/mesh-supervisor';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const keep = args.includes('--keep-running');
+  const replicasAt = args.indexOf('--replicas');
+  const replicas = replicasAt >= 0 ? Number(args[replicasAt + 1]) : undefined;
   const prompt =
-    args.find((a) => !a.startsWith('--')) ?? 'баннер для кофейни, осень, скидка 20% 🍂 #кофе https://coffee.example';
+    args.find((a, i) => !a.startsWith('--') && (replicasAt < 0 || i !== replicasAt + 1)) ??
+    'баннер для кофейни, осень, скидка 20% 🍂 #кофе https://coffee.example';
   const root = resolve(__dirname, '..', '..');
   const outDir = resolve(process.env.OUT_DIR ?? join(root, 'out'));
 
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
   const mesh = new MeshSupervisor({
     env: { STORAGE_DIR: process.env.STORAGE_DIR ?? join(root, 'var', 'storage') },
     logDir: join(root, 'var', 'log'),
+    replicas,
   });
   const stop = async () => {
     await mesh.stopAll();

@@ -17,6 +17,8 @@ export interface TestMeshOptions {
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   services?: readonly ServiceName[];
+  /** Processes per service (default MESH_REPLICAS, else 1); replicated services sit behind a local load balancer. */
+  replicas?: number | Partial<Record<ServiceName, number>>;
 }
 
 /**
@@ -54,6 +56,7 @@ export class TestMesh {
     this.supervisor = new MeshSupervisor({
       env: this.env,
       serviceEnv: options.serviceEnv,
+      replicas: options.replicas,
       basePort: randomBasePort(),
       logDir: resolve(__dirname, '..', '..', 'var', 'test-logs', this.id),
       distDir: resolve(__dirname, '..', '..', 'dist'),

@@ -28,7 +28,35 @@ export async function bootstrapService(
     ...options.nestOptions,
     logger: new NestPinoLogger(logger),
   });
-  app.enableShutdownHooks();
+  // Not enableShutdownHooks(): after closing it re-raises the signal, so a drained service would end "killed by
+  // SIGTERM" instead of exiting 0, which orchestrators and the chaos suite read as a crash.
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, `${service} shutting down`);
+    // server.close() waits for every open connection, and a keep-alive client that keeps reusing its socket
+    // (a load balancer, a busy API client) would hold it open forever: close sockets as they go idle, and answer
+    // the requests still arriving with `Connection: close` (the middleware below) so clients reconnect elsewhere.
+    const server = app.getHttpServer() as import('node:http').Server;
+    const idle = setInterval(() => server.closeIdleConnections(), 200);
+    app.close().then(
+      () => {
+        clearInterval(idle);
+        process.exit(0);
+      },
+      (err: Error) => {
+        logger.error({ err }, `${service} shutdown failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  app.use((_req: unknown, res: import('node:http').ServerResponse, next: () => void) => {
+    if (closing) res.setHeader('connection', 'close');
+    next();
+  });
   app.use(httpMetricsMiddleware);
   try {
     await options.configure?.(app);

@@ -4,7 +4,8 @@ export { HealthController } from './health.controller';
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
 export { ReadinessChecks, ReadinessModule, type ReadinessState } from './readiness-checks';
 export { ApiError, ApiErrorFilter, ErrorPages, validationErrorFactory, type ApiErrorBody } from './api-error';
-export { PeriodicTask } from './periodic-task';
+export { PeriodicTask, type ExclusivePass } from './periodic-task';
+export { underAdvisoryLock, type LockedRun } from './advisory-lock';
 export {
   INTERNAL_CALLER_HEADER,
   signInternalCaller,

@@ -23,7 +23,11 @@ export class ReservationExpiryScheduler implements OnApplicationBootstrap, Befor
     private readonly outbox: Outbox,
     @Inject(SERVICE_CONFIG) config: ServiceConfig<'billing'>,
   ) {
-    this.task = new PeriodicTask('ReservationExpiry', config.env.RESERVATION_SWEEP_INTERVAL_MS, () => this.sweep());
+    // One sweeping replica at a time (advisory lock), so two never race to expire the same batch.
+    this.task = new PeriodicTask('ReservationExpiry', config.env.RESERVATION_SWEEP_INTERVAL_MS, () => this.sweep(), {
+      dataSource,
+      lock: 'billing.reservation-expiry',
+    });
   }
 
   onApplicationBootstrap(): void {
