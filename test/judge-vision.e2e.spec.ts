@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENTS, create, toBinary } from '@atelier/contracts';
 import { envelopeToPublishOptions, newEnvelope } from '@atelier/messaging';
+import { FilesystemObjectStorage, generationImageKey } from '@atelier/storage';
 import { TestMesh } from './support/test-mesh';
 
 /**
@@ -85,11 +86,19 @@ describe('generation saga with the vision judge', () => {
     const user = mesh.newUser();
     const first = await mesh.client.submit(user, { prompt: 'blue bicycle', n: 2, width: 256, height: 256, seed: 3 });
     const source = await mesh.client.waitForTerminal(user, first.body.id ?? '');
-    const stored = await mesh.query<{ index: number; storage_key: string; seed: string }>(
-      'SELECT index, storage_key, seed FROM generator.images WHERE generation_id = $1 ORDER BY index',
+    const stored = await mesh.query<{ index: number; storage_key: string; seed: string; sha256: string }>(
+      'SELECT index, storage_key, seed, sha256 FROM generator.images WHERE generation_id = $1 ORDER BY index',
       [source.id],
     );
     const generationId = randomUUID();
+    // The read model takes only images stored under their own generation: copy the pictures there.
+    const storage = new FilesystemObjectStorage(mesh.storageDir);
+    for (const s of stored) {
+      const bytes = await storage.get(s.storage_key);
+      if (!bytes) throw new Error(`missing ${s.storage_key}`);
+      s.storage_key = generationImageKey(generationId, s.sha256);
+      await storage.put(s.storage_key, bytes);
+    }
     await mesh.query(
       `INSERT INTO gateway.generations (id, user_id, status, prompt, params) VALUES ($1, $2, 'judging', 'twice', '{}')`,
       [generationId, user],
