@@ -73,6 +73,8 @@ describe('billing schedulers with two replicas', () => {
     const renewDue = subscriptions.renewDue.bind(subscriptions);
     subscriptions.renewDue = (limit?: number) => overlap.around(() => renewDue(limit));
     const quota = new QuotaReservations(new QuotaReservationRepository(), subscriptions, h.config);
+    // No message backlog here: skip the restart grace a freshly started billing gives queued renewals.
+    quota.consumingSince = new Date(0);
     const expiry = new ReservationExpiryScheduler(ds, quota, outbox, h.config);
     const sweep = expiry.sweep.bind(expiry);
     expiry.sweep = () => overlap.around(sweep);
