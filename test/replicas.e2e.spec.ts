@@ -70,6 +70,9 @@ describe('a mesh with replicas', () => {
   it('routes around a SIGKILLed gateway replica: no refused request while the other is up', async () => {
     const user = mesh.newUser();
     await mesh.supervisor.kill('gateway', 0);
+    // The balancer closes the client connections it had spliced to the dead replica; give the client's keep-alive
+    // pool a moment to see those closes, so no request is written onto a socket that is already gone.
+    await new Promise((r) => setTimeout(r, 500));
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
       const { status } = await mesh.client.submit(user, {
