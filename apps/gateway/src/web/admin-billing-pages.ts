@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fieldAria, fieldProblem, formErrors, planWords, rub, type FormErrors } from './billing-flow-pages';
+import { planWords, rub } from './billing-flow-pages';
+import { errorSummary, fieldError, invalid, type FieldErrors } from './form-errors';
 import { formatDate } from './format';
 import { html, type SafeHtml } from './html';
 import { codeWords, knownKey, type MessageKey } from './i18n';
@@ -142,7 +143,7 @@ export function adminPlanFormPage(
   ctx: PageContext,
   mode: { code?: string },
   form: PlanForm,
-  errors: FormErrors = {},
+  errors: FieldErrors = {},
   error?: string,
 ): string {
   const { t } = ctx;
@@ -155,9 +156,9 @@ export function adminPlanFormPage(
   const input = (field: keyof PlanForm, attrs: SafeHtml = html``, hint?: string) =>
     html`<div>
       <label for="${field}">${labels[field]}</label>
-      <input id="${field}" name="${field}" value="${form[field] ?? ''}" ${attrs} ${fieldAria(errors, field, hint)} />
+      <input id="${field}" name="${field}" value="${form[field] ?? ''}" ${attrs} ${invalid(errors, field, hint)} />
       ${hint ? html`<p class="hint" id="${hint}">${hint === 'code-hint' ? t('admin.codeHint') : t('admin.allowanceRule')}</p>` : ''}
-      ${fieldProblem(errors, field)}
+      ${fieldError(errors, field)}
     </div>`;
   const check = (field: keyof PlanForm, key: MessageKey) =>
     html`<label><input type="checkbox" name="${field}" ${form[field] ? html`checked` : ''} /> ${t(key)}</label>`;
@@ -166,7 +167,7 @@ export function adminPlanFormPage(
     ctx,
     'plans',
     title,
-    html`${formErrors(ctx, errors, labels)}
+    html`${errorSummary(ctx, errors, labels)}
       <form class="stack" method="post" action="/admin/plans/${mode.code ?? 'new'}" novalidate>
         ${csrfField(ctx)}
         ${
@@ -276,7 +277,7 @@ export function adminWalletPage(
   user: { id: string; email: string },
   balanceKopecks: number | undefined,
   form: { amount?: string; reason?: string; idempotencyKey?: string },
-  errors: FormErrors = {},
+  errors: FieldErrors = {},
   notice?: string,
 ): string {
   const { t } = ctx;
@@ -293,7 +294,7 @@ export function adminWalletPage(
             </dl>`
           : html`<p>${t('billing.unavailable')}</p>`
       }
-      ${formErrors(ctx, errors, labels)}
+      ${errorSummary(ctx, errors, labels)}
       <form class="stack" method="post" action="/admin/users/${user.id}/wallet" novalidate>
         ${csrfField(ctx)}
         <input type="hidden" name="idempotencyKey" value="${form.idempotencyKey ?? randomUUID()}" />
@@ -304,9 +305,9 @@ export function adminWalletPage(
             name="amount"
             inputmode="decimal"
             value="${form.amount ?? ''}"
-            ${fieldAria(errors, 'amount')}
+            ${invalid(errors, 'amount')}
           />
-          ${fieldProblem(errors, 'amount')}
+          ${fieldError(errors, 'amount')}
         </div>
         <div>
           <label for="reason">${labels.reason}</label>
@@ -315,10 +316,10 @@ export function adminWalletPage(
             name="reason"
             maxlength="500"
             value="${form.reason ?? ''}"
-            ${fieldAria(errors, 'reason', 'reason-hint')}
+            ${invalid(errors, 'reason', 'reason-hint')}
           />
           <p class="hint" id="reason-hint">${t('admin.adjustReasonHint')}</p>
-          ${fieldProblem(errors, 'reason')}
+          ${fieldError(errors, 'reason')}
         </div>
         <button type="submit">${t('admin.adjust')}</button>
       </form>

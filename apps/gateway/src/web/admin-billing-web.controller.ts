@@ -20,7 +20,8 @@ import {
   type AdminPlan,
   type PlanForm,
 } from './admin-billing-pages';
-import { planWords, rub, type FormErrors } from './billing-flow-pages';
+import { planWords, rub } from './billing-flow-pages';
+import type { FieldErrors } from './form-errors';
 import { codeWords, type MessageKey } from './i18n';
 import type { PageContext } from './layout';
 import { parseRoublesInput } from './money-input';
@@ -145,7 +146,7 @@ export class AdminBillingWebController {
       const existing = creating ? undefined : await this.findPlan(code);
       if (!creating && !existing) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
       const planCode = creating ? (form.code ?? '').trim() : code;
-      const errors: FormErrors = {};
+      const errors: FieldErrors = {};
       const bad = (field: string, key: MessageKey) =>
         (errors[field] = [ctx.t('admin.fieldInvalid', { field: ctx.t(key) })]);
       if (creating && !PLAN_CODE.test(planCode)) errors.code = [ctx.t('admin.codeHint')];
@@ -239,7 +240,7 @@ export class AdminBillingWebController {
     if (!user) return sendPage(res, 404, errorPage(ctx, ctx.t('error.notFound')));
     const form = readForm(req.body, ['amount', 'reason', 'idempotencyKey'] as const);
     if (!form) return sendPage(res, 400, errorPage(ctx, ctx.t('error.generic')));
-    const errors: FormErrors = {};
+    const errors: FieldErrors = {};
     const amount = parseRoublesInput(form.amount, true);
     if (!amount) errors.amount = [ctx.t('admin.adjustInvalid')];
     const reason = (form.reason ?? '').trim();

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { html, type SafeHtml } from './html';
+import { errorSummary, fieldError, invalid, type FieldErrors } from './form-errors';
+import { html } from './html';
 import { formatDate, formatMoney } from './format';
 import { knownKey, type MessageKey, type Translate } from './i18n';
 import { csrfField, layout, type PageContext } from './layout';
 import { roublesField } from './money-input';
-
-/** Problems per field, each shown next to its field and all together at the top. */
-export type FormErrors = Partial<Record<string, string[]>>;
 
 export const rub = (ctx: PageContext, kopecks: number): string => formatMoney(ctx.lang, kopecks / 100, 'RUB');
 
@@ -14,27 +12,6 @@ export const rub = (ctx: PageContext, kopecks: number): string => formatMoney(ct
 export function planWords(t: Translate, code: string, name?: string): string {
   const key = knownKey(`plan.${code}`);
   return key ? t(key) : name || code;
-}
-
-export function formErrors(ctx: PageContext, errors: FormErrors, labels: Record<string, string>): SafeHtml {
-  const entries = Object.entries(errors).flatMap(([field, list]) => (list ?? []).map((e) => [field, e] as const));
-  if (!entries.length) return html``;
-  return html`<div class="error" role="alert" tabindex="-1" id="form-errors">
-    <p>${ctx.t('form.errorsSummary', { count: entries.length })}</p>
-    <ul>
-      ${entries.map(([field, e]) => html`<li><a href="#${field}">${labels[field] ?? field}: ${e}</a></li>`)}
-    </ul>
-  </div>`;
-}
-
-export function fieldAria(errors: FormErrors, field: string, hint?: string): SafeHtml {
-  const ids = [errors[field]?.length ? `${field}-error` : '', hint ?? ''].filter(Boolean).join(' ');
-  return html`${errors[field]?.length ? html`aria-invalid="true"` : ''} ${ids ? html`aria-describedby="${ids}"` : ''}`;
-}
-
-export function fieldProblem(errors: FormErrors, field: string): SafeHtml {
-  const list = errors[field];
-  return list?.length ? html`<p class="field-error" id="${field}-error">${list.join(' ')}</p>` : html``;
 }
 
 /** What billing's preview says a plan change would do now (`billing.preview_subscription_change`). */
@@ -167,7 +144,7 @@ export function topUpPage(
   ctx: PageContext,
   form: { amount?: string; custom?: string; plan?: string; idempotencyKey?: string },
   balanceKopecks: number | undefined,
-  errors: FormErrors = {},
+  errors: FieldErrors = {},
 ): string {
   const { t } = ctx;
   const chosen = form.amount ?? String(TOP_UP_PRESETS[1] / 100);
@@ -187,12 +164,12 @@ export function topUpPage(
             </dl>`
           : ''
       }
-      ${formErrors(ctx, errors, { amount: t('topup.amount'), custom: t('topup.customLabel') })}
+      ${errorSummary(ctx, errors, { amount: t('topup.amount'), custom: t('topup.customLabel') })}
       <form class="stack top-up" method="post" action="/account/billing/top-up" novalidate>
         ${csrfField(ctx)}
         <input type="hidden" name="idempotencyKey" value="${form.idempotencyKey ?? randomUUID()}" />
         ${form.plan ? html`<input type="hidden" name="plan" value="${form.plan}" />` : ''}
-        <fieldset class="presets" ${fieldAria(errors, 'amount')}>
+        <fieldset class="presets" ${invalid(errors, 'amount')}>
           <legend id="amount">${t('topup.amount')}</legend>
           ${TOP_UP_PRESETS.map(
             (k) =>
@@ -210,7 +187,7 @@ export function topUpPage(
             <input type="radio" name="amount" value="custom" ${custom ? html`checked` : ''} />
             <span>${t('topup.custom')}</span>
           </label>
-          ${fieldProblem(errors, 'amount')}
+          ${fieldError(errors, 'amount')}
         </fieldset>
         <div>
           <label for="custom">${t('topup.customLabel')}</label>
@@ -220,10 +197,10 @@ export function topUpPage(
             inputmode="decimal"
             autocomplete="off"
             value="${customValue}"
-            ${fieldAria(errors, 'custom', 'custom-hint')}
+            ${invalid(errors, 'custom', 'custom-hint')}
           />
           <p class="hint" id="custom-hint">${t('topup.customHint')}</p>
-          ${fieldProblem(errors, 'custom')}
+          ${fieldError(errors, 'custom')}
         </div>
         <button type="submit">${t('topup.submit')}</button>
       </form>`,

@@ -15,9 +15,9 @@ import {
   topUpPage,
   topUpResult,
   type ChangePreviewView,
-  type FormErrors,
   type TopUpView,
 } from './billing-flow-pages';
+import type { FieldErrors } from './form-errors';
 import { parseRoublesInput } from './money-input';
 import { IDEMPOTENCY_KEY } from '../http/idempotency-key';
 import type { MessageShape, RpcReply, TopUpSchema } from '@atelier/contracts';
@@ -189,11 +189,11 @@ export class BillingWebController {
     if (!form) return sendPage(res, 400, errorPage(ctx, ctx.t('error.generic')));
     const plan = form.plan && PLAN_CODE.test(form.plan) ? form.plan : undefined;
     const key = form.idempotencyKey && IDEMPOTENCY_KEY.test(form.idempotencyKey) ? form.idempotencyKey : undefined;
-    const again = (status: number, errors: FormErrors) =>
+    const again = (status: number, errors: FieldErrors) =>
       this.balance(caller).then((b) =>
         sendPage(res, status, topUpPage(ctx, { amount: form.amount, custom: form.custom, plan }, b, errors)),
       );
-    const errors: FormErrors = {};
+    const errors: FieldErrors = {};
     let kopecks: number | undefined;
     if (!form.amount) errors.amount = [ctx.t('topup.choose')];
     else if (form.amount === 'custom') {
