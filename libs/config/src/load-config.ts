@@ -168,8 +168,7 @@ export function loadConfig<S extends ServiceName>(
       serviceName: base.OTEL_SERVICE_NAME || service,
       namespace: base.MESH_NAMESPACE,
       tracesUrl:
-        base.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
-        `${base.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+        base.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${base.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
       protocol: base.OTEL_EXPORTER_OTLP_PROTOCOL,
       headers: otlpHeaders(base.OTEL_EXPORTER_OTLP_HEADERS),
       timeoutMs: base.OTEL_EXPORTER_OTLP_TIMEOUT,

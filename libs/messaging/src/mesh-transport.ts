@@ -429,7 +429,8 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
           const handler = isRpcName(name) ? this.requests.get(name) : undefined;
           if (!isRpcName(name) || !handler) throw new FatalError(`no handler for ${name}`, 'unknown_rpc');
           const { maxMessageBytes: max, verifyProducer, namespace } = this.deps.config.messaging;
-          if (msg.content.length > max) throw new FatalError(`${msg.content.length} bytes > ${max}`, 'message_too_large');
+          if (msg.content.length > max)
+            throw new FatalError(`${msg.content.length} bytes > ${max}`, 'message_too_large');
           const caller = msg.properties.userId as string | undefined;
           if (verifyProducer && (caller === undefined || !callerUsers(namespace, name).includes(caller))) {
             throw new FatalError(`${name} may not be called by ${caller ?? 'an unnamed user'}`, 'forbidden_caller');
