@@ -1,9 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ServiceName } from '@atelier/config';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { TestMesh } from './support/test-mesh';
 
-const SAGA_SERVICES = ['gateway', 'billing', 'enhancer', 'generator', 'judge'];
+const SAGA_SERVICES: ServiceName[] = ['gateway', 'billing', 'enhancer', 'generator', 'judge'];
 /** Producer → consumer hops every generation crosses on the broker. */
 const SAGA_HOPS = ['gateway→billing', 'billing→enhancer', 'enhancer→generator', 'generator→judge', 'judge→gateway'];
 const SPAN_KIND = { server: 2, producer: 4, consumer: 5 };
@@ -60,6 +61,9 @@ describe('tracing across the mesh', () => {
   beforeAll(async () => {
     const endpoint = await receiver.start();
     mesh = new TestMesh({
+      // The saga's five services (the recommender takes no part), given time to start on a busy machine.
+      services: SAGA_SERVICES,
+      readyTimeoutMs: 300000,
       env: {
         JUDGE_BACKEND: 'statistics',
         OTEL_TRACES_EXPORTER: 'otlp',
@@ -69,7 +73,7 @@ describe('tracing across the mesh', () => {
       },
     });
     await mesh.start();
-  }, 180000);
+  }, 420000);
   afterAll(async () => {
     await mesh?.stop();
     await receiver.stop();
