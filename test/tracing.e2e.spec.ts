@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServiceName } from '@atelier/config';
+import { EVENTS, create, toBinary } from '@atelier/contracts';
+import { envelopeToPublishOptions, newEnvelope } from '@atelier/messaging';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { TestMesh } from './support/test-mesh';
 
@@ -156,4 +159,52 @@ describe('tracing across the mesh', () => {
     expect(unbroken).toBe(N);
     expect(receiver.rejected).toBe(0);
   }, 240000);
+
+  it('continues an incoming traceparent in the consumer span and its log lines, and keeps it on the dead letter', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const parentId = randomBytes(8).toString('hex');
+    // A completion whose generation id is not a UUID: the payload pipe refuses it (invalid_payload) inside the span.
+    const schema = EVENTS['generation.completed'].schema;
+    const body = Buffer.from(toBinary(schema, create(schema, { generationId: 'not-a-uuid', userId: mesh.newUser() })));
+    const envelope = newEnvelope('generation.completed', 'judge', 'trace-test');
+    const options = envelopeToPublishOptions(envelope);
+    const ch = await (await mesh.amqp()).createConfirmChannel();
+    ch.publish(`${mesh.namespace}.events`, 'generation.completed', body, {
+      ...options,
+      headers: { ...options.headers, traceparent: `00-${traceId}-${parentId}-01` },
+    });
+    await ch.waitForConfirms();
+    await ch.close();
+
+    const dead = await mesh.waitFor(
+      async () => (await mesh.drainDeadLetters('gateway')).find((m) => m.properties.messageId === envelope.eventId),
+      30000,
+      'the refused completion in the gateway DLQ',
+    );
+    expect(String(dead.properties.headers?.['x-failure-reason'])).toMatch(/^invalid_payload/);
+    expect(String(dead.properties.headers?.traceparent)).toBe(`00-${traceId}-${parentId}-01`);
+
+    const span = await mesh.waitFor(
+      async () => receiver.spans.find((s) => s.traceId === traceId && s.service === 'gateway'),
+      30000,
+      'the gateway consumer span',
+    );
+    expect([span.name, span.kind, span.parentSpanId]).toEqual([
+      'process generation.completed',
+      SPAN_KIND.consumer,
+      parentId,
+    ]);
+    expect(span.attributes['atelier.outcome']).toBe('dead_lettered');
+
+    const log = join(resolve(__dirname, '..', 'var', 'test-logs', mesh.id), 'gateway.log');
+    const line = await mesh.waitFor(
+      async () =>
+        readFileSync(log, 'utf8')
+          .split('\n')
+          .find((l) => l.includes(`"trace_id":"${traceId}"`)),
+      15000,
+      'a gateway log line with the trace id',
+    );
+    expect(JSON.parse(line)).toMatchObject({ trace_id: traceId, span_id: span.spanId, event_id: envelope.eventId });
+  }, 90000);
 });
