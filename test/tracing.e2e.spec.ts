@@ -185,7 +185,8 @@ describe('tracing across the mesh', () => {
     expect(String(dead.properties.headers?.traceparent)).toBe(`00-${traceId}-${parentId}-01`);
 
     const span = await mesh.waitFor(
-      async () => receiver.spans.find((s) => s.traceId === traceId && s.service === 'gateway'),
+      async () =>
+        receiver.spans.find((s) => s.traceId === traceId && s.service === 'gateway' && s.kind === SPAN_KIND.consumer),
       30000,
       'the gateway consumer span',
     );
@@ -195,6 +196,12 @@ describe('tracing across the mesh', () => {
       parentId,
     ]);
     expect(span.attributes['atelier.outcome']).toBe('dead_lettered');
+    // Its database work (the inbox transaction of the giveUp path) sits under it.
+    await mesh.waitFor(
+      async () => (receiver.trace(traceId).some((s) => s.parentSpanId === span.spanId) ? true : undefined),
+      15000,
+      'child spans of the consumer span',
+    );
 
     const log = join(resolve(__dirname, '..', 'var', 'test-logs', mesh.id), 'gateway.log');
     const line = await mesh.waitFor(
