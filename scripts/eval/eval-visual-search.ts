@@ -75,10 +75,12 @@ async function main(): Promise<void> {
       models: { type: 'string', default: config.env.RECOMMENDER_MODELS_DIR },
       split: { type: 'string', default: 'all' },
       queries: { type: 'string', default: '0' },
-      // Relevant photos a group must keep after its 5 positives (≥ 10 lets P@10 reach 1).
-      'min-left': { type: 'string', default: '10' },
+      // Relevant photos a group must keep after its 5 positives (10 lets P@10 reach 1; 5 gives ~3× more groups here).
+      'min-left': { type: 'string', default: '5' },
       gamma: { type: 'string', default: String(config.env.VISUAL_SEARCH_NEGATIVE_WEIGHT) },
       sweep: { type: 'boolean', default: true },
+      // Share of the embedding in the match score (the rest is attribute agreement); default the engine's 0.5.
+      'embedding-weight': { type: 'string' },
     },
   });
   const started = Date.now();
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
   const schema = new AttributeSchema();
   console.log(
     `fashion-product-images: ${all.length} photos (60x80); splits shared id%5∈{2,3,4} / dev id%5==1 / held-out ` +
-      `id%5==0; head: ${loaded ? `${values.models}/visual-head-v1.json (${loaded.head.output}-d, trained ${loaded.checkpoint.trainedAt}, ${trainIds.size} products, none dev/held-out)` : 'none'}; γ = ${gamma}`,
+      `id%5==0; embedding weight ${values['embedding-weight'] ?? 'default'}; head: ${loaded ? `${values.models}/visual-head-v1.json (${loaded.head.output}-d, trained ${loaded.checkpoint.trainedAt}, ${trainIds.size} products, none dev/held-out)` : 'none'}; γ = ${gamma}`,
   );
   const spaces: [string, VisualHead | undefined][] = [['raw', undefined]];
   if (loaded) spaces.push(['head', loaded.head]);
@@ -106,7 +108,8 @@ async function main(): Promise<void> {
       const catalog = catalogOf(lp);
       const queries = buildQueries(lp, { max: Number(values.queries) || undefined, minLeft });
       const t0 = Date.now();
-      const r = evaluateVisualSearch(schema, catalog, lp, queries, { gamma });
+      const embeddingWeight = values['embedding-weight'] ? Number(values['embedding-weight']) : undefined;
+      const r = evaluateVisualSearch(schema, catalog, lp, queries, { gamma, embeddingWeight });
       console.log(
         `\n### ${split}: ${photos.length} photos, ${queries.length} queries (distinct type|colour groups), ` +
           `${space} embedding (${lp[0].embedding.length}-d), ${((Date.now() - t0) / 1000).toFixed(1)} s`,

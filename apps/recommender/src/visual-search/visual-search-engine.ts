@@ -7,7 +7,7 @@ import type { CandidateSearchStats, HardFilters, VisualCatalogIndex } from './vi
 export const SEARCH_STRATEGIES = ['discriminative', 'average_vector', 'best_score'] as const;
 export type SearchStrategy = (typeof SEARCH_STRATEGIES)[number];
 /** The strategy of a search that names none: the best with dislikes on the dev split (`npm run eval:visual-search`). */
-export const DEFAULT_STRATEGY: SearchStrategy = 'discriminative';
+export const DEFAULT_STRATEGY: SearchStrategy = 'best_score';
 
 export interface ExamplePhoto {
   id: string;
