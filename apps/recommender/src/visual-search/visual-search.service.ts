@@ -7,7 +7,12 @@ import { ApiError } from '@atelier/service-kit';
 import { fromBytes, PhotoRepository, type PhotoRow } from '../photos/photo.repository';
 import { VisualCatalogIndex, type HardFilters } from './visual-catalog-index';
 import { loadVisualHead, type VisualHead } from './visual-head';
-import { VisualSearchEngine, type SearchStrategy, type VisualSearchResult } from './visual-search-engine';
+import {
+  HEAD_EMBEDDING_WEIGHT,
+  VisualSearchEngine,
+  type SearchStrategy,
+  type VisualSearchResult,
+} from './visual-search-engine';
 
 /** Liked + disliked example photos per search (the "5 liked and 5 disliked"). */
 export const MAX_EXAMPLES = 10;
@@ -118,6 +123,7 @@ export class VisualSearchService {
       k: req.k,
       strategy: req.strategy,
       gamma: this.config.env.VISUAL_SEARCH_NEGATIVE_WEIGHT,
+      embeddingWeight: this.head ? HEAD_EMBEDDING_WEIGHT : undefined,
     });
   }
 
