@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CurrentCaller, DevCallerGuard, type Caller } from '../identity/dev-caller.guard';
 import { PhotoRepository } from '../photos/photo.repository';
-import { SEARCH_STRATEGIES, type SearchStrategy } from './visual-search-engine';
+import { DEFAULT_STRATEGY, SEARCH_STRATEGIES, type SearchStrategy } from './visual-search-engine';
 import { MAX_EXAMPLES, VisualSearchService } from './visual-search.service';
 
 export class VisualSearchDto {
@@ -80,7 +80,7 @@ export async function runVisualSearch(
     negativeItemIds: dto.negative_item_ids?.map((id) => id.toLowerCase()),
     filters: dto.filters,
     k: dto.k ?? 10,
-    strategy: dto.strategy ?? 'average_vector',
+    strategy: dto.strategy ?? DEFAULT_STRATEGY,
   });
   // Each match with its product (a catalogue photo uploaded without an item has none).
   const products = await photos.productsOf(result.matched.map((m) => m.id));
@@ -96,6 +96,6 @@ export async function runVisualSearch(
     })),
     threshold: result.threshold,
     no_good_match: result.noGoodMatch,
-    strategy: dto.strategy ?? 'average_vector',
+    strategy: dto.strategy ?? DEFAULT_STRATEGY,
   };
 }
