@@ -3,6 +3,7 @@ import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
+import { datingEn, datingRu } from './i18n-dating';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -422,6 +423,7 @@ const ru = {
   ...cancelRu,
   ...accountRu,
   ...galleryRu,
+  ...datingRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -836,6 +838,7 @@ const en: Record<MessageKey, string> = {
   ...cancelEn,
   ...accountEn,
   ...galleryEn,
+  ...datingEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };
