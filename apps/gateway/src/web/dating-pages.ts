@@ -110,7 +110,7 @@ export function datingProfilePage(
       <p>${t('dating.profileLead')}</p>
       <p><a href="/dating/matches">${t('dating.matchesTitle')}</a></p>
       ${notices(ctx, view.notice, view.error)} ${status ? html`<p class="hint" data-visibility>${status}</p>` : ''}
-      <form class="dt-form dt-section" method="post" action="/dating/profile" data-profile-form>
+      <form class="dt-form dt-section" method="post" action="/dating/profile" data-profile-form novalidate>
         ${csrfField(ctx)}
         <fieldset>
           <legend>${t('dating.profileTitle')}</legend>
@@ -380,7 +380,7 @@ function results(ctx: PageContext, matched: MatchedUser[]): SafeHtml {
                 <p><strong>${t('dating.why')}:</strong> <span data-why>${m.explanation[ctx.lang]}</span></p>
                 <form method="post" action="/dating/blocks">
                   ${csrfField(ctx)}<input type="hidden" name="user_id" value="${m.user_id}" />
-                  <input type="hidden" name="back" value="matches" />
+                  <input type="hidden" name="next" value="${ctx.path}" />
                   <button type="submit" class="secondary">${t('dating.block')}</button>
                 </form>
               </li>`;

@@ -177,7 +177,9 @@ export class DatingWebController {
     }
     try {
       await this.recommender.json(s.caller, { method: 'PUT', path: `/v1/profiles/me/blocks/${id.toLowerCase()}` });
-      res.redirect(303, one(req.body, 'back') === 'matches' ? '/dating/matches' : '/dating/profile?done=blocked');
+      // Back to the same search (its results without the blocked person), or to the profile's block list.
+      const next = one(req.body, 'next') ?? '';
+      res.redirect(303, /^\/dating\/matches(\?[^\\]*)?$/.test(next) ? next : '/dating/profile?done=blocked');
     } catch (err) {
       await this.showProfile(res, s.caller, s.ctx, 400, { error: this.message(s.ctx, err) });
     }

@@ -11,7 +11,7 @@ export const AGGREGATIONS = ['best', 'mean', 'softmax'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
 /** Chosen by `npm run eval:profiles` on the fixture (apps/recommender/README.md, "Dating profiles"). */
-export const DEFAULT_AGGREGATION: Aggregation = 'softmax';
+export const DEFAULT_AGGREGATION: Aggregation = 'best';
 /** Temperature of the soft-max: τ·log(mean(exp(s/τ))) — between mean (τ → ∞) and best (τ → 0). */
 export const SOFTMAX_TEMPERATURE = 0.05;
 /** Blend of embedding and attribute agreement in a photo's score (as the photo search). */
