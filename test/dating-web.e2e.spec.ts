@@ -123,7 +123,7 @@ describe('web: dating profiles and matches', () => {
 
     // A server-side refusal (age 16) shows next to the form, keeps what was typed, stores nothing.
     await page.getByLabel('Имя в анкете').fill('Ника');
-    await page.getByLabel('Пол').selectOption('female');
+    await page.getByLabel('Пол', { exact: true }).selectOption('female');
     await page.getByLabel('Возраст', { exact: true }).fill('16');
     await page.getByLabel('Город').fill('Kazan');
     await page.getByLabel('мужской').check();
@@ -144,7 +144,9 @@ describe('web: dating profiles and matches', () => {
     for (const file of [faces[0].file, outfits[1].file]) {
       await page.getByLabel('Добавить фото').setInputFiles(file);
       await page.getByRole('button', { name: 'Загрузить' }).click();
-      await page.waitForURL(/done=photo/);
+      await page.waitForURL(/done=photo|\/dating\/profile\/photos$/);
+      expect(await page.locator('[data-error]').allTextContents()).toEqual([]);
+      expect(page.url()).toMatch(/done=photo/);
     }
     expect(await page.locator('[data-photo]').count()).toBe(2);
     expect((await imagesLoaded(page, '[data-photo] img')).every((w) => w > 0)).toBe(true);
@@ -167,8 +169,8 @@ describe('web: dating profiles and matches', () => {
     expect(await page.locator('[data-error]').textContent()).toContain('хотя бы одно фото');
     const examples = page.locator('[data-example]');
     expect(await examples.count()).toBe(2);
-    await examples.nth(0).getByLabel('Нравится').check();
-    await examples.nth(1).getByLabel('Не нравится').check();
+    await examples.nth(0).getByLabel('Нравится', { exact: true }).check();
+    await examples.nth(1).getByLabel('Не нравится', { exact: true }).check();
     await page.getByLabel('Город (пусто — любой)').fill('Kazan');
     await page.getByRole('button', { name: 'Найти', exact: true }).click();
     const cards = page.locator('[data-match]');
@@ -229,8 +231,8 @@ describe('web: dating profiles and matches', () => {
     expect(await d.locator('[data-visibility]').textContent()).toContain('visible in search');
     await d.screenshot({ path: `${SHOTS}/dating-profile-desktop-en.png`, fullPage: true });
     await d.goto(`${gw()}/dating/matches`);
-    await d.locator('[data-example]').nth(0).getByLabel('Like').check();
-    await d.getByLabel('female').check();
+    await d.locator('[data-example]').nth(0).getByLabel('Like', { exact: true }).check();
+    await d.getByLabel('female', { exact: true }).check();
     await d.getByLabel('male', { exact: true }).check();
     await d.getByRole('button', { name: 'Find', exact: true }).click();
     expect(await d.locator('[data-match]').count()).toBeGreaterThan(0);
@@ -239,27 +241,30 @@ describe('web: dating profiles and matches', () => {
     await d.screenshot({ path: `${SHOTS}/dating-matches-desktop-en.png`, fullPage: true });
 
     // Hiding the profile on the page takes it out of the others' search at once.
+    const other = others[1] === blocked ? others[2] : others[1];
+    const searchAs = async (user: string) => {
+      const res = await fetch(`${recommender()}/v1/search/visual`, {
+        method: 'POST',
+        headers: { 'x-user-id': user, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          target: 'profiles',
+          positive_photo_ids: (
+            await mesh.query<{ photo_id: string }>(
+              'SELECT photo_id FROM recommender.dating_profile_photos WHERE user_id = $1',
+              [user],
+            )
+          ).map((r) => r.photo_id),
+        }),
+      });
+      return ((await res.json()) as { matched_users: Array<{ user_id: string }> }).matched_users.map((m) => m.user_id);
+    };
+    expect(await searchAs(other)).toContain(userId);
     await d.goto(`${gw()}/dating/profile`);
     await d.getByLabel('Hide my profile for now').check();
     await d.getByRole('button', { name: 'Save profile' }).click();
     await d.waitForURL(/done=saved/);
     expect(await d.locator('[data-visibility]').textContent()).toContain('hidden');
-    const other = others[1] === blocked ? others[2] : others[1];
-    const res = await fetch(`${recommender()}/v1/search/visual`, {
-      method: 'POST',
-      headers: { 'x-user-id': other, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        target: 'profiles',
-        positive_photo_ids: (
-          await mesh.query<{ photo_id: string }>(
-            'SELECT photo_id FROM recommender.dating_profile_photos WHERE user_id = $1',
-            [other],
-          )
-        ).map((r) => r.photo_id),
-      }),
-    });
-    const seen = ((await res.json()) as { matched_users: Array<{ user_id: string }> }).matched_users;
-    expect(seen.map((m) => m.user_id)).not.toContain(userId);
+    expect(await searchAs(other)).not.toContain(userId);
     expect(scriptErrors).toEqual([]);
     await phone.close();
     await desktop.close();
