@@ -54,7 +54,7 @@ describe('web: dating profiles and matches', () => {
         'PUT',
         '/v1/profiles/me',
         {
-          display_name: ['Alina', 'Boris', 'Vera', 'Hidden Gleb'][i],
+          display_name: ['Sasha', 'Zhenya', 'Valya', 'Hidden Kim'][i],
           gender: faces[i + 2].gender,
           age: 25 + i,
           city: 'Kazan',
