@@ -4,6 +4,7 @@ import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
 import { visualStrategyEn, visualStrategyRu } from './i18n-visual-strategy';
+import { datingEn, datingRu } from './i18n-dating';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -424,6 +425,7 @@ const ru = {
   ...accountRu,
   ...galleryRu,
   ...visualStrategyRu,
+  ...datingRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -839,6 +841,7 @@ const en: Record<MessageKey, string> = {
   ...accountEn,
   ...galleryEn,
   ...visualStrategyEn,
+  ...datingEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };
