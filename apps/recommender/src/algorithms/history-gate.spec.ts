@@ -43,7 +43,7 @@ describe('history gate', () => {
         weight: 1,
       });
     }
-    const { gate, users } = learnGate(['a', 'b'], examples, 10, 30);
+    const { gate, users } = learnGate(['a', 'b'], examples, 10, { minUsers: 30 });
     expect(users['short-active']).toBe(40);
     expect(users['long-lapsed']).toBe(40);
     const short = gatedWeights(gate, historyShape(12, 99 * day, 100 * day));
@@ -53,8 +53,39 @@ describe('history gate', () => {
     // With the learned weights each group's relevant item comes first.
     for (const e of examples)
       expect(blendRanking(e.candidates, gatedWeights(gate, e.shape), 1)).toEqual([...e.relevant]);
-    // Buckets without enough users fall back to the weights learned on everybody.
+    // Buckets without enough users share one set of weights.
     expect(gate['medium-active']).toEqual(gate['short-lapsed']);
+  });
+
+  it('with the min objective, lifts the worst group rather than the average', () => {
+    const day = 86400;
+    const examples: GateExample[] = [];
+    // One bucket, two groups: 30 users whose item source a finds, 10 whose item source b finds.
+    for (let u = 0; u < 40; u++) {
+      const favoured = u < 30 ? 'a' : 'b';
+      examples.push({
+        shape: historyShape(10, 99 * day, 100 * day),
+        candidates: candidates(30, u % 30, favoured),
+        relevant: new Set([u % 30]),
+        weight: u < 30 ? 1 / 30 : 1 / 10,
+        group: favoured,
+      });
+    }
+    const group = (gate: ReturnType<typeof learnGate<'a' | 'b'>>['gate'], g: string) =>
+      examples
+        .filter((e) => e.group === g)
+        .reduce(
+          (s, e) =>
+            s +
+            e.weight * (blendRanking(e.candidates, gatedWeights(gate, e.shape), 1)[0] === [...e.relevant][0] ? 1 : 0),
+          0,
+        );
+    const mean = learnGate(['a', 'b'], examples, 10, { minUsers: 1, objective: 'mean' });
+    const min = learnGate(['a', 'b'], examples, 10, { minUsers: 1, objective: 'min' });
+    expect(Math.min(group(min.gate, 'a'), group(min.gate, 'b'))).toBeGreaterThanOrEqual(
+      Math.min(group(mean.gate, 'a'), group(mean.gate, 'b')),
+    );
+    expect(min.value).toBeGreaterThan(0);
   });
 
   it('serves weights for every bucket and every source', () => {
