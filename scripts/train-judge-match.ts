@@ -25,7 +25,10 @@ export interface MatchRow {
 const LAMBDAS = [0.1, 1, 10, 100];
 
 /** Mean and standard deviation of each feature over the rows where it is present. */
-function standardiser(rows: readonly MatchRow[], features: readonly MatchFeature[]): { mean: number[]; scale: number[] } {
+function standardiser(
+  rows: readonly MatchRow[],
+  features: readonly MatchFeature[],
+): { mean: number[]; scale: number[] } {
   const mean: number[] = [];
   const scale: number[] = [];
   for (const f of features) {
@@ -110,7 +113,9 @@ export function matchCrossValidation(
   const table: Record<string, number> = {};
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const covered = rows.filter((r) => hasEvidence(r.x)).length;
-  log.push(`prompt match on ${rows.length} training images, evidence on ${covered}; within-prompt pairwise vs alignment MOS:`);
+  log.push(
+    `prompt match on ${rows.length} training images, evidence on ${covered}; within-prompt pairwise vs alignment MOS:`,
+  );
   for (const f of [...EVIDENCE_FEATURES, 'quality' as const]) {
     const acc = accuracy(
       rows,

@@ -90,7 +90,10 @@ async function benchQuality(): Promise<void> {
     }),
   );
   const analyses = await Promise.all(photos.map((p) => judge.analyse(p)));
-  const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ');
   const loadBefore = load();
   const [networks, extraction, judged, modelOnly] = await interleaved(Math.max(3, ROUNDS), [
     {

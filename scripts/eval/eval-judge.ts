@@ -81,8 +81,7 @@ function scoreImages(images: RatedImage[], cache: CacheMap, model: QualityModel,
     const f = promptFidelity(a, targets);
     const j = judgeAnalysis(0, a, targets, [], model, others);
     const matchPart = j.parts?.find((p) => p.id === 'fidelity');
-    const proxy =
-      AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
+    const proxy = AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
     return {
       group: img.group,
       modern: isModern(img),
@@ -106,7 +105,8 @@ function scoreImages(images: RatedImage[], cache: CacheMap, model: QualityModel,
 }
 
 function coverage(label: string, items: Item[]): void {
-  const share = (xs: Item[]) => `${xs.length}/${items.length} (${((100 * xs.length) / (items.length || 1)).toFixed(1)} %)`;
+  const share = (xs: Item[]) =>
+    `${xs.length}/${items.length} (${((100 * xs.length) / (items.length || 1)).toFixed(1)} %)`;
   console.log(
     `coverage, ${label}: prompt-match evidence (objects, colours or batch consensus) ` +
       `${share(items.filter((i) => i.matchEvidence))}; objects or colours only ${share(items.filter((i) => i.evidence))}`,
@@ -166,16 +166,27 @@ async function main(): Promise<void> {
     ['object/colour evidence (as before), modern generators', modern, 'evidence'],
   ] as const) {
     const contendersHere = key === 'evidence' ? alignEvidence : align;
-    table(`alignment MOS where the judge claims ${name}`, set.filter((i) => i[key]), 'mosAlign', contendersHere);
+    table(
+      `alignment MOS where the judge claims ${name}`,
+      set.filter((i) => i[key]),
+      'mosAlign',
+      contendersHere,
+    );
   }
   console.log('\n### margins (paired bootstrap over prompts, 95 % CI), within-prompt pairwise accuracy');
   for (const [name, set] of [
     ['all', items],
     ['modern', modern],
   ] as const) {
-    console.log(`${name}, quality: ${margin(set, 'judge (learned, final)', 'baseline: sharpness alone', 'mosQuality')}`);
-    console.log(`${name}, quality: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosQuality')}`);
-    console.log(`${name}, alignment: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosAlign')}`);
+    console.log(
+      `${name}, quality: ${margin(set, 'judge (learned, final)', 'baseline: sharpness alone', 'mosQuality')}`,
+    );
+    console.log(
+      `${name}, quality: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosQuality')}`,
+    );
+    console.log(
+      `${name}, alignment: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosAlign')}`,
+    );
     console.log(`${name}, alignment: ${margin(set, 'judge (learned, final)', 'learned quality part', 'mosAlign')}`);
     console.log(
       `${name}, alignment: ${margin(set, 'prompt-match part (learned)', 'learned quality part', 'mosAlign')}`,

@@ -11,9 +11,33 @@ import {
 
 describe('prompt match', () => {
   it('consensus is the cosine to the mean of the others, undefined without them', () => {
-    expect(consensus([1, 0], [[1, 0], [2, 0]])).toBeCloseTo(1, 6);
-    expect(consensus([0, 1], [[1, 0], [3, 0]])).toBeCloseTo(0, 6);
-    expect(consensus([1, 1], [[1, 0], [0, 1]])).toBeCloseTo(1, 6);
+    expect(
+      consensus(
+        [1, 0],
+        [
+          [1, 0],
+          [2, 0],
+        ],
+      ),
+    ).toBeCloseTo(1, 6);
+    expect(
+      consensus(
+        [0, 1],
+        [
+          [1, 0],
+          [3, 0],
+        ],
+      ),
+    ).toBeCloseTo(0, 6);
+    expect(
+      consensus(
+        [1, 1],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toBeCloseTo(1, 6);
     expect(consensus([1, 0], [])).toBeUndefined();
     expect(consensus([1, 0], [[0, 0]])).toBeUndefined();
     expect(consensus(undefined, [[1, 0]])).toBeUndefined();
@@ -53,14 +77,15 @@ describe('prompt match', () => {
     };
     expect(matchScore(m, { objects: 0.5, consensus: 0.6 })).toBeCloseTo(0.5, 9);
     expect(matchScore(m, { consensus: 0.7 })).toBeCloseTo(1 / (1 + Math.exp(-2)), 9);
-    expect(matchScore(m, { objects: 1, consensus: 0.7 })).toBeGreaterThan(matchScore(m, { objects: 0, consensus: 0.7 }));
+    expect(matchScore(m, { objects: 1, consensus: 0.7 })).toBeGreaterThan(
+      matchScore(m, { objects: 0, consensus: 0.7 }),
+    );
     expect(() => checkMatchModel({ ...m, weights: [1] })).toThrow(/size mismatch/);
     expect(() => checkMatchModel({ ...m, features: ['objects', 'clip'] })).toThrow(/unknown feature clip/);
   });
 
   it('reads the placed subject illustrations from the layout record (known exactly), not the focal area', () => {
-    const layout = (names: string[]) =>
-      ({ subjects: names.map((name) => ({ name })) }) as unknown as CreativeLayout;
+    const layout = (names: string[]) => ({ subjects: names.map((name) => ({ name })) }) as unknown as CreativeLayout;
     expect(placedSubjects(layout(['coffee-cup', 'croissant']))).toEqual(['cup', 'cake']);
     expect(placedSubjects(layout(['rocket']))).toEqual(['rocket']);
     expect(placedSubjects(layout(['focal_area']))).toBeUndefined();

@@ -46,7 +46,10 @@ export function classEvidence(detections: readonly Detection[]): number[] {
  * Cosine of `self` to the mean of the unit-normalised `others` (leave-one-out consensus); undefined without
  * others or when either side is all zeros.
  */
-export function consensus(self: ArrayLike<number> | undefined, others: ReadonlyArray<ArrayLike<number>>): number | undefined {
+export function consensus(
+  self: ArrayLike<number> | undefined,
+  others: ReadonlyArray<ArrayLike<number>>,
+): number | undefined {
   if (!self || others.length === 0) return undefined;
   const unit = others.map((o) => l2Normalize(Array.from(o))).filter((o) => o.some((v) => v !== 0));
   if (unit.length === 0) return undefined;
