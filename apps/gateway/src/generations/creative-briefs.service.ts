@@ -17,6 +17,12 @@ export interface ResolvedCreative {
   fromRequest: string[];
 }
 
+/** A catalogue item's text for the brief (ProductPhoto). */
+export interface CatalogueText {
+  title: string;
+  price: string;
+}
+
 /**
  * Resolves what a generation's images will say: the user's fields win over what the request text says. User text
  * that cannot fit the format even at the minimum size is a 422 naming how many characters fit; text read from the
@@ -24,12 +30,18 @@ export interface ResolvedCreative {
  */
 @Injectable()
 export class CreativeBriefs {
-  resolve(dto: CreateGenerationDto): ResolvedCreative {
+  resolve(dto: CreateGenerationDto, catalogue?: CatalogueText): ResolvedCreative {
     const c = dto.creative;
+    // A catalogue item's title and price stand in for what the user did not type (user-typed fields win); they
+    // beat what the request text says. Like request text, they are cut to fit rather than refused.
+    const fromCatalogue = new Set<BriefField>();
+    const typed = (v: string | undefined): boolean => (v ?? '').trim() !== '';
+    if (catalogue?.title && !typed(c?.title)) fromCatalogue.add('headline');
+    if (catalogue?.price && !typed(c?.price)) fromCatalogue.add('price');
     const brief = resolveBrief(dto.prompt, {
-      headline: c?.title,
+      headline: fromCatalogue.has('headline') ? catalogue?.title : c?.title,
       subline: c?.subline,
-      price: c?.price,
+      price: fromCatalogue.has('price') ? catalogue?.price : c?.price,
       oldPrice: c?.oldPrice,
       discount: c?.discount,
       promoCode: c?.promoCode,
@@ -43,7 +55,7 @@ export class CreativeBriefs {
       layoutCreative(format.width, format.height, format.safe, brief);
     } catch (err) {
       if (!(err instanceof TextDoesNotFit)) throw err;
-      const own = err.problems.filter((p) => brief.sources[p.field] === 'user');
+      const own = err.problems.filter((p) => brief.sources[p.field] === 'user' && !fromCatalogue.has(p.field));
       if (own.length > 0) {
         throw new ApiError(
           HttpStatus.UNPROCESSABLE_ENTITY,
