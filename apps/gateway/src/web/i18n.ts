@@ -3,6 +3,7 @@ import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
+import { productCardsEn, productCardsRu } from './i18n-product-cards';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -422,6 +423,7 @@ const ru = {
   ...cancelRu,
   ...accountRu,
   ...galleryRu,
+  ...productCardsRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -836,6 +838,7 @@ const en: Record<MessageKey, string> = {
   ...cancelEn,
   ...accountEn,
   ...galleryEn,
+  ...productCardsEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };
