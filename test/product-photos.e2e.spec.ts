@@ -129,7 +129,9 @@ describe('product photos and batches', () => {
     expect(layout.product?.photoKey).toMatch(new RegExp(`^product-photos/${shopA}/[0-9a-f]{64}\\.png$`));
     expect(layout.subjects).toEqual([{ name: `product:${items[0].id}`, box: layout.product?.box }]);
     // The item's own pixels are on the delivered image, inside the product's box; the studio white is gone.
-    const { data, info } = await sharp(readFileSync(join(mesh.storageDir, key))).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(readFileSync(join(mesh.storageDir, key)))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const box = layout.product?.box as Box;
     let magenta = 0;
     let studioWhite = 0;
@@ -172,21 +174,31 @@ describe('product photos and batches', () => {
     expect(await mesh.query('SELECT id FROM gateway.generation_batches')).toEqual([]);
     expect(await mesh.query<{ n: number }>('SELECT count(*)::int AS n FROM gateway.generations')).toEqual(before);
     expect(await usage(shopB)).toEqual({ committed: 0, reserved: 0 });
-    expect(
-      await mesh.query(`SELECT 1 FROM gateway.generations WHERE user_id = $1`, [shopB]),
-    ).toEqual([]);
+    expect(await mesh.query(`SELECT 1 FROM gateway.generations WHERE user_id = $1`, [shopB])).toEqual([]);
   }, 60000);
 
   it('a batch of N items makes N creatives billed N, idempotently, with progress and a zip', async () => {
     const itemIds = items.slice(0, 3).map((i) => i.id);
     const key = `batch-${randomUUID()}`;
-    const sent = await api(shopA, 'POST', '/v1/generation-batches', { itemIds, prompt: 'карточки для этих товаров' }, {
-      'idempotency-key': key,
-    });
+    const sent = await api(
+      shopA,
+      'POST',
+      '/v1/generation-batches',
+      { itemIds, prompt: 'карточки для этих товаров' },
+      {
+        'idempotency-key': key,
+      },
+    );
     expect(sent.status).toBe(202);
-    const again = await api(shopA, 'POST', '/v1/generation-batches', { itemIds, prompt: 'карточки для этих товаров' }, {
-      'idempotency-key': key,
-    });
+    const again = await api(
+      shopA,
+      'POST',
+      '/v1/generation-batches',
+      { itemIds, prompt: 'карточки для этих товаров' },
+      {
+        'idempotency-key': key,
+      },
+    );
     expect(again.json.id).toBe(sent.json.id);
     const view = await mesh.waitFor(
       async () => {
@@ -201,10 +213,9 @@ describe('product photos and batches', () => {
     expect(children.map((c) => c.itemId)).toEqual(itemIds);
     expect(children.every((c) => c.image !== null)).toBe(true);
     // Exactly three child generations (the retry made none), each with its item's photo and title.
-    const rows = await mesh.query<{ id: string }>(
-      `SELECT id FROM gateway.generations WHERE params->>'batchId' = $1`,
-      [sent.json.id],
-    );
+    const rows = await mesh.query<{ id: string }>(`SELECT id FROM gateway.generations WHERE params->>'batchId' = $1`, [
+      sent.json.id,
+    ]);
     expect(rows).toHaveLength(3);
     for (const [i, c] of children.entries()) {
       const { layout } = await layoutOf(c.generationId);
@@ -230,7 +241,10 @@ describe('product photos and batches', () => {
     // 6 a month, 5 used: two more do not fit.
     const before = await mesh.query<{ n: number }>('SELECT count(*)::int AS n FROM gateway.generations');
     const refused = await api(shopA, 'POST', '/v1/generation-batches', { itemIds: [items[2].id, items[3].id] });
-    expect(refused).toMatchObject({ status: 402, json: { error: { code: 'quota_exceeded', details: { needed: 2, left: 1 } } } });
+    expect(refused).toMatchObject({
+      status: 402,
+      json: { error: { code: 'quota_exceeded', details: { needed: 2, left: 1 } } },
+    });
     expect(await mesh.query<{ n: number }>('SELECT count(*)::int AS n FROM gateway.generations')).toEqual(before);
     expect(await mesh.query('SELECT id FROM gateway.generation_batches')).toHaveLength(1);
     expect(await usage(shopA)).toEqual({ committed: 5, reserved: 0 });

@@ -36,7 +36,11 @@ describe('batch planning', () => {
     expect(plans[1].dto.prompt).toBe('Карточка товара: Чайник');
     expect(plans[0].dto.platform).toBe('marketplace_card');
     const shared = planBatch(
-      plainToInstance(CreateGenerationBatchDto, { itemIds: [id(1)], prompt: 'пост в инсту', platform: 'instagram_post' }),
+      plainToInstance(CreateGenerationBatchDto, {
+        itemIds: [id(1)],
+        prompt: 'пост в инсту',
+        platform: 'instagram_post',
+      }),
       [{ itemId: id(1), title: 'Кружка' }],
     );
     expect(shared[0].dto.prompt).toBe('пост в инсту');

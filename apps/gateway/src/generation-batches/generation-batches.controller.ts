@@ -31,7 +31,11 @@ export class GenerationBatchesController {
   @OwnIdempotency()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ description: 'the batch is queued: one generation (one image) per item' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key answers the same batch' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'a retry with the same key answers the same batch',
+  })
   @ApiResponse({ status: 402, description: 'quota_exceeded: the images do not all fit; nothing started' })
   @ApiNotFoundResponse({ description: "item_not_found: an item is not in your catalogue (another shop's)" })
   async create(

@@ -170,7 +170,10 @@ export class GenerationBatches {
     return { zip: zipStored(entries), files: entries.length };
   }
 
-  async list(userId: string, limit = 20): Promise<Array<{ id: string; prompt: string; total: number; createdAt: Date }>> {
+  async list(
+    userId: string,
+    limit = 20,
+  ): Promise<Array<{ id: string; prompt: string; total: number; createdAt: Date }>> {
     const rows = (await this.dataSource.query(
       `SELECT id, prompt, jsonb_array_length(children) AS total, created_at FROM gateway.generation_batches
         WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`,

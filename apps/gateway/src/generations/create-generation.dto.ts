@@ -177,7 +177,7 @@ export class CreateGenerationDto {
     format: 'uuid',
     description:
       "one of your shop's catalogue items: its photo becomes the subject (studio background removed), its title " +
-      'and price fill what creative leaves out; another shop\'s item is 404 item_not_found',
+      "and price fill what creative leaves out; another shop's item is 404 item_not_found",
   })
   @IsOptional()
   @IsString()

@@ -141,7 +141,9 @@ export class GenerationRequests {
       brandProfileId: dto.brandProfileId && dto.brandProfileId !== 'none' ? dto.brandProfileId.toLowerCase() : '',
       noBrandProfile: dto.brandProfileId === 'none',
       ...(product
-        ? { product: { itemId: product.itemId, photoKey: product.photoKey, title: product.title, price: product.price } }
+        ? {
+            product: { itemId: product.itemId, photoKey: product.photoKey, title: product.title, price: product.price },
+          }
         : {}),
       batchId: batchId ?? '',
     };

@@ -26,7 +26,9 @@ export class GenerationBatches1796690587785 implements MigrationInterface {
       `CREATE UNIQUE INDEX generation_batches_user_key ON gateway.generation_batches (user_id, idempotency_key)
         WHERE idempotency_key IS NOT NULL`,
     );
-    await q.query('CREATE INDEX generation_batches_user_created ON gateway.generation_batches (user_id, created_at DESC)');
+    await q.query(
+      'CREATE INDEX generation_batches_user_created ON gateway.generation_batches (user_id, created_at DESC)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

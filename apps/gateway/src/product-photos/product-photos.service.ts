@@ -105,14 +105,24 @@ export class ProductPhotos {
         .png()
         .toBuffer();
     } catch {
-      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'item_photo_unreadable', `item ${item.id}: photo unreadable`, {
-        itemId: item.id,
-      });
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'item_photo_unreadable',
+        `item ${item.id}: photo unreadable`,
+        {
+          itemId: item.id,
+        },
+      );
     }
     const sha = createHash('sha256').update(png).digest('hex');
     const photoKey = `product-photos/${caller.userId.toLowerCase()}/${sha}.png`;
     await this.storage.put(photoKey, png);
-    return { itemId: item.id, photoKey, title: item.title.slice(0, 200), price: formatPrice(item.price, item.currency) };
+    return {
+      itemId: item.id,
+      photoKey,
+      title: item.title.slice(0, 200),
+      price: formatPrice(item.price, item.currency),
+    };
   }
 }
 

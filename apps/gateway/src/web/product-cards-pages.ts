@@ -93,7 +93,13 @@ export function productCardsPage(
         </fieldset>
         <div class="field">
           <label for="pc-prompt">${t('pc.prompt')}</label>
-          <input id="pc-prompt" name="prompt" maxlength="2000" value="${form.prompt ?? ''}" aria-describedby="pc-prompt-hint" />
+          <input
+            id="pc-prompt"
+            name="prompt"
+            maxlength="2000"
+            value="${form.prompt ?? ''}"
+            aria-describedby="pc-prompt-hint"
+          />
           <p class="hint" id="pc-prompt-hint">${t('pc.promptHint')}</p>
         </div>
         <div class="field">
@@ -129,7 +135,9 @@ export function productCardsPage(
   );
 }
 
-const childWord = (status: string): 'pc.child.completed' | 'pc.child.failed' | 'pc.child.waiting' | 'pc.child.working' =>
+const childWord = (
+  status: string,
+): 'pc.child.completed' | 'pc.child.failed' | 'pc.child.waiting' | 'pc.child.working' =>
   status === 'completed'
     ? 'pc.child.completed'
     : status === 'failed' || status === 'rejected'
@@ -164,7 +172,11 @@ export function batchPage(ctx: PageContext, batch: BatchView): string {
       <h1>${t('pc.title')}</h1>
       <p role="status" data-batch-status="${batch.status}">${t(`pc.status.${batch.status}`)}</p>
       <p>
-        <progress max="${batch.total}" value="${batch.done}" aria-label="${t('pc.progress', { done: batch.done, total: batch.total })}"></progress>
+        <progress
+          max="${batch.total}"
+          value="${batch.done}"
+          aria-label="${t('pc.progress', { done: batch.done, total: batch.total })}"
+        ></progress>
         <span>${t('pc.progress', { done: batch.done, total: batch.total })}</span>
       </p>
       <p class="sm-actions">

@@ -37,7 +37,10 @@ export class ProceduralBackend extends ImageBackend {
       const seed = toUint64(request.seed + BigInt(i));
       if (request.product) {
         // The product photo is the subject (set by the creative layer): only a backdrop here.
-        drawn.push({ seed, data: await productBackdrop(width, height, paletteFromText(spec.request, spec.brandPalette)) });
+        drawn.push({
+          seed,
+          data: await productBackdrop(width, height, paletteFromText(spec.request, spec.brandPalette)),
+        });
         continue;
       }
       drawn.push({ seed, ...(await drawDefaultPicture({ ...spec, seed: Number(seed % 2147483647n) }, layout)) });

@@ -66,7 +66,9 @@ describe('cutOutProduct', () => {
   it('keeps a busy background and feathers the photo edges instead', async () => {
     const noise = Buffer.alloc(200 * 150 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) % 251;
-    const png = await sharp(noise, { raw: { width: 200, height: 150, channels: 3 } }).png().toBuffer();
+    const png = await sharp(noise, { raw: { width: 200, height: 150, channels: 3 } })
+      .png()
+      .toBuffer();
     const cut = await cutOutProduct(png);
     expect(cut.method).toBe('blended');
     expect(cut.borderUniformity).toBeLessThan(0.9);

@@ -48,7 +48,12 @@ export async function cutOutProduct(photo: Buffer): Promise<ProductCutout> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   const { width: w, height: h } = info;
-  const px = (i: number): [number, number, number, number] => [data[i * 4], data[i * 4 + 1], data[i * 4 + 2], data[i * 4 + 3]];
+  const px = (i: number): [number, number, number, number] => [
+    data[i * 4],
+    data[i * 4 + 1],
+    data[i * 4 + 2],
+    data[i * 4 + 3],
+  ];
 
   const border: number[] = [];
   for (let x = 0; x < w; x++) border.push(x, (h - 1) * w + x);
@@ -64,7 +69,13 @@ export async function cutOutProduct(photo: Buffer): Promise<ProductCutout> {
   const background = hex(bg[0], bg[1], bg[2]);
 
   if (uniformity < MIN_UNIFORMITY) {
-    return { ...(await feathered(data, w, h)), method: 'blended', background, borderUniformity: uniformity, removedShare: 0 };
+    return {
+      ...(await feathered(data, w, h)),
+      method: 'blended',
+      background,
+      borderUniformity: uniformity,
+      removedShare: 0,
+    };
   }
 
   // Flood fill from every border pixel within tolerance (4-neighbours, iterative).
@@ -119,7 +130,13 @@ export async function cutOutProduct(photo: Buffer): Promise<ProductCutout> {
   }
   if (maxX < 0) {
     // Nothing but background (an empty studio shot): keep the photo as it is, blended.
-    return { ...(await feathered(data, w, h)), method: 'blended', background, borderUniformity: uniformity, removedShare: 0 };
+    return {
+      ...(await feathered(data, w, h)),
+      method: 'blended',
+      background,
+      borderUniformity: uniformity,
+      removedShare: 0,
+    };
   }
   const cw = maxX - minX + 1;
   const ch = maxY - minY + 1;
@@ -151,5 +168,11 @@ async function feathered(data: Buffer, w: number, h: number): Promise<{ png: Buf
       }
     }
   }
-  return { png: await sharp(out, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer(), width: w, height: h };
+  return {
+    png: await sharp(out, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toBuffer(),
+    width: w,
+    height: h,
+  };
 }
