@@ -1,7 +1,9 @@
 /**
- * npm run eval:creatives [-- --dev | --file <requests.json>] [--out <dir>] [--timing 20]
+ * npm run eval:creatives [-- --set dev|frozen|frozen2 | --dev | --file <requests.json>] [--out <dir>] [--timing 20]
  *
- * `--dev` runs the development set (scripts/eval/data/creative-requests.dev.json): tune only on it.
+ * Sets (scripts/eval/data/creative-requests.<set>.json): `dev` and `frozen` (the first frozen set, c001–c130, whose
+ * misses have been read, so it is development data now) are for tuning; `frozen2` (n001–n150, written blind in
+ * session 5) is the test set: run it once, after the rules are final, and never tune on it. `--dev` = `--set dev`.
  *
  * Runs a set of ready-to-post creative requests through the enhancer's rule path (clean → platform detection →
  * delivered format) and the generator's real pipeline (gateway brief resolution → ImageGeneration with the
@@ -14,8 +16,8 @@
  * - subject: an illustration drawn stands for one of the labelled subject words (its CLDR English keywords);
  * - time per creative at 1080×1350 against a bare sharp composite of the same layers, in the same run.
  *
- * Trivial baselines are printed beside each number, with bootstrap 95% intervals. The default set is the frozen
- * one (scripts/eval/data/creative-requests.frozen.json, written blind by another engineer): do not tune on it.
+ * Trivial baselines are printed beside each number, with bootstrap 95% intervals. The default set is still the
+ * first frozen one (`--set frozen`), now development data.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,16 +70,13 @@ const arg = (name: string, fallback: string): string => {
 const SOURCE_DIR = resolve(
   __dirname.includes(join('dist', 'scripts')) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..'),
 );
-const FILE = arg(
-  'file',
-  join(
-    SOURCE_DIR,
-    'scripts',
-    'eval',
-    'data',
-    process.argv.includes('--dev') ? 'creative-requests.dev.json' : 'creative-requests.frozen.json',
-  ),
-);
+const SETS = ['dev', 'frozen', 'frozen2'] as const;
+const SET = arg('set', process.argv.includes('--dev') ? 'dev' : 'frozen');
+if (!(SETS as readonly string[]).includes(SET)) {
+  console.error(`--set must be one of ${SETS.join(', ')}, got "${SET}"`);
+  process.exit(2);
+}
+const FILE = arg('file', join(SOURCE_DIR, 'scripts', 'eval', 'data', `creative-requests.${SET}.json`));
 const OUT = resolve(arg('out', join(tmpdir(), 'atelier-eval-creatives')));
 const TIMING = Number(arg('timing', '20'));
 const SHEET = arg('sheet', '');

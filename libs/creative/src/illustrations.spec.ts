@@ -40,3 +40,39 @@ describe('matchIllustrations on lemmas', () => {
     }
   });
 });
+
+describe('matchIllustrations beyond CLDR words (issue 14)', () => {
+  it('reads pluralia tantum as themselves', () => {
+    expect(names('джинсы скинни')[0]).toBe('jeans');
+    expect(names('ножницы для ткани')[0]).toBe('scissors');
+    expect(names('наушники беспроводные')[0]).toBe('headphone');
+  });
+
+  it('finds the base word of a diminutive and the head of a compound', () => {
+    expect(names('котики в добрые руки')).toContain('cat');
+    expect(names('электросамокат для города')[0]).toBe('kick-scooter');
+    expect(names('автомойка на Ленина')[0]).toBe('automobile');
+  });
+
+  it('falls back to the kind of thing CLDR has no icon for', () => {
+    expect(names('щенок бигля')).toContain('dog');
+    expect(names('профитроли и эклеры')[0]).toBe('shortcake');
+    expect(names('гортензии в горшках')[0]).toBe('bouquet');
+    expect(names('ботильоны замшевые')[0]).toBe('womans-boot');
+  });
+
+  it('never draws offer, colour, time or promo-code words', () => {
+    expect(names('скидка 20% акция неделя')).toEqual([]);
+    expect(names('белые кеды')).toEqual(['running-shoe']);
+    expect(names('промокод WATCH20 на платье')).toEqual(['dress']);
+  });
+
+  it('draws both subjects of a two-subject request', () => {
+    expect(names('кружка с котиком')).toEqual(expect.arrayContaining(['hot-beverage', 'cat']));
+    expect(names('пицца и суши')).toEqual(expect.arrayContaining(['pizza', 'sushi']));
+  });
+
+  it('lets two neighbours that name one icon together outweigh either alone', () => {
+    expect(names('очки солнцезащитные')[0]).toBe('sunglasses');
+  });
+});

@@ -42,10 +42,18 @@ const SKIP_GROUPS = new Set([2, 8, 9]);
 /** Words that describe the deliverable or the offer, never the subject. */
 const STOP = new Set(
   (
-    'пост баннер сторис истори реклам скидк цен акци промокод распродаж карточк товар макет креатив картинк изображен ' +
+    'пост баннер сторис истори реклам скидк цен акци акц промокод распродаж карточк товар макет креатив картинк изображен ' +
     'сайт магазин shop store instagram инстаграм вк telegram телеграм озон ozon wildberries формат вертикальн горизонтальн квадратн стил ' +
     'нов нов лучш сам наш ваш ваш дл все очен сделайт сделай созд нужн хоч post banner story sale discount price ' +
-    'card style make new best our your for with the and фон цвет ярк светл темн мягк'
+    'card style make new best our your for with the and фон цвет ярк светл темн мягк ' +
+    // Deliverables and offer words are never the subject.
+    'плакат постер афиш флаер листовк визитк обложк буклет рассылк объявлен покупк бесплатн выгодн подарочн ' +
+    'poster flyer banner promo free offer deal only маркет маркетплейс яндекс авито avito lamoda ламод вб wb ' +
+    // Colours describe the subject ("белые кеды"), they never are it.
+    'бел черн красн син зелен желт розов сер голуб оранжев фиолетов коричнев бежев золот серебрян ' +
+    'white black red blue green yellow pink grey gray orange purple brown beige gold silver ' +
+    // Time and quantity words ("3 дня", "на человека", "было 1290").
+    'ден дня дне дню недел месяц год выходн будн утр вечер ночн сегодн завтр врем человек штук был стал перв втор трет'
   )
     .split(' ')
     .filter(Boolean),
@@ -188,7 +196,8 @@ const EXTRA: Record<string, string> = {
   котенок: 'cat-face',
   котят: 'cat-face',
   груминг: 'dog-face',
-  шин: 'automobile',
+  шин: 'wheel',
+  колес: 'wheel',
   шиномонтаж: 'automobile',
   автомойк: 'automobile',
   такси: 'taxi',
@@ -206,6 +215,10 @@ const EXTRA: Record<string, string> = {
   спа: 'person-getting-massage',
   ресниц: 'eye',
   бров: 'eye',
+  салют: 'fireworks',
+  раф: 'hot-beverage',
+  кешбэк: 'money-bag',
+  кэшбэк: 'money-bag',
   coffee: 'hot-beverage',
   bakery: 'croissant',
   manicure: 'nail-polish',
@@ -266,25 +279,38 @@ function buildLemmaIndex(icons: IconSet): Map<string, Map<string, number>> {
   return byLemma;
 }
 
-/** Russian lemma → the glossary's first English sense, for icons CLDR ru has no word for. */
-let glossaryEnglish: Map<string, string> | undefined;
-function englishFor(lemma: string): string | undefined {
+/** Russian word or lemma → the glossaries' English senses, for icons CLDR ru has no word for. */
+let glossaryEnglish: Map<string, string[]> | undefined;
+function englishFor(keys: ReadonlyArray<string | undefined>): string[] {
   if (!glossaryEnglish) {
-    glossaryEnglish = new Map();
+    const map = new Map<string, string[]>();
+    const put = (key: string, english: string): void => {
+      const list = map.get(key) ?? [];
+      if (!list.includes(english)) list.push(english);
+      map.set(key, list);
+    };
+    // The domain glossary is keyed by dictionary forms ("кеды", "часы"): by the form and by its lemma here.
     for (const entry of DOMAIN_GLOSSARY) {
       const key = entry.ru.toLowerCase().replace(/ё/gu, 'е');
-      if (!key.includes(' ') && !glossaryEnglish.has(key) && entry.senses[0])
-        glossaryEnglish.set(key, entry.senses[0].en);
+      if (key.includes(' ')) continue;
+      for (const sense of entry.senses) put(key, sense.en);
     }
-    // The older marketing glossary is keyed by word forms: by their lemma here.
+    // The older marketing glossary is keyed by word forms: by their lemma too.
     for (const entry of GLOSSARY_ENTRIES) {
       const form = entry.ru.toLowerCase().replace(/ё/gu, 'е');
       if (form.includes(' ')) continue;
-      const key = bestReading(form)?.lemma ?? form;
-      if (!glossaryEnglish.has(key)) glossaryEnglish.set(key, entry.en);
+      put(form, entry.en);
+      const lemma = bestReading(form)?.lemma;
+      if (lemma) put(lemma, entry.en);
     }
+    glossaryEnglish = map;
   }
-  return glossaryEnglish.get(lemma);
+  const out: string[] = [];
+  for (const key of keys) {
+    if (!key) continue;
+    for (const english of glossaryEnglish.get(key) ?? []) if (!out.includes(english)) out.push(english);
+  }
+  return out;
 }
 
 const words = (text: string): string[] =>
@@ -338,43 +364,264 @@ function extraByPrefix(word: string): Map<string, number> | undefined {
   return undefined;
 }
 
+/**
+ * Kinds of things CLDR has no icon for → the icon of their kind (a hypernym fallback: any pastry is a cake or a
+ * croissant, any flower a bouquet, any dog breed a dog). Keys are lemma prefixes (≥ 5 letters) or whole lemmas
+ * (shorter ones, so "такса" is not "такси"). Written from the domain, not from any test set.
+ */
+const KINDS: ReadonlyArray<readonly [string, string]> = [
+  [
+    'shortcake',
+    'эклер пирожн чизкейк тирамису наполеон медовик тарт тартал профитрол меренг безе штрудел макарун пахлав чак-чак рулет',
+  ],
+  ['cupcake', 'маффин кекс капкейк брауни'],
+  ['croissant', 'булк булочк слойк синнабон пирожок ватрушк плюшк выпечк сдоб бриош хачапур самс'],
+  ['pancakes', 'блин блинчик оладь оладий сырник вафл'],
+  [
+    'bouquet',
+    'пион хризантем гортенз ромашк лилия орхиде гербер альстромери эустом ранункулюс гвоздик лаванд нарцисс астра сирен фиалк калла цветочек цветок флорист',
+  ],
+  [
+    'dog',
+    'лабрадор хаски корги мопс шпиц такса бигль пудель овчарк ретривер чихуахуа йорк йоркшир бульдог доберман ротвейлер далматин спаниель терьер сеттер самоед акита шиба алабай пес псин собачк',
+  ],
+  ['cat', 'мейн-кун британец бенгал сфинкс котик кошечк котейк кис киса'],
+  ['fish', 'лосось семга форель тунец треска сельдь скумбри дорадо сибас карп щука судак горбуш креветк'],
+  ['running-shoe', 'кед кеды слипон сникер'],
+  ['mans-shoe', 'лофер мокасин оксфорд дерби броги'],
+  ['high-heeled-shoe', 'туфл туфел лодочк'],
+  ['womans-boot', 'сапог ботфорт угги ботильон'],
+  ['hiking-boot', 'ботинок ботинк берц'],
+  ['thong-sandal', 'босонож сандал шлепан сланц вьетнамк'],
+  ['coat', 'пальто пуховик куртк плащ тренч дубленк шуба жилет парка бомбер ветровк'],
+  ['t-shirt', 'свитшот лонгслив толстовк худи джемпер кардиган свитер водолазк поло майка рубашк блуз футболк'],
+  ['jeans', 'брюки штаны джинс легинс лосин чинос'],
+  ['dress', 'платье сарафан юбка'],
+  ['candy', 'конфет зефир мармелад пастил леденец трюфел драже ириск'],
+  ['bed', 'матрас кровать подушк одеял постельн плед простын'],
+  ['couch-and-lamp', 'кресло мебель пуф софа тахта'],
+  ['mobile-phone', 'айфон iphone смартфон гаджет'],
+  ['kick-scooter', 'самокат электросамокат'],
+  ['teapot', 'чайник'],
+  ['house', 'квартир коттедж таунхаус новостройк жилье'],
+  ['baby-bottle', 'коляск подгузник пустышк соска'],
+  ['lotion-bottle', 'парфюм туалетн аромат шампун гель лосьон сыворотк'],
+].map(([icon, keys]) => [icon, keys] as const);
+const KIND_OF = new Map<string, string>(
+  KINDS.flatMap(([icon, keys]) => keys.split(' ').map((k) => [k, icon] as const)),
+);
+
+let kindByStem: Map<string, string> | undefined;
+
+/** The icon of a lemma's kind: whole lemma first, then the same Snowball stem, then a ≥ 5-letter prefix. */
+function kindOf(lemma: string): string | undefined {
+  const exact = KIND_OF.get(lemma);
+  if (exact) return exact;
+  kindByStem ??= new Map([...KIND_OF].reverse().map(([key, icon]) => [stemOf(key), icon]));
+  const byStem = kindByStem.get(stemOf(lemma));
+  if (byStem) return byStem;
+  for (const [key, icon] of KIND_OF) if (key.length >= 5 && lemma.startsWith(key)) return icon;
+  return undefined;
+}
+
+/** Modifier prefixes of compounds whose head is the rest ("термокружка" → кружка, "электросамокат" → самокат). */
+const MODIFIER_PREFIXES = [
+  'термо',
+  'электро',
+  'мини',
+  'микро',
+  'смарт',
+  'эко',
+  'био',
+  'аква',
+  'супер',
+  'мега',
+  'гидро',
+  'фито',
+];
+/** Prefixes that name the subject themselves ("автомойка": a car). */
+const SUBJECT_PREFIXES: ReadonlyArray<readonly [string, string]> = [
+  ['авто', 'automobile'],
+  ['мото', 'motorcycle'],
+  ['вело', 'bicycle'],
+  ['фото', 'camera'],
+  ['зоо', 'dog-face'],
+];
+
+/** Diminutive and affectionate suffixes → the base word's candidates ("котик" → кот, "чашечка" → чашка). */
+function undiminished(lemma: string): string[] {
+  const rules: ReadonlyArray<readonly [RegExp, string]> = [
+    [/^(.{2,})[ое]чка$/u, '$1ка'],
+    [/^(.{2,})ичек$/u, '$1ик'],
+    [/^(.{2,})очек$/u, '$1ок'],
+    [/^(.{2,})ечек$/u, '$1ок'],
+    [/^(.{3,})ушка$/u, '$1а'],
+    [/^(.{3,})юшка$/u, '$1я'],
+    [/^(.{3,})ишка$/u, '$1'],
+    [/^(.{3,})чик$/u, '$1'],
+    [/^(.{3,})ик$/u, '$1'],
+    [/^(.{3,})ок$/u, '$1'],
+    [/^(.{3,})ек$/u, '$1'],
+    [/^(.{3,})енок$/u, '$1'],
+    [/^(.{3,})онок$/u, '$1'],
+    [/^(.{3,})ка$/u, '$1'],
+  ];
+  const out: string[] = [];
+  for (const [re, to] of rules) if (re.test(lemma)) out.push(lemma.replace(re, to));
+  return out;
+}
+
+/** Icons an English word or phrase names: one-word labels count fully, a keyword few icons share counts as a label. */
+function englishStrong(english: string, byStem: Map<string, Map<string, number>>): Map<string, number> | undefined {
+  const hits = englishHits(english, byStem);
+  if (!hits) return undefined;
+  if (hits.size > 3) return [...hits.values()].some((w) => w >= 2) ? hits : undefined;
+  return new Map([...hits].map(([name, w]) => [name, Math.max(w, 2)]));
+}
+
+const strongest = (hits: Map<string, number> | undefined): number => (hits ? Math.max(0, ...hits.values()) : 0);
+
+/** Two adjacent words that together name one subject ("ёлочные игрушки" are Christmas decorations). */
+const PHRASES: ReadonlyArray<readonly [string, string, string]> = [
+  ['елочн', 'игрушк', 'christmas-tree'],
+  ['новогодн', 'игрушк', 'christmas-tree'],
+  ['черн', 'пятниц', 'shopping-bags:2.5'],
+  ['black', 'friday', 'shopping-bags:2.5'],
+  ['постельн', 'бел', 'bed'],
+  ['ручн', 'работ', ''],
+  ['стиральн', 'машин', 'basket'],
+  ['hand', 'made', ''],
+];
+
+/** Promo codes ("SWEET10") and model numbers are not words of the subject. */
+const CODE = /\b(?=[A-Za-z]*\d)[A-Za-z\d]{3,}\b/gu;
+
+/** Evidence for one word: icon → weight, from the strongest source that names a subject. */
+function wordHits(
+  w: string,
+  reading: WordAnalysis | undefined,
+  readings: readonly WordAnalysis[],
+  idx: Index,
+): Map<string, number> | undefined {
+  const { byStem, byLemma } = idx;
+  const stem = stemOf(w);
+  const lemma = reading?.lemma;
+  // The form first: "часы" is a watch in a shop, though its lemma is час (hour).
+  const hand = EXTRA_BY_LEMMA.get(w) ?? (lemma ? EXTRA_BY_LEMMA.get(lemma) : undefined);
+  if (hand) return hand;
+  // Pluralia tantum read as themselves ("очки", "джинсы", "ножницы"), then the best reading's lemma.
+  const lemmas = [
+    ...new Set([
+      ...readings.filter((r) => r.lemma === w && r.pos === 'NOUN').map((r) => r.lemma),
+      ...(lemma ? [lemma] : []),
+    ]),
+  ];
+  const byReading = lemmas.map((l) => byLemma?.get(l)).find((m) => strongest(m) >= 2);
+  const direct = merged([byReading ?? (lemma ? byLemma?.get(lemma) : undefined), byStem.get(stem), extraByPrefix(w)]);
+  if (strongest(direct) >= 2) return direct;
+  if (!/[а-я]/u.test(w)) {
+    const kind = kindOf(w);
+    return kind ? new Map([[kind, 2.5]]) : direct;
+  }
+  // No CLDR word names it: the base of a diminutive ("котик": кот, not the fur seal CLDR tags котик), a CLDR
+  // keyword only one or two icons carry ("лаванда": hyacinth), a compound's parts, its kind; then CLDR's keywords
+  // (unless so many icons share them that they are noise); then the glossaries' English.
+  const base = lemma ?? w;
+  // The kinds list names some diminutives outright ("котик" is a cat).
+  const named = KIND_OF.get(base);
+  if (named) return new Map([[named, 2.5]]);
+  for (const candidate of undiminished(base)) {
+    const known = morphology?.analyse(candidate).some((r) => r.pos === 'NOUN' && r.lemma === candidate);
+    const hits = known ? (EXTRA_BY_LEMMA.get(candidate) ?? byLemma?.get(candidate)) : undefined;
+    if (strongest(hits) >= 2) return hits;
+  }
+  if (direct && direct.size <= 2) return direct;
+  for (const [prefix, icon] of SUBJECT_PREFIXES) {
+    if (base.startsWith(prefix) && base.length >= prefix.length + 4) return new Map([[icon, 2.5]]);
+  }
+  for (const prefix of MODIFIER_PREFIXES) {
+    if (!base.startsWith(prefix) || base.length < prefix.length + 3) continue;
+    const head = base.slice(prefix.length);
+    const headLemma = morphology?.analyse(head)[0]?.lemma ?? head;
+    const hits = EXTRA_BY_LEMMA.get(headLemma) ?? byLemma?.get(headLemma) ?? byStem.get(stemOf(head));
+    if (strongest(hits) >= 2) return hits;
+    const kind = kindOf(headLemma);
+    if (kind) return new Map([[kind, 2.5]]);
+  }
+  const kind = kindOf(base) ?? kindOf(w);
+  if (kind) return new Map([[kind, 2.5]]);
+  if (direct && direct.size <= 6) return direct;
+  for (const english of englishFor([w, ...lemmas])) {
+    const hits = englishStrong(english, byStem);
+    if (hits) return hits;
+  }
+  return direct;
+}
+
 /** Illustrations for a request's words, best first, one per word, at most `limit`. */
 export function matchIllustrations(text: string, limit = 4): Illustration[] {
   const idx = getIndex();
   if (morphology && !idx.byLemma) idx.byLemma = buildLemmaIndex(idx.icons);
-  const { byStem, byLemma } = idx;
   const chosen: Illustration[] = [];
-  for (const w of words(text)) {
-    const stem = stemOf(w);
-    const reading = /[а-я]/u.test(w) ? bestReading(w) : undefined;
-    const lemma = reading?.lemma;
+  const ws = words(text.replace(CODE, ' '));
+  const stemsOf = ws.map(stemOf);
+  const perWord: Array<{ w: string; hits?: Map<string, number>; factor: number; skip: boolean }> = ws.map((w, i) => {
+    const stem = stemsOf[i];
+    const readings = /[а-я]/u.test(w) ? (morphology?.analyse(w) ?? []) : [];
+    const reading = readings[0];
     // Adjectives and verbs describe the subject; the noun is the subject ("детский рюкзак", "чёрная пятница").
     const factor =
       !reading || reading.pos === 'NOUN' ? 1 : reading.pos === 'ADJF' || reading.pos === 'ADJS' ? 0.5 : 0.7;
-    const viaGlossary = lemma ? englishFor(lemma) : undefined;
-    // A hand-written entry for the lemma decides; else the strongest of lemma, stem and prefix evidence; else
-    // the glossary's English.
-    const hits =
-      // The form first: "часы" is a watch in a shop, though its lemma is час (hour).
-      EXTRA_BY_LEMMA.get(w) ??
-      (lemma ? EXTRA_BY_LEMMA.get(lemma) : undefined) ??
-      merged([lemma ? byLemma?.get(lemma) : undefined, byStem.get(stem), extraByPrefix(w)]) ??
-      (viaGlossary ? englishHits(viaGlossary, byStem) : undefined);
     // Short words are mostly prepositions and particles ("для", "на"); the shop words among them are in EXTRA.
-    if (!hits || STOP.has(stem) || (w.length < 4 && !(stem in EXTRA) && !(w in EXTRA))) continue;
+    // Short nouns the dictionary knows ("дом", "сок", "кот") are kept.
+    const shortNoun = w.length === 3 && reading?.pos === 'NOUN' && reading.known;
+    const skip = STOP.has(stem) || (w.length < 4 && !shortNoun && !(stem in EXTRA) && !(w in EXTRA));
+    return { w, hits: skip ? undefined : wordHits(w, reading, readings, idx), factor, skip };
+  });
+  // Fixed phrases decide for both their words.
+  for (let i = 0; i + 1 < ws.length; i++) {
+    const phrase = PHRASES.find(([a, b]) => stemsOf[i].startsWith(a) && stemsOf[i + 1].startsWith(b));
+    if (!phrase) continue;
+    perWord[i] = { w: ws[i], factor: 1, skip: true };
+    // A phrase that names an occasion rather than a thing ("чёрная пятница") yields to a product named beside it.
+    const [icon, weight] = phrase[2].split(':');
+    perWord[i + 1] = icon
+      ? { w: ws[i + 1], hits: new Map([[icon, Number(weight ?? 3)]]), factor: 1, skip: false }
+      : { w: ws[i + 1], factor: 1, skip: true };
+  }
+  // Two neighbours naming one icon together ("очки солнцезащитные" → sunglasses) outweigh either alone.
+  const pairBonus = new Map<number, Map<string, number>>();
+  for (let i = 0; i + 1 < perWord.length; i++) {
+    const [a, b] = [perWord[i], perWord[i + 1]];
+    if (a.skip || b.skip || !a.hits || !b.hits) continue;
+    for (const [name, wa] of a.hits) {
+      const wb = b.hits.get(name);
+      if (wb === undefined) continue;
+      const noun = a.factor >= b.factor ? i : i + 1;
+      const m = pairBonus.get(noun) ?? new Map<string, number>();
+      // Faces stand for moods, not things: "очки солнцезащитные" are sunglasses, not a smiling face wearing them.
+      m.set(name, Math.max(m.get(name) ?? 0, wa + wb + 1.5 - (name.includes('face') ? 0.1 : 0)));
+      pairBonus.set(noun, m);
+    }
+  }
+  for (const [i, { w, hits, factor, skip }] of perWord.entries()) {
+    if (skip || !hits) continue;
+    const bonus = pairBonus.get(i);
     // Among equally strong icons the first in CLDR order wins (its canonical, most common one).
     let best: [string, number] | undefined;
     for (const [name, weight] of hits) if (!best || weight > best[1]) best = [name, weight];
+    if (bonus) for (const [name, weight] of bonus) if (!best || weight > best[1]) best = [name, weight];
     if (!best) continue;
     // Keywords alone (weight 1) are weak evidence: one keyword shared by many icons is noise.
     if (best[1] === 1 && hits.size > 6) continue;
     // One icon once, scored by the word that names it best ("зубная щетка": the noun, not the adjective).
+    const score = best[1] * (bonus?.has(best[0]) ? 1 : factor);
     const earlier = chosen.find((c) => c.name === best[0]);
     if (earlier) {
-      if (best[1] * factor > earlier.score) Object.assign(earlier, { word: w, score: best[1] * factor });
+      if (score > earlier.score) Object.assign(earlier, { word: w, score });
       continue;
     }
-    chosen.push({ name: best[0], word: w, score: best[1] * factor });
+    chosen.push({ name: best[0], word: w, score });
   }
   // Keyword-only matches count only when nothing named a subject outright.
   const strong = chosen.filter((c) => c.score >= 2);

@@ -1,10 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { type RpcRequest, type RpcName } from '@atelier/contracts';
-import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply } from '../support/billing-refusal';
-import { SignedCallers } from '../support/signed-caller';
+import { type InternalCaller } from '@atelier/service-kit';
+import { SignedCaller, VerifiedCaller } from '../support/signed-caller';
 import { LedgerRepository } from './ledger.repository';
 import { Ledger } from './ledger.service';
 import { CURRENCY } from './money';
@@ -58,17 +59,14 @@ export class AuditLedgerHandler {
 /** `billing.adjust_wallet` (admin, signed caller): credit or debit a wallet with a reason. */
 @Controller()
 export class AdjustWalletHandler {
-  constructor(
-    private readonly adjustments: WalletAdjustments,
-    private readonly callers: SignedCallers,
-  ) {}
+  constructor(private readonly adjustments: WalletAdjustments) {}
 
   @MessagePattern<RpcName>('billing.adjust_wallet')
+  @SignedCaller('admin')
   async answer(
     @Payload() r: RpcRequest<'billing.adjust_wallet'>,
-    @Ctx() ctx: RequestContext,
+    @VerifiedCaller() admin: InternalCaller,
   ): Promise<RpcReplyInit<'billing.adjust_wallet'>> {
-    const admin = this.callers.require(ctx, { admin: true });
     try {
       const done = await this.adjustments.adjust({
         adminId: admin.userId,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SignedCallers } from '../support/signed-caller';
+import { SignedCallerGuard } from '../support/signed-caller';
 import { FaultInjector } from '../support/fault-injector';
 import { AdjustWalletHandler, AuditLedgerHandler, GetLedgerHandler, GetReceiptHandler } from './ledger.handlers';
 import { LedgerAuditProbe } from './ledger-audit.probe';
@@ -9,7 +9,7 @@ import { WalletAdjustments } from './wallet-adjustments.service';
 
 @Module({
   controllers: [GetLedgerHandler, AuditLedgerHandler, AdjustWalletHandler, GetReceiptHandler],
-  providers: [LedgerRepository, Ledger, WalletAdjustments, FaultInjector, LedgerAuditProbe, SignedCallers],
+  providers: [LedgerRepository, Ledger, WalletAdjustments, FaultInjector, LedgerAuditProbe, SignedCallerGuard],
   exports: [Ledger],
 })
 export class LedgerModule {}

@@ -1,10 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { type RpcName, type RpcRequest } from '@atelier/contracts';
-import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { DataSource } from 'typeorm';
 import { refusalReply } from '../support/billing-refusal';
-import { SignedCallers } from '../support/signed-caller';
+import { type InternalCaller } from '@atelier/service-kit';
+import { SignedCaller, VerifiedCaller } from '../support/signed-caller';
 import { Refunds } from './refunds.service';
 import { SandboxPayer } from './sandbox-payer.service';
 import { TopUpRepository } from './top-up.repository';
@@ -41,15 +42,13 @@ export class SettleSandboxPaymentHandler {
     private readonly payer: SandboxPayer,
     private readonly dataSource: DataSource,
     private readonly repo: TopUpRepository,
-    private readonly callers: SignedCallers,
   ) {}
 
   @MessagePattern<RpcName>('billing.settle_sandbox_payment')
+  @SignedCaller({ actsOnField: 'userId' })
   async answer(
     @Payload() r: RpcRequest<'billing.settle_sandbox_payment'>,
-    @Ctx() ctx: RequestContext,
   ): Promise<RpcReplyInit<'billing.settle_sandbox_payment'>> {
-    this.callers.require(ctx, { actsOn: r.userId });
     if (!this.payer.enabled) return { error: { code: 'not_found', message: 'the sandbox provider is disabled' } };
     if (r.outcome !== 'succeeded' && r.outcome !== 'canceled') {
       return { error: { code: 'invalid_outcome', message: 'outcome is succeeded or canceled' } };
@@ -74,15 +73,13 @@ export class AdminListTopUpsHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: TopUpRepository,
-    private readonly callers: SignedCallers,
   ) {}
 
   @MessagePattern<RpcName>('billing.admin_list_top_ups')
+  @SignedCaller('admin')
   async answer(
     @Payload() r: RpcRequest<'billing.admin_list_top_ups'>,
-    @Ctx() ctx: RequestContext,
   ): Promise<RpcReplyInit<'billing.admin_list_top_ups'>> {
-    this.callers.require(ctx, { admin: true });
     const limit = Math.min(Math.max(r.limit || 20, 1), 100);
     const status = ['pending', 'succeeded', 'failed'].includes(r.status) ? r.status : null;
     const cursor = r.cursor ? decodeCursor(r.cursor) : undefined;
@@ -103,17 +100,14 @@ export class AdminListTopUpsHandler {
 /** `billing.refund_top_up` (admin, signed caller): give (part of) a top-up back, with a reason. */
 @Controller()
 export class RefundTopUpHandler {
-  constructor(
-    private readonly refunds: Refunds,
-    private readonly callers: SignedCallers,
-  ) {}
+  constructor(private readonly refunds: Refunds) {}
 
   @MessagePattern<RpcName>('billing.refund_top_up')
+  @SignedCaller('admin')
   async answer(
     @Payload() r: RpcRequest<'billing.refund_top_up'>,
-    @Ctx() ctx: RequestContext,
+    @VerifiedCaller() admin: InternalCaller,
   ): Promise<RpcReplyInit<'billing.refund_top_up'>> {
-    const admin = this.callers.require(ctx, { admin: true });
     try {
       const done = await this.refunds.refund({
         adminId: admin.userId,

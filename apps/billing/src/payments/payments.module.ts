@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SignedCallers } from '../support/signed-caller';
+import { SignedCallerGuard } from '../support/signed-caller';
 import { LedgerModule } from '../ledger/ledger.module';
 import { FaultInjector } from '../support/fault-injector';
 import { PaymentProviders } from './payment-providers';
@@ -27,6 +27,6 @@ import { WebhooksController } from './webhooks.controller';
     AdminListTopUpsHandler,
     RefundTopUpHandler,
   ],
-  providers: [PaymentProviders, TopUpRepository, TopUps, SandboxPayer, Refunds, FaultInjector, SignedCallers],
+  providers: [PaymentProviders, TopUpRepository, TopUps, SandboxPayer, Refunds, FaultInjector, SignedCallerGuard],
 })
 export class PaymentsModule {}

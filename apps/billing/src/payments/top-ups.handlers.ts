@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { type MessageInitShape, type RpcRequest, type TopUpSchema, type RpcName } from '@atelier/contracts';
-import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply } from '../support/billing-refusal';
-import { SignedCallers } from '../support/signed-caller';
+import { SignedCaller } from '../support/signed-caller';
 import type { TopUpRow } from './top-up.repository';
 import { TopUps } from './top-ups.service';
 
@@ -30,17 +30,11 @@ export const decodeCursor = (c: string): { createdAt: string; id: string } | und
 /** `billing.create_top_up`: starts a payment; idempotent per (user, idempotency key). */
 @Controller()
 export class CreateTopUpHandler {
-  constructor(
-    private readonly topUps: TopUps,
-    private readonly callers: SignedCallers,
-  ) {}
+  constructor(private readonly topUps: TopUps) {}
 
   @MessagePattern<RpcName>('billing.create_top_up')
-  async answer(
-    @Payload() r: RpcRequest<'billing.create_top_up'>,
-    @Ctx() ctx: RequestContext,
-  ): Promise<RpcReplyInit<'billing.create_top_up'>> {
-    this.callers.require(ctx, { actsOn: r.userId });
+  @SignedCaller({ actsOnField: 'userId' })
+  async answer(@Payload() r: RpcRequest<'billing.create_top_up'>): Promise<RpcReplyInit<'billing.create_top_up'>> {
     try {
       const { topUp, created } = await this.topUps.create({
         userId: r.userId,

@@ -1,8 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { type RpcRequest, type RpcName } from '@atelier/contracts';
-import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
-import { SignedCallers } from '../support/signed-caller';
+import { type RpcReplyInit } from '@atelier/messaging';
+import { type InternalCaller } from '@atelier/service-kit';
+import { SignedCaller, VerifiedCaller } from '../support/signed-caller';
 import { planToProto } from './plan';
 import { PlanCatalog, PlanValidationError } from './plan-catalog.service';
 
@@ -20,17 +21,14 @@ export class ListPlansHandler {
 /** `billing.upsert_plan` (admin, signed caller): create or replace a plan. */
 @Controller()
 export class UpsertPlanHandler {
-  constructor(
-    private readonly plans: PlanCatalog,
-    private readonly callers: SignedCallers,
-  ) {}
+  constructor(private readonly plans: PlanCatalog) {}
 
   @MessagePattern<RpcName>('billing.upsert_plan')
+  @SignedCaller('admin')
   async answer(
     @Payload() r: RpcRequest<'billing.upsert_plan'>,
-    @Ctx() ctx: RequestContext,
+    @VerifiedCaller() admin: InternalCaller,
   ): Promise<RpcReplyInit<'billing.upsert_plan'>> {
-    const admin = this.callers.require(ctx, { admin: true });
     const p = r.plan;
     if (!p) return { error: { code: 'invalid_plan', message: 'a plan is required' } };
     try {

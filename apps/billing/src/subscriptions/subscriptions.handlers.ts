@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { type RpcRequest, type RpcName } from '@atelier/contracts';
-import { type RequestContext, type RpcReplyInit } from '@atelier/messaging';
+import { type RpcReplyInit } from '@atelier/messaging';
 import { refusalReply as refusal } from '../support/billing-refusal';
-import { SignedCallers } from '../support/signed-caller';
+import { SignedCaller } from '../support/signed-caller';
 import { Subscriptions, subscriptionToProto, type ChangeOutcome } from './subscriptions.service';
 
 const reply = (o: ChangeOutcome): RpcReplyInit<'billing.change_subscription'> => ({
@@ -17,17 +17,13 @@ const reply = (o: ChangeOutcome): RpcReplyInit<'billing.change_subscription'> =>
 /** `billing.change_subscription`: buy, upgrade, downgrade or resume a plan, paid from the wallet. */
 @Controller()
 export class ChangeSubscriptionHandler {
-  constructor(
-    private readonly subscriptions: Subscriptions,
-    private readonly callers: SignedCallers,
-  ) {}
+  constructor(private readonly subscriptions: Subscriptions) {}
 
   @MessagePattern<RpcName>('billing.change_subscription')
+  @SignedCaller({ actsOnField: 'userId' })
   async answer(
     @Payload() r: RpcRequest<'billing.change_subscription'>,
-    @Ctx() ctx: RequestContext,
   ): Promise<RpcReplyInit<'billing.change_subscription'>> {
-    this.callers.require(ctx, { actsOn: r.userId });
     try {
       return reply(await this.subscriptions.change(r.userId, r.plan, r.quotedChargeKopecks));
     } catch (err) {
@@ -39,17 +35,13 @@ export class ChangeSubscriptionHandler {
 /** `billing.cancel_subscription`: stop renewing at period end. */
 @Controller()
 export class CancelSubscriptionHandler {
-  constructor(
-    private readonly subscriptions: Subscriptions,
-    private readonly callers: SignedCallers,
-  ) {}
+  constructor(private readonly subscriptions: Subscriptions) {}
 
   @MessagePattern<RpcName>('billing.cancel_subscription')
+  @SignedCaller({ actsOnField: 'userId' })
   async answer(
     @Payload() r: RpcRequest<'billing.cancel_subscription'>,
-    @Ctx() ctx: RequestContext,
   ): Promise<RpcReplyInit<'billing.cancel_subscription'>> {
-    this.callers.require(ctx, { actsOn: r.userId });
     try {
       const o = await this.subscriptions.cancel(r.userId);
       return { subscription: subscriptionToProto(o.subscription) };

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SignedCallers } from '../support/signed-caller';
+import { SignedCallerGuard } from '../support/signed-caller';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PlansModule } from '../plans/plans.module';
 import { FaultInjector } from '../support/fault-injector';
@@ -15,7 +15,7 @@ import { Subscriptions } from './subscriptions.service';
 @Module({
   imports: [PlansModule, LedgerModule],
   controllers: [ChangeSubscriptionHandler, CancelSubscriptionHandler, PreviewSubscriptionChangeHandler],
-  providers: [SubscriptionRepository, Subscriptions, SubscriptionRenewalScheduler, FaultInjector, SignedCallers],
+  providers: [SubscriptionRepository, Subscriptions, SubscriptionRenewalScheduler, FaultInjector, SignedCallerGuard],
   exports: [Subscriptions],
 })
 export class SubscriptionsModule {}

@@ -7,7 +7,7 @@ import { briefOf } from '../creative/brief-of';
 import { ImageBackend, type BackendOutput, type ImageRequest } from './image-backend';
 
 /** Version of the embedded default's drawing: bump when the same request draws different pixels. */
-export const EMBEDDED_DEFAULT_VERSION = '3';
+export const EMBEDDED_DEFAULT_VERSION = '4';
 
 /**
  * Default backend, no model needed: the request's subject as vector illustrations (Fluent Emoji Flat, matched by

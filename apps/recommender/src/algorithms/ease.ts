@@ -67,6 +67,17 @@ export function gramMatrix(matrix: UserItemMatrix, binary: boolean): Float64Arra
   return g;
 }
 
+/** EASE's closed form from the Gram matrix (consumed: its diagonal gets λ): B = I − P·diag(1/diag(P)), P = (G + λI)⁻¹. */
+export function easeWeights(g: Float64Array, n: number, lambda: number): Float32Array {
+  for (let i = 0; i < n; i++) g[i * n + i] += lambda;
+  const p = invertSpd(g, n);
+  const b = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) b[i * n + j] = i === j ? 0 : -p[i * n + j] / p[j * n + j];
+  }
+  return b;
+}
+
 /**
  * EASE (Steck 2019): the item-item weight matrix B minimising ‖X − XB‖² + λ‖B‖² with diag(B) = 0,
  * in closed form B = I − P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹. Scores of a user: x_u·B.
@@ -76,19 +87,16 @@ export class EaseScorer implements ItemScorer {
   /** Row-major n×n item weights (Float32 to halve the memory). */
   readonly b: Float32Array;
 
+  /** `weights`: B already solved (e.g. off the event loop by `easeWeights` on this matrix's Gram matrix). */
   constructor(
     private readonly matrix: UserItemMatrix,
     readonly lambda = 300,
-    private readonly binary = true,
+    binary = true,
+    weights?: Float32Array,
   ) {
     const n = matrix.items;
-    const g = gramMatrix(matrix, binary);
-    for (let i = 0; i < n; i++) g[i * n + i] += lambda;
-    const p = invertSpd(g, n);
-    this.b = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) this.b[i * n + j] = i === j ? 0 : -p[i * n + j] / p[j * n + j];
-    }
+    if (weights && weights.length !== n * n) throw new Error(`EASE weights for ${weights.length} cells, need ${n * n}`);
+    this.b = weights ?? easeWeights(gramMatrix(matrix, binary), n, lambda);
   }
 
   scores(user: number): Float32Array {

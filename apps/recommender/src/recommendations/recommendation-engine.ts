@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { CappedEaseScorer } from '../algorithms/capped-ease';
+import { easeWeightsOffThread } from '../algorithms/ease-off-thread';
 import { rocchioProfile } from '../algorithms/content';
 import { diversifyByDpp, type DiversifyOutcome } from '../algorithms/dpp-diversify';
 import { blend, gatherCandidates, type BlendSource } from '../algorithms/hybrid-blend';
@@ -38,8 +39,11 @@ import { quotePrompt, STUDIO_FEEDBACK_WEIGHT, studioPromptVector } from '../stud
 export const BLEND_WEIGHTS = SERVED_HYBRID.weights;
 /** Candidates each stage-1 source contributes. */
 const CANDIDATES_PER_SOURCE = SERVED_HYBRID.candidatesPerSource;
-/** Dense EASE (an n³ inverse that blocks the event loop ~0.5 s at 1000) while the interacted catalogue is at most this large; item-kNN otherwise. */
-const EASE_MAX_ITEMS = 1000;
+/**
+ * Dense EASE while the interacted catalogue is at most this large, item-kNN otherwise. Its n³ solve runs in a
+ * worker thread (seconds at this size, which blocked the event loop when it ran on it); eval:recs uses the same cap.
+ */
+const EASE_MAX_ITEMS = 2500;
 /** The DPP stage picks k from this many × k of the best blended candidates. */
 const DIVERSITY_POOL_FACTOR = 3;
 /** Style modes draw their seats from this many × k of the ranked candidates. */
@@ -234,7 +238,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const knn = train.length ? new ItemKnnScorer(matrix, 50) : undefined;
     const ease =
       train.length && interacted <= EASE_MAX_ITEMS
-        ? new CappedEaseScorer(matrix, SERVED_HYBRID.collaborative.lambda, EASE_MAX_ITEMS)
+        ? await CappedEaseScorer.build(matrix, SERVED_HYBRID.collaborative.lambda, EASE_MAX_ITEMS, easeWeightsOffThread)
         : undefined;
     // Sequential rules over each user's positive items in the order they first touched them.
     const sequential = train.length
