@@ -13,8 +13,12 @@
  * through GET /v1/catalog/search with mode=lexical (PostgreSQL full text + trigram, the search without a checkpoint),
  * mode=semantic (text tower → image-tower item embeddings) and mode=hybrid (reciprocal rank fusion); relevant =
  * colour, gender and article type all match.
+ *
+ * `--lexical-only` needs no checkpoint: the same held-out rule (no training ids to exclude), only mode=lexical, so
+ * Russian queries (through @atelier/ru-en) and English ones can be compared on the full-text search alone.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -113,23 +117,28 @@ async function main(): Promise<void> {
       k: { type: 'string', default: '10' },
       'min-relevant': { type: 'string', default: '3' },
       'with-labels': { type: 'boolean', default: false },
+      'lexical-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'npm run eval:search -- [--models DIR] [--data DIR] [--limit N] [--k 10] [--min-relevant 3] [--with-labels]',
+      'npm run eval:search -- [--models DIR] [--data DIR] [--limit N] [--k 10] [--min-relevant 3] [--with-labels] [--lexical-only]',
     );
     return;
   }
   const k = Number(values.k);
-  const checkpoint = await loadContrastiveCheckpoint(values.models);
-  if (!checkpoint) throw new Error(`no contrastive checkpoint in ${values.models}: run npm run train:contrastive`);
-  if (!checkpoint.split) throw new Error(`${checkpoint.file} does not record its training split: retrain it`);
-  if (checkpoint.split.heldOut !== HELD_OUT_RULE) {
-    throw new Error(`${checkpoint.file} holds out "${checkpoint.split.heldOut}", this evaluation "${HELD_OUT_RULE}"`);
+  const lexicalOnly = values['lexical-only'];
+  const modes: readonly Mode[] = lexicalOnly ? ['lexical'] : MODES;
+  const checkpoint = lexicalOnly ? undefined : await loadContrastiveCheckpoint(values.models);
+  if (!lexicalOnly) {
+    if (!checkpoint) throw new Error(`no contrastive checkpoint in ${values.models}: run npm run train:contrastive`);
+    if (!checkpoint.split) throw new Error(`${checkpoint.file} does not record its training split: retrain it`);
+    if (checkpoint.split.heldOut !== HELD_OUT_RULE) {
+      throw new Error(`${checkpoint.file} holds out "${checkpoint.split.heldOut}", this evaluation "${HELD_OUT_RULE}"`);
+    }
   }
-  const trained = new Set(checkpoint.split.trainIds);
+  const trained = new Set(checkpoint?.split?.trainIds ?? []);
   const imageDir = join(values.data, 'images_60x80');
   const photos = new Set(readdirSync(imageDir).map((f) => f.replace(/\.jpg$/, '')));
   const catalogue = readFashionProducts(
@@ -138,7 +147,7 @@ async function main(): Promise<void> {
   ).slice(0, Number(values.limit));
   const leaked = catalogue.filter((p) => trained.has(p.id)).length;
   console.log(
-    `checkpoint ${checkpoint.file} (${checkpoint.trainedAt}): ${trained.size} training pairs; catalogue ` +
+    `${checkpoint ? `checkpoint ${checkpoint.file} (${checkpoint.trainedAt})` : 'no checkpoint (--lexical-only)'}: ${trained.size} training pairs; catalogue ` +
       `${catalogue.length} held-out products (${HELD_OUT_RULE}, 60x80 photo), ${leaked} of them among the training ids`,
   );
   if (leaked > 0) throw new Error('held-out catalogue overlaps the training pairs');
@@ -150,7 +159,7 @@ async function main(): Promise<void> {
   const articleTypeOf = new Map(catalogue.map((p) => [p.id, p.articleType]));
 
   const throwaway = throwawayEnvironment({
-    RECOMMENDER_MODELS_DIR: resolve(values.models),
+    RECOMMENDER_MODELS_DIR: lexicalOnly ? mkdtempSync(join(tmpdir(), 'atelier-no-models-')) : resolve(values.models),
     RECOMMENDER_REFRESH_INTERVAL_MS: '30000',
     VISUAL_EXTRACTORS: 'colour',
   });
@@ -166,7 +175,7 @@ async function main(): Promise<void> {
     const base = mesh.url('recommender');
     const started = Date.now();
     await importCatalogue(base, catalogue, imageDir, values['with-labels']);
-    await waitIndexed(base, catalogue.length);
+    if (!lexicalOnly) await waitIndexed(base, catalogue.length);
     console.log(
       `imported and indexed ${catalogue.length} items in ${((Date.now() - started) / 1000).toFixed(0)} s ` +
         `(${values['with-labels'] ? 'title, photo, category and colour/gender attributes' : 'title and photo only'})`,
@@ -178,7 +187,7 @@ async function main(): Promise<void> {
     const ignored = new Map<string, number>();
     const examples = new Map<QueryLanguage, string[]>();
     for (const q of queries) {
-      for (const mode of MODES) {
+      for (const mode of modes) {
         const t0 = process.hrtime.bigint();
         const body = await json<SearchBody>(
           await fetch(`${base}/v1/catalog/search?q=${encodeURIComponent(q.text)}&limit=${k}&mode=${mode}`, {
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
         }
         if (mode === 'semantic') for (const t of body.ignoredTerms ?? []) ignored.set(t, (ignored.get(t) ?? 0) + 1);
         const shown = examples.get(q.language) ?? [];
-        if (mode === 'hybrid' && shown.length < 3) {
+        if (mode === modes[modes.length - 1] && shown.length < 3) {
           const marks = ranked.map((id) => (q.relevant.has(id) ? '✓' : '·')).join('');
           examples.set(q.language, [...shown, `  "${q.text}" (${q.relevant.size} relevant): ${marks}`]);
         }
@@ -219,7 +228,7 @@ async function main(): Promise<void> {
       );
       console.log(`| method | P@${k} | R@${k} | R@${k} non-literal titles | type P@${k} | answered |`);
       console.log('|---|---|---|---|---|---|');
-      for (const mode of MODES) {
+      for (const mode of modes) {
         const m = meanScores(scores.get(`${language}|${mode}`) ?? []);
         const name = {
           lexical: 'lexical (full text + trigram; today)',
@@ -243,15 +252,17 @@ async function main(): Promise<void> {
       const top = [...ignored].sort((a, b) => b[1] - a[1]).slice(0, 12);
       console.log(`\nquery words the text tower never saw (left out): ${top.map(([t, n]) => `${t} ×${n}`).join(', ')}`);
     }
-    console.log('\nhybrid top-10 of a few queries (✓ labels match):');
+    console.log(`\n${modes[modes.length - 1] ?? 'hybrid'} top-${k} of a few queries (✓ labels match):`);
     for (const e of [...examples.values()].flat()) console.log(e);
     const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((p / 100) * (xs.length - 1))];
     console.log(
       '\nlatency over HTTP, p50 / p95: ' +
-        MODES.map(
-          (m) =>
-            `${m} ${pct(latencies.get(m) ?? [0], 50).toFixed(1)} / ${pct(latencies.get(m) ?? [0], 95).toFixed(1)} ms`,
-        ).join(', '),
+        modes
+          .map(
+            (m) =>
+              `${m} ${pct(latencies.get(m) ?? [0], 50).toFixed(1)} / ${pct(latencies.get(m) ?? [0], 95).toFixed(1)} ms`,
+          )
+          .join(', '),
     );
   } finally {
     await mesh.stopAll();

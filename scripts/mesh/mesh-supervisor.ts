@@ -21,6 +21,8 @@ export interface MeshOptions {
    * A service with more than one replica gets a local load balancer on its public port (see `url`).
    */
   replicas?: number | Partial<Record<ServiceName, number>>;
+  /** How long `startAll` waits for each replica's /health/ready (default 120 s; a loaded machine may need more). */
+  readyTimeoutMs?: number;
 }
 
 /** Replicas from the MESH_REPLICAS environment variable (a number), for the start command, benches and tests. */
@@ -104,7 +106,9 @@ export class MeshSupervisor {
   async startAll(services: readonly ServiceName[] = SERVICES): Promise<void> {
     await Promise.all(services.map((s) => this.balance(s)));
     for (const s of services) for (const r of this.indexes(s)) this.spawn(s, r);
-    await Promise.all(services.flatMap((s) => this.indexes(s).map((r) => this.waitReady(s, undefined, r))));
+    await Promise.all(
+      services.flatMap((s) => this.indexes(s).map((r) => this.waitReady(s, this.options.readyTimeoutMs, r))),
+    );
   }
 
   async start(service: ServiceName, replica?: number): Promise<void> {

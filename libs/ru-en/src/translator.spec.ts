@@ -1,4 +1,5 @@
 import { DEBIAN_DICTIONARIES, DictionaryLexicon, EnTranslator, RuEnTranslator, RussianMorphology } from './index';
+import { participleKey } from './translator';
 import { spokenFrequencies } from './lexicon';
 import { LruCache } from './lru';
 
@@ -119,6 +120,28 @@ describe('RuEnTranslator: issue 15 development-set fixes', () => {
     expect(first.repaired).toEqual([{ from: 'расродажа', to: 'распродажа' }]);
     expect(second.repaired).toEqual(first.repaired);
     expect(second.text).toBe(first.text);
+  });
+});
+
+describe('wider glossary and participles', () => {
+  it('files a participle under its own dictionary form, not its verb', () => {
+    expect(participleKey('увлажняющую')).toBe('увлажняющий');
+    expect(participleKey('подержанных')).toBe('подержанный');
+    expect(participleKey('удаленная')).toBe('удаленный');
+    expect(en('увлажняющую маску для волос')).toBe('moisturizing hair mask');
+    expect(en('подержанный автомобиль')).toBe('used car');
+    // Without the dictionaries too: the glossary alone knows these fields.
+    expect(glossaryOnly.translate('светоотражающий поводок').text).toBe('reflective leash');
+  });
+
+  it('covers auto, medicine, education, pets, sport and kids vocabulary, with the sense the context votes for', () => {
+    expect(en('ремонт квартиры')).toBe('apartment renovation');
+    expect(en('ремонт телефонов')).toBe('phone repair');
+    expect(en('урок гитары для подростков')).toBe('teenager guitar lesson');
+    expect(en('открылся новый автосервис')).toBe('opening new car service');
+    expect(glossaryOnly.translate('детская кроватка').text).toBe('crib');
+    expect(glossaryOnly.translate('щенок в корзинке').text).toBe('puppy in basket');
+    expect(glossaryOnly.translate('гантели и коврик для йоги').text).toBe('dumbbells and yoga mat');
   });
 });
 

@@ -642,7 +642,9 @@ export class RuEnTranslator {
     const genitiveOf = (lemma: string): boolean =>
       readings.some((a) => a.lemma === lemma && (a.case === 'gent' || a.case === 'gen2'));
     for (const reading of ordered) {
-      const value = this.glossary.get(reading.lemma) ?? this.glossary.get(form);
+      // A participle is filed under its verb ("увлажняющий" → увлажнять); its own dictionary form is tried first.
+      const participle = reading.pos === 'PRTF' ? this.glossary.get(participleKey(form)) : undefined;
+      const value = participle ?? this.glossary.get(reading.lemma) ?? this.glossary.get(form);
       if (value) {
         const unit = done(this.chooseSense(value.senses, domains), 'glossary', reading.lemma);
         return {
@@ -961,6 +963,16 @@ const DIMINUTIVE_SUFFIXES: ReadonlyArray<readonly [string, readonly string[]]> =
   ['енька', ['а', 'я']],
   ['ушка', ['а']],
 ];
+
+/**
+ * The masculine nominative singular of a full participle form, the key the glossary files participles under
+ * ("увлажняющую" → увлажняющий, "подержанных" → подержанный, "удалённая" → удаленный).
+ */
+export function participleKey(form: string): string {
+  const m = /^(.+?)(ая|яя|ую|юю|ое|ее|ые|ие|ых|их|ым|им|ыми|ими|ого|его|ому|ему|ом|ем|ой|ей|ый|ий)$/u.exec(form);
+  if (!m?.[1]) return form;
+  return m[1] + (/[щшжчкгх]$/u.test(m[1]) ? 'ий' : 'ый');
+}
 
 /** Candidate base lemmas of a derived adjective or a diminutive noun (tried only when the word itself is unknown). */
 function derivationBases(lemma: string, pos: string): string[] {

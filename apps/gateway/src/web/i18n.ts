@@ -4,6 +4,8 @@ import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
 import { productCardsEn, productCardsRu } from './i18n-product-cards';
+import { visualStrategyEn, visualStrategyRu } from './i18n-visual-strategy';
+import { datingEn, datingRu } from './i18n-dating';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -424,6 +426,8 @@ const ru = {
   ...accountRu,
   ...galleryRu,
   ...productCardsRu,
+  ...visualStrategyRu,
+  ...datingRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -839,6 +843,8 @@ const en: Record<MessageKey, string> = {
   ...accountEn,
   ...galleryEn,
   ...productCardsEn,
+  ...visualStrategyEn,
+  ...datingEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

@@ -16,6 +16,18 @@ import {
   SERVICES_MORE,
   SMM_MORE,
 } from './domain-glossary-more';
+import {
+  AUTO_WIDE,
+  EDUCATION_WIDE,
+  EVERYDAY_WIDE,
+  HOME_WIDE,
+  KIDS_WIDE,
+  MEDICAL_WIDE,
+  NATURE_WIDE,
+  PETS_WIDE,
+  SPORT_WIDE,
+  TRADES_WIDE,
+} from './domain-glossary-wide';
 
 export const DOMAINS = [
   'retail',
@@ -522,6 +534,16 @@ export const DOMAIN_GLOSSARY: readonly DomainEntry[] = [
   ...block('events', EVENTS_MORE),
   ...block('smm', SMM_MORE),
   ...block('retail', NATURE_MORE),
+  ...block('services', AUTO_WIDE),
+  ...block('services', MEDICAL_WIDE),
+  ...block('services', EDUCATION_WIDE),
+  ...block('retail', PETS_WIDE),
+  ...block('events', SPORT_WIDE),
+  ...block('retail', KIDS_WIDE),
+  ...block('real_estate', HOME_WIDE),
+  ...block('services', TRADES_WIDE),
+  ...block('retail', NATURE_WIDE),
+  ...block('retail', EVERYDAY_WIDE),
   ...block('fashion', COLOURS, 'a'),
   // "черного цвета" after a noun is its colour: "наушники черного цвета" → black headphones.
   ...block('fashion', Object.fromEntries(Object.entries(COLOURS).map(([ru, en]) => [`${ru} цвет`, en])), 'a'),
