@@ -10,6 +10,7 @@ import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { GenerationsModule } from './generations/generations.module';
 import { GalleryModule } from './gallery/gallery.module';
+import { GenerationBatchesModule } from './generation-batches/generation-batches.module';
 import { ApiErrorFilter } from '@atelier/service-kit';
 import { ApiValidationPipe } from './http/api-validation.pipe';
 import { IdempotentPostsInterceptor } from './http/idempotent-posts.interceptor';
@@ -36,6 +37,7 @@ import { WebModule } from './web/web.module';
     AccountsModule,
     AccountModule,
     GenerationsModule,
+    GenerationBatchesModule,
     GalleryModule,
     BrandProfilesModule,
     BillingHttpModule,

@@ -197,7 +197,7 @@ export const isRpcName = (value: string): value is RpcName => Object.hasOwn(RPCS
  */
 export const PAYLOAD_RULES = {
   freeFormIds: new Set<string>(['external_id']),
-  optionalIds: new Set<string>(['brand_profile_id', 'ledger_transaction_id', 'admin_id']),
+  optionalIds: new Set<string>(['brand_profile_id', 'ledger_transaction_id', 'admin_id', 'batch_id']),
   ranges: {
     n: [1, 16],
     reserved_images: [0, 16],

@@ -196,6 +196,7 @@ export class AccountSecurity implements OnApplicationShutdown {
       }>;
       await m.query(`DELETE FROM gateway.feedback WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM gateway.generation_idempotency_keys WHERE user_id = $1`, [userId]);
+      await m.query(`DELETE FROM gateway.generation_batches WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM gateway.generations WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM gateway.login_failures WHERE email = $1`, [user.email]);
       // Sessions, refresh tokens and account tokens cascade with the user.

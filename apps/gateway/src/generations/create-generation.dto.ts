@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -16,6 +18,10 @@ import {
 } from 'class-validator';
 import { IMAGE_BACKEND_NAMES, type ImageBackendName } from '@atelier/image-capabilities';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+/** Most items one batch may name (one creative, one image, each). */
+export const MAX_BATCH_ITEMS = 50;
 
 /**
  * Text and brand colours to put on the images (set on every backend's images). Fields left out are read from the
@@ -166,4 +172,57 @@ export class CreateGenerationDto {
   @ValidateNested()
   @Type(() => CreativeBriefDto)
   creative?: CreativeBriefDto;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "one of your shop's catalogue items: its photo becomes the subject (studio background removed), its title " +
+      "and price fill what creative leaves out; another shop's item is 404 item_not_found",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(UUID_PATTERN, { message: 'itemId must be a catalogue item id (UUID)' })
+  itemId?: string;
+}
+
+/** One creative per catalogue item: `POST /v1/generation-batches`. */
+export class CreateGenerationBatchDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: MAX_BATCH_ITEMS, description: "your shop's item ids" })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_ITEMS)
+  @ArrayUnique((id: string) => (typeof id === 'string' ? id.toLowerCase() : id), {
+    message: 'itemIds must not repeat an item',
+  })
+  @Matches(UUID_PATTERN, { each: true, message: 'itemIds must be catalogue item ids (UUIDs)' })
+  itemIds!: string[];
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    example: 'карточки для маркетплейса',
+    description: "the request for every card; each item's title when omitted",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  prompt?: string;
+
+  @ApiPropertyOptional({ example: 'marketplace_card' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z_]{1,40}$/, { message: 'platform must be a lowercase identifier such as instagram_post' })
+  platform?: string;
+
+  @ApiPropertyOptional({ enum: IMAGE_BACKEND_NAMES })
+  @IsOptional()
+  @IsIn(IMAGE_BACKEND_NAMES)
+  backend?: ImageBackendName;
+
+  @ApiPropertyOptional({ example: 'none' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(?:none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/iu, {
+    message: "brandProfileId must be a brand profile's id or 'none'",
+  })
+  brandProfileId?: string;
 }

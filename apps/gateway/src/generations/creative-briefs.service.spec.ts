@@ -14,7 +14,7 @@ const text = (n: number): string => 'Широкий шрифт '.repeat(n).slice
 /** How many characters of the headline fit, from the 422 a far too long one gets. */
 function fits(briefs: CreativeBriefs, fonts?: Parameters<CreativeBriefs['resolve']>[1]): number {
   try {
-    briefs.resolve(dto(text(2000)), fonts);
+    briefs.resolve(dto(text(2000)), undefined, fonts);
   } catch (err) {
     expect(err).toBeInstanceOf(ApiError);
     const body = (err as ApiError).getResponse() as { error: { details: { problems: Array<{ fits: number }> } } };

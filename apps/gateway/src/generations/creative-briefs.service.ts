@@ -26,6 +26,12 @@ export interface ResolvedCreative {
   fromRequest: string[];
 }
 
+/** A catalogue item's text for the brief (ProductPhoto). */
+export interface CatalogueText {
+  title: string;
+  price: string;
+}
+
 /**
  * Resolves what a generation's images will say: the user's fields win over what the request text says. User text
  * that cannot fit the format even at the minimum size is a 422 naming how many characters fit; text read from the
@@ -41,26 +47,32 @@ export class CreativeBriefs {
    * when the user typed text (only that can be refused); when the enhancer does not answer, the check falls back to
    * the default fonts and the generator cuts what does not fit.
    */
-  async resolveFor(userId: string, dto: CreateGenerationDto): Promise<ResolvedCreative> {
+  async resolveFor(userId: string, dto: CreateGenerationDto, catalogue?: CatalogueText): Promise<ResolvedCreative> {
     const c = dto.creative;
     const typed =
       c && [c.title, c.subline, c.price, c.oldPrice, c.discount, c.promoCode, c.deadline, c.cta].some(Boolean);
-    if (!typed || !this.kits || dto.brandProfileId === 'none') return this.resolve(dto);
+    if (!typed || !this.kits || dto.brandProfileId === 'none') return this.resolve(dto, catalogue);
     const wanted = dto.brandProfileId?.toLowerCase();
     const profiles = await this.kits.list(userId, 2000).then(
       (r) => r.profiles,
       () => [],
     );
     const profile = profiles.find((p) => (wanted ? p.id.toLowerCase() === wanted : p.isDefault));
-    return this.resolve(dto, fontChoice(profile?.fonts ?? []));
+    return this.resolve(dto, catalogue, fontChoice(profile?.fonts ?? []));
   }
 
-  resolve(dto: CreateGenerationDto, fonts?: FontChoice): ResolvedCreative {
+  resolve(dto: CreateGenerationDto, catalogue?: CatalogueText, fonts?: FontChoice): ResolvedCreative {
     const c = dto.creative;
+    // A catalogue item's title and price stand in for what the user did not type (user-typed fields win); they
+    // beat what the request text says. Like request text, they are cut to fit rather than refused.
+    const fromCatalogue = new Set<BriefField>();
+    const typed = (v: string | undefined): boolean => (v ?? '').trim() !== '';
+    if (catalogue?.title && !typed(c?.title)) fromCatalogue.add('headline');
+    if (catalogue?.price && !typed(c?.price)) fromCatalogue.add('price');
     const brief = resolveBrief(dto.prompt, {
-      headline: c?.title,
+      headline: fromCatalogue.has('headline') ? catalogue?.title : c?.title,
       subline: c?.subline,
-      price: c?.price,
+      price: fromCatalogue.has('price') ? catalogue?.price : c?.price,
       oldPrice: c?.oldPrice,
       discount: c?.discount,
       promoCode: c?.promoCode,
@@ -74,7 +86,7 @@ export class CreativeBriefs {
       layoutCreative(format.width, format.height, format.safe, brief, fonts ? { fonts } : {});
     } catch (err) {
       if (!(err instanceof TextDoesNotFit)) throw err;
-      const own = err.problems.filter((p) => brief.sources[p.field] === 'user');
+      const own = err.problems.filter((p) => brief.sources[p.field] === 'user' && !fromCatalogue.has(p.field));
       if (own.length > 0) {
         throw new ApiError(
           HttpStatus.UNPROCESSABLE_ENTITY,

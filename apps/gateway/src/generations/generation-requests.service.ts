@@ -7,13 +7,14 @@ import { Outbox } from '@atelier/messaging';
 import { ApiError } from '@atelier/service-kit';
 import type { CreateGenerationDto } from './create-generation.dto';
 import { CreativeBriefs } from './creative-briefs.service';
+import type { ResolvedProduct } from '../product-photos/product-photos.service';
 import { GenerationReadModelRepository } from './generation-read-model.repository';
 
 /** How long a submission's Idempotency-Key answers with the original generation. */
 const KEY_TTL = `interval '24 hours'`;
 
 /** The request's body in a key-order-independent form, hashed: what "the same body" means for a key. */
-export function requestHash(dto: CreateGenerationDto): string {
+export function requestHash(dto: object): string {
   const canonical = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
@@ -30,6 +31,9 @@ export function requestHash(dto: CreateGenerationDto): string {
     .digest('hex');
 }
 
+/** A checked request not yet stored: its id and the params of `generation.requested` (seed as a number). */
+export type PreparedGeneration = Awaited<ReturnType<GenerationRequests['prepare']>>;
+
 /**
  * Accepts a generation request: the row, `generation.requested` and the caller's Idempotency-Key (when sent)
  * commit together, so one key makes at most one generation even when retried concurrently.
@@ -44,53 +48,20 @@ export class GenerationRequests {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>,
   ) {}
 
-  async submit(userId: string, dto: CreateGenerationDto, idempotencyKey?: string): Promise<{ id: string }> {
+  async submit(
+    userId: string,
+    dto: CreateGenerationDto,
+    idempotencyKey?: string,
+    product?: ResolvedProduct,
+  ): Promise<{ id: string }> {
     const hash = idempotencyKey === undefined ? undefined : requestHash(dto);
     // A replay answers before any check: the original passed them, and config may have changed since.
     if (idempotencyKey !== undefined && hash !== undefined) {
       const earlier = await this.keyed(this.dataSource.manager, userId, idempotencyKey, hash);
       if (earlier) return earlier;
     }
-    const env = this.config.env;
-    const backend = dto.backend ?? env.IMAGE_BACKEND_DEFAULT;
-    if (!env.IMAGE_BACKENDS_ENABLED.includes(backend)) {
-      throw new ApiError(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        'backend_not_enabled',
-        `image backend ${backend} is not enabled`,
-        {
-          backend,
-          enabled: env.IMAGE_BACKENDS_ENABLED,
-        },
-      );
-    }
-    // Reject what the backend cannot serve before anything is stored or queued.
-    const checked = validateAgainstCapabilities(BACKEND_CAPABILITIES[backend], dto);
-    if (!checked.ok) {
-      throw new ApiError(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        'unsupported_by_backend',
-        checked.violations.map((v) => v.message).join('; '),
-        { backend, violations: checked.violations },
-      );
-    }
-    // Text that cannot fit even at the minimum size is refused here, before any quota is reserved.
-    const creative = await this.briefs.resolveFor(userId, dto);
-    const id = randomUUID();
-    // A seed is always fixed at submission so the request can be reproduced.
-    const seed = dto.seed ?? randomInt(0, 2 ** 48 - 1);
-    const params = {
-      prompt: dto.prompt,
-      ...checked.params,
-      seed,
-      platform: dto.platform ?? '',
-      goal: dto.goal ?? '',
-      backend,
-      creative,
-      explicitSize: dto.width !== undefined && dto.height !== undefined,
-      brandProfileId: dto.brandProfileId && dto.brandProfileId !== 'none' ? dto.brandProfileId.toLowerCase() : '',
-      noBrandProfile: dto.brandProfileId === 'none',
-    };
+    const prepared = await this.prepare(userId, dto, product);
+    const { id } = prepared;
     let answer: { id: string } = { id };
     await this.dataSource.transaction(async (m) => {
       if (idempotencyKey !== undefined && hash !== undefined) {
@@ -120,15 +91,74 @@ export class GenerationRequests {
           [userId],
         );
       }
-      await this.readModel.insert(m, { id, userId, prompt: dto.prompt, params });
-      await this.outbox.add(
-        m,
-        'generation.requested',
-        { generationId: id, userId, params: { ...params, seed: BigInt(seed) } },
-        { correlationId: id },
-      );
+      await this.insertPrepared(m, userId, prepared);
     });
     return answer;
+  }
+
+  /**
+   * Every check of a request (backend enabled, capabilities, text that fits) with nothing stored: the id and the
+   * params `generation.requested` will carry. A catalogue item's title and price fill what the user did not type.
+   */
+  async prepare(userId: string, dto: CreateGenerationDto, product?: ResolvedProduct, batchId?: string) {
+    const env = this.config.env;
+    const backend = dto.backend ?? env.IMAGE_BACKEND_DEFAULT;
+    if (!env.IMAGE_BACKENDS_ENABLED.includes(backend)) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'backend_not_enabled',
+        `image backend ${backend} is not enabled`,
+        {
+          backend,
+          enabled: env.IMAGE_BACKENDS_ENABLED,
+        },
+      );
+    }
+    // Reject what the backend cannot serve before anything is stored or queued.
+    const checked = validateAgainstCapabilities(BACKEND_CAPABILITIES[backend], dto);
+    if (!checked.ok) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'unsupported_by_backend',
+        checked.violations.map((v) => v.message).join('; '),
+        { backend, violations: checked.violations },
+      );
+    }
+    // Text that cannot fit even at the minimum size is refused here, before any quota is reserved.
+    const creative = await this.briefs.resolveFor(userId, dto, product);
+    const id = randomUUID();
+    // A seed is always fixed at submission so the request can be reproduced.
+    const seed = dto.seed ?? randomInt(0, 2 ** 48 - 1);
+    const params = {
+      prompt: dto.prompt,
+      ...checked.params,
+      seed,
+      platform: dto.platform ?? '',
+      goal: dto.goal ?? '',
+      backend,
+      creative,
+      explicitSize: dto.width !== undefined && dto.height !== undefined,
+      brandProfileId: dto.brandProfileId && dto.brandProfileId !== 'none' ? dto.brandProfileId.toLowerCase() : '',
+      noBrandProfile: dto.brandProfileId === 'none',
+      ...(product
+        ? {
+            product: { itemId: product.itemId, photoKey: product.photoKey, title: product.title, price: product.price },
+          }
+        : {}),
+      batchId: batchId ?? '',
+    };
+    return { id, params };
+  }
+
+  /** The read-model row and `generation.requested`, in the caller's transaction. */
+  async insertPrepared(m: EntityManager, userId: string, g: PreparedGeneration): Promise<void> {
+    await this.readModel.insert(m, { id: g.id, userId, prompt: g.params.prompt, params: g.params });
+    await this.outbox.add(
+      m,
+      'generation.requested',
+      { generationId: g.id, userId, params: { ...g.params, seed: BigInt(g.params.seed) } },
+      { correlationId: g.id },
+    );
   }
 
   /** The generation a live key already names; 409 `idempotency_key_reused` when it came with another body. */

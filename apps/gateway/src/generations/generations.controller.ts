@@ -47,6 +47,7 @@ import { GenerationReadModelRepository, type GenerationRow } from './generation-
 import { GenerationRequests } from './generation-requests.service';
 import { toImageView, toView } from './generation-view';
 import { OwnIdempotency } from '../http/idempotent-posts.interceptor';
+import { ProductPhotos } from '../product-photos/product-photos.service';
 
 export const generationIdPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'generation not found'),
@@ -72,6 +73,7 @@ export class GenerationsController {
     private readonly feedback: GenerationFeedback,
     private readonly events: GenerationEventStream,
     private readonly cancellations: GenerationCancellations,
+    private readonly products: ProductPhotos,
   ) {}
 
   @Post()
@@ -91,7 +93,10 @@ export class GenerationsController {
     @Body() dto: CreateGenerationDto,
     @Headers('idempotency-key') key: string | undefined,
   ): Promise<AcceptedGenerationDto> {
-    const { id } = await this.requests.submit(caller.userId, dto, optionalIdempotencyKey(key));
+    const idempotencyKey = optionalIdempotencyKey(key);
+    // A catalogue item is checked (the caller's own) and its photo stored before anything is queued.
+    const product = dto.itemId ? await this.products.resolve(caller, dto.itemId) : undefined;
+    const { id } = await this.requests.submit(caller.userId, dto, idempotencyKey, product);
     return {
       id,
       status: 'queued',

@@ -11,9 +11,10 @@ import { CreativeBriefs } from './creative-briefs.service';
 import { GenerationStepsFeed } from './generation-steps-feed';
 import { GenerationsController } from './generations.controller';
 import { SagaMetricsProbe } from './saga-metrics.probe';
+import { ProductPhotosModule } from '../product-photos/product-photos.module';
 
 @Module({
-  imports: [BrandProfilesModule],
+  imports: [BrandProfilesModule, ProductPhotosModule],
   controllers: [GenerationsController, AdminGenerationsController, ...GENERATION_PROGRESS_HANDLERS],
   providers: [
     GenerationReadModelRepository,

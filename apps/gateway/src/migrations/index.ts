@@ -6,6 +6,7 @@ import { GenerationIdempotencyKeys1763900000000 } from './1763900000000-generati
 import { IdempotentResponses1764000000100 } from './1764000000100-idempotent-responses';
 import { AccountRecovery1764300000031 } from './1764300000031-account-recovery';
 import { GenerationDeletion1764600017301 } from './1764600017301-generation-deletion';
+import { GenerationBatches1796690587785 } from './1796690587785-generation-batches';
 import { OutboxTraceContext1796690928178 } from './1796690928178-outbox-trace-context';
 
 /** Every migration of the gateway schema, in order. */
@@ -18,5 +19,6 @@ export const GATEWAY_MIGRATIONS = [
   IdempotentResponses1764000000100,
   AccountRecovery1764300000031,
   GenerationDeletion1764600017301,
+  GenerationBatches1796690587785,
   OutboxTraceContext1796690928178,
 ];

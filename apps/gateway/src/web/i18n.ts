@@ -3,6 +3,7 @@ import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
+import { productCardsEn, productCardsRu } from './i18n-product-cards';
 import { visualStrategyEn, visualStrategyRu } from './i18n-visual-strategy';
 import { datingEn, datingRu } from './i18n-dating';
 
@@ -424,6 +425,7 @@ const ru = {
   ...cancelRu,
   ...accountRu,
   ...galleryRu,
+  ...productCardsRu,
   ...visualStrategyRu,
   ...datingRu,
 } as const;
@@ -840,6 +842,7 @@ const en: Record<MessageKey, string> = {
   ...cancelEn,
   ...accountEn,
   ...galleryEn,
+  ...productCardsEn,
   ...visualStrategyEn,
   ...datingEn,
 };

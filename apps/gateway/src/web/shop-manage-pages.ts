@@ -75,6 +75,7 @@ function manageNav(ctx: PageContext): SafeHtml {
   return html`<nav class="sm-actions" aria-label="${s('sm.title')}">
     <a class="button" href="/shop/manage/import">${s('sm.import')}</a>
     <a class="button secondary" href="/shop/manage/photos">${s('sm.photos')}</a>
+    <a class="button secondary" href="/studio/products">${ctx.t('pc.nav')}</a>
   </nav>`;
 }
 

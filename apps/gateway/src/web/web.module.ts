@@ -6,6 +6,8 @@ import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BillingHttpModule } from '../billing/billing-http.module';
 import { GenerationsModule } from '../generations/generations.module';
+import { GenerationBatchesModule } from '../generation-batches/generation-batches.module';
+import { ProductCardsController } from './product-cards.controller';
 import { GalleryModule } from '../gallery/gallery.module';
 import { RecommenderModule } from '../recommender/recommender.module';
 import { ErrorPages } from '@atelier/service-kit';
@@ -35,6 +37,7 @@ import { WebSession } from './web-session';
     AccountModule,
     BillingHttpModule,
     GenerationsModule,
+    GenerationBatchesModule,
     RecommenderModule,
     BrandProfilesModule,
     GalleryModule,
@@ -54,6 +57,7 @@ import { WebSession } from './web-session';
     VisualSearchResultsController,
     ShopController,
     ShopManageController,
+    ProductCardsController,
     RecommenderDashboardController,
     BrandKitsWebController,
     AdminBillingWebController,

@@ -1,3 +1,4 @@
+import type { ProductInput } from '../creative/product-layer';
 import type { ImageBackendName } from '@atelier/image-capabilities';
 import type { BrandKitInput } from '../creative/brand-kit';
 
@@ -33,6 +34,8 @@ export interface ImageRequest {
   originalPrompt?: string;
   /** The brand kit: the text layer's fonts, colours and logo (the embedded default keeps the logo's corner free). */
   brand?: BrandKitInput;
+  /** A catalogue item's photo as the subject: the embedded default draws a plain backdrop for it, no illustrations. */
+  product?: ProductInput;
 }
 
 /**

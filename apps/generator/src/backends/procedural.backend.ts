@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { drawDefaultPicture, layoutLenient, type CreativeSpec } from '@atelier/creative';
+import { drawDefaultPicture, layoutLenient, paletteFromText, type CreativeSpec } from '@atelier/creative';
+import { productBackdrop } from '../creative/product-layer';
 import { meanPixelDistance } from '../procedural/procedural-renderer';
 import { toUint64 } from '../procedural/seeded-random';
 import { briefOf } from '../creative/brief-of';
@@ -31,9 +32,17 @@ export class ProceduralBackend extends ImageBackend {
     };
     // The same layout the text layer will compute, so the subject sits where the text is not.
     const { layout } = layoutLenient(spec);
-    const drawn = [];
+    const drawn: Array<{ seed: bigint; data: Buffer; scene?: unknown }> = [];
     for (let i = 0; i < request.n; i++) {
       const seed = toUint64(request.seed + BigInt(i));
+      if (request.product) {
+        // The product photo is the subject (set by the creative layer): only a backdrop here.
+        drawn.push({
+          seed,
+          data: await productBackdrop(width, height, paletteFromText(spec.request, spec.brandPalette)),
+        });
+        continue;
+      }
       drawn.push({ seed, ...(await drawDefaultPicture({ ...spec, seed: Number(seed % 2147483647n) }, layout)) });
     }
     const distances: Array<{ a: number; b: number; distance: number }> = [];
@@ -47,7 +56,7 @@ export class ProceduralBackend extends ImageBackend {
       images: drawn.map((d) => ({
         data: { kind: 'raw', pixels: d.data, width, height, channels: 3 },
         seed: d.seed,
-        notes: { scene: d.scene },
+        notes: d.scene ? { scene: d.scene } : {},
       })),
       model: `procedural@${EMBEDDED_DEFAULT_VERSION}`,
       diagnostics: {

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
-import { composeCreative, type CreativeRecord } from '@atelier/creative';
+import { composeCreative, layoutLenient, type CreativeRecord, type CreativeSpec } from '@atelier/creative';
 import type { ImageRequest } from '../backends/image-backend';
 import { briefOf } from './brief-of';
+import { placeProduct, type ProductRecord } from './product-layer';
 
 /** How a drawn picture became the delivered size. */
 export type FitMode = 'exact' | 'cover' | 'extend';
@@ -12,7 +13,7 @@ export interface CreativeImage {
   /** RGB pixels at the delivered size, text layer set. */
   png: Buffer;
   fit: FitMode;
-  record: CreativeRecord;
+  record: CreativeRecord & { product?: ProductRecord };
   textLayerMs: number;
 }
 
@@ -55,7 +56,10 @@ export class CreativeLayer {
     return { data, fit: 'extend' };
   }
 
-  /** The delivered image: the picture at size, then the brief's text, measured. */
+  /**
+   * The delivered image: the picture at size, then (for a catalogue item) the product photo in the space the text
+   * leaves, then the brief's text, measured.
+   */
   async apply(
     png: Buffer,
     request: ImageRequest,
@@ -64,19 +68,38 @@ export class CreativeLayer {
   ): Promise<CreativeImage> {
     const { data, fit } = await this.toSize(png, size.width, size.height);
     const started = performance.now();
-    const { png: out, record } = await composeCreative(
-      {
-        width: size.width,
-        height: size.height,
-        platform: request.platform,
-        request: request.originalPrompt || request.prompt,
-        brief: briefOf(request.creative),
-        brandPalette: request.creative.brandPalette,
-        seed,
-        ...(request.brand ? { brand: { fonts: request.brand.fonts, logo: request.brand.logo } } : {}),
-      },
-      data,
-    );
-    return { png: out, fit, record, textLayerMs: Math.round(performance.now() - started) };
+    const spec: CreativeSpec = {
+      width: size.width,
+      height: size.height,
+      platform: request.platform,
+      request: request.originalPrompt || request.prompt,
+      brief: briefOf(request.creative),
+      brandPalette: request.creative.brandPalette,
+      seed,
+      ...(request.brand ? { brand: { fonts: request.brand.fonts, logo: request.brand.logo } } : {}),
+    };
+    let picture = data;
+    let product: ProductRecord | undefined;
+    if (request.product) {
+      // The same layout the text layer computes below: the product goes where no text (nor logo) will be.
+      const { layout } = layoutLenient(spec);
+      const placed = await placeProduct(data, size.width, size.height, layout.art, request.product.cutout);
+      picture = placed.data;
+      const c = request.product.cutout;
+      product = {
+        itemId: request.product.itemId,
+        photoKey: request.product.photoKey,
+        method: c.method,
+        background: c.background,
+        borderUniformity: Math.round(c.borderUniformity * 1000) / 1000,
+        removedShare: Math.round(c.removedShare * 1000) / 1000,
+        box: placed.box,
+      };
+    }
+    const { png: out, record } = await composeCreative(spec, picture);
+    const full = product
+      ? { ...record, subjects: [{ name: `product:${product.itemId}`, box: product.box }], product }
+      : record;
+    return { png: out, fit, record: full, textLayerMs: Math.round(performance.now() - started) };
   }
 }

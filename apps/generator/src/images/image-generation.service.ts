@@ -14,6 +14,8 @@ import { ObjectStorage, generationImageKey } from '@atelier/storage';
 import type { CreativeBrief, ImageRequest } from '../backends/image-backend';
 import { CreativeLayer, type CreativeImage } from '../creative/creative-layer.service';
 import { brandKitInput, briefWithoutBanned, type BrandKitInput } from '../creative/brand-kit';
+import { cutOutProduct } from '../creative/product-cutout';
+import type { ProductInput } from '../creative/product-layer';
 import { ImageBackends } from '../backends/image-backends';
 import type { GenerationRecord, StoredImage } from './generated-images.repository';
 import { ImageNormaliser } from './image-normaliser';
@@ -75,6 +77,7 @@ export class ImageGeneration {
       });
     }
     const brand = await this.brandKit(event);
+    const product = await this.product(event);
     const creative = creativeOf(p);
     const request: ImageRequest = {
       prompt: event.enhancedPrompt,
@@ -91,6 +94,7 @@ export class ImageGeneration {
       ),
       originalPrompt: event.originalPrompt || p.prompt,
       ...(brand ? { brand } : {}),
+      ...(product ? { product } : {}),
     };
     const started = performance.now();
     const output = await backend.generate(request);
@@ -171,6 +175,24 @@ export class ImageGeneration {
       },
       images,
     };
+  }
+
+  /**
+   * The catalogue item's photo (stored by the gateway), cut out of its studio background once for every image. A
+   * photo missing from storage is fatal: the creative would lose its subject, so the saga fails and quota is released.
+   */
+  private async product(event: EventPayload<'prompt.enhanced'>): Promise<ProductInput | undefined> {
+    const item = event.params?.product;
+    if (!item?.photoKey) return undefined;
+    if (!item.photoKey.startsWith('product-photos/')) {
+      throw new FatalError(`product photo key ${item.photoKey} is not a product photo`, 'invalid_product_photo');
+    }
+    const bytes = await this.storage.get(item.photoKey);
+    if (!bytes) throw new FatalError(`product photo ${item.photoKey} not in storage`, 'product_photo_missing');
+    const cutout = await cutOutProduct(bytes).catch((err: unknown) => {
+      throw new FatalError(`product photo ${item.photoKey} unreadable: ${String(err)}`, 'invalid_product_photo');
+    });
+    return { itemId: item.itemId, photoKey: item.photoKey, cutout };
   }
 
   /** The event's brand kit with its logo's bytes; a logo missing from storage is left out (logged), never fatal. */

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesh/v1/generation.proto.
  */
 export const file_mesh_v1_generation: GenFile = /*@__PURE__*/
-  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEioQIKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJEhUKDWV4cGxpY2l0X3NpemUYDCABKAgSGAoQYnJhbmRfcHJvZmlsZV9pZBgNIAEoCRIYChBub19icmFuZF9wcm9maWxlGA4gASgIIogBCghCcmFuZEtpdBISCgpwcm9maWxlX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDwoHcGFsZXR0ZRgDIAMoCRINCgVmb250cxgEIAMoCRIQCghsb2dvX2tleRgFIAEoCRIUCgxiYW5uZWRfd29yZHMYBiADKAkSEgoKdG9uZV93b3JkcxgHIAMoCSLDAQoNQ3JlYXRpdmVCcmllZhINCgV0aXRsZRgBIAEoCRINCgVwcmljZRgCIAEoCRIQCghkaXNjb3VudBgDIAEoCRIVCg1icmFuZF9wYWxldHRlGAQgAygJEhEKCW9sZF9wcmljZRgFIAEoCRISCgpwcm9tb19jb2RlGAYgASgJEhAKCGRlYWRsaW5lGAcgASgJEg8KB3N1YmxpbmUYCCABKAkSCwoDY3RhGAkgASgJEhQKDGZyb21fcmVxdWVzdBgKIAMoCSJICgxQbGFuRmVhdHVyZXMSGwoTYXV0b19wcm9tcHRfZW5oYW5jZRgBIAEoCBIbChNhdXRvX2Jlc3Rfc2VsZWN0aW9uGAIgASgIImcKEEdlbmVyYXRpb25GYWlsZWQSFQoNZ2VuZXJhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXN0YWdlGAMgASgJEgwKBGNvZGUYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM");
+  fileDesc("ChhtZXNoL3YxL2dlbmVyYXRpb24ucHJvdG8SB21lc2gudjEi2wIKEEdlbmVyYXRpb25QYXJhbXMSDgoGcHJvbXB0GAEgASgJEgkKAW4YAiABKA0SDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNEg0KBXN0ZXBzGAUgASgNEhAKCGd1aWRhbmNlGAYgASgBEgwKBHNlZWQYByABKAQSEAoIcGxhdGZvcm0YCCABKAkSDwoHYmFja2VuZBgJIAEoCRIoCghjcmVhdGl2ZRgKIAEoCzIWLm1lc2gudjEuQ3JlYXRpdmVCcmllZhIMCgRnb2FsGAsgASgJEhUKDWV4cGxpY2l0X3NpemUYDCABKAgSGAoQYnJhbmRfcHJvZmlsZV9pZBgNIAEoCRIYChBub19icmFuZF9wcm9maWxlGA4gASgIEiYKB3Byb2R1Y3QYDyABKAsyFS5tZXNoLnYxLlByb2R1Y3RQaG90bxIQCghiYXRjaF9pZBgQIAEoCSJQCgxQcm9kdWN0UGhvdG8SDwoHaXRlbV9pZBgBIAEoCRIRCglwaG90b19rZXkYAiABKAkSDQoFdGl0bGUYAyABKAkSDQoFcHJpY2UYBCABKAkiiAEKCEJyYW5kS2l0EhIKCnByb2ZpbGVfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIPCgdwYWxldHRlGAMgAygJEg0KBWZvbnRzGAQgAygJEhAKCGxvZ29fa2V5GAUgASgJEhQKDGJhbm5lZF93b3JkcxgGIAMoCRISCgp0b25lX3dvcmRzGAcgAygJIsMBCg1DcmVhdGl2ZUJyaWVmEg0KBXRpdGxlGAEgASgJEg0KBXByaWNlGAIgASgJEhAKCGRpc2NvdW50GAMgASgJEhUKDWJyYW5kX3BhbGV0dGUYBCADKAkSEQoJb2xkX3ByaWNlGAUgASgJEhIKCnByb21vX2NvZGUYBiABKAkSEAoIZGVhZGxpbmUYByABKAkSDwoHc3VibGluZRgIIAEoCRILCgNjdGEYCSABKAkSFAoMZnJvbV9yZXF1ZXN0GAogAygJIkgKDFBsYW5GZWF0dXJlcxIbChNhdXRvX3Byb21wdF9lbmhhbmNlGAEgASgIEhsKE2F1dG9fYmVzdF9zZWxlY3Rpb24YAiABKAgiZwoQR2VuZXJhdGlvbkZhaWxlZBIVCg1nZW5lcmF0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFc3RhZ2UYAyABKAkSDAoEY29kZRgEIAEoCRIOCgZyZWFzb24YBSABKAliBnByb3RvMw");
 
 /**
  * What the user asked for, validated by the gateway.
@@ -101,6 +101,20 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
    * @generated from field: bool no_brand_profile = 14;
    */
   noBrandProfile: boolean;
+
+  /**
+   * A catalogue item of the caller's shop whose photo is the creative's subject; absent for a plain request.
+   *
+   * @generated from field: mesh.v1.ProductPhoto product = 15;
+   */
+  product?: ProductPhoto | undefined;
+
+  /**
+   * The batch this generation belongs to (one generation per item); empty for a single request.
+   *
+   * @generated from field: string batch_id = 16;
+   */
+  batchId: string;
 };
 
 /**
@@ -109,6 +123,46 @@ export type GenerationParams = Message<"mesh.v1.GenerationParams"> & {
  */
 export const GenerationParamsSchema: GenMessage<GenerationParams> = /*@__PURE__*/
   messageDesc(file_mesh_v1_generation, 0);
+
+/**
+ * A shop's catalogue item as the subject of a creative. The gateway checked that the item is the caller's (or the
+ * caller is an admin), fetched its photo over the signed hop to the recommender, re-encoded it to PNG (metadata
+ * stripped, at most 1600 px a side) and stored it; the generator reads the bytes by key, like a brand logo.
+ *
+ * @generated from message mesh.v1.ProductPhoto
+ */
+export type ProductPhoto = Message<"mesh.v1.ProductPhoto"> & {
+  /**
+   * @generated from field: string item_id = 1;
+   */
+  itemId: string;
+
+  /**
+   * "product-photos/<user_id>/<sha256>.png" in object storage.
+   *
+   * @generated from field: string photo_key = 2;
+   */
+  photoKey: string;
+
+  /**
+   * The catalogue's title and price as the text layer shows them (user-typed brief fields win and are in creative).
+   *
+   * @generated from field: string title = 3;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string price = 4;
+   */
+  price: string;
+};
+
+/**
+ * Describes the message mesh.v1.ProductPhoto.
+ * Use `create(ProductPhotoSchema)` to create a new message.
+ */
+export const ProductPhotoSchema: GenMessage<ProductPhoto> = /*@__PURE__*/
+  messageDesc(file_mesh_v1_generation, 1);
 
 /**
  * The brand kit a generation is made with, resolved by the enhancer from the user's brand profile.
@@ -167,7 +221,7 @@ export type BrandKit = Message<"mesh.v1.BrandKit"> & {
  * Use `create(BrandKitSchema)` to create a new message.
  */
 export const BrandKitSchema: GenMessage<BrandKit> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 1);
+  messageDesc(file_mesh_v1_generation, 2);
 
 /**
  * What a request's images say and which brand colours they use: the gateway resolves it (the user's fields win over
@@ -246,7 +300,7 @@ export type CreativeBrief = Message<"mesh.v1.CreativeBrief"> & {
  * Use `create(CreativeBriefSchema)` to create a new message.
  */
 export const CreativeBriefSchema: GenMessage<CreativeBrief> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 2);
+  messageDesc(file_mesh_v1_generation, 3);
 
 /**
  * Plan features that travel with a reservation so downstream steps honour them.
@@ -270,7 +324,7 @@ export type PlanFeatures = Message<"mesh.v1.PlanFeatures"> & {
  * Use `create(PlanFeaturesSchema)` to create a new message.
  */
 export const PlanFeaturesSchema: GenMessage<PlanFeatures> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 3);
+  messageDesc(file_mesh_v1_generation, 4);
 
 /**
  * Terminal failure of a generation saga; any step (or billing on expiry) may publish it.
@@ -313,5 +367,5 @@ export type GenerationFailed = Message<"mesh.v1.GenerationFailed"> & {
  * Use `create(GenerationFailedSchema)` to create a new message.
  */
 export const GenerationFailedSchema: GenMessage<GenerationFailed> = /*@__PURE__*/
-  messageDesc(file_mesh_v1_generation, 4);
+  messageDesc(file_mesh_v1_generation, 5);
 
