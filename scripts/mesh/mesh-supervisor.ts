@@ -21,6 +21,8 @@ export interface MeshOptions {
    * A service with more than one replica gets a local load balancer on its public port (see `url`).
    */
   replicas?: number | Partial<Record<ServiceName, number>>;
+  /** How long a replica may take to answer /health/ready (default 120 s; benches on a loaded host give more). */
+  readyTimeoutMs?: number;
 }
 
 /** Replicas from the MESH_REPLICAS environment variable (a number), for the start command, benches and tests. */
@@ -158,7 +160,7 @@ export class MeshSupervisor {
   }
 
   /** Waits until the replica (the first, unless named) answers /health/ready. */
-  async waitReady(service: ServiceName, timeoutMs = 120000, replica = 0): Promise<void> {
+  async waitReady(service: ServiceName, timeoutMs = this.options.readyTimeoutMs ?? 120000, replica = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const name = this.replicas[service] === 1 ? service : `${service}-${replica}`;
     while (Date.now() < deadline) {
