@@ -1,10 +1,13 @@
 /**
- * Human-rated generated images for the judge (AGIQA-3K, shared part) and their extracted features, cached in
- * var/judge-features/ (gitignored): extraction (CenterNet + MobileNetV2 + hand-made features) costs about a
- * second per image on this machine, training and evaluation then take seconds.
+ * Human-rated generated images for the judge (AGIQA-3K, shared part) and their extracted features, cached outside
+ * the repo in <tmpdir>/atelier-judge-features/<FEATURE_EXTRACTOR_VERSION>/*.jsonl, one record per image keyed by its
+ * path under the data dir: extraction (CenterNet + MobileNetV2 + hand-made features) costs 1–3 s per image on this
+ * loaded machine, training and evaluation then take seconds. Several extraction processes may fill the cache at once
+ * (each appends to its own shard file); readers merge all shards.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PaletteColour } from '@atelier/colour-science';
 import type { ImageAnalysis } from '../apps/judge/src/vision/vision-judge';
 import type { Detection } from '../apps/judge/src/vision/object-detector';
@@ -114,6 +117,8 @@ export function extractionOrder(images: RatedImage[]): RatedImage[] {
 /** What is cached per image. */
 export interface CachedFeatures {
   name: string;
+  /** cacheKey(name): the image's path under the data dir. */
+  key: string;
   bytes: number;
   features: Record<HandcraftedFeature, number>;
   embedding: number[];
@@ -124,20 +129,39 @@ export interface CachedFeatures {
   extractMs: number;
 }
 
-export function featureCachePath(): string {
-  return resolve(__dirname, '..', '..', 'var', 'judge-features', 'agiqa-3k.jsonl');
+/**
+ * What the cached records depend on: the detector, the embedder, the hand-made features and the way images are
+ * decoded for them. Bump it when any of these changes; old caches are then ignored, not mixed in.
+ */
+export const FEATURE_EXTRACTOR_VERSION = 'x1-centernet-mobilenetv2-hc18';
+
+export function featureCacheDir(version = FEATURE_EXTRACTOR_VERSION): string {
+  return join(tmpdir(), 'atelier-judge-features', version);
 }
 
-export function readFeatureCache(path = featureCachePath()): Map<string, CachedFeatures> {
+/** The shard this process appends to (`shard` tells concurrent extractors apart). */
+export function featureCachePath(shard = 'main'): string {
+  return join(featureCacheDir(), `agiqa-3k.${shard}.jsonl`);
+}
+
+/** The cache key of an image: its path under the data dir. */
+export function cacheKey(name: string): string {
+  return `agiqa-3k/images/${name}`;
+}
+
+/** Every cached image of this extractor version (all shards), by file name. */
+export function readFeatureCache(dir = featureCacheDir()): Map<string, CachedFeatures> {
   const out = new Map<string, CachedFeatures>();
-  if (!existsSync(path)) return out;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const f = JSON.parse(line) as CachedFeatures;
-      out.set(f.name, f);
-    } catch {
-      // a line cut short by an interrupted run: extracted again
+  if (!existsSync(dir)) return out;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const f = JSON.parse(line) as CachedFeatures;
+        if (f.key === cacheKey(f.name)) out.set(f.name, f);
+      } catch {
+        // a line cut short by an interrupted run: extracted again
+      }
     }
   }
   return out;
@@ -152,6 +176,7 @@ export function toCached(name: string, bytes: number, a: ImageAnalysis, extractM
   const r = (x: number) => Math.round(x * 1e5) / 1e5;
   return {
     name,
+    key: cacheKey(name),
     bytes,
     features: a.quality.features,
     embedding: Array.from(a.quality.embedding ?? [], r),

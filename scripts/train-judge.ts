@@ -2,7 +2,8 @@
  * Trains the judge's quality model on human ratings (AGIQA-3K shared part, training prompts only) and writes
  * apps/judge/models/judge-quality.json (or JUDGE_QUALITY_MODEL when it names a file).
  *
- *   npm run train:judge            (extracts missing features first; TRAIN_JUDGE_LIMIT=N caps images, whole prompts)
+ *   npm run train:judge            (extracts missing features of the training prompts first; TRAIN_JUDGE_LIMIT=N caps
+ *                                   images, whole prompts; `-- --no-extract` trains on what is cached)
  *
  * Model: a ridge probe on MobileNetV2's 1280-d features gives one "embedding score"; gradient-boosted trees combine
  * it with the hand-made features (sharpness at three scales, noise, JPEG blocks, clipping, colour harmony …).
@@ -22,7 +23,13 @@ import {
   QualityModel,
   type QualityModelFile,
 } from '../apps/judge/src/quality/quality-model';
-import { promptFidelity } from '../apps/judge/src/vision/vision-judge';
+import {
+  matchInputs,
+  promptFidelity,
+  type ImageAnalysis,
+  type PromptFidelity,
+} from '../apps/judge/src/vision/vision-judge';
+import { fitMatchModel, matchCrossValidation } from './train-judge-match';
 import { extractTargets } from '../apps/judge/src/vision/prompt-targets';
 import { byGroup, pairwiseAccuracy, spearman, type Scored } from './eval/eval-judge-metrics';
 import { defaultDataDir } from './eval/datasets';
@@ -36,6 +43,8 @@ export interface Row {
   hc: number[];
   emb: Float32Array;
   fidelity?: number;
+  analysis: ImageAnalysis;
+  prompt: PromptFidelity;
 }
 
 export function loadRows(dataDir: string, split: 'train' | 'test'): Row[] {
@@ -45,11 +54,14 @@ export function loadRows(dataDir: string, split: 'train' | 'test'): Row[] {
     .map((img) => {
       const f = cache.get(img.name)!;
       const a = toAnalysis(f);
+      const prompt = promptFidelity(a, extractTargets([img.prompt]));
       return {
         img,
         hc: HANDCRAFTED_FEATURES.map((k) => f.features[k]),
         emb: Float32Array.from(f.embedding),
-        fidelity: promptFidelity(a, extractTargets([img.prompt])).fidelity,
+        fidelity: prompt.fidelity,
+        analysis: a,
+        prompt,
       };
     });
 }
@@ -134,12 +146,21 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
 }
 
-export async function trainJudge(dataDir: string, out: string, limit?: number): Promise<QualityModelFile> {
-  await extractFeatures(dataDir, limit);
+export async function trainJudge(
+  dataDir: string,
+  out: string,
+  limit?: number,
+  extract = true,
+  matchOnly = false,
+): Promise<QualityModelFile> {
+  if (extract) await extractFeatures(dataDir, limit, { split: 'train' });
   const rows = loadRows(dataDir, 'train');
   const prompts = new Set(rows.map((r) => r.img.group)).size;
   console.log(`training on ${rows.length} images of ${prompts} training prompts (test prompts untouched)`);
   const started = Date.now();
+  // --match-only: keep the quality model in `out` as it is; only the prompt match and the part weights are learned
+  // (on out-of-fold quality scores of the stored configuration, recomputed on the rows at hand).
+  const kept = matchOnly ? QualityModel.load(out).file : undefined;
 
   const candidates: Config[] = [];
   for (const lambda of [0.3, 1, 3, 10]) candidates.push({ lambda, boosting: null });
@@ -163,11 +184,14 @@ export async function trainJudge(dataDir: string, out: string, limit?: number): 
     );
     return res;
   };
-  for (const c of candidates) evaluate(c);
-  const bestProbe = results.reduce((a, b) => (b.pairwise > a.pairwise ? b : a));
-  for (const trees of [150, 300]) {
-    for (const depth of [2, 3]) {
-      evaluate({ lambda: bestProbe.cfg.lambda, boosting: { ...DEFAULT_BOOSTING, trees, depth } });
+  if (kept) evaluate(storedConfig(kept));
+  else {
+    for (const c of candidates) evaluate(c);
+    const bestProbe = results.reduce((a, b) => (b.pairwise > a.pairwise ? b : a));
+    for (const trees of [150, 300]) {
+      for (const depth of [2, 3]) {
+        evaluate({ lambda: bestProbe.cfg.lambda, boosting: { ...DEFAULT_BOOSTING, trees, depth } });
+      }
     }
   }
   const best = results.reduce((a, b) => (b.pairwise > a.pairwise ? b : a));
@@ -175,20 +199,36 @@ export async function trainJudge(dataDir: string, out: string, limit?: number): 
     `chosen: λ=${best.cfg.lambda}, ${best.cfg.boosting ? `${best.cfg.boosting.trees} trees of depth ${best.cfg.boosting.depth}` : 'probe only'}`,
   );
 
-  // Weight of prompt fidelity against quality, on training images where fidelity has evidence, for the human
-  // overall judgement (quality MOS + alignment MOS), using the quality model's out-of-fold scores.
+  // Prompt match (objects, colours, batch consensus, the quality prior) learned from alignment MOS, chosen by the
+  // same grouped CV; then the weight between the parts for the human overall judgement (quality + alignment MOS),
+  // both on out-of-fold scores.
   const y = rows.map((r) => r.img.mosQuality);
   const low = quantile(y, 0.05);
   const high = quantile(y, 0.95);
   const unit = (v: number) => Math.min(1, Math.max(0, (v - low) / (high - low)));
-  const withEvidence = rows.map((r, i) => ({ r, q: unit(best.oof[i]) })).filter(({ r }) => r.fidelity !== undefined);
+  const inputs = rows.map((r, i) =>
+    matchInputs(
+      r.analysis,
+      r.prompt,
+      rows.filter((o) => o !== r && o.img.group === r.img.group).map((o) => o.analysis),
+      unit(best.oof[i]),
+    ),
+  );
+  const matchRows = rows.map((r, i) => ({ group: r.img.group, x: inputs[i], mos: r.img.mosAlign }));
+  const matchCv = matchCrossValidation(matchRows, (g) => foldOf(g, FOLDS), FOLDS);
+  for (const line of matchCv.log) console.log(`  ${line}`);
+  const matchModel = fitMatchModel(matchRows, matchCv.lambda);
+  console.log(`prompt match: λ=${matchCv.lambda}, weights ${JSON.stringify(matchModel.weights.map(r3))}`);
+  const withEvidence = rows
+    .map((r, i) => ({ r, q: unit(best.oof[i]), m: matchCv.oof[i] }))
+    .filter(({ m }) => m !== undefined);
   let bestW = 0;
   let bestAcc = -1;
   const curve: Record<string, number> = {};
-  for (let w = 0; w <= 0.6001; w += 0.05) {
-    const scored: Scored[] = withEvidence.map(({ r, q }) => ({
+  for (let w = 0; w <= 1.0001; w += 0.05) {
+    const scored: Scored[] = withEvidence.map(({ r, q, m }) => ({
       group: r.img.group,
-      score: (1 - w) * q + w * (r.fidelity as number),
+      score: (1 - w) * q + w * (m as number),
       mos: r.img.mosQuality + r.img.mosAlign,
     }));
     const acc = pairwiseAccuracy(byGroup(scored));
@@ -199,9 +239,29 @@ export async function trainJudge(dataDir: string, out: string, limit?: number): 
     }
   }
   console.log(
-    `fidelity weight (train images with evidence: ${withEvidence.length}): ${bestW} (curve ${JSON.stringify(curve)})`,
+    `prompt-match part weight (train images with evidence: ${withEvidence.length}): ${bestW} (curve ${JSON.stringify(curve)})`,
   );
 
+  if (kept) {
+    const body = {
+      ...kept,
+      partWeights: { quality: Math.round((1 - bestW) * 100) / 100, fidelity: bestW },
+      promptMatch: matchModel,
+      provenance: {
+        ...kept.provenance,
+        fidelityWeightCurve: curve,
+        promptMatch: {
+          data: 'AGIQA-3K training prompts, target mos_align, pairs within prompt',
+          images: rows.length,
+          prompts,
+          lambda: matchCv.lambda,
+          cv: matchCv.table,
+        },
+        promptMatchTrainedAt: new Date().toISOString(),
+      },
+    };
+    return writeModel(out, body, started);
+  }
   const final = fit(rows, best.cfg);
   const bands: Record<string, [number, number]> = {};
   HANDCRAFTED_FEATURES.forEach((f, j) => {
@@ -222,6 +282,7 @@ export async function trainJudge(dataDir: string, out: string, limit?: number): 
       : { linear: identityLinear() }),
     range: { low, high },
     partWeights: { quality: Math.round((1 - bestW) * 100) / 100, fidelity: bestW },
+    promptMatch: matchModel,
     bands,
     provenance: {
       data: 'AGIQA-3K shared part (../shared/data/agiqa-3k), training prompts only (isTestPrompt false)',
@@ -244,11 +305,17 @@ export async function trainJudge(dataDir: string, out: string, limit?: number): 
         })),
       },
       fidelityWeightCurve: curve,
+      promptMatchCv: matchCv.table,
       trainedAt: new Date().toISOString(),
     },
   };
+  return writeModel(out, body, started);
+}
+
+/** Versions the file by a hash of everything but its provenance, checks that the judge can load it, writes it. */
+function writeModel(out: string, body: Omit<QualityModelFile, 'version'>, started: number): QualityModelFile {
   const hash = createHash('sha256')
-    .update(JSON.stringify({ ...body, provenance: undefined }))
+    .update(JSON.stringify({ ...body, version: undefined, provenance: undefined }))
     .digest('hex')
     .slice(0, 8);
   const file: QualityModelFile = { ...body, version: `agiqa3k-q1-${hash}` } as QualityModelFile;
@@ -256,6 +323,13 @@ export async function trainJudge(dataDir: string, out: string, limit?: number): 
   writeFileSync(out, `${JSON.stringify(file)}\n`);
   console.log(`wrote ${out} (${file.version}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return file;
+}
+
+/** The probe λ and trees a stored model was trained with (its provenance). */
+function storedConfig(file: QualityModelFile): Config {
+  const learner = file.provenance.learner as { probe: string; trees?: BoostingOptions } | undefined;
+  const lambda = Number(/λ=([\d.]+)/u.exec(learner?.probe ?? '')?.[1] ?? 1);
+  return { lambda, boosting: learner?.trees ?? null };
 }
 
 /** A linear part that passes the probe's score through (probe-only model: the last input, weight 1). */
@@ -287,7 +361,9 @@ if (require.main === module) {
     console.error('JUDGE_QUALITY_MODEL=off: nowhere to write the model');
     process.exit(2);
   }
-  trainJudge(dataDir, out, limit).then(
+  // --no-extract: train on what is cached (e.g. while extraction runs elsewhere, see train-judge-features.ts).
+  // --match-only: keep the stored quality model, learn only the prompt match and the part weights.
+  trainJudge(dataDir, out, limit, !process.argv.includes('--no-extract'), process.argv.includes('--match-only')).then(
     () => process.exit(0),
     (e: unknown) => {
       console.error(e);

@@ -131,6 +131,55 @@ describe('visual search (recommender)', () => {
     expect(await mesh.query(`SELECT 1 FROM recommender.outbox WHERE type = 'photo.annotated'`)).toHaveLength(84);
   });
 
+  it('refuses bad visual searches with a 4xx code and stores no saved search for them', async () => {
+    const carol = mesh.newUser();
+    const jpeg = readFileSync(join(IMAGES, readdirSync(IMAGES).sort()[0]));
+    const own = await call('POST', '/v1/photos', alice, jpeg, 'image/jpeg');
+    expect(own.status).toBe(202);
+    const photo = String(own.body.id);
+    await waitAnnotated([photo]);
+    const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const bad: [string, Json, number, string][] = [
+      ['another user’s photo', { positive_photo_ids: [photo] }, 404, 'not_found'],
+      ['no liked photo', { negative_photo_ids: [photo] }, 400, 'validation_failed'],
+      [
+        'more than 10 photos',
+        {
+          positive_photo_ids: Array.from({ length: 6 }, (_, i) => uuid(i)),
+          negative_photo_ids: Array.from({ length: 5 }, (_, i) => uuid(10 + i)),
+        },
+        400,
+        'validation_failed',
+      ],
+      [
+        'unknown filter value',
+        { positive_photo_ids: [photo], filters: { colour: ['ultraviolet'] } },
+        400,
+        'validation_failed',
+      ],
+      ['unknown strategy', { positive_photo_ids: [photo], strategy: 'telepathy' }, 400, 'validation_failed'],
+    ];
+    for (const [what, query, status, code] of bad) {
+      const direct = await call('POST', '/v1/search/visual', carol, query);
+      expect({ what, ...direct }).toMatchObject({ what, status, body: { error: { code } } });
+      const saved = await call('POST', '/v1/search/visual/saved', carol, { name: what, query });
+      expect({ what, ...saved }).toMatchObject({ what, status, body: { error: { code } } });
+    }
+    // An unknown filter attribute lists the allowed ones.
+    const attr = await call('POST', '/v1/search/visual', alice, {
+      positive_photo_ids: [photo],
+      filters: { sleeve_length: ['long'] },
+    });
+    expect(attr).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    const allowed = (attr.body.error as { details: { allowed: string[] } }).details.allowed;
+    expect(allowed).toEqual(expect.arrayContaining(['colour', 'pattern']));
+    expect(allowed).not.toContain('sleeve_length');
+    expect(await mesh.query('SELECT 1 FROM recommender.saved_searches')).toHaveLength(0);
+    // The owner may search with it; the answer says which strategy ranked it.
+    const ok = await call('POST', '/v1/search/visual', alice, { positive_photo_ids: [photo], k: 3 });
+    expect(ok).toMatchObject({ status: 200, body: { strategy: expect.any(String) } });
+  });
+
   it('answers the style profile: not enough likes yet', async () => {
     const r = await call('GET', '/v1/style-profile', alice);
     expect(r).toMatchObject({ status: 200, body: { status: 'not_enough_likes', modes: [] } });

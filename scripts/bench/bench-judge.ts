@@ -13,7 +13,7 @@
  *                                   DATA_DIR overrides <ML_MODELS_DIR>/../data)
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '@atelier/config';
@@ -90,6 +90,11 @@ async function benchQuality(): Promise<void> {
     }),
   );
   const analyses = await Promise.all(photos.map((p) => judge.analyse(p)));
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ');
+  const loadBefore = load();
   const [networks, extraction, judged, modelOnly] = await interleaved(Math.max(3, ROUNDS), [
     {
       images: photos.length,
@@ -111,7 +116,7 @@ async function benchQuality(): Promise<void> {
   ]);
   const ms = (rate: number) => (1000 / rate).toFixed(1);
   console.log(`
-learned quality model ${model.version}, ${photos.length} AGIQA-3K images, median ms/image over interleaved rounds:`);
+learned quality model ${model.version} (prompt match: ${model.promptMatch ? 'learned' : 'none'}), ${photos.length} AGIQA-3K images, median ms/image over interleaved rounds; load average (1/5/15 min) before ${loadBefore}, after ${load()}:`);
   console.log(
     '| networks only (CenterNet + MobileNetV2, decoded input) | feature extraction (decode + networks + hand-made) | judge with learned model | judge / extraction | judge / networks | model alone |',
   );

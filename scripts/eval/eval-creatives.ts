@@ -13,7 +13,18 @@
  *   of the request's labelled platform (end to end, detection included);
  * - text: each labelled element (discount, price, old price, promo, deadline) is in the image's layout record with
  *   the labelled value, legible (measured contrast ≥ 4.5:1) and inside the safe zone;
- * - subject: an illustration drawn stands for one of the labelled subject words (its CLDR English keywords);
+ * - subject: an illustration drawn stands for one of the labelled subject words. The rule (generic, no word is
+ *   special-cased): a placed icon matches when a labelled word, split at spaces and hyphens, equals one of the icon's
+ *   words after normalisation: English words by Snowball stem; Russian words by OpenCorpora lemma (Az.js) or, failing
+ *   that, Snowball stem. The icon's words are its CLDR annotation (label) and keywords (tags) in emojibase-data en
+ *   AND ru, plus the words of its Fluent Emoji name. Labelled en words are compared with the icon's en words and
+ *   labelled ru words with its ru words. (Until session 5 the check used the English keywords alone, so a correct
+ *   drawing whose English tags lack the labelled word, e.g. a smartphone drawn as mobile-phone, counted as a miss.)
+ *
+ * Platform labels: the sets are labelled in two vocabularies, the eval's own platform names (dev, frozen) and the
+ * names frozen2 was written with. LABEL_PRESETS below maps every label name to the presets that satisfy it; it was
+ * written from the label definitions, not from any output. A label not in the map is a platform name of
+ * FORMAT_PRESETS and accepts that platform's presets.
  * - time per creative at 1080×1350 against a bare sharp composite of the same layers, in the same run.
  *
  * Trivial baselines are printed beside each number, with bootstrap 95% intervals. The default set is still the
@@ -26,11 +37,12 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { newStemmer } from 'snowball-stemmers';
 import { loadConfig } from '@atelier/config';
+import { RussianMorphology } from '@atelier/ru-en';
 import type { EventPayload } from '@atelier/contracts';
 import {
   FORMAT_PRESETS,
   composeCreative,
-  iconKeywords,
+  iconAnnotations,
   paletteFromText,
   sceneKindFor,
   sceneSvg,
@@ -122,12 +134,67 @@ function naiveElement(key: ElementKey, text: string): string {
   return re[key].exec(text)?.[0] ?? '';
 }
 
-const en = newStemmer('english');
-const stems = (words: string[]): Set<string> => new Set(words.map((w) => en.stem(w.toLowerCase())));
+/**
+ * Label name → the presets (FORMAT_PRESETS ids) that satisfy it, and the platform the enhancer names it with.
+ * frozen2's vocabulary: instagram_post (square or 4:5), instagram_square (1080×1080 only), instagram_story, vk_post,
+ * telegram_post, web_banner (the 1200×628 ad banner), web_banner_wide (1500×500), marketplace_card, poster.
+ * The eval's own vocabulary (dev, frozen): every platform name of FORMAT_PRESETS, `banner` accepting both banner sizes.
+ */
+const LABEL_PRESETS: Readonly<Record<string, { presets: string[]; platform: string }>> = {
+  instagram_square: { presets: ['instagram_post_square'], platform: 'instagram_post' },
+  web_banner: { presets: ['web_banner_ad'], platform: 'banner' },
+  web_banner_wide: { presets: ['web_banner_wide'], platform: 'banner' },
+};
 
-function subjectMatches(icons: string[], labelled: string[]): boolean {
-  const want = stems(labelled.flatMap((w) => w.split(/[\s-]+/u)));
-  return icons.some((name) => [...stems(iconKeywords(name))].some((s) => want.has(s)));
+/** The presets a platform label accepts and the enhancer's name for that platform. */
+function labelledPresets(label: string): { sizes: string[]; platform: string } {
+  const mapped = LABEL_PRESETS[label];
+  const presets = mapped
+    ? FORMAT_PRESETS.filter((p) => mapped.presets.includes(p.id))
+    : FORMAT_PRESETS.filter((p) => p.platform === label);
+  return { sizes: presets.map((p) => `${p.width}x${p.height}`), platform: mapped?.platform ?? label };
+}
+
+const enStemmer = newStemmer('english');
+const ruStemmer = newStemmer('russian');
+let morphology: RussianMorphology | undefined;
+const splitWords = (ws: string[]): string[] =>
+  ws
+    .flatMap((w) =>
+      w
+        .toLowerCase()
+        .replace(/ё/gu, 'е')
+        .split(/[\s-]+/u),
+    )
+    .filter(Boolean);
+/** A word's normal forms: en by Snowball stem; ru by OpenCorpora lemma (every reading) and Snowball stem. */
+function forms(word: string, locale: 'en' | 'ru'): string[] {
+  if (locale === 'en') return [enStemmer.stem(word)];
+  const lemmas = (morphology?.analyse(word) ?? []).map((r) => r.lemma);
+  return [...new Set([word, ...lemmas, ruStemmer.stem(word)])];
+}
+const iconForms = new Map<string, { en: Set<string>; ru: Set<string> }>();
+function formsOfIcon(name: string): { en: Set<string>; ru: Set<string> } {
+  let hit = iconForms.get(name);
+  if (!hit) {
+    const a = iconAnnotations(name);
+    hit = {
+      en: new Set(splitWords(a.en).flatMap((w) => forms(w, 'en'))),
+      ru: new Set(splitWords(a.ru).flatMap((w) => forms(w, 'ru'))),
+    };
+    iconForms.set(name, hit);
+  }
+  return hit;
+}
+
+/** Whether a placed icon stands for a labelled subject word (the rule is in the header comment). */
+function subjectMatches(icons: string[], labelled: { en: string[]; ru: string[] }): boolean {
+  const wantEn = splitWords(labelled.en).flatMap((w) => forms(w, 'en'));
+  const wantRu = splitWords(labelled.ru ?? []).flatMap((w) => forms(w, 'ru'));
+  return icons.some((name) => {
+    const f = formsOfIcon(name);
+    return wantEn.some((w) => f.en.has(w)) || wantRu.some((w) => f.ru.has(w));
+  });
 }
 
 /** Mean and bootstrap 95% interval of 0/1 outcomes (2000 resamples, fixed seed). */
@@ -208,6 +275,7 @@ function event(
 
 async function main(): Promise<void> {
   const requests = JSON.parse(readFileSync(FILE, 'utf8')) as LabelledRequest[];
+  morphology = await RussianMorphology.load();
   const storage = mkdtempSync(join(tmpdir(), 'atelier-eval-creatives-storage-'));
   mkdirSync(OUT, { recursive: true });
   const gen = generation(storage);
@@ -251,9 +319,9 @@ async function main(): Promise<void> {
     writeFileSync(file, png);
     sheet.push({ id: r.id, file });
     sizeExact.push(meta.width === target.width && meta.height === target.height);
-    const labelledSizes = FORMAT_PRESETS.filter((p) => p.platform === r.platform).map((p) => `${p.width}x${p.height}`);
+    const { sizes: labelledSizes, platform: labelledPlatform } = labelledPresets(r.platform);
     sizeLabelled.push(labelledSizes.includes(`${meta.width}x${meta.height}`));
-    platformOk.push(detection.platform === r.platform);
+    platformOk.push(detection.platform === labelledPlatform);
     baseline512.push(labelledSizes.includes('512x512'));
     baselineSquare.push(labelledSizes.includes('1080x1080'));
 
@@ -283,7 +351,7 @@ async function main(): Promise<void> {
     ).map((x) => x.name);
     for (const name of new Set(icons)) iconCounts.set(name, (iconCounts.get(name) ?? 0) + 1);
     records.push({ id: r.id, icons });
-    const ok = subjectMatches(icons, r.subjectWords.en);
+    const ok = subjectMatches(icons, r.subjectWords);
     subject.push(ok);
     if (!ok)
       misses.push(
@@ -293,7 +361,7 @@ async function main(): Promise<void> {
   const commonest = [...iconCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   for (const [i, rec] of records.entries()) {
     const r = requests.find((x) => x.id === rec.id) as LabelledRequest;
-    subjectConstant.push(subjectMatches([commonest], r.subjectWords.en));
+    subjectConstant.push(subjectMatches([commonest], r.subjectWords));
     void i;
   }
 

@@ -5,7 +5,8 @@
  * only (no AttnGAN, GLIDE). Baselines in the same run: random, sharpness alone, file size alone, the vision judge
  * as it was (v1: 0.7·fidelity with 0.5 when nothing is checkable + 0.3·statistics proxy).
  *
- *   npm run eval:judge      (extracts missing features first; DATA_DIR overrides <repo>/../shared/data)
+ *   npm run eval:judge      (extracts missing test features first, cached outside the repo — train-judge-data.ts;
+ *                            `-- --no-extract` scores what is cached; DATA_DIR overrides <repo>/../shared/data)
  */
 import { loadConfig } from '@atelier/config';
 import { SeededRandom } from '@atelier/ml-runtime';
@@ -14,7 +15,7 @@ import { combineParts } from '../../apps/judge/src/quality/score-parts';
 import { extractTargets } from '../../apps/judge/src/vision/prompt-targets';
 import { AESTHETIC_PROXY_WEIGHTS, judgeAnalysis, promptFidelity } from '../../apps/judge/src/vision/vision-judge';
 import { extractFeatures } from '../train-judge-features';
-import { isModern, isTestPrompt, loadAgiqa, readFeatureCache, toAnalysis } from '../train-judge-data';
+import { isModern, isTestPrompt, loadAgiqa, readFeatureCache, toAnalysis, type RatedImage } from '../train-judge-data';
 import { defaultDataDir } from './datasets';
 import { byGroup, pairedBootstrapCi, pairwiseAccuracy, report, type Report, type Scored } from './eval-judge-metrics';
 
@@ -23,7 +24,10 @@ interface Item {
   modern: boolean;
   mosQuality: number;
   mosAlign: number;
+  /** Objects or colours checkable (the judge's evidence before the learned prompt match). */
   evidence: boolean;
+  /** The learned prompt-match part has evidence (objects, colours or batch consensus). */
+  matchEvidence: boolean;
   scores: Record<string, number>;
 }
 
@@ -60,47 +64,87 @@ function margin(items: Item[], a: string, b: string, target: 'mosQuality' | 'mos
   return `${a} − ${b}: ${d >= 0 ? '+' : ''}${f3(d)} [${f3(lo)}, ${f3(hi)}]${lo > 0 ? ' (CI above 0)' : ''}`;
 }
 
+type CacheMap = ReturnType<typeof readFeatureCache>;
+
+/**
+ * Scores `images` as the judge would, each prompt's images forming one request (the batch-consensus evidence reads
+ * the other images of the same request: for the modern-only tables the request holds only the modern images).
+ */
+function scoreImages(images: RatedImage[], cache: CacheMap, model: QualityModel, seed: number): Item[] {
+  const rng = new SeededRandom(seed);
+  const analyses = new Map(images.map((img) => [img.name, toAnalysis(cache.get(img.name)!)]));
+  return images.map((img) => {
+    const c = cache.get(img.name)!;
+    const a = analyses.get(img.name)!;
+    const others = images.filter((o) => o.group === img.group && o !== img).map((o) => analyses.get(o.name)!);
+    const targets = extractTargets([img.prompt]);
+    const f = promptFidelity(a, targets);
+    const j = judgeAnalysis(0, a, targets, [], model, others);
+    const matchPart = j.parts?.find((p) => p.id === 'fidelity');
+    const proxy = AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
+    return {
+      group: img.group,
+      modern: isModern(img),
+      mosQuality: img.mosQuality,
+      mosAlign: img.mosAlign,
+      evidence: f.fidelity !== undefined,
+      matchEvidence: matchPart?.evidence ?? false,
+      scores: {
+        'judge (learned, final)': combineParts(j.parts ?? []).final,
+        'learned quality part': model.score(a.quality),
+        // Without evidence the judge's fidelity carries the combined score (changes no order), as in the service.
+        'prompt-match part (learned)': j.fidelity,
+        'fidelity part (objects+colours)': f.fidelity ?? Number.NaN,
+        'baseline: vision judge v1': 0.7 * (f.fidelity ?? 0.5) + 0.3 * proxy,
+        'baseline: sharpness alone': a.statistics.metrics.sharpness,
+        'baseline: file size alone': c.bytes,
+        'baseline: random': rng.next(),
+      },
+    };
+  });
+}
+
+function coverage(label: string, items: Item[]): void {
+  const share = (xs: Item[]) =>
+    `${xs.length}/${items.length} (${((100 * xs.length) / (items.length || 1)).toFixed(1)} %)`;
+  console.log(
+    `coverage, ${label}: prompt-match evidence (objects, colours or batch consensus) ` +
+      `${share(items.filter((i) => i.matchEvidence))}; objects or colours only ${share(items.filter((i) => i.evidence))}`,
+  );
+}
+
 async function main(): Promise<void> {
   const env = loadConfig('judge').env;
   const dataDir = process.env.DATA_DIR ?? defaultDataDir();
-  await extractFeatures(dataDir, process.env.TRAIN_JUDGE_LIMIT ? Number(process.env.TRAIN_JUDGE_LIMIT) : undefined);
+  // --no-extract: evaluate what is cached (while extraction runs elsewhere); the count of missing images is printed.
+  if (!process.argv.includes('--no-extract')) {
+    await extractFeatures(dataDir, process.env.TRAIN_JUDGE_LIMIT ? Number(process.env.TRAIN_JUDGE_LIMIT) : undefined, {
+      split: 'test',
+    });
+  }
   const model = QualityModel.load(env.JUDGE_QUALITY_MODEL);
   const cache = readFeatureCache();
   const test = loadAgiqa(dataDir).filter((i) => isTestPrompt(i.group));
   const missing = test.filter((i) => !cache.has(i.name)).length;
-  const rng = new SeededRandom(2026);
-  const items: Item[] = test
-    .filter((i) => cache.has(i.name))
-    .map((img) => {
-      const c = cache.get(img.name)!;
-      const a = toAnalysis(c);
-      const targets = extractTargets([img.prompt]);
-      const f = promptFidelity(a, targets);
-      const j = judgeAnalysis(0, a, targets, [], model);
-      const proxy =
-        AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
-      return {
-        group: img.group,
-        modern: isModern(img),
-        mosQuality: img.mosQuality,
-        mosAlign: img.mosAlign,
-        evidence: f.fidelity !== undefined,
-        scores: {
-          'judge (learned, final)': combineParts(j.parts ?? []).final,
-          'learned quality part': model.score(a.quality),
-          'fidelity part (where evidence)': f.fidelity ?? Number.NaN,
-          'baseline: vision judge v1': 0.7 * (f.fidelity ?? 0.5) + 0.3 * proxy,
-          'baseline: sharpness alone': a.statistics.metrics.sharpness,
-          'baseline: file size alone': c.bytes,
-          'baseline: random': rng.next(),
-        },
-      };
-    });
-  console.log(`# judge eval — model ${model.version}, parts ${JSON.stringify(model.partWeights)}`);
+  const cached = test.filter((i) => cache.has(i.name));
+  const items = scoreImages(cached, cache, model, 2026);
+  const modern = scoreImages(
+    cached.filter((i) => isModern(i)),
+    cache,
+    model,
+    2027,
+  );
+  console.log(
+    `# judge eval — model ${model.version}, parts ${JSON.stringify(model.partWeights)}, ` +
+      `prompt match ${model.promptMatch ? JSON.stringify(model.promptMatch.weights) : 'none'}`,
+  );
   console.log(
     `test split: prompts with isTestPrompt (30 % of the shared prompts, frozen before training); ` +
-      `${items.length} images scored${missing ? `, ${missing} without cached features (not extracted)` : ''}`,
+      `${items.length} images of ${new Set(items.map((i) => i.group)).size} prompts scored` +
+      `${missing ? `, ${missing} without cached features (not extracted)` : ' (all of the test split)'}`,
   );
+  coverage('all generators', items);
+  coverage('modern generators', modern);
   const contenders = [
     'judge (learned, final)',
     'learned quality part',
@@ -109,24 +153,49 @@ async function main(): Promise<void> {
     'baseline: file size alone',
     'baseline: random',
   ];
-  const modern = items.filter((i) => i.modern);
   table('quality MOS, all generators', items, 'mosQuality', contenders);
   table('quality MOS, modern generators (no AttnGAN, GLIDE)', modern, 'mosQuality', contenders);
-  table('alignment MOS, all generators', items, 'mosAlign', contenders);
-  table('alignment MOS, modern generators', modern, 'mosAlign', contenders);
-  const withEvidence = items.filter((i) => i.evidence);
-  const evidenceModern = modern.filter((i) => i.evidence);
-  const align = ['fidelity part (where evidence)', ...contenders];
-  table('alignment MOS where the judge claims evidence, all generators', withEvidence, 'mosAlign', align);
-  table('alignment MOS where the judge claims evidence, modern generators', evidenceModern, 'mosAlign', align);
-  console.log('\n### margins (paired bootstrap over prompts, 95 % CI), within-prompt pairwise accuracy on quality');
+  const align = ['judge (learned, final)', 'prompt-match part (learned)', ...contenders.slice(1)];
+  table('alignment MOS, all generators', items, 'mosAlign', align);
+  table('alignment MOS, modern generators', modern, 'mosAlign', align);
+  const alignEvidence = ['fidelity part (objects+colours)', ...align];
+  for (const [name, set, key] of [
+    ['prompt-match evidence, all generators', items, 'matchEvidence'],
+    ['prompt-match evidence, modern generators', modern, 'matchEvidence'],
+    ['object/colour evidence (as before), all generators', items, 'evidence'],
+    ['object/colour evidence (as before), modern generators', modern, 'evidence'],
+  ] as const) {
+    const contendersHere = key === 'evidence' ? alignEvidence : align;
+    table(
+      `alignment MOS where the judge claims ${name}`,
+      set.filter((i) => i[key]),
+      'mosAlign',
+      contendersHere,
+    );
+  }
+  console.log('\n### margins (paired bootstrap over prompts, 95 % CI), within-prompt pairwise accuracy');
   for (const [name, set] of [
     ['all', items],
     ['modern', modern],
   ] as const) {
-    console.log(`${name}: ${margin(set, 'judge (learned, final)', 'baseline: sharpness alone', 'mosQuality')}`);
-    console.log(`${name}: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosQuality')}`);
+    console.log(
+      `${name}, quality: ${margin(set, 'judge (learned, final)', 'baseline: sharpness alone', 'mosQuality')}`,
+    );
+    console.log(
+      `${name}, quality: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosQuality')}`,
+    );
+    console.log(
+      `${name}, alignment: ${margin(set, 'judge (learned, final)', 'baseline: vision judge v1', 'mosAlign')}`,
+    );
+    console.log(`${name}, alignment: ${margin(set, 'judge (learned, final)', 'learned quality part', 'mosAlign')}`);
+    console.log(
+      `${name}, alignment: ${margin(set, 'prompt-match part (learned)', 'learned quality part', 'mosAlign')}`,
+    );
   }
+  const oldEv = modern.filter((i) => i.evidence);
+  console.log(
+    `modern, object/colour evidence, alignment: ${margin(oldEv, 'judge (learned, final)', 'baseline: vision judge v1', 'mosAlign')}`,
+  );
 }
 
 main().then(

@@ -21,7 +21,7 @@ export interface MeshOptions {
    * A service with more than one replica gets a local load balancer on its public port (see `url`).
    */
   replicas?: number | Partial<Record<ServiceName, number>>;
-  /** How long a replica may take to answer /health/ready (default 120 s; benches on a loaded host give more). */
+  /** How long `startAll` waits for each replica's /health/ready (default 120 s; a loaded machine may need more). */
   readyTimeoutMs?: number;
 }
 
@@ -106,7 +106,9 @@ export class MeshSupervisor {
   async startAll(services: readonly ServiceName[] = SERVICES): Promise<void> {
     await Promise.all(services.map((s) => this.balance(s)));
     for (const s of services) for (const r of this.indexes(s)) this.spawn(s, r);
-    await Promise.all(services.flatMap((s) => this.indexes(s).map((r) => this.waitReady(s, undefined, r))));
+    await Promise.all(
+      services.flatMap((s) => this.indexes(s).map((r) => this.waitReady(s, this.options.readyTimeoutMs, r))),
+    );
   }
 
   async start(service: ServiceName, replica?: number): Promise<void> {
@@ -160,7 +162,7 @@ export class MeshSupervisor {
   }
 
   /** Waits until the replica (the first, unless named) answers /health/ready. */
-  async waitReady(service: ServiceName, timeoutMs = this.options.readyTimeoutMs ?? 120000, replica = 0): Promise<void> {
+  async waitReady(service: ServiceName, timeoutMs = 120000, replica = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const name = this.replicas[service] === 1 ? service : `${service}-${replica}`;
     while (Date.now() < deadline) {

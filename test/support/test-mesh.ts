@@ -19,6 +19,8 @@ export interface TestMeshOptions {
   services?: readonly ServiceName[];
   /** Processes per service (default MESH_REPLICAS, else 1); replicated services sit behind a local load balancer. */
   replicas?: number | Partial<Record<ServiceName, number>>;
+  /** How long start() waits for each service to be ready (default 120 s). */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export class TestMesh {
       env: this.env,
       serviceEnv: options.serviceEnv,
       replicas: options.replicas,
+      readyTimeoutMs: options.readyTimeoutMs,
       basePort: randomBasePort(),
       logDir: resolve(__dirname, '..', '..', 'var', 'test-logs', this.id),
       distDir: resolve(__dirname, '..', '..', 'dist'),

@@ -1,3 +1,4 @@
+import './tracing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@atelier/config';
 import { bootstrapService, guardedJson, rejectForbiddenCharacters, securityHeaders } from '@atelier/service-kit';

@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@atelier/service-kit';
 import { EnhancerModule } from './enhancer.module';
 

@@ -1,3 +1,4 @@
+import './tracing';
 import cookieParser from 'cookie-parser';
 import { raw } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';

@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@atelier/service-kit';
 import { JudgeModule } from './judge.module';
 

@@ -1,3 +1,4 @@
+import './tracing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   bootstrapService,

@@ -98,6 +98,25 @@ const baseShape = {
   INBOX_RETENTION_DAYS: int(14, 1, 365),
   // When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus' bearer_token); nginx never forwards it.
   METRICS_TOKEN: z.string().default(''),
+  // OpenTelemetry tracing (off by default): `otlp` exports spans to an OTLP/HTTP collector; `none` loads no SDK at all.
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp']).default('none'),
+  // The collector's base URL (spans go to <endpoint>/v1/traces) unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names the URL.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().default('http://127.0.0.1:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), z.string().url()]).default(''),
+  // OTLP over HTTP: protobuf (the collector default) or JSON. gRPC is not bundled.
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  // Extra request headers for the collector, "key=value,key2=value2" (e.g. an API key).
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(/^([^=,\s]+=[^,]*(,[^=,\s]+=[^,]*)*)?$/, 'expected key=value pairs separated by commas')
+    .default(''),
+  OTEL_EXPORTER_OTLP_TIMEOUT: int(10000, 100, 120000),
+  // Defaults to the service's name (gateway, billing, …).
+  OTEL_SERVICE_NAME: z.string().max(100).default(''),
+  // Share of new traces sampled (a trace started elsewhere keeps its parent's decision).
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  // How often finished spans are sent, in ms.
+  OTEL_BSP_SCHEDULE_DELAY: int(5000, 10, 600000),
 } as const;
 
 /** Comma-separated backend names, e.g. "procedural,hf"; every name must be known. */

@@ -14,6 +14,7 @@ export {
   type ServiceConfig,
   type DatabaseConfig,
   type MessagingConfig,
+  type TracingConfig,
 } from './load-config';
 export { ConfigModule, SERVICE_CONFIG } from './config.module';
 export { estimatedEntropyBits, MIN_SECRET_BITS, productionIssues } from './production-checks';

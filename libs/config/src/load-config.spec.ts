@@ -161,4 +161,42 @@ describe('loadConfig', () => {
       expect(estimatedEntropyBits(prodSecret)).toBeGreaterThan(128);
     });
   });
+
+  it('reads OpenTelemetry settings: off by default, per-service name, OTLP URL, protocol and headers validated', () => {
+    expect(loadConfig('judge', {}).tracing).toMatchObject({
+      enabled: false,
+      serviceName: 'judge',
+      tracesUrl: 'http://127.0.0.1:4318/v1/traces',
+      protocol: 'http/protobuf',
+      sampleRatio: 1,
+    });
+    const on = loadConfig('gateway', {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=a%3Db,tenant=shop',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    }).tracing;
+    expect(on).toMatchObject({
+      enabled: true,
+      serviceName: 'gateway',
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/json',
+      headers: { 'x-api-key': 'a=b', tenant: 'shop' },
+      sampleRatio: 0.25,
+    });
+    expect(
+      loadConfig('billing', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom', OTEL_SERVICE_NAME: 'b1' })
+        .tracing,
+    ).toMatchObject({ tracesUrl: 'http://c:4318/custom', serviceName: 'b1' });
+    for (const [key, bad] of [
+      ['OTEL_TRACES_EXPORTER', 'jaeger'],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc'],
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
+      ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue'],
+      ['OTEL_TRACES_SAMPLER_ARG', '1.5'],
+    ]) {
+      expect(() => loadConfig('judge', { [key]: bad })).toThrow(new RegExp(key));
+    }
+  });
 });

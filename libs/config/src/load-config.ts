@@ -39,6 +39,21 @@ export interface MessagingConfig {
   inboxRetentionDays: number;
 }
 
+/** OpenTelemetry tracing; `enabled` false means no SDK is loaded and nothing is propagated. */
+export interface TracingConfig {
+  enabled: boolean;
+  serviceName: string;
+  /** The mesh namespace, exported as service.namespace. */
+  namespace: string;
+  /** Full URL spans are POSTed to. */
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  timeoutMs: number;
+  sampleRatio: number;
+  scheduleDelayMs: number;
+}
+
 export interface ServiceConfig<S extends ServiceName = ServiceName> {
   service: S;
   nodeEnv: 'development' | 'test' | 'production';
@@ -46,6 +61,7 @@ export interface ServiceConfig<S extends ServiceName = ServiceName> {
   httpPort: number;
   database: DatabaseConfig;
   messaging: MessagingConfig;
+  tracing: TracingConfig;
   env: ServiceEnv<S>;
 }
 
@@ -56,6 +72,19 @@ export class ConfigValidationError extends Error {
   ) {
     super(`Invalid environment for ${service}:\n  ${issues.join('\n  ')}`);
   }
+}
+
+/** "k=v,k2=v2" (values percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS is specified) into a header map. */
+function otlpHeaders(raw: string): Record<string, string> {
+  const decode = (v: string): string => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v;
+    }
+  };
+  const pairs = raw.split(',').filter((pair) => pair.includes('='));
+  return Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')).trim(), decode(p.slice(p.indexOf('=') + 1))]));
 }
 
 /** Validates the environment once, at start-up, into a typed object. Throws on the first bad value set. */
@@ -133,6 +162,18 @@ export function loadConfig<S extends ServiceName>(
       outboxPollIntervalMs: base.OUTBOX_POLL_INTERVAL_MS,
       outboxRetentionHours: base.OUTBOX_RETENTION_HOURS,
       inboxRetentionDays: base.INBOX_RETENTION_DAYS,
+    },
+    tracing: {
+      enabled: base.OTEL_TRACES_EXPORTER === 'otlp',
+      serviceName: base.OTEL_SERVICE_NAME || service,
+      namespace: base.MESH_NAMESPACE,
+      tracesUrl:
+        base.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${base.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+      protocol: base.OTEL_EXPORTER_OTLP_PROTOCOL,
+      headers: otlpHeaders(base.OTEL_EXPORTER_OTLP_HEADERS),
+      timeoutMs: base.OTEL_EXPORTER_OTLP_TIMEOUT,
+      sampleRatio: base.OTEL_TRACES_SAMPLER_ARG,
+      scheduleDelayMs: base.OTEL_BSP_SCHEDULE_DELAY,
     },
     env,
   };

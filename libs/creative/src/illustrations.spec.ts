@@ -76,3 +76,24 @@ describe('matchIllustrations beyond CLDR words (issue 14)', () => {
     expect(names('очки солнцезащитные')[0]).toBe('sunglasses');
   });
 });
+
+describe('matchIllustrations: collisions and word sense', () => {
+  it('does not meet a gloss and an icon keyword of another sense ("заказ" → order, a lion\'s zodiac keyword)', () => {
+    expect(names('оформите заказ сегодня')).not.toContain('lion');
+    expect(names('заказ')).toEqual([]);
+  });
+
+  it('does not match short Russian stems across words ("пару": пар, "паром": a ferry)', () => {
+    expect(names('купите пару кроссовок')).toEqual(['running-shoe']);
+  });
+
+  it('matches hand-written stems as prefixes only for words the dictionary lacks ("кроссовер" is no sneaker)', () => {
+    expect(names('новый кроссовер в салоне')).not.toContain('running-shoe');
+    expect(names('кроссовок белые')).toContain('running-shoe');
+  });
+
+  it('takes the sense of an ambiguous word from the other words of the request', () => {
+    expect(names('профитроли с кремом')).toEqual(['shortcake']);
+    expect(names('крем для рук')).toContain('lotion-bottle');
+  });
+});

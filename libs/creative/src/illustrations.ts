@@ -239,6 +239,8 @@ interface Index {
   byStem: Map<string, Map<string, number>>;
   /** Russian lemma → icon name → weight (built when the morphology is loaded). */
   byLemma?: Map<string, Map<string, number>>;
+  /** Icon name → its CLDR group (4 food, 7 objects, …). */
+  groups: Map<string, number>;
 }
 
 let index: Index | undefined;
@@ -329,6 +331,7 @@ function buildIndex(): Index {
   const icons = loadJson<IconSet>('@iconify-json/fluent-emoji-flat/icons.json');
   const chars = loadJson<Record<string, string>>('@iconify-json/fluent-emoji-flat/chars.json');
   const byStem = new Map<string, Map<string, number>>();
+  const groups = new Map<string, number>();
   const add = (stem: string, name: string, weight: number): void => {
     if (stem.length < 3 || STOP.has(stem)) return;
     const m = byStem.get(stem) ?? new Map<string, number>();
@@ -342,13 +345,17 @@ function buildIndex(): Index {
       const name = chars[e.hexcode.toLowerCase()];
       if (!name || !icons.icons[name]) continue;
       const label = words(e.label);
+      // Russian stems shorter than four letters collide across unrelated words ("пару" and "паром" both stem to
+      // пар); those words match by lemma only (buildLemmaIndex).
+      const key = (w: string): string => (locale === 'ru' && stemOf(w).length < 4 ? '' : stemOf(w));
       // A one-word label ("круассан") is the icon itself; words of longer labels and keywords say less.
-      for (const w of label) add(stemOf(w), name, label.length === 1 ? 3 : 2);
-      for (const t of e.tags ?? []) for (const w of words(t)) add(stemOf(w), name, 1);
+      for (const w of label) add(key(w), name, label.length === 1 ? 3 : 2);
+      for (const t of e.tags ?? []) for (const w of words(t)) add(key(w), name, 1);
+      if (e.group !== undefined) groups.set(name, e.group);
     }
   }
   for (const [stem, name] of Object.entries(EXTRA)) if (icons.icons[name]) add(stemOf(stem), name, 3);
-  return { icons, byStem };
+  return { icons, byStem, groups };
 }
 
 function getIndex(): Index {
@@ -473,10 +480,11 @@ function undiminished(lemma: string): string[] {
 
 /** Icons an English word or phrase names: one-word labels count fully, a keyword few icons share counts as a label. */
 function englishStrong(english: string, byStem: Map<string, Map<string, number>>): Map<string, number> | undefined {
+  // A gloss is one sense of the Russian word; an English keyword is one sense of the icon ("order" is a lion's
+  // keyword, for the zodiac). Only the icons the English word labels count, so two senses never meet by keyword.
   const hits = englishHits(english, byStem);
-  if (!hits) return undefined;
-  if (hits.size > 3) return [...hits.values()].some((w) => w >= 2) ? hits : undefined;
-  return new Map([...hits].map(([name, w]) => [name, Math.max(w, 2)]));
+  const labelled = hits && new Map([...hits].filter(([, w]) => w >= 2));
+  return labelled && labelled.size > 0 ? labelled : undefined;
 }
 
 const strongest = (hits: Map<string, number> | undefined): number => (hits ? Math.max(0, ...hits.values()) : 0);
@@ -517,7 +525,15 @@ function wordHits(
     ]),
   ];
   const byReading = lemmas.map((l) => byLemma?.get(l)).find((m) => strongest(m) >= 2);
-  const direct = merged([byReading ?? (lemma ? byLemma?.get(lemma) : undefined), byStem.get(stem), extraByPrefix(w)]);
+  // A known word goes by its lemma ("кроссовок": кроссовка); only words the dictionary lacks match EXTRA stems as
+  // prefixes, or "кроссовер" (a car) would be a sneaker.
+  const known = reading?.known === true;
+  const direct = merged([
+    byReading ?? (lemma ? byLemma?.get(lemma) : undefined),
+    byStem.get(stem),
+    known && lemma ? byStem.get(stemOf(lemma)) : undefined,
+    known ? undefined : extraByPrefix(w),
+  ]);
   if (strongest(direct) >= 2) return direct;
   if (!/[а-я]/u.test(w)) {
     const kind = kindOf(w);
@@ -589,6 +605,21 @@ export function matchIllustrations(text: string, limit = 4): Illustration[] {
       ? { w: ws[i + 1], hits: new Map([[icon, Number(weight ?? 3)]]), factor: 1, skip: false }
       : { w: ws[i + 1], factor: 1, skip: true };
   }
+  // Word sense by the other words: a word whose senses lie in several CLDR groups takes the one in a group the
+  // request's other subjects are in ("профитроли с кремом": the cream of a cake, group food, not a lotion).
+  const bestOf = (hits: Map<string, number> | undefined): string | undefined =>
+    hits && strongest(hits) >= 2 ? [...hits].reduce((a, b) => (b[1] > a[1] ? b : a))[0] : undefined;
+  const bestIcons = perWord.map((p) => (p.skip ? undefined : bestOf(p.hits)));
+  for (const [i, p] of perWord.entries()) {
+    const own = bestIcons[i];
+    if (p.skip || !own) continue;
+    const context = new Set(
+      bestIcons.filter((b, j): b is string => j !== i && b !== undefined).map((b) => idx.groups.get(b)),
+    );
+    if (context.size === 0 || context.has(idx.groups.get(own))) continue;
+    const alternatives = [...(sensesOf(p.w, idx) ?? [])].filter(([name]) => context.has(idx.groups.get(name)));
+    if (alternatives.length > 0) p.hits = new Map(alternatives.map(([name, w]) => [name, Math.max(w, 2)]));
+  }
   // Two neighbours naming one icon together ("очки солнцезащитные" → sunglasses) outweigh either alone.
   const pairBonus = new Map<number, Map<string, number>>();
   for (let i = 0; i + 1 < perWord.length; i++) {
@@ -626,6 +657,17 @@ export function matchIllustrations(text: string, limit = 4): Illustration[] {
   // Keyword-only matches count only when nothing named a subject outright.
   const strong = chosen.filter((c) => c.score >= 2);
   return (strong.length > 0 ? strong : chosen).sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** Every icon a word may stand for: the hand-written shop sense, CLDR ru by lemma (every reading) and by stem. */
+function sensesOf(w: string, idx: Index): Map<string, number> | undefined {
+  const lemmas = /[а-я]/u.test(w) ? [...new Set((morphology?.analyse(w) ?? []).map((r) => r.lemma))] : [];
+  return merged([
+    EXTRA_BY_LEMMA.get(w),
+    ...lemmas.map((l) => EXTRA_BY_LEMMA.get(l)),
+    ...lemmas.map((l) => idx.byLemma?.get(l)),
+    idx.byStem.get(stemOf(w)),
+  ]);
 }
 
 /** The union of several icon → weight maps, keeping each icon's highest weight; undefined when all are empty. */
@@ -682,4 +724,29 @@ export function iconKeywords(name: string): string[] {
     }
   }
   return [...new Set([...name.split('-'), ...(keywords.get(name) ?? [])])];
+}
+
+let annotations: Map<string, { en: string[]; ru: string[] }> | undefined;
+
+/**
+ * Every word CLDR has for an icon, per locale: its annotation (label) and keywords (tags) in emojibase-data en and
+ * ru, all groups included, plus the words of the icon's name (in en). For checking a drawing against labels.
+ */
+export function iconAnnotations(name: string): { en: string[]; ru: string[] } {
+  if (!annotations) {
+    const map = new Map<string, { en: string[]; ru: string[] }>();
+    const chars = loadJson<Record<string, string>>('@iconify-json/fluent-emoji-flat/chars.json');
+    for (const locale of ['en', 'ru'] as const) {
+      for (const e of loadJson<EmojibaseEntry[]>(`emojibase-data/${locale}/data.json`)) {
+        const icon = chars[e.hexcode.toLowerCase()];
+        if (!icon) continue;
+        const entry = map.get(icon) ?? { en: [], ru: [] };
+        entry[locale].push(...words(e.label), ...(e.tags ?? []).flatMap(words));
+        map.set(icon, entry);
+      }
+    }
+    annotations = map;
+  }
+  const found = annotations.get(name) ?? { en: [], ru: [] };
+  return { en: [...new Set([...name.split('-'), ...found.en])], ru: [...new Set(found.ru)] };
 }

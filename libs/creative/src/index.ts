@@ -30,7 +30,14 @@ export {
   type TextField,
 } from './layout';
 export { renderTextLayer, type LayoutRecord, type TextRecord } from './render';
-export { matchIllustrations, prepareIllustrations, iconSvg, iconKeywords, type Illustration } from './illustrations';
+export {
+  matchIllustrations,
+  prepareIllustrations,
+  iconSvg,
+  iconKeywords,
+  iconAnnotations,
+  type Illustration,
+} from './illustrations';
 export { paletteFromText, sceneKindFor, sceneSvg, SCENE_KINDS, type SceneKind, type SceneRecord } from './scene';
 export {
   composeCreative,

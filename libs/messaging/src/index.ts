@@ -22,7 +22,13 @@ export { payloadProblems, eventPayloadProblems } from './payload-checks';
 export { FatalError, BackendHttpError, classifyFailure, failureCode, describeError } from './failures';
 export { HEADERS, envelopeFromMessage, envelopeToPublishOptions, newEnvelope, type EventEnvelope } from './envelope';
 export { topologyNames, retryDelayMs, declareServiceQueues, declareExchange, type TopologyNames } from './topology';
-export { messagingTablesUpSql, messagingTablesDownSql } from './messaging-tables';
+export {
+  messagingTablesUpSql,
+  messagingTablesDownSql,
+  outboxTraceContextUpSql,
+  outboxTraceContextDownSql,
+} from './messaging-tables';
+export { TRACE_HEADERS, activeTraceCarrier, type TraceCarrier } from './trace-context';
 export { RpcClient } from './rpc-client';
 export { RpcError, RPC_HEADERS, rpcExchange, rpcQueue, type RpcReplyInit, type RpcRequestInit } from './rpc';
 export { MessagingJanitor } from './messaging-janitor';

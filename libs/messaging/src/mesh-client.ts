@@ -6,6 +6,7 @@ import { RPCS, create, fromBinary, isRpcName, toBinary } from '@atelier/contract
 import { currentMessageContext } from '@atelier/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { RPC_HEADERS, RpcError, rpcExchange } from './rpc';
+import { startClientSpan } from './trace-context';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 
@@ -37,6 +38,8 @@ export class MeshClientProxy extends ClientProxy {
     namespace: string,
     /** Set as the AMQP user-id (the broker checks it), so the server knows which service calls. */
     private readonly brokerUser: string,
+    /** Calls get a CLIENT span and carry its `traceparent` (the server's span is its child). */
+    private readonly traced = false,
   ) {
     super();
     this.exchange = rpcExchange(namespace);
@@ -75,11 +78,20 @@ export class MeshClientProxy extends ClientProxy {
     }
     const def = RPCS[name];
     const correlationId = randomUUID();
+    const span = startClientSpan(this.traced, `rpc ${name}`, {
+      'rpc.system': 'atelier-mesh',
+      'rpc.method': name,
+      'server.address': def.server,
+    });
+    const done = (reply: WritePacket): void => {
+      span.end(reply.err);
+      callback(reply);
+    };
     const timer = setTimeout(() => {
       this.pending.delete(correlationId);
-      callback({ err: new RpcError(name, 'rpc_timeout', `no answer from ${def.server} within ${timeoutMs} ms`) });
+      done({ err: new RpcError(name, 'rpc_timeout', `no answer from ${def.server} within ${timeoutMs} ms`) });
     }, timeoutMs);
-    this.pending.set(correlationId, { name, callback, timer });
+    this.pending.set(correlationId, { name, callback: done, timer });
     const body = Buffer.from(toBinary(def.request, create(def.request, request as never)));
     this.channel
       .publish(this.exchange, name, body, {
@@ -89,13 +101,18 @@ export class MeshClientProxy extends ClientProxy {
         type: name,
         mandatory: true,
         expiration: String(timeoutMs),
-        headers: { ...headers, 'x-correlation-id': currentMessageContext()?.correlationId ?? correlationId },
+        headers: {
+          ...headers,
+          ...span.headers,
+          'x-correlation-id': currentMessageContext()?.correlationId ?? correlationId,
+        },
       })
       .catch((err: unknown) => this.fail(correlationId, new RpcError(name, 'rpc_unavailable', String(err))));
     return () => {
       const p = this.pending.get(correlationId);
       if (p) clearTimeout(p.timer);
       this.pending.delete(correlationId);
+      span.end();
     };
   }
 

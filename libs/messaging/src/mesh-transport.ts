@@ -33,6 +33,7 @@ import { FatalError, classifyFailure, describeError, failureCode } from './failu
 import type { Outbox } from './outbox';
 import { RPC_HEADERS, rpcExchange, rpcQueue } from './rpc';
 import { declareServiceQueues, topologyNames, type TopologyNames } from './topology';
+import { SpanKind, SpanStatusCode, consumeInSpan } from './trace-context';
 
 type Outcome = 'handled' | 'duplicate' | 'retried' | 'dead_lettered';
 type Phases = Partial<Record<EventPhase, MessageHandler>>;
@@ -210,7 +211,28 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
         eventId: envelope.eventId,
         eventType: envelope.type,
       },
-      () => this.process(msg, envelope, attempt),
+      () =>
+        consumeInSpan(
+          this.deps.config.tracing.enabled,
+          msg.properties.headers,
+          `process ${envelope.type}`,
+          SpanKind.CONSUMER,
+          {
+            'messaging.system': 'rabbitmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': this.names.queue,
+            'messaging.rabbitmq.destination.routing_key': envelope.type,
+            'messaging.message.id': envelope.eventId,
+            'messaging.message.conversation_id': envelope.correlationId,
+            'atelier.producer': envelope.producer,
+            'atelier.attempt': attempt,
+          },
+          () => this.process(msg, envelope, attempt),
+          (result, span) => {
+            span.setAttribute('atelier.outcome', result);
+            if (result === 'dead_lettered') span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+          },
+        ),
     );
     messagesConsumed.inc({ event: envelope.type, outcome });
     messageHandleSeconds.observe({ event: envelope.type }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -401,34 +423,48 @@ export class MeshTransport extends Server<MeshTransportEvents> implements Custom
     const correlation = String(msg.properties.headers?.['x-correlation-id'] ?? correlationId ?? 'rpc');
     let body = Buffer.alloc(0);
     let headers: Record<string, string> = {};
-    await runWithMessageContext({ correlationId: correlation }, async () => {
-      try {
-        const handler = isRpcName(name) ? this.requests.get(name) : undefined;
-        if (!isRpcName(name) || !handler) throw new FatalError(`no handler for ${name}`, 'unknown_rpc');
-        const { maxMessageBytes: max, verifyProducer, namespace } = this.deps.config.messaging;
-        if (msg.content.length > max) throw new FatalError(`${msg.content.length} bytes > ${max}`, 'message_too_large');
-        const caller = msg.properties.userId as string | undefined;
-        if (verifyProducer && (caller === undefined || !callerUsers(namespace, name).includes(caller))) {
-          throw new FatalError(`${name} may not be called by ${caller ?? 'an unnamed user'}`, 'forbidden_caller');
-        }
-        let request: unknown;
+    const serveInContext = () =>
+      runWithMessageContext({ correlationId: correlation }, async () => {
         try {
-          request = fromBinary(RPCS[name].request, msg.content);
+          const handler = isRpcName(name) ? this.requests.get(name) : undefined;
+          if (!isRpcName(name) || !handler) throw new FatalError(`no handler for ${name}`, 'unknown_rpc');
+          const { maxMessageBytes: max, verifyProducer, namespace } = this.deps.config.messaging;
+          if (msg.content.length > max)
+            throw new FatalError(`${msg.content.length} bytes > ${max}`, 'message_too_large');
+          const caller = msg.properties.userId as string | undefined;
+          if (verifyProducer && (caller === undefined || !callerUsers(namespace, name).includes(caller))) {
+            throw new FatalError(`${name} may not be called by ${caller ?? 'an unnamed user'}`, 'forbidden_caller');
+          }
+          let request: unknown;
+          try {
+            request = fromBinary(RPCS[name].request, msg.content);
+          } catch (err) {
+            throw new FatalError(describeError(err), 'invalid_request');
+          }
+          const reply = await this.run(handler, request, new RequestContext(msg, name, correlation));
+          const schema = RPCS[name].reply;
+          body = Buffer.from(toBinary(schema, create(schema, reply as never)));
         } catch (err) {
-          throw new FatalError(describeError(err), 'invalid_request');
+          this.log.warn(`rpc ${name} failed: ${describeError(err)}`);
+          headers = {
+            [RPC_HEADERS.errorCode]: failureCode(err),
+            [RPC_HEADERS.errorMessage]: describeError(err),
+            [RPC_HEADERS.errorClass]: classifyFailure(err) === 'fatal' ? 'caller' : 'server',
+          };
         }
-        const reply = await this.run(handler, request, new RequestContext(msg, name, correlation));
-        const schema = RPCS[name].reply;
-        body = Buffer.from(toBinary(schema, create(schema, reply as never)));
-      } catch (err) {
-        this.log.warn(`rpc ${name} failed: ${describeError(err)}`);
-        headers = {
-          [RPC_HEADERS.errorCode]: failureCode(err),
-          [RPC_HEADERS.errorMessage]: describeError(err),
-          [RPC_HEADERS.errorClass]: classifyFailure(err) === 'fatal' ? 'caller' : 'server',
-        };
-      }
-    });
+      });
+    await consumeInSpan(
+      this.deps.config.tracing.enabled,
+      msg.properties.headers,
+      `rpc ${name}`,
+      SpanKind.SERVER,
+      { 'rpc.system': 'atelier-mesh', 'rpc.method': name, 'messaging.message.conversation_id': correlation },
+      serveInContext,
+      (_result, span) => {
+        const code = headers[RPC_HEADERS.errorCode];
+        if (code) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      },
+    );
     try {
       if (typeof replyTo === 'string' && replyTo.length > 0) {
         await this.rpcChannel?.sendToQueue(replyTo, body, { correlationId, type: name, headers });

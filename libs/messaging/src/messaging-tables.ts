@@ -36,3 +36,17 @@ export function messagingTablesDownSql(schema: string): string[] {
   const s = ident(schema);
   return [`DROP TABLE ${s}.inbox`, `DROP TABLE ${s}.outbox`];
 }
+
+/**
+ * W3C trace context (`traceparent`, `tracestate`) of the request or message that wrote each outbox row, so the relay
+ * publishes the event as part of that trace. Every service adds the columns with a migration calling this.
+ */
+export function outboxTraceContextUpSql(schema: string): string[] {
+  const s = ident(schema);
+  return [`ALTER TABLE ${s}.outbox ADD COLUMN traceparent text, ADD COLUMN tracestate text`];
+}
+
+export function outboxTraceContextDownSql(schema: string): string[] {
+  const s = ident(schema);
+  return [`ALTER TABLE ${s}.outbox DROP COLUMN tracestate, DROP COLUMN traceparent`];
+}

@@ -12,6 +12,7 @@ import { outboxPending, outboxPublished } from '@atelier/observability';
 import { envelopeToPublishOptions } from './envelope';
 import { EventPublisher } from './event-publisher';
 import { OUTBOX_WRITTEN } from './outbox';
+import { publishInSpan } from './trace-context';
 
 interface OutboxRow {
   id: string;
@@ -21,6 +22,8 @@ interface OutboxRow {
   causation_id: string;
   version: number;
   occurred_at: Date;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 const BATCH = 200;
@@ -93,7 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       await runner.startTransaction();
       const rows = (await runner.query(
-        `SELECT id, type, payload, correlation_id, causation_id, version, occurred_at
+        `SELECT id, type, payload, correlation_id, causation_id, version, occurred_at, traceparent, tracestate
            FROM "${this.config.database.schema}".outbox
           WHERE published_at IS NULL
           ORDER BY seq
@@ -104,23 +107,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await runner.commitTransaction();
         return { published: 0, more: false };
       }
-      await Promise.all(
-        rows.map((row) =>
-          this.publisher.publish(row.type, row.payload, {
-            // Checked by the broker against the connection's user; consumers check it against the event's producers.
-            userId: this.config.messaging.brokerUser,
-            ...envelopeToPublishOptions({
-              eventId: row.id,
-              type: row.type,
-              version: row.version,
-              correlationId: row.correlation_id,
-              causationId: row.causation_id,
-              producer: this.config.service,
-              occurredAt: row.occurred_at.toISOString(),
-            }),
-          }),
-        ),
-      );
+      await Promise.all(rows.map((row) => this.publishRow(row)));
       await runner.query(
         `UPDATE "${this.config.database.schema}".outbox SET published_at = now() WHERE id = ANY($1::uuid[])`,
         [rows.map((r) => r.id)],
@@ -134,6 +121,36 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     } finally {
       await runner.release();
     }
+  }
+
+  /** One row, under a span continuing the trace stored with it (when tracing is on). */
+  private publishRow(row: OutboxRow): Promise<boolean> {
+    const options = envelopeToPublishOptions({
+      eventId: row.id,
+      type: row.type,
+      version: row.version,
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      producer: this.config.service,
+      occurredAt: row.occurred_at.toISOString(),
+    });
+    const stored = { traceparent: row.traceparent ?? undefined, tracestate: row.tracestate ?? undefined };
+    const attributes = {
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': this.publisher.names.exchange,
+      'messaging.rabbitmq.destination.routing_key': row.type,
+      'messaging.message.id': row.id,
+      'messaging.message.conversation_id': row.correlation_id,
+    };
+    return publishInSpan(this.config.tracing.enabled, stored, `publish ${row.type}`, attributes, (trace) =>
+      this.publisher.publish(row.type, row.payload, {
+        // Checked by the broker against the connection's user; consumers check it against the event's producers.
+        userId: this.config.messaging.brokerUser,
+        ...options,
+        headers: { ...options.headers, ...trace },
+      }),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { EVENTS, create, toBinary, type EventType, type MessageInitShape } from '@atelier/contracts';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { newEnvelope, type EventEnvelope } from './envelope';
+import { activeTraceCarrier, type TraceCarrier } from './trace-context';
 
 /** Marks a query runner whose transaction wrote to the outbox. */
 export const OUTBOX_WRITTEN = 'atelier.outboxWritten';
@@ -23,10 +24,12 @@ export interface CausalIds {
 export class Outbox {
   private readonly schema: string;
   private readonly producer: string;
+  private readonly traced: boolean;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
     this.schema = config.database.schema;
     this.producer = config.service;
+    this.traced = config.tracing.enabled;
   }
 
   async add<T extends EventType>(
@@ -42,9 +45,13 @@ export class Outbox {
     const schema = EVENTS[type].schema;
     // The generic schema/init pairing is sound by construction of EVENTS.
     const body = toBinary(schema, create(schema, payload as never));
+    // The trace of the request or message that caused this event rests with the row, so the relay publishes it
+    // later as part of the same trace.
+    const trace: TraceCarrier = this.traced ? activeTraceCarrier() : {};
     await manager.query(
-      `INSERT INTO "${this.schema}".outbox (id, type, payload, correlation_id, causation_id, version, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO "${this.schema}".outbox
+         (id, type, payload, correlation_id, causation_id, version, occurred_at, traceparent, tracestate)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         envelope.eventId,
         type,
@@ -53,6 +60,8 @@ export class Outbox {
         envelope.causationId,
         envelope.version,
         envelope.occurredAt,
+        trace.traceparent ?? null,
+        trace.tracestate ?? null,
       ],
     );
     // The relay is woken after this transaction commits (see OutboxRelay). Not NOTIFY: a NOTIFY inside the

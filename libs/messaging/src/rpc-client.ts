@@ -12,7 +12,12 @@ export class RpcClient implements OnApplicationShutdown {
   readonly proxy: MeshClientProxy;
 
   constructor(connection: AmqpConnection, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
-    this.proxy = new MeshClientProxy(connection, config.messaging.namespace, config.messaging.brokerUser);
+    this.proxy = new MeshClientProxy(
+      connection,
+      config.messaging.namespace,
+      config.messaging.brokerUser,
+      config.tracing.enabled,
+    );
   }
 
   /**

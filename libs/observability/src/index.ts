@@ -1,5 +1,6 @@
 export { runWithMessageContext, currentMessageContext, type MessageContext } from './message-context';
 export { createLogger, NestPinoLogger } from './logger';
+export { startTracing, shutdownTracing, activeTraceIds } from './tracing';
 export {
   metricsRegistry,
   messagesConsumed,

@@ -1,8 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import { currentMessageContext } from './message-context';
+import { activeTraceIds } from './tracing';
 
-/** Structured JSON logs; correlation and causation ids come from the current message context. */
+/** Structured JSON logs; correlation and causation ids come from the current message context, trace ids from the active span. */
 export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
@@ -11,14 +12,17 @@ export function createLogger(service: string, level: string): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin() {
       const ctx = currentMessageContext();
+      // trace_id / span_id of the active span (tracing on), so a log line leads to its trace.
+      const ids = activeTraceIds();
       return ctx
         ? {
             correlation_id: ctx.correlationId,
             causation_id: ctx.causationId,
             event_id: ctx.eventId,
             event_type: ctx.eventType,
+            ...ids,
           }
-        : {};
+        : ids;
     },
   });
 }

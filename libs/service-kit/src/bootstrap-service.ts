@@ -3,7 +3,7 @@ import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type ServiceName } from '@atelier/config';
 import { connectMesh } from '@atelier/messaging';
-import { NestPinoLogger, createLogger } from '@atelier/observability';
+import { NestPinoLogger, createLogger, shutdownTracing } from '@atelier/observability';
 import { httpMetricsMiddleware } from './http-metrics';
 
 export interface BootstrapOptions {
@@ -41,8 +41,10 @@ export async function bootstrapService(
     const server = app.getHttpServer() as import('node:http').Server;
     const idle = setInterval(() => server.closeIdleConnections(), 200);
     app.close().then(
-      () => {
+      async () => {
         clearInterval(idle);
+        // Buffered spans go out before the process does (a no-op with tracing off).
+        await shutdownTracing();
         process.exit(0);
       },
       (err: Error) => {

@@ -1,6 +1,15 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { TextDoesNotFit, chooseFormat, layoutCreative, resolveBrief, type BriefField } from '@atelier/creative';
+import { HttpStatus, Injectable, Optional } from '@nestjs/common';
+import {
+  TextDoesNotFit,
+  brandFont,
+  chooseFormat,
+  layoutCreative,
+  resolveBrief,
+  type BriefField,
+  type FontChoice,
+} from '@atelier/creative';
 import { ApiError } from '@atelier/service-kit';
+import { BrandKits } from '../brand-profiles/brand-kits.service';
 import type { CreateGenerationDto } from './create-generation.dto';
 
 /** The brief as it travels in GenerationParams.creative (title is the headline). */
@@ -24,7 +33,29 @@ export interface ResolvedCreative {
  */
 @Injectable()
 export class CreativeBriefs {
-  resolve(dto: CreateGenerationDto): ResolvedCreative {
+  constructor(@Optional() private readonly kits?: BrandKits) {}
+
+  /**
+   * resolve() measured with the fonts the images will be set in: the brand profile's (the one named, else the
+   * user's default one, none for 'none'), as the generator's text layer picks them. The profile is only looked up
+   * when the user typed text (only that can be refused); when the enhancer does not answer, the check falls back to
+   * the default fonts and the generator cuts what does not fit.
+   */
+  async resolveFor(userId: string, dto: CreateGenerationDto): Promise<ResolvedCreative> {
+    const c = dto.creative;
+    const typed =
+      c && [c.title, c.subline, c.price, c.oldPrice, c.discount, c.promoCode, c.deadline, c.cta].some(Boolean);
+    if (!typed || !this.kits || dto.brandProfileId === 'none') return this.resolve(dto);
+    const wanted = dto.brandProfileId?.toLowerCase();
+    const profiles = await this.kits.list(userId, 2000).then(
+      (r) => r.profiles,
+      () => [],
+    );
+    const profile = profiles.find((p) => (wanted ? p.id.toLowerCase() === wanted : p.isDefault));
+    return this.resolve(dto, fontChoice(profile?.fonts ?? []));
+  }
+
+  resolve(dto: CreateGenerationDto, fonts?: FontChoice): ResolvedCreative {
     const c = dto.creative;
     const brief = resolveBrief(dto.prompt, {
       headline: c?.title,
@@ -40,7 +71,7 @@ export class CreativeBriefs {
       dto.width !== undefined && dto.height !== undefined ? { width: dto.width, height: dto.height } : undefined;
     const format = chooseFormat(dto.platform ?? 'generic', dto.prompt, explicit);
     try {
-      layoutCreative(format.width, format.height, format.safe, brief);
+      layoutCreative(format.width, format.height, format.safe, brief, fonts ? { fonts } : {});
     } catch (err) {
       if (!(err instanceof TextDoesNotFit)) throw err;
       const own = err.problems.filter((p) => brief.sources[p.field] === 'user');
@@ -73,6 +104,13 @@ export class CreativeBriefs {
         .map(apiName),
     };
   }
+}
+
+/** A profile's fonts by role, as the generator reads them: headline first, body second (else the headline's). */
+export function fontChoice(fonts: readonly string[]): FontChoice | undefined {
+  const [headline, body] = fonts.map((f) => brandFont(f));
+  if (!headline && !body) return undefined;
+  return { headline: headline ?? undefined, body: body ?? headline ?? undefined };
 }
 
 /** Brief fields by their API names (the headline is `title`). */

@@ -75,7 +75,7 @@ export class GenerationRequests {
       );
     }
     // Text that cannot fit even at the minimum size is refused here, before any quota is reserved.
-    const creative = this.briefs.resolve(dto);
+    const creative = await this.briefs.resolveFor(userId, dto);
     const id = randomUUID();
     // A seed is always fixed at submission so the request can be reproduced.
     const seed = dto.seed ?? randomInt(0, 2 ** 48 - 1);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BrandProfilesModule } from '../brand-profiles/brand-profiles.module';
 import { AdminGenerationsController } from './admin-generations.controller';
 import { GenerationCancellations } from './generation-cancellations.service';
 import { GenerationEventStream } from './generation-event-stream';
@@ -12,6 +13,7 @@ import { GenerationsController } from './generations.controller';
 import { SagaMetricsProbe } from './saga-metrics.probe';
 
 @Module({
+  imports: [BrandProfilesModule],
   controllers: [GenerationsController, AdminGenerationsController, ...GENERATION_PROGRESS_HANDLERS],
   providers: [
     GenerationReadModelRepository,

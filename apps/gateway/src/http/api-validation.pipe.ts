@@ -48,6 +48,8 @@ export const UPLOAD_ROUTES: ReadonlyArray<{ path: string; types: readonly string
   { path: '/v1/catalog/import', types: ['text/csv'] },
   // The shop's upload forms (CSV/JSON import, product photo, zip of photos), parsed by multer in their routes.
   { path: '/shop/manage/', types: ['multipart/form-data'], prefix: true },
+  // A dating-profile photo (the "my profile" page's upload form), relayed to POST /v1/photos.
+  { path: '/dating/profile/photos', types: ['multipart/form-data'] },
 ];
 
 /** Brand-kit logo uploads: the API's PUT …/logo and the web's create/edit forms (multipart, parsed by multer). */

@@ -6,6 +6,7 @@ import { GenerationIdempotencyKeys1763900000000 } from './1763900000000-generati
 import { IdempotentResponses1764000000100 } from './1764000000100-idempotent-responses';
 import { AccountRecovery1764300000031 } from './1764300000031-account-recovery';
 import { GenerationDeletion1764600017301 } from './1764600017301-generation-deletion';
+import { OutboxTraceContext1796690928178 } from './1796690928178-outbox-trace-context';
 
 /** Every migration of the gateway schema, in order. */
 export const GATEWAY_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const GATEWAY_MIGRATIONS = [
   IdempotentResponses1764000000100,
   AccountRecovery1764300000031,
   GenerationDeletion1764600017301,
+  OutboxTraceContext1796690928178,
 ];

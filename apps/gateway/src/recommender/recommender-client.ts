@@ -3,7 +3,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { ApiError, INTERNAL_CALLER_HEADER, signInternalCaller, type ApiErrorBody } from '@atelier/service-kit';
 import type { Caller, Role } from '../identity/caller';
 
-export type RecommenderMethod = 'GET' | 'POST' | 'DELETE';
+export type RecommenderMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RecommenderRequest {
   method: RecommenderMethod;

@@ -13,6 +13,7 @@ export const ASSET_NAMES = [
   'shop-manage.css',
   'gallery.css',
   'gallery.js',
+  'dating.css',
 ] as const;
 export type AssetName = (typeof ASSET_NAMES)[number];
 

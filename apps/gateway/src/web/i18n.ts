@@ -3,6 +3,8 @@ import { billingEn, billingRu } from './i18n-billing';
 import { cancelEn, cancelRu } from './i18n-cancel';
 import { accountEn, accountRu } from './i18n-account';
 import { galleryEn, galleryRu } from './i18n-gallery';
+import { visualStrategyEn, visualStrategyRu } from './i18n-visual-strategy';
+import { datingEn, datingRu } from './i18n-dating';
 
 export const LANGS = ['ru', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -422,6 +424,8 @@ const ru = {
   ...cancelRu,
   ...accountRu,
   ...galleryRu,
+  ...visualStrategyRu,
+  ...datingRu,
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -836,6 +840,8 @@ const en: Record<MessageKey, string> = {
   ...cancelEn,
   ...accountEn,
   ...galleryEn,
+  ...visualStrategyEn,
+  ...datingEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { ru, en };

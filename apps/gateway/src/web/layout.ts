@@ -34,6 +34,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, extra: r
         <li><a href="/shop/for-you">${t('nav.forYou')}</a></li>
         <li><a href="/visual-search">${t('nav.visualSearch')}</a></li>
         <li><a href="/style-profile">${t('nav.styleProfile')}</a></li>
+        <li><a href="/dating/profile">${t('dating.nav')}</a></li>
         ${ctx.shop || ctx.admin ? html`<li><a href="/shop/manage">${shopManageTranslator(ctx.lang)('sm.title')}</a></li>` : ''}
         ${ctx.admin ? html`<li><a href="/admin/recommender">${t('nav.dashboard')}</a></li>` : ''}
         ${ctx.admin ? html`<li><a href="/admin/plans">${t('admin.nav')}</a></li>` : ''}`

@@ -7,7 +7,8 @@ import { layout, type PageContext } from './layout';
 /** Photos per drop zone (the recommender takes up to 20 of each; a handful describes a taste best). */
 export const PHOTOS_PER_ZONE = 8;
 export const RESULT_COUNTS = [5, 10, 20] as const;
-export const STRATEGIES = ['average_vector', 'best_score'] as const;
+/** The first is checked by default; `discriminative` (learned from likes vs dislikes) is offered, not the default. */
+export const STRATEGIES = ['average_vector', 'best_score', 'discriminative'] as const;
 
 /** Messages the browser script shows (uploads, statuses, errors, results), in the page's language. */
 const SCRIPT_MESSAGES: MessageKey[] = [
@@ -38,6 +39,10 @@ const SCRIPT_MESSAGES: MessageKey[] = [
   'vs.ready',
   'vs.searching',
   'vs.found',
+  'vs.usedStrategy',
+  'vs.usedStrategy.discriminative',
+  'vs.usedStrategy.average_vector',
+  'vs.usedStrategy.best_score',
   'vs.noGoodMatch',
   'vs.nothing',
   'vs.match',

@@ -13,7 +13,7 @@ export interface VisualQuery {
   negative_item_ids?: string[];
   filters?: Record<string, string[]>;
   k?: number;
-  strategy?: 'average_vector' | 'best_score';
+  strategy?: 'average_vector' | 'best_score' | 'discriminative';
 }
 
 export interface VisualMatch {
@@ -85,7 +85,13 @@ export function parseQuery(params: URLSearchParams): VisualQuery | undefined {
   const k = params.has('k') ? Number(params.get('k')) : undefined;
   if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 100)) return undefined;
   const strategy = params.get('strategy') ?? undefined;
-  if (strategy !== undefined && strategy !== 'average_vector' && strategy !== 'best_score') return undefined;
+  if (
+    strategy !== undefined &&
+    strategy !== 'average_vector' &&
+    strategy !== 'best_score' &&
+    strategy !== 'discriminative'
+  )
+    return undefined;
   return {
     ...(p.length ? { positive_photo_ids: p } : {}),
     ...(n.length ? { negative_photo_ids: n } : {}),

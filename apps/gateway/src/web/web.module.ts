@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
+import { DatingWebController } from './dating-web.controller';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { AccountModule } from '../account/account.module';
 import { AccountsModule } from '../accounts/accounts.module';
@@ -47,6 +48,7 @@ import { WebSession } from './web-session';
   ],
   controllers: [
     WebController,
+    DatingWebController,
     BillingWebController,
     VisualSearchWebController,
     VisualSearchResultsController,

@@ -6,7 +6,7 @@ import { type EventInit, MeshEventContext } from '@atelier/messaging';
 import { seedFromString } from '@atelier/ml-runtime';
 import { sagaWorkSkipped } from '@atelier/observability';
 import { ObjectStorage } from '@atelier/storage';
-import { designLayout, pictureColours } from '../design/design-layout';
+import { designLayout, pictureColours, placedSubjects } from '../design/design-layout';
 import { designerChecks } from '../design/designer-checks';
 import { ClosedGenerationsRepository } from '../closed-generations/closed-generations.repository';
 import { normalisedWeights } from '../preferences/preference-model';
@@ -57,7 +57,7 @@ export class ImagesGeneratedHandler {
         const bytes = await this.storage.get(img.storageKey);
         // Storage may lag behind the event on eventually consistent stores: transient, retried.
         if (!bytes) throw new Error(`image ${img.storageKey} not found in storage`);
-        return { index: img.index, bytes };
+        return { index: img.index, bytes, placedSubjects: placedSubjects(img.layout) };
       }),
     );
     const backend = await this.backends.get();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HANDCRAFTED_FEATURES, type HandcraftedFeature } from './quality-features';
+import { checkMatchModel, type PromptMatchModelJson } from '../vision/prompt-match';
 
 /** What the quality model reads from one image. */
 export interface QualityInputs {
@@ -33,6 +34,8 @@ export interface QualityModelFile {
   range: { low: number; high: number };
   /** Weights between the judge's parts, learned from the human ratings (used only where a part has evidence). */
   partWeights: { quality: number; fidelity: number };
+  /** Prompt match learned from alignment MOS (objects, colours, batch consensus, quality prior); absent in old files. */
+  promptMatch?: PromptMatchModelJson;
   /** 25th and 75th percentiles of the hand-made features on the training images (explanations read them). */
   bands: Record<string, [number, number]>;
   /** Where it came from and how it did in grouped cross-validation on the training prompts. */
@@ -53,6 +56,7 @@ export class QualityModel {
       throw new Error('quality model was trained on other hand-made features; retrain with npm run train:judge');
     }
     if (!file.trees && !file.linear) throw new Error('quality model has neither trees nor a linear part');
+    if (file.promptMatch) checkMatchModel(file.promptMatch);
     const inputs = HANDCRAFTED_FEATURES.length + (file.embeddingHead ? 1 : 0);
     if (file.linear && file.linear.weights.length !== inputs) throw new Error('quality model: linear size mismatch');
     if (file.embeddingHead && file.embeddingHead.weights.length !== file.embeddingHead.dims) {
@@ -86,6 +90,10 @@ export class QualityModel {
 
   get partWeights(): { quality: number; fidelity: number } {
     return this.file.partWeights;
+  }
+
+  get promptMatch(): PromptMatchModelJson | undefined {
+    return this.file.promptMatch;
   }
 
   get bands(): Record<string, [number, number]> {

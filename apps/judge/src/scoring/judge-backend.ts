@@ -8,12 +8,13 @@ export interface JudgeRequest {
   originalPrompt?: string;
   /** Brand colours ('#rrggbb') the images should carry. */
   brandPalette?: string[];
-  /**
-   * Subjects (COCO class names) whose illustration the creative engine placed in every image: known exactly,
-   * so they count as seen. The handler passes them once images.generated carries them.
-   */
+  /** Subjects (COCO class names) whose illustration was placed in every image: known exactly, so seen. */
   placedSubjects?: string[];
-  images: Array<{ index: number; bytes: Buffer }>;
+  /**
+   * `placedSubjects`: the subject illustrations the creative engine placed in this image (from its layout record,
+   * names as the generator gives them; "focal_area" is not a subject). Counted as seen.
+   */
+  images: Array<{ index: number; bytes: Buffer; placedSubjects?: string[] }>;
 }
 
 /** One image as a judge sees it; everything lands in gen_meta. */

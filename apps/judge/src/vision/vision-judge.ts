@@ -8,6 +8,7 @@ import { extractTargets, OBJECT_SYNONYMS, type PromptTargets } from './prompt-ta
 import { balanceOf, handcraftedFeatures, lumaOf } from '../quality/quality-features';
 import type { QualityInputs, QualityModel } from '../quality/quality-model';
 import { combineParts, explain, type ScorePart } from '../quality/score-parts';
+import { classEvidence, consensus, hasEvidence, matchScore, type MatchInputs } from './prompt-match';
 
 /** Long side the detector sees; statistics and palette use a smaller copy. */
 const DETECT_MAX_SIDE = 512;
@@ -195,12 +196,24 @@ export class VisionJudge implements JudgeBackend {
     );
     const analyses = await Promise.all(request.images.map((img) => this.analyse(img.bytes)));
     return request.images.map((img, i) =>
-      this.judgement(img.index, analyses[i], targets, request.placedSubjects ?? []),
+      this.judgement(
+        img.index,
+        analyses[i],
+        targets,
+        [...(request.placedSubjects ?? []), ...(img.placedSubjects ?? [])],
+        analyses.filter((_, k) => k !== i),
+      ),
     );
   }
 
-  judgement(index: number, a: ImageAnalysis, targets: PromptTargets, placed: readonly string[] = []): ImageJudgement {
-    return judgeAnalysis(index, a, targets, placed, this.quality);
+  judgement(
+    index: number,
+    a: ImageAnalysis,
+    targets: PromptTargets,
+    placed: readonly string[] = [],
+    others: readonly ImageAnalysis[] = [],
+  ): ImageJudgement {
+    return judgeAnalysis(index, a, targets, placed, this.quality, others);
   }
 
   /**
@@ -215,9 +228,35 @@ export class VisionJudge implements JudgeBackend {
   }
 }
 
+/** The prompt-match model's inputs for one image among the `others` of its request. */
+export function matchInputs(
+  a: ImageAnalysis,
+  f: PromptFidelity,
+  others: readonly ImageAnalysis[],
+  quality: number,
+): MatchInputs {
+  const x: MatchInputs = { quality };
+  if (f.objects !== undefined) x.objects = f.objects;
+  if (f.colours !== undefined) x.colours = f.colours;
+  const embedded = others.filter((o) => o.quality.embedding !== undefined);
+  const c = consensus(
+    a.quality.embedding,
+    embedded.map((o) => o.quality.embedding as Float32Array),
+  );
+  if (c !== undefined) x.consensus = c;
+  const cc = consensus(
+    classEvidence(a.detections),
+    others.map((o) => classEvidence(o.detections)),
+  );
+  if (cc !== undefined) x.class_consensus = cc;
+  return x;
+}
+
 /**
  * The verdict on one analysed image: quality (learned model, else the hand-made proxy) and prompt fidelity as parts;
- * fidelity counts only with evidence. Pure, so evaluation scores cached analyses exactly as the service does.
+ * fidelity counts only with evidence. With a learned prompt-match model the fidelity part is its score over the
+ * object, colour and batch-consensus evidence (`others`: the other images of the request). Pure, so evaluation
+ * scores cached analyses exactly as the service does.
  */
 export function judgeAnalysis(
   index: number,
@@ -225,14 +264,24 @@ export function judgeAnalysis(
   targets: PromptTargets,
   placed: readonly string[] = [],
   model?: QualityModel,
+  others: readonly ImageAnalysis[] = [],
 ): ImageJudgement {
   const f = promptFidelity(a, targets, placed);
   const proxy = AESTHETIC_PROXY_WEIGHTS.statistics * a.statistics.score + AESTHETIC_PROXY_WEIGHTS.balance * a.balance;
   const aesthetic = model ? model.score(a.quality) : proxy;
   const weights = model?.partWeights ?? UNLEARNED_PART_WEIGHTS;
+  const match = model?.promptMatch;
+  const inputs = match ? matchInputs(a, f, others, aesthetic) : undefined;
+  const matchEvidence = inputs !== undefined && hasEvidence(inputs);
+  const fidelityPart = match && inputs && matchEvidence ? matchScore(match, inputs) : f.fidelity;
   const parts: ScorePart[] = [
     { id: 'quality', score: aesthetic, weight: weights.quality, evidence: true },
-    { id: 'fidelity', score: f.fidelity ?? 0, weight: weights.fidelity, evidence: f.fidelity !== undefined },
+    {
+      id: 'fidelity',
+      score: fidelityPart ?? 0,
+      weight: weights.fidelity,
+      evidence: fidelityPart !== undefined,
+    },
   ];
   const combined = combineParts(parts);
   const reasons = explain(a.quality.features, model?.bands ?? {}, {
@@ -242,10 +291,10 @@ export function judgeAnalysis(
   });
   const m = a.statistics.metrics;
   // Without evidence, fidelity carries the combined score: it then changes no order (its weight went elsewhere).
-  const fidelity = f.fidelity ?? combined.final;
+  const fidelity = fidelityPart ?? combined.final;
   const components: Record<string, number> = {
     fidelity,
-    fidelity_evidence: f.fidelity === undefined ? 0 : 1,
+    fidelity_evidence: fidelityPart === undefined ? 0 : 1,
     aesthetic,
     aesthetic_proxy: proxy,
     statistics_score: a.statistics.score,
@@ -257,6 +306,8 @@ export function judgeAnalysis(
   if (model) components.quality_mos = model.predictMos(a.quality);
   if (f.objects !== undefined) components.object_fidelity = f.objects;
   if (f.colours !== undefined) components.colour_fidelity = f.colours;
+  if (inputs?.consensus !== undefined) components.match_consensus = inputs.consensus;
+  if (inputs?.class_consensus !== undefined) components.match_class_consensus = inputs.class_consensus;
   // Class evidence (80) + colour histogram (64): images showing the same things in the same colours are similar.
   const classVec = COCO_CLASSES.map((cls) =>
     a.detections.filter((d) => d.label === cls).reduce((mx, d) => Math.max(mx, d.score), 0),

@@ -96,7 +96,14 @@ export class JudgeWorkerPool {
       const message: JudgeTaskMessage = {
         type: 'judge',
         id,
-        request: { ...request, images: request.images.map((i) => ({ index: i.index, bytes: i.bytes })) },
+        request: {
+          ...request,
+          images: request.images.map((i) => ({
+            index: i.index,
+            bytes: i.bytes,
+            ...(i.placedSubjects ? { placedSubjects: i.placedSubjects } : {}),
+          })),
+        },
       };
       this.queue.push({ id, message, resolve, reject });
       this.dispatch();

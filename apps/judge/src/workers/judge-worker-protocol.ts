@@ -18,7 +18,9 @@ export interface BackendDescription {
 export interface JudgeTaskMessage {
   type: 'judge';
   id: number;
-  request: Omit<JudgeRequest, 'images'> & { images: Array<{ index: number; bytes: Uint8Array }> };
+  request: Omit<JudgeRequest, 'images'> & {
+    images: Array<{ index: number; bytes: Uint8Array; placedSubjects?: string[] }>;
+  };
 }
 
 /** Worker → main thread. */

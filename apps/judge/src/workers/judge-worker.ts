@@ -50,6 +50,7 @@ port.on('message', (m: JudgeTaskMessage) => {
       const images = m.request.images.map((i) => ({
         index: i.index,
         bytes: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength),
+        ...(i.placedSubjects ? { placedSubjects: i.placedSubjects } : {}),
       }));
       post({ type: 'result', id: m.id, judgements: await backend.judge({ ...m.request, images }) });
     } catch (e) {

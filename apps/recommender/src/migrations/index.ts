@@ -6,6 +6,8 @@ import { ItemTowerFeatures1763810000000 } from './1763810000000-item-tower-featu
 import { ItemVectors1763820000000 } from './1763820000000-item-vectors';
 import { ItemOwners1763830000000 } from './1763830000000-item-owners';
 import { ShopCatalogue1764001700017 } from './1764001700017-shop-catalogue';
+import { DatingProfiles1796690262669 } from './1796690262669-dating-profiles';
+import { OutboxTraceContext1796690928183 } from './1796690928183-outbox-trace-context';
 
 /** Every migration of the recommender schema, in order. */
 export const RECOMMENDER_MIGRATIONS = [
@@ -17,4 +19,6 @@ export const RECOMMENDER_MIGRATIONS = [
   ItemVectors1763820000000,
   ItemOwners1763830000000,
   ShopCatalogue1764001700017,
+  DatingProfiles1796690262669,
+  OutboxTraceContext1796690928183,
 ];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PhotoAnnotator } from '../attributes/photo-annotator';
 import { FeaturesModule } from '../features/features.module';
+import { ProfilesModule } from '../profiles/profiles.module';
 import { SavedSearchesController } from '../visual-search/saved-searches.controller';
 import { VisualSearchController } from '../visual-search/visual-search.controller';
 import { VisualSearchService } from '../visual-search/visual-search.service';
@@ -11,7 +12,7 @@ import { PhotosController } from './photos.controller';
 
 /** Photos, their annotation by the worker, and visual search over them. */
 @Module({
-  imports: [FeaturesModule],
+  imports: [FeaturesModule, ProfilesModule],
   controllers: [PhotosController, SavedSearchesController, VisualSearchController, PhotoUploadedHandler],
   providers: [PhotoRepository, PhotoUploads, PhotoAnnotator, VisualSearchService],
   exports: [PhotoRepository, PhotoAnnotator],

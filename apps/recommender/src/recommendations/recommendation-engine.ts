@@ -5,6 +5,7 @@ import { easeWeightsOffThread } from '../algorithms/ease-off-thread';
 import { rocchioProfile } from '../algorithms/content';
 import { diversifyByDpp, type DiversifyOutcome } from '../algorithms/dpp-diversify';
 import { blend, gatherCandidates, type BlendSource } from '../algorithms/hybrid-blend';
+import { gatedWeights, historyShape } from '../algorithms/history-gate';
 import { ItemKnnScorer } from '../algorithms/item-knn';
 import { histories } from '../algorithms/recency';
 import { SequentialRulesScorer } from '../algorithms/sequential-rules';
@@ -35,8 +36,8 @@ import {
 import { StudioFeedbackRepository, type StudioFeedbackRow } from '../studio-feedback/studio-feedback.repository';
 import { quotePrompt, STUDIO_FEEDBACK_WEIGHT, studioPromptVector } from '../studio-feedback/studio-prompt';
 
-/** Stage-2 blend weights (chosen on MovieLens-100k validation data by `npm run eval:recs`, see SERVED_HYBRID). */
-export const BLEND_WEIGHTS = SERVED_HYBRID.weights;
+/** Stage-2 blend weights per history shape (learned on validation folds by `npm run eval:recs`, see SERVED_HYBRID). */
+export const BLEND_GATE = SERVED_HYBRID.gate;
 /** Candidates each stage-1 source contributes. */
 const CANDIDATES_PER_SOURCE = SERVED_HYBRID.candidatesPerSource;
 /**
@@ -132,7 +133,7 @@ export interface RecommendationList {
 
 interface UserHistory {
   /** Positive items oldest first with their summed strength and age (interactions since, 0 = the latest). */
-  positives: Array<{ entry: CatalogEntry; strength: number; age: number; kind: InteractionKind }>;
+  positives: Array<{ entry: CatalogEntry; strength: number; age: number; kind: InteractionKind; at: number }>;
   negatives: CatalogEntry[];
   /** Every item the user touched: never recommended back. */
   exclude: Set<string>;
@@ -290,6 +291,12 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
         ? model.ease.scoreHistory(historyItems, weights)
         : (model.knn as ItemKnnScorer).scoreHistory(historyItems, weights);
       sources.push({ name: 'collaborative', scores: padTo(cf, n) });
+      // Long-term taste: the same model over the whole history, every item at its full strength.
+      const strengths = history.positives.map((p) => p.strength);
+      const longterm = model.ease
+        ? model.ease.scoreHistory(historyItems, strengths)
+        : (model.knn as ItemKnnScorer).scoreHistory(historyItems, strengths);
+      sources.push({ name: 'longterm', scores: padTo(longterm, n) });
     }
     if (history.positives.length && model.sequential) {
       const weights = decayed(history, SERVED_HYBRID.sequential.halfLife);
@@ -308,7 +315,14 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     }
     const candidates = gatherCandidates(sources, CANDIDATES_PER_SOURCE, excludeIdx);
     const { RECOMMENDER_DIVERSITY: diversify, RECOMMENDER_DIVERSITY_STRENGTH: strength } = this.config.env;
-    const ranked = blend(candidates, BLEND_WEIGHTS, candidates.items.length);
+    // The gate picks the blend by the shape of the caller's history (length, days since their latest interaction).
+    const latest = history.positives[history.positives.length - 1]?.at;
+    const shape = historyShape(
+      history.positives.length,
+      latest === undefined ? undefined : latest / 1000,
+      Date.now() / 1000,
+    );
+    const ranked = blend(candidates, gatedWeights(BLEND_GATE, shape), candidates.items.length);
     const pool = ranked.slice(0, diversify ? k * DIVERSITY_POOL_FACTOR : k);
     // Stage 3: DPP over the reranked pool, quality = blended score, similarity = cosine of item vectors.
     const outcome: DiversifyOutcome = diversifyByDpp(
@@ -472,6 +486,7 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
         strength: p.weight,
         age: positives.length - 1 - i,
         kind: p.kind,
+        at: p.last,
       })),
       negatives: known.filter(([, p]) => p.disliked).map(([id]) => model.byId.get(id) as CatalogEntry),
       exclude: new Set(perItem.keys()),
@@ -517,8 +532,9 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
       .filter(([, v]) => v > 0)
       .sort((a, b) => b[1] - a[1]);
     for (const [source] of ordered) {
-      if (source === 'collaborative') {
-        const anchor = this.collaborativeAnchor(model, item, history);
+      if (source === 'collaborative' || source === 'longterm') {
+        if (source === 'longterm' && contributions.collaborative > 0) continue;
+        const anchor = this.collaborativeAnchor(model, item, history, source === 'longterm' ? Infinity : undefined);
         reasons.push(
           anchor ? `because you ${VERBS[anchor.kind]} “${anchor.entry.title}”` : 'liked by people with similar taste',
         );
@@ -551,8 +567,13 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
   }
 
   /** The caller's own history item that pushed this candidate most in the collaborative model. */
-  private collaborativeAnchor(model: Model, item: CatalogEntry, history: UserHistory) {
-    const weights = decayed(history, SERVED_HYBRID.collaborative.halfLife);
+  private collaborativeAnchor(
+    model: Model,
+    item: CatalogEntry,
+    history: UserHistory,
+    halfLife = SERVED_HYBRID.collaborative.halfLife,
+  ) {
+    const weights = decayed(history, halfLife);
     let best: { entry: CatalogEntry; kind: InteractionKind; weight: number } | undefined;
     history.positives.forEach((p, i) => {
       const w = model.knn?.neighbours[p.entry.index]?.find((nb) => nb.item === item.index)?.similarity ?? 0;

@@ -5,10 +5,13 @@ import { FatalError, MeshEventContext } from '@atelier/messaging';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The user's interactions, recommendation tasks, photos, style profile and studio verdicts. */
+/** The user's interactions, recommendation tasks, dating profile and blocks, photos, style profile and studio verdicts. */
 const ERASE: readonly string[] = [
   'DELETE FROM recommender.interactions WHERE user_id = $1',
   'DELETE FROM recommender.recommendation_tasks WHERE user_id = $1',
+  // The profile's photo links go with the profile (ON DELETE CASCADE); blocks by and of the user go too.
+  'DELETE FROM recommender.dating_profiles WHERE user_id = $1',
+  'DELETE FROM recommender.dating_blocks WHERE blocker_id = $1 OR blocked_id = $1',
   'DELETE FROM recommender.photos WHERE owner_id = $1',
   'DELETE FROM recommender.style_profiles WHERE user_id = $1',
   'DELETE FROM recommender.studio_feedback WHERE user_id = $1',

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 export interface FashionRow {
   id: string;
+  gender: string;
   masterCategory: string;
+  subCategory: string;
   articleType: string;
   baseColour: string;
   usage: string;
@@ -19,9 +21,9 @@ export function readFashionRows(dataDir: string, withImages: Set<string>): Fashi
   for (const line of text.split('\n').slice(1)) {
     const f = line.split(',');
     if (f.length < 9 || !withImages.has(f[0])) continue;
-    const [id, , masterCategory, , articleType, baseColour, , , usage] = f;
+    const [id, gender, masterCategory, subCategory, articleType, baseColour, , , usage] = f;
     if (!articleType || !baseColour || baseColour === 'NA') continue;
-    rows.push({ id, masterCategory, articleType, baseColour, usage });
+    rows.push({ id, gender, masterCategory, subCategory, articleType, baseColour, usage });
   }
   return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }

@@ -6,7 +6,13 @@ import { hnswOptionsOf } from '../item-index/item-index.service';
 import { ApiError } from '@atelier/service-kit';
 import { fromBytes, PhotoRepository, type PhotoRow } from '../photos/photo.repository';
 import { VisualCatalogIndex, type HardFilters } from './visual-catalog-index';
-import { VisualSearchEngine, type SearchStrategy, type VisualSearchResult } from './visual-search-engine';
+import { loadVisualHead, type VisualHead } from './visual-head';
+import {
+  HEAD_EMBEDDING_WEIGHT,
+  VisualSearchEngine,
+  type SearchStrategy,
+  type VisualSearchResult,
+} from './visual-search-engine';
 
 /** Liked + disliked example photos per search (the issue's "5 liked and 5 disliked"). */
 export const MAX_EXAMPLES = 10;
@@ -32,6 +38,8 @@ export class VisualSearchService {
   private readonly logger = new Logger('VisualSearchService');
   private readonly catalog: VisualCatalogIndex;
   private readonly engine: VisualSearchEngine;
+  /** The trained metric head (RECOMMENDER_MODELS_DIR/visual-head-v1.json), when one was trained. */
+  private readonly head?: VisualHead;
   private loadedUntil: Date | null = null;
   private loading?: Promise<void>;
 
@@ -40,7 +48,8 @@ export class VisualSearchService {
     private readonly photos: PhotoRepository,
     private readonly annotator: PhotoAnnotator,
   ) {
-    const d = PHOTO_EMBEDDING_DIMENSIONS;
+    this.head = this.loadHead();
+    const d = this.head?.output ?? PHOTO_EMBEDDING_DIMENSIONS;
     this.catalog = new VisualCatalogIndex(
       d,
       config.env.RECOMMENDER_VECTOR_INDEX === 'hnsw'
@@ -48,6 +57,30 @@ export class VisualSearchService {
         : new ExactVectorIndex(d),
     );
     this.engine = new VisualSearchEngine(annotator.schema, this.catalog);
+  }
+
+  /** Which photo embedding space the search ranks in: the trained head's, or the raw stored embedding. */
+  get space(): 'head' | 'raw' {
+    return this.head ? 'head' : 'raw';
+  }
+
+  private loadHead(): VisualHead | undefined {
+    const dir = this.config.env.RECOMMENDER_MODELS_DIR;
+    if (!dir) return undefined;
+    try {
+      const loaded = loadVisualHead(dir, PHOTO_EMBEDDING_DIMENSIONS);
+      if (loaded) this.logger.log(`visual head ${dir} (${loaded.head.output}-d, ${loaded.checkpoint.trainedAt})`);
+      return loaded?.head;
+    } catch (err) {
+      // A bad head file must not keep the service down: search runs on the raw embedding.
+      this.logger.error(`visual head in ${dir} not loaded: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** A stored embedding in the search space. */
+  private embed(stored: Float32Array): Float32Array {
+    return this.head ? this.head.project(stored) : stored;
   }
 
   async search(request: VisualSearchRequest): Promise<VisualSearchResult> {
@@ -81,7 +114,7 @@ export class VisualSearchService {
     await this.sync();
     const example = (id: string) => {
       const r = rows.get(id) as PhotoRow;
-      return { id, embedding: fromBytes(r.embedding as Buffer), attributes: r.attributes };
+      return { id, embedding: this.embed(fromBytes(r.embedding as Buffer)), attributes: r.attributes };
     };
     return this.engine.search({
       positives: req.positiveIds.map(example),
@@ -90,6 +123,7 @@ export class VisualSearchService {
       k: req.k,
       strategy: req.strategy,
       gamma: this.config.env.VISUAL_SEARCH_NEGATIVE_WEIGHT,
+      embeddingWeight: this.head ? HEAD_EMBEDDING_WEIGHT : undefined,
     });
   }
 
@@ -130,7 +164,7 @@ export class VisualSearchService {
         this.catalog.upsert({
           id: r.id,
           ownerId: r.owner_id,
-          embedding: fromBytes(r.embedding),
+          embedding: this.embed(fromBytes(r.embedding)),
           attributes: r.attributes,
         });
       } else this.catalog.remove(r.id);

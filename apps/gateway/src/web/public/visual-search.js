@@ -416,6 +416,12 @@
     } else {
       showMessage('notice', t('vs.found', { count: list.length }));
     }
+    // Which strategy ranked them (the recommender answers with the one it used).
+    if (r.strategy && L['vs.usedStrategy.' + r.strategy]) {
+      var used = el('p', 'hint', t('vs.usedStrategy', { strategy: t('vs.usedStrategy.' + r.strategy) }));
+      used.setAttribute('data-strategy-used', r.strategy);
+      resultsMessage.appendChild(used);
+    }
     list.forEach(function (m, i) {
       matches.appendChild(matchItem(m, i + 1));
     });

@@ -1,0 +1,15 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { outboxTraceContextDownSql, outboxTraceContextUpSql } from '@atelier/messaging';
+
+/** W3C trace context stored with each outbox row, so the relay publishes an event within the trace that wrote it. */
+export class OutboxTraceContext1796690928181 implements MigrationInterface {
+  name = 'OutboxTraceContext1796690928181';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of outboxTraceContextUpSql('generator')) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const sql of outboxTraceContextDownSql('generator')) await q.query(sql);
+  }
+}
