@@ -5,6 +5,8 @@
  *     generation with 4 ranked images) and GET /health/live;
  *   - the baseline in the same run: a plain Node `http` server (another process) answering the same bytes.
  * Prints requests/s and p99 latency for each, and gateway/baseline ratios.
+ * `-- --cpu-prof <dir>` samples the gateway with the inspector's CPU profiler (cpu-profile-preload; profile written to <dir> when the mesh stops;
+ * summarise it with `node dist/scripts/bench/cpu-profile-summary.js <file>.cpuprofile`).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +23,8 @@ const arg = (name: string, fallback: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const DURATION = arg('duration', 10);
+const profIndex = process.argv.indexOf('--cpu-prof');
+const CPU_PROF_DIR = profIndex > 0 ? resolve(process.argv[profIndex + 1] ?? '.') : undefined;
 const CONNECTIONS = arg('connections', 16);
 
 interface LoadResult {
@@ -105,6 +109,16 @@ async function main(): Promise<void> {
     // A random free-ish range away from the dev ports (3000-3005) and the saga bench (31000).
     basePort: randomBasePort(),
     logDir: resolve(__dirname, '..', '..', '..', 'var', 'bench-logs', id),
+    // Six services start at once; on the shared, loaded host that can take longer than the default 120 s.
+    readyTimeoutMs: 360_000,
+    serviceEnv: CPU_PROF_DIR
+      ? {
+          gateway: {
+            NODE_OPTIONS: `--require ${JSON.stringify(resolve(__dirname, 'cpu-profile-preload.js'))}`,
+            CPU_PROFILE_DIR: CPU_PROF_DIR,
+          },
+        }
+      : undefined,
   });
   let plain: { url: string; stop: () => void } | undefined;
   try {

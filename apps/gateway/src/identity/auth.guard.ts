@@ -6,6 +6,8 @@ import { ApiError } from '@atelier/service-kit';
 import { COOKIES } from './auth-cookies';
 import { IS_PUBLIC, REQUIRED_ROLES, type Caller, type RequestWithCaller, type Role } from './caller';
 import { CsrfTokens } from './csrf-tokens';
+import { SessionLiveness } from './session-liveness';
+import { VerifiedTokens } from './verified-tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer [A-Za-z0-9._~+/-]+=*$/;
@@ -26,6 +28,8 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     private readonly reflector: Reflector,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig<'gateway'>,
     private readonly csrf: CsrfTokens,
+    private readonly verified: VerifiedTokens,
+    private readonly sessions: SessionLiveness,
   ) {
     super();
   }
@@ -57,13 +61,10 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
       if (!BEARER.test(authorization)) throw unauthenticated('Authorization must be "Bearer <access token>"');
-      await super.canActivate(context);
-      return req.caller;
+      return this.verifiedCaller(context, req, authorization.slice('Bearer '.length), 'bearer');
     }
-    if ((req.cookies as Record<string, string | undefined> | undefined)?.[COOKIES.access]) {
-      await super.canActivate(context);
-      return req.caller;
-    }
+    const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[COOKIES.access];
+    if (cookie) return this.verifiedCaller(context, req, cookie, 'cookie');
     const devUser = req.header('x-user-id');
     if (devUser !== undefined && this.config.env.ALLOW_DEV_USER_HEADER) {
       if (!UUID.test(devUser)) throw unauthenticated('x-user-id must be a UUID');
@@ -73,6 +74,27 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
       return { userId: devUser.toLowerCase(), role, via: 'dev-header' };
     }
     return undefined;
+  }
+
+  /**
+   * A token verified before (VerifiedTokens, for its lifetime) skips passport and the HMAC; its session's
+   * liveness is checked all the same. Any other token goes through passport-jwt (JwtStrategy), which remembers it.
+   */
+  private async verifiedCaller(
+    context: ExecutionContext,
+    req: RequestWithCaller,
+    token: string,
+    via: 'bearer' | 'cookie',
+  ): Promise<Caller | undefined> {
+    const claims = this.verified.get(token);
+    if (!claims) {
+      await super.canActivate(context);
+      return req.caller;
+    }
+    if (!(await this.sessions.isLive(claims.sessionId, claims.userId, claims.role))) {
+      throw unauthenticated('invalid or expired access token');
+    }
+    return { userId: claims.userId, role: claims.role, sessionId: claims.sessionId, via };
   }
 
   override getAuthenticateOptions(): AuthGuardAuthenticateOptions {

@@ -8,6 +8,7 @@ import { CsrfTokens } from './csrf-tokens';
 import { DevUserGuard } from './dev-user.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { SessionLiveness } from './session-liveness';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Who is calling: JWT verification, cookies, CSRF and the global authentication guard. */
 @Global()
@@ -19,6 +20,7 @@ import { SessionLiveness } from './session-liveness';
     CsrfTokens,
     JwtStrategy,
     SessionLiveness,
+    VerifiedTokens,
     DevUserGuard,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
