@@ -12,7 +12,7 @@ const dto = (title: string, brandProfileId?: string): CreateGenerationDto =>
 const text = (n: number): string => 'Широкий шрифт '.repeat(n).slice(0, n).replace(/ $/u, 'Ш');
 
 /** How many characters of the headline fit, from the 422 a far too long one gets. */
-function fits(briefs: CreativeBriefs, fonts?: Parameters<CreativeBriefs['resolve']>[1]): number {
+function fits(briefs: CreativeBriefs, fonts?: Parameters<CreativeBriefs['resolve']>[2]): number {
   try {
     briefs.resolve(dto(text(2000)), undefined, fonts);
   } catch (err) {
