@@ -45,11 +45,16 @@ function writesItsOwnResponse(context: ExecutionContext): boolean {
   return Object.keys(args).some((k) => k.split(':')[0] === String(RouteParamtypes.RESPONSE));
 }
 
-/** Collects what the response sends, whoever sends it, and reports it once the response is finished. */
-function recordResponse(res: Response, done: (body: Buffer | undefined) => void): void {
+/**
+ * Collects what the response sends, whoever sends it, and keeps it before the last bytes go out: a client that
+ * retries the moment it has the answer must find the answer kept, not the key still "in use" (keeping it after
+ * `finish` let an immediate retry get 409 `idempotency_key_in_use`).
+ */
+function recordResponse(res: Response, keepAnswer: (body: Buffer | undefined) => Promise<void>): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let overflow = false;
+  let kept = false;
   const keep = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function' || overflow) return;
     const b = Buffer.isBuffer(chunk)
@@ -67,11 +72,16 @@ function recordResponse(res: Response, done: (body: Buffer | undefined) => void)
   }) as Response['write'];
   res.end = ((...args: unknown[]) => {
     keep(args[0], args[1]);
-    return end(...args);
+    if (kept) return end(...args);
+    kept = true;
+    // keepAnswer never rejects (it logs); the response ends either way.
+    void keepAnswer(overflow ? undefined : Buffer.concat(chunks)).finally(() => end(...args));
+    return res;
   }) as Response['end'];
-  res.once('finish', () => done(overflow ? undefined : Buffer.concat(chunks)));
   res.once('close', () => {
-    if (!res.writableFinished) done(undefined);
+    if (kept || res.writableFinished) return;
+    kept = true;
+    void keepAnswer(undefined);
   });
 }
 
@@ -133,20 +143,19 @@ export class IdempotentPostsInterceptor implements NestInterceptor {
       return of(claim.contentType?.includes('json') && text !== '' ? (JSON.parse(text) as unknown) : text);
     }
 
-    recordResponse(res, (body) => {
-      const kept =
-        // A 4xx is the request's own fault and changed nothing: it is not kept, a retry gets the same answer anew.
-        body !== undefined && res.statusCode < 400
-          ? this.responses.complete(
-              caller.userId,
-              key,
-              res.statusCode,
-              res.getHeader('content-type')?.toString() ?? null,
-              body,
-            )
-          : this.responses.release(caller.userId, key);
-      kept.catch((err: Error) => this.logger.warn(`idempotency key ${key}: ${err.message}`));
-    });
+    recordResponse(res, (body) =>
+      // A 4xx is the request's own fault and changed nothing: it is not kept, a retry gets the same answer anew.
+      (body !== undefined && res.statusCode < 400
+        ? this.responses.complete(
+            caller.userId,
+            key,
+            res.statusCode,
+            res.getHeader('content-type')?.toString() ?? null,
+            body,
+          )
+        : this.responses.release(caller.userId, key)
+      ).catch((err: Error) => this.logger.warn(`idempotency key ${key}: ${err.message}`)),
+    );
     return next.handle();
   }
 
