@@ -107,6 +107,13 @@ const ENVELOPE_HEADERS: JsonSchema = {
     [HEADERS.attempts]: { type: 'integer' },
     [HEADERS.originalType]: { type: 'string' },
     [HEADERS.failedBy]: { type: 'string' },
+    traceparent: {
+      type: 'string',
+      description:
+        'W3C trace context of the request or message that caused this one (stored with the outbox row, so it survives ' +
+        'the relay); present when tracing is on (OTEL_TRACES_EXPORTER=otlp)',
+    },
+    tracestate: { type: 'string', description: 'W3C trace state, when the trace has one' },
   },
 };
 

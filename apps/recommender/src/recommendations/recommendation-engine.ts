@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SERVICE_CONFIG, type ServiceConfig } from '@atelier/config';
 import { CappedEaseScorer } from '../algorithms/capped-ease';
-import { easeWeightsOffThread } from '../algorithms/ease-off-thread';
+import {
+  easeWeightsOffThread,
+  itemNeighboursOffThread,
+  sequentialRulesOffThread,
+} from '../algorithms/refresh-off-thread';
 import { rocchioProfile } from '../algorithms/content';
 import { diversifyByDpp, type DiversifyOutcome } from '../algorithms/dpp-diversify';
 import { blend, gatherCandidates, type BlendSource } from '../algorithms/hybrid-blend';
@@ -45,6 +49,8 @@ const CANDIDATES_PER_SOURCE = SERVED_HYBRID.candidatesPerSource;
  * worker thread (seconds at this size, which blocked the event loop when it ran on it); eval:recs uses the same cap.
  */
 const EASE_MAX_ITEMS = 2500;
+/** Neighbours kept per item by item-kNN. */
+const KNN_NEIGHBOURS = 50;
 /** The DPP stage picks k from this many × k of the best blended candidates. */
 const DIVERSITY_POOL_FACTOR = 3;
 /** Style modes draw their seats from this many × k of the ranked candidates. */
@@ -236,14 +242,19 @@ export class RecommendationEngine implements OnApplicationBootstrap, OnModuleDes
     const popularity = new Float32Array(entries.length);
     for (const [, item] of matrix.positives()) popularity[item]++;
     const interacted = popularity.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
-    const knn = train.length ? new ItemKnnScorer(matrix, 50) : undefined;
-    const ease =
+    // The three heavy builds run in worker threads, side by side, while the event loop keeps serving.
+    const history = train.length ? histories(users.size, train) : [];
+    const [neighbours, rules, ease] = await Promise.all([
+      train.length ? itemNeighboursOffThread(users.size, entries.length, train, KNN_NEIGHBOURS) : undefined,
+      // Sequential rules over each user's positive items in the order they first touched them.
+      train.length ? sequentialRulesOffThread(entries.length, history, SERVED_HYBRID.sequential) : undefined,
       train.length && interacted <= EASE_MAX_ITEMS
-        ? await CappedEaseScorer.build(matrix, SERVED_HYBRID.collaborative.lambda, EASE_MAX_ITEMS, easeWeightsOffThread)
-        : undefined;
-    // Sequential rules over each user's positive items in the order they first touched them.
-    const sequential = train.length
-      ? new SequentialRulesScorer(entries.length, histories(users.size, train), SERVED_HYBRID.sequential)
+        ? CappedEaseScorer.build(matrix, SERVED_HYBRID.collaborative.lambda, EASE_MAX_ITEMS, easeWeightsOffThread)
+        : undefined,
+    ]);
+    const knn = neighbours ? new ItemKnnScorer(matrix, KNN_NEIGHBOURS, undefined, undefined, neighbours) : undefined;
+    const sequential = rules
+      ? new SequentialRulesScorer(entries.length, history, SERVED_HYBRID.sequential, rules)
       : undefined;
     this.model = { entries, byId, vectors, bm25, knn, ease, sequential, popularity };
     this.version = version;

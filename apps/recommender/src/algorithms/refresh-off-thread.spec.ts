@@ -1,5 +1,8 @@
 import { CappedEaseScorer } from './capped-ease';
-import { easeWeightsOffThread } from './ease-off-thread';
+import { ItemKnnScorer } from './item-knn';
+import { histories } from './recency';
+import { easeWeightsOffThread, itemNeighboursOffThread, sequentialRulesOffThread } from './refresh-off-thread';
+import { SequentialRulesScorer } from './sequential-rules';
 import { UserItemMatrix, type Interaction } from './user-item-matrix';
 
 /** A random implicit matrix: users with 5–25 positives over `items` items, skewed to popular ones. */
@@ -17,7 +20,7 @@ function randomMatrix(users: number, items: number, seed: number): UserItemMatri
 }
 
 // Runs the compiled worker (dist/, as the service does): `npm test` builds first.
-describe('EASE solved in a worker thread', () => {
+describe('model refresh builds in a worker thread', () => {
   it('gives the same scorer as the solve on the calling thread', async () => {
     const matrix = randomMatrix(300, 120, 5);
     const here = new CappedEaseScorer(matrix, 50, 100);
@@ -30,6 +33,19 @@ describe('EASE solved in a worker thread', () => {
       if (a[i] === -Infinity) expect(b[i]).toBe(-Infinity);
       else expect(b[i]).toBeCloseTo(a[i], 6);
     }
+  });
+
+  it('gives the same item-kNN lists and sequential rules as the builds on the calling thread', async () => {
+    const users = 200;
+    const items = 90;
+    const matrix = randomMatrix(users, items, 3);
+    const interactions = [...matrix.positives()].map(([user, item, weight], k) => ({ user, item, weight, time: k }));
+    const knn = new ItemKnnScorer(matrix, 20);
+    expect(await itemNeighboursOffThread(users, items, interactions, 20)).toEqual(knn.neighbours);
+    const history = histories(users, interactions);
+    const options = { window: 20, backward: 0.25, popularityExponent: 0.3, neighbours: 30 };
+    const rules = new SequentialRulesScorer(items, history, options).rules;
+    expect(await sequentialRulesOffThread(items, history, options)).toEqual(rules);
   });
 
   it('lets the event loop run while it solves', async () => {
