@@ -25,6 +25,7 @@ describe('product photos and batches', () => {
     env: { JUDGE_BACKEND: 'statistics', FREE_MONTHLY_IMAGES: '6', RECOMMENDER_IMAGE_FEATURES: 'off' },
     serviceEnv: { recommender: { VISUAL_EXTRACTORS: 'colour' } },
     services: [],
+    brokerUsers: true,
   });
   const shopA = randomUUID();
   const shopB = randomUUID();

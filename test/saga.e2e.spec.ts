@@ -9,7 +9,8 @@ import { TestMesh } from './support/test-mesh';
 describe('generation saga', () => {
   // The vision judge (~3 images/s on tfjs-wasm) cannot judge 50 images of 20 concurrent requests within the
   // wait; this file checks the saga's mechanics with the statistics backend (same scoring, validation, DPP).
-  const mesh = new TestMesh({ env: { FREE_MONTHLY_IMAGES: '12', JUDGE_BACKEND: 'statistics' } });
+  // As in production: each service its own broker user, consumers verify each event's producer.
+  const mesh = new TestMesh({ env: { FREE_MONTHLY_IMAGES: '12', JUDGE_BACKEND: 'statistics' }, brokerUsers: true });
 
   beforeAll(() => mesh.start(), 120000);
   afterAll(() => mesh.stop(), 60000);
@@ -249,9 +250,10 @@ describe('generation saga', () => {
         }),
       ),
     );
-    const ch = await (await mesh.amqp()).createConfirmChannel();
-    for (let i = 0; i < 2; i++)
-      ch.publish(`${mesh.namespace}.events`, 'generation.requested', body, envelopeToPublishOptions(envelope));
+    // Published as the gateway publishes it: its own broker user, which RabbitMQ checks against the user-id.
+    const ch = await (await mesh.amqpAs('gateway')).createConfirmChannel();
+    const options = { ...envelopeToPublishOptions(envelope), userId: mesh.brokerUser('gateway') };
+    for (let i = 0; i < 2; i++) ch.publish(`${mesh.namespace}.events`, 'generation.requested', body, options);
     await ch.waitForConfirms();
     await ch.close();
     const done = await mesh.client.waitForTerminal(user, generationId);
@@ -277,22 +279,30 @@ describe('generation saga', () => {
   it('dead-letters a garbage message and keeps consuming', async () => {
     const ch = await (await mesh.amqp()).createConfirmChannel();
     ch.sendToQueue(mesh.queue('enhancer'), Buffer.from('not protobuf \u0000\u00ff'), { persistent: true });
+    // A well-formed envelope from a user that does not produce quota.reserved: refused before its payload is read.
     ch.sendToQueue(mesh.queue('enhancer'), Buffer.from([0xff, 0xff, 0xff]), {
       persistent: true,
       ...envelopeToPublishOptions(newEnvelope('quota.reserved', 'intruder', randomUUID())),
     });
     await ch.waitForConfirms();
     await ch.close();
-    const dead = await mesh.waitFor(async () => {
-      const got = await mesh.drainDeadLetters('enhancer');
-      return got.length > 0 ? got : undefined;
+    // The same garbage payload from billing itself, the declared producer: its payload is what fails.
+    const asBilling = await (await mesh.amqpAs('billing')).createConfirmChannel();
+    asBilling.sendToQueue(mesh.queue('enhancer'), Buffer.from([0xff, 0xff, 0xff]), {
+      persistent: true,
+      ...envelopeToPublishOptions(newEnvelope('quota.reserved', 'billing', randomUUID())),
+      userId: mesh.brokerUser('billing'),
     });
-    const more = await mesh.waitFor(async () => {
-      const got = await mesh.drainDeadLetters('enhancer');
-      return got.length > 0 || dead.length >= 2 ? got : undefined;
+    await asBilling.waitForConfirms();
+    await asBilling.close();
+    const dead: Awaited<ReturnType<typeof mesh.drainDeadLetters>> = [];
+    await mesh.waitFor(async () => {
+      dead.push(...(await mesh.drainDeadLetters('enhancer')));
+      return dead.length >= 3 ? true : undefined;
     });
-    const reasons = [...dead, ...more].map((m) => String(m.properties.headers?.['x-failure-reason']));
+    const reasons = dead.map((m) => String(m.properties.headers?.['x-failure-reason']));
     expect(reasons.some((r) => r.startsWith('undecodable_envelope'))).toBe(true);
+    expect(reasons.some((r) => r.startsWith('forged_producer'))).toBe(true);
     expect(reasons.some((r) => r.startsWith('invalid_payload'))).toBe(true);
     const user = mesh.newUser();
     const { body } = await mesh.client.submit(user, { prompt: 'after garbage', n: 1, width: 128, height: 128 });

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import amqplib, { type ChannelModel, type GetMessage } from 'amqplib';
 import { Client } from 'pg';
 import { SERVICES, type ServiceName } from '@atelier/config';
+import { brokerGrants, brokerUserOf } from '@atelier/messaging';
 import { dropDatabase } from '@atelier/persistence';
 import { migrateAll, provisionAll } from '../../scripts/db';
 import { MeshClient } from '../../scripts/mesh/mesh-client';
@@ -12,6 +13,8 @@ import { MeshSupervisor, randomBasePort } from '../../scripts/mesh/mesh-supervis
 
 export const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** RabbitMQ's management API, for meshes with per-service broker users (AMQP_URL's user must be an administrator). */
+const MANAGEMENT_URL = process.env.BROKER_MANAGEMENT_URL ?? 'http://127.0.0.1:15672';
 
 export interface TestMeshOptions {
   env?: Record<string, string>;
@@ -19,6 +22,12 @@ export interface TestMeshOptions {
   services?: readonly ServiceName[];
   /** Processes per service (default MESH_REPLICAS, else 1); replicated services sit behind a local load balancer. */
   replicas?: number | Partial<Record<ServiceName, number>>;
+  /**
+   * Each service logs in as its own broker user with the production grants (topic permissions per produced event
+   * type) and consumers verify the producer (VERIFY_PRODUCER), as in production. Users are made through the
+   * management API (rabbitmqctl costs seconds a call) and removed by stop().
+   */
+  brokerUsers?: boolean;
   /** How long start() waits for each service to be ready (default 120 s). */
   readyTimeoutMs?: number;
 }
@@ -37,6 +46,8 @@ export class TestMesh {
   readonly client: MeshClient;
   db!: Client;
   private connection?: ChannelModel;
+  private readonly producerConnections = new Map<ServiceName, ChannelModel>();
+  private readonly brokerPasswords = new Map<ServiceName, string>();
 
   constructor(private readonly options: TestMeshOptions = {}) {
     this.env = {
@@ -55,9 +66,18 @@ export class TestMesh {
       RESERVATION_SWEEP_INTERVAL_MS: '500',
       ...options.env,
     };
+    let serviceEnv = options.serviceEnv;
+    if (options.brokerUsers) {
+      this.env.VERIFY_PRODUCER = 'true';
+      serviceEnv = {};
+      for (const service of SERVICES) {
+        this.brokerPasswords.set(service, randomBytes(18).toString('base64url'));
+        serviceEnv[service] = { AMQP_URL: this.brokerUrl(service), ...options.serviceEnv?.[service] };
+      }
+    }
     this.supervisor = new MeshSupervisor({
       env: this.env,
-      serviceEnv: options.serviceEnv,
+      serviceEnv,
       replicas: options.replicas,
       readyTimeoutMs: options.readyTimeoutMs,
       basePort: randomBasePort(),
@@ -68,6 +88,7 @@ export class TestMesh {
   }
 
   async start(): Promise<this> {
+    if (this.options.brokerUsers) await this.createBrokerUsers();
     await provisionAll(this.env);
     await migrateAll(this.env);
     const url = new URL(ADMIN_URL);
@@ -89,6 +110,62 @@ export class TestMesh {
       this.connection = conn;
     }
     return this.connection;
+  }
+
+  /** The broker user a service of this mesh logs in as (with `brokerUsers`), e.g. for a publish's user-id. */
+  brokerUser(service: ServiceName): string {
+    return brokerUserOf(this.namespace, service);
+  }
+
+  /** A connection logged in as a service's own broker user (with `brokerUsers`), to publish as that service. */
+  async amqpAs(service: ServiceName): Promise<ChannelModel> {
+    let conn = this.producerConnections.get(service);
+    if (!conn) {
+      conn = await amqplib.connect(this.brokerUrl(service));
+      conn.on('error', () => undefined);
+      this.producerConnections.set(service, conn);
+    }
+    return conn;
+  }
+
+  private brokerUrl(service: ServiceName): string {
+    const url = new URL(AMQP_URL);
+    url.username = encodeURIComponent(this.brokerUser(service));
+    url.password = encodeURIComponent(this.brokerPasswords.get(service) ?? '');
+    return url.toString();
+  }
+
+  private async management(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<void> {
+    const admin = new URL(AMQP_URL);
+    const res = await fetch(`${MANAGEMENT_URL}${path}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${decodeURIComponent(admin.username)}:${decodeURIComponent(admin.password)}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok && !(method === 'DELETE' && res.status === 404)) {
+      throw new Error(`broker management ${method} ${path}: ${res.status} ${await res.text()}`);
+    }
+  }
+
+  private async createBrokerUsers(): Promise<void> {
+    const vhost = encodeURIComponent(decodeURIComponent(new URL(AMQP_URL).pathname.slice(1)) || '/');
+    for (const g of brokerGrants(this.namespace)) {
+      const user = encodeURIComponent(g.user);
+      await this.management('PUT', `/api/users/${user}`, { password: this.brokerPasswords.get(g.service), tags: '' });
+      await this.management('PUT', `/api/permissions/${vhost}/${user}`, {
+        configure: g.configure,
+        write: g.write,
+        read: g.read,
+      });
+      await this.management('PUT', `/api/topic-permissions/${vhost}/${user}`, {
+        exchange: `${this.namespace}.events`,
+        write: g.topicWrite,
+        read: g.topicRead,
+      });
+    }
   }
 
   queue(service: ServiceName): string {
@@ -171,6 +248,12 @@ export class TestMesh {
     const ch = await conn.createChannel();
     await ch.deleteExchange(`${this.namespace}.events`).catch(() => undefined);
     await conn.close().catch(() => undefined);
+    for (const c of this.producerConnections.values()) await c.close().catch(() => undefined);
+    if (this.options.brokerUsers) {
+      for (const g of brokerGrants(this.namespace)) {
+        await this.management('DELETE', `/api/users/${encodeURIComponent(g.user)}`).catch(() => undefined);
+      }
+    }
     await dropDatabase(ADMIN_URL, this.database);
     rmSync(this.storageDir, { recursive: true, force: true });
   }
